@@ -1,0 +1,49 @@
+package org.mailassure.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The whole mailassure configuration, loaded once by {@link ConfigLoader}, with defaults applied
+ * and validated as a whole. Immutable; nothing below the loader reads YAML or the environment.
+ *
+ * @param source the file it was read from
+ * @param assessmentAddress where probes go and whose messages the inbox rule answers
+ * @param stateDir the journal and metrics directory
+ * @param graph Microsoft Graph settings, or null when the file has no {@code graph} section
+ */
+public record Config(
+    Path source,
+    String assessmentAddress,
+    Path stateDir,
+    GraphSettings graph,
+    RuleSettings rule,
+    ProbeSettings probe,
+    ReadinessSettings readiness,
+    List<ConnectorSettings> connectors,
+    List<DomainSettings> domains) {
+
+  public static final String DEFAULT_ASSESSMENT_ADDRESS =
+      "emailsecurity@domaininformation.service.gov.uk";
+
+  public Config {
+    connectors = List.copyOf(connectors);
+    domains = List.copyOf(domains);
+  }
+
+  /** The Graph settings when the file has them. */
+  public Optional<GraphSettings> graphSettings() {
+    return Optional.ofNullable(graph);
+  }
+
+  /** The domains whose names are given, in config order; all of them when none is given. */
+  public List<DomainSettings> select(List<String> names) {
+    if (names == null || names.isEmpty()) {
+      return domains;
+    }
+    return domains.stream()
+        .filter(d -> names.stream().anyMatch(n -> n.equalsIgnoreCase(d.name())))
+        .toList();
+  }
+}

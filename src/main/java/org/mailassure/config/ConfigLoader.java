@@ -1,0 +1,419 @@
+package org.mailassure.config;
+
+import com.cronutils.model.Cron;
+import com.cronutils.model.CronType;
+import com.cronutils.model.definition.CronDefinitionBuilder;
+import com.cronutils.parser.CronParser;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.mailassure.config.GraphAuth.AuthType;
+import org.mailassure.config.ProbeSettings.TransportKind;
+import org.mailassure.config.SmtpSettings.SmtpAuthKind;
+import org.mailassure.config.YamlNode.Location;
+
+/**
+ * Loads a mailassure YAML file into an immutable {@link Config}: applies defaults, checks every
+ * value, checks the file as a whole (a graph transport needs a {@code graph} section, senders sit
+ * in their domains, domains are unique) and reports all problems at once with file, line, column
+ * and key. Thread-safe; holds no mutable state.
+ */
+public final class ConfigLoader {
+  private static final Set<String> TOP =
+      Set.of("assessment-address", "state-dir", "graph", "rule", "probe", "readiness", "connectors", "domains");
+  private static final Set<String> GRAPH = Set.of("tenant-id", "cloud", "base-url", "auth");
+  private static final Set<String> AUTH =
+      Set.of("type", "client-id", "client-secret-file", "certificate-file", "token-env", "token-file");
+  private static final Set<String> RULE = Set.of("name", "mark-as-read");
+  private static final Set<String> PROBE =
+      Set.of("schedule", "time-zone", "catch-up", "transport", "subject", "retry", "smtp");
+  private static final Set<String> RETRY = Set.of("attempts", "backoff", "max-backoff");
+  private static final Set<String> READINESS = Set.of("dns-servers", "timeout", "dmarc-rua", "tls-rpt-rua");
+  private static final Set<String> CONNECTOR = Set.of("name", "domains", "secure-domain-list");
+  private static final Pattern GUID =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
+  private static final Pattern DNS_SERVER =
+      Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3}|\\[[0-9A-Fa-f:.]+]|[0-9A-Fa-f:]+:[0-9A-Fa-f:.]*)(?::(\\d{1,5}))?");
+
+  private final Map<String, String> environment;
+  private final boolean root;
+
+  /**
+   * @param environment the process environment, read only for {@code STATE_DIRECTORY}
+   * @param root whether the process runs as root (chooses the default state directory)
+   */
+  public ConfigLoader(Map<String, String> environment, boolean root) {
+    this.environment = Map.copyOf(environment);
+    this.root = root;
+  }
+
+  /** Loads and validates a config file. */
+  public Config load(Path file) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("config file " + file + " does not exist; create it from "
+          + "config/mailassure.example.yaml or name another with -c FILE");
+    } catch (IOException e) {
+      throw new ConfigException("config file " + file + " cannot be read (" + e.getClass().getSimpleName()
+          + "); check its permissions");
+    }
+    return parse(text, file);
+  }
+
+  /** Validates config text as if read from {@code file} (relative paths resolve beside it). */
+  public Config parse(String text, Path file) throws ConfigException {
+    Problems problems = new Problems(file.toString());
+    YamlNode root = new YamlReader(file.toString(), problems.list()).read(text);
+    if (root == null) {
+      if (problems.isEmpty()) {
+        problems.add(new Location(1, 1), "", "the file is empty",
+            "start from config/mailassure.example.yaml; at least 'domains' is needed");
+      }
+      throw new ConfigException(problems.list());
+    }
+    Section top = Section.of(problems, "", root, TOP);
+    if (top == null) {
+      throw new ConfigException(problems.list());
+    }
+    Path base = file.toAbsolutePath().getParent();
+    FileChecks files = new FileChecks(problems, base);
+    Config config = read(top, files, file);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems.list());
+    }
+    return config;
+  }
+
+  private Config read(Section top, FileChecks files, Path file) {
+    String assessment = top.text("assessment-address", Config.DEFAULT_ASSESSMENT_ADDRESS);
+    if (!Names.isAddress(assessment)) {
+      top.problem("assessment-address", "'" + assessment + "' is not an email address",
+          "use the assessment service's address, " + Config.DEFAULT_ASSESSMENT_ADDRESS);
+    }
+    String stateText = top.text("state-dir", null);
+    Path stateDir = stateText != null ? files.resolve(stateText) : defaultStateDir();
+
+    GraphSettings graph = readGraph(top.section("graph", GRAPH), files);
+    Section ruleSection = top.section("rule", RULE);
+    RuleSettings rule = ruleSection == null
+        ? new RuleSettings(RuleSettings.DEFAULT_NAME, true)
+        : new RuleSettings(ruleSection.text("name", RuleSettings.DEFAULT_NAME), ruleSection.bool("mark-as-read", true));
+    Section probeSection = top.section("probe", PROBE);
+    ProbeSettings probe = readProbe(probeSection, files);
+    ReadinessSettings readiness = readReadiness(top.section("readiness", READINESS));
+    List<ConnectorSettings> connectors = readConnectors(top);
+    List<DomainSettings> domains = new DomainReader(top.problems(), files, probe.smtp()).read(top);
+
+    checkCredentialsNeeded(top, probeSection, probe, graph, domains);
+    return new Config(file, assessment.toLowerCase(Locale.ROOT), stateDir, graph, rule, probe, readiness,
+        connectors, domains);
+  }
+
+  private Path defaultStateDir() {
+    String systemd = environment.get("STATE_DIRECTORY");
+    if (systemd != null && !systemd.isBlank()) {
+      return Path.of(systemd.split(":")[0]);
+    }
+    return root ? Path.of("/var/lib/mailassure") : Path.of("state").toAbsolutePath();
+  }
+
+  private GraphSettings readGraph(Section g, FileChecks files) {
+    if (g == null) {
+      return null;
+    }
+    Cloud cloud = g.choice("cloud", Cloud.GLOBAL, Cloud.values(), Cloud::configName);
+    URI baseUrl = null;
+    String base = g.text("base-url", null);
+    if (base != null) {
+      baseUrl = readBaseUrl(g, base);
+    }
+    Section a = g.section("auth", AUTH);
+    GraphAuth auth = a == null ? new GraphAuth(AuthType.DEFAULT, null, null, null, null, null) : readAuth(a, files);
+    String tenant = g.text("tenant-id", null);
+    if (tenant != null && !GUID.matcher(tenant).matches() && !Names.isDomainName(tenant)) {
+      g.problem("tenant-id", "'" + tenant + "' is neither a tenant GUID nor a domain name",
+          "use the tenant's GUID or its domain such as contoso.onmicrosoft.com");
+    }
+    if (tenant == null && (auth.type() == AuthType.CLIENT_SECRET || auth.type() == AuthType.CLIENT_CERTIFICATE)) {
+      g.problem("tenant-id", "is required for auth type " + auth.type().configName(),
+          "add 'tenant-id:' with the tenant's GUID or its onmicrosoft.com domain");
+    }
+    return new GraphSettings(tenant, cloud, baseUrl, auth);
+  }
+
+  private static URI readBaseUrl(Section g, String text) {
+    try {
+      URI uri = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      boolean loopback = uri.getHost() != null
+          && (uri.getHost().equals("127.0.0.1") || uri.getHost().equals("localhost") || uri.getHost().equals("[::1]"));
+      if (scheme.equals("https") || (scheme.equals("http") && loopback)) {
+        return uri;
+      }
+      g.problem("base-url", "'" + text + "' is not an https URL",
+          "use https://… (plain http is allowed only for 127.0.0.1 or localhost, in tests)");
+    } catch (URISyntaxException e) {
+      g.problem("base-url", "'" + text + "' is not a URL", "write e.g. https://graph.microsoft.com/v1.0");
+    }
+    return null;
+  }
+
+  private static GraphAuth readAuth(Section a, FileChecks files) {
+    AuthType type = a.choice("type", AuthType.DEFAULT, AuthType.values(), AuthType::configName);
+    String clientId = a.text("client-id", null);
+    if (clientId != null && !GUID.matcher(clientId).matches()) {
+      a.problem("client-id", "'" + clientId + "' is not a GUID",
+          "copy the Application (client) ID from the app registration in Entra ID");
+    }
+    boolean needsClient = type == AuthType.CLIENT_SECRET || type == AuthType.CLIENT_CERTIFICATE;
+    if (needsClient && clientId == null) {
+      a.problem("client-id", "is required for auth type " + type.configName(),
+          "add 'client-id:' with the Application (client) ID of the app registration");
+    }
+    Path secret = files.optional(a, "client-secret-file");
+    Path certificate = files.optional(a, "certificate-file");
+    String tokenEnv = a.text("token-env", null);
+    Path tokenFile = files.optional(a, "token-file");
+    if (tokenEnv != null && !ENV_NAME.matcher(tokenEnv).matches()) {
+      a.problem("token-env", "'" + tokenEnv + "' is not an environment variable name", "use e.g. MAILASSURE_GRAPH_TOKEN");
+    }
+    switch (type) {
+      case CLIENT_SECRET -> {
+        if (secret == null && !a.has("client-secret-file")) {
+          a.problem("client-secret-file", "is required for auth type client-secret",
+              "name the file that holds the secret, e.g. /run/credentials/mailassure.service/graph-secret");
+        }
+      }
+      case CLIENT_CERTIFICATE -> {
+        if (certificate == null && !a.has("certificate-file")) {
+          a.problem("certificate-file", "is required for auth type client-certificate",
+              "name a PEM file holding the certificate and its private key");
+        }
+      }
+      case TOKEN -> {
+        if ((tokenEnv == null) == (tokenFile == null && !a.has("token-file"))) {
+          a.problem("type", "auth type token needs exactly one of token-env and token-file",
+              "add 'token-env: MAILASSURE_GRAPH_TOKEN' or 'token-file: /path/to/token'");
+        }
+      }
+      default -> { }
+    }
+    return new GraphAuth(type, clientId, secret, certificate, tokenEnv, tokenFile);
+  }
+
+  private ProbeSettings readProbe(Section p, FileChecks files) {
+    String scheduleText = p == null ? "0 6 * * *" : p.text("schedule", "0 6 * * *");
+    Cron cron = parseCron(p, scheduleText);
+    ZoneId zone = ZoneId.of("Europe/London");
+    String zoneText = p == null ? null : p.text("time-zone", null);
+    if (zoneText != null) {
+      try {
+        zone = ZoneId.of(zoneText);
+      } catch (DateTimeException e) {
+        p.problem("time-zone", "'" + zoneText + "' is not a time zone", "use an IANA name such as Europe/London or UTC");
+      }
+    }
+    Duration catchUp = p == null ? Duration.ofHours(6) : p.duration("catch-up", Duration.ofHours(6));
+    TransportKind transport = p == null ? TransportKind.GRAPH
+        : p.choice("transport", TransportKind.GRAPH, TransportKind.values(), TransportKind::configName);
+    String subject = p == null ? ProbeSettings.DEFAULT_SUBJECT : p.text("subject", ProbeSettings.DEFAULT_SUBJECT);
+    if (p != null) {
+      checkSubject(p, subject);
+    }
+    RetryPolicy retry = readRetry(p == null ? null : p.section("retry", RETRY));
+    SmtpSettings smtp = SmtpReader.defaults();
+    if (p != null) {
+      Section s = p.section("smtp", SmtpReader.KEYS);
+      if (s != null) {
+        smtp = new SmtpReader(files).read(s, smtp);
+      }
+    }
+    return new ProbeSettings(cron, scheduleText, zone, catchUp, transport, subject, retry, smtp);
+  }
+
+  private static Cron parseCron(Section p, String text) {
+    CronParser parser = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+    String fix = "write five fields: minute hour day-of-month month day-of-week, e.g. \"0 6 * * *\" for 06:00 daily";
+    if (text.trim().split("\\s+").length != 5) {
+      if (p != null) {
+        p.problem("schedule", "'" + text + "' does not have five fields", fix);
+      }
+      return parser.parse("0 6 * * *");
+    }
+    try {
+      return parser.parse(text.trim()).validate();
+    } catch (IllegalArgumentException e) {
+      if (p != null) {
+        p.problem("schedule", "'" + text + "' is not a valid cron expression (" + e.getMessage() + ")", fix);
+      }
+      return parser.parse("0 6 * * *");
+    }
+  }
+
+  private static void checkSubject(Section p, String subject) {
+    if (subject.indexOf('\r') >= 0 || subject.indexOf('\n') >= 0) {
+      p.problem("subject", "must be a single line", "remove the line breaks");
+    }
+    Matcher m = PLACEHOLDER.matcher(subject);
+    while (m.find()) {
+      if (!m.group(1).equals("domain") && !m.group(1).equals("time")) {
+        p.problem("subject", "unknown placeholder {" + m.group(1) + "}", "use {domain} and {time} only");
+      }
+    }
+  }
+
+  private static RetryPolicy readRetry(Section r) {
+    if (r == null) {
+      return RetryPolicy.DEFAULT;
+    }
+    int attempts = r.integer("attempts", RetryPolicy.DEFAULT.attempts(), 1, 100);
+    Duration backoff = r.duration("backoff", RetryPolicy.DEFAULT.backoff());
+    Duration max = r.duration("max-backoff", RetryPolicy.DEFAULT.maxBackoff());
+    if (backoff.isZero()) {
+      r.problem("backoff", "must be more than 0", "use e.g. 1m");
+      backoff = RetryPolicy.DEFAULT.backoff();
+    }
+    if (max.compareTo(backoff) < 0) {
+      r.problem("max-backoff", "is shorter than backoff (" + Durations.format(backoff) + ")",
+          "make max-backoff at least as long as backoff");
+      max = backoff;
+    }
+    return new RetryPolicy(attempts, backoff, max);
+  }
+
+  private static ReadinessSettings readReadiness(Section r) {
+    List<String> dmarcDefault = List.of("mailto:dmarc-rua@dmarc.service.gov.uk");
+    List<String> tlsDefault = List.of("mailto:tls-rua@mailcheck.service.ncsc.gov.uk");
+    if (r == null) {
+      return new ReadinessSettings(List.of(), Duration.ofSeconds(5), dmarcDefault, tlsDefault);
+    }
+    List<String> servers = r.texts("dns-servers");
+    for (String s : servers) {
+      Matcher m = DNS_SERVER.matcher(s);
+      if (!m.matches() || (m.group(2) != null && Integer.parseInt(m.group(2)) > 65535)) {
+        r.problem("dns-servers", "'" + s + "' is not an IP address with an optional port",
+            "write e.g. 192.0.2.53 or 127.0.0.1:5353 (names are not allowed: they would need DNS)");
+      }
+    }
+    Duration timeout = r.duration("timeout", Duration.ofSeconds(5));
+    if (timeout.isZero()) {
+      r.problem("timeout", "must be more than 0", "use e.g. 5s");
+    }
+    List<String> dmarc = r.has("dmarc-rua") ? r.texts("dmarc-rua") : dmarcDefault;
+    List<String> tls = r.has("tls-rpt-rua") ? r.texts("tls-rpt-rua") : tlsDefault;
+    for (String d : dmarc) {
+      if (!d.startsWith("mailto:")) {
+        r.problem("dmarc-rua", "'" + d + "' is not a mailto: URI", "write e.g. mailto:dmarc-rua@dmarc.service.gov.uk");
+      }
+    }
+    for (String t : tls) {
+      if (!t.startsWith("mailto:") && !t.startsWith("https://")) {
+        r.problem("tls-rpt-rua", "'" + t + "' is neither a mailto: nor an https: URI",
+            "write e.g. mailto:tls-rua@mailcheck.service.ncsc.gov.uk");
+      }
+    }
+    return new ReadinessSettings(servers, timeout, dmarc, tls);
+  }
+
+  private static List<ConnectorSettings> readConnectors(Section top) {
+    List<ConnectorSettings> out = new ArrayList<>();
+    List<YamlNode> items = top.items("connectors");
+    for (int i = 0; i < items.size(); i++) {
+      Section c = Section.of(top.problems(), "connectors[" + i + "]", items.get(i), CONNECTOR);
+      if (c == null) {
+        continue;
+      }
+      String name = c.text("name", null);
+      if (name == null) {
+        c.problem("name", "is required", "give the connector's name as it should appear in Exchange Online");
+        continue;
+      }
+      if (out.stream().anyMatch(o -> o.name().equals(name))) {
+        c.problem("name", "the connector name '" + name + "' is used twice", "give each connector its own name");
+      }
+      List<String> domains = c.texts("domains");
+      String list = c.text("secure-domain-list", null);
+      if (domains.isEmpty() && list == null) {
+        c.problem("domains", "the connector has no domains and no secure-domain-list",
+            "add 'domains:' or 'secure-domain-list:'");
+      }
+      out.add(new ConnectorSettings(name, domains, list));
+    }
+    return out;
+  }
+
+  private static void checkCredentialsNeeded(Section top, Section probeSection, ProbeSettings probe,
+      GraphSettings graph, List<DomainSettings> domains) {
+    if (graph != null) {
+      return;
+    }
+    boolean probes = domains.stream().anyMatch(DomainSettings::probe);
+    if (probes && probe.transport() == TransportKind.GRAPH) {
+      Location at = probeSection != null && probeSection.has("transport") ? probeSection.at("transport") : top.location();
+      top.problems().add(at, "graph", "probe.transport is graph but there is no 'graph' section",
+          "add 'graph:' with tenant-id and auth, or set probe.transport: smtp");
+    } else if (probes && domains.stream().anyMatch(d -> d.probe() && d.smtp().auth() == SmtpAuthKind.XOAUTH2)) {
+      top.problems().add(top.location(), "graph",
+          "SMTP auth xoauth2 takes its token from graph.auth, but there is no 'graph' section",
+          "add 'graph:' with tenant-id and auth, or set probe.smtp.auth to password or none");
+    }
+  }
+
+  /** Resolves and checks file paths, relative to the config file's directory. */
+  static final class FileChecks {
+    private final Problems problems;
+    private final Path base;
+
+    FileChecks(Problems problems, Path base) {
+      this.problems = problems;
+      this.base = base;
+    }
+
+    Path resolve(String text) {
+      Path p = Path.of(text);
+      return p.isAbsolute() || base == null ? p : base.resolve(p).normalize();
+    }
+
+    /** A file that must exist and be readable when the key is given; null when absent or bad. */
+    Path optional(Section s, String key) {
+      String text = s.text(key, null);
+      return text == null ? null : existing(s, key, text);
+    }
+
+    Path existing(Section s, String key, String text) {
+      Path p = resolve(text);
+      if (!java.nio.file.Files.isRegularFile(p)) {
+        s.problem(key, "the file " + p + " does not exist", "create it or correct the path");
+        return null;
+      }
+      if (!java.nio.file.Files.isReadable(p)) {
+        s.problem(key, "the file " + p + " is not readable by this user",
+            "give the mailassure user read access (e.g. systemd LoadCredential=)");
+        return null;
+      }
+      return p;
+    }
+
+    Problems problems() {
+      return problems;
+    }
+  }
+}

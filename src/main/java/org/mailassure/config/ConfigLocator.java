@@ -1,0 +1,38 @@
+package org.mailassure.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Finds the config file as SPEC.md orders it: {@code -c FILE}, then {@code $MAILASSURE_CONFIG},
+ * then {@code ./mailassure.yaml}, then {@code /etc/mailassure/mailassure.yaml}.
+ */
+public final class ConfigLocator {
+  public static final Path SYSTEM_CONFIG = Path.of("/etc/mailassure/mailassure.yaml");
+
+  private ConfigLocator() {}
+
+  /** The file to read; when nothing exists, the first candidate, so the error names it. */
+  public static Path locate(Path explicit, Map<String, String> env, Path workingDir) {
+    if (explicit != null) {
+      return explicit;
+    }
+    String fromEnv = env.get("MAILASSURE_CONFIG");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return Path.of(fromEnv);
+    }
+    Path local = workingDir.resolve("mailassure.yaml");
+    if (Files.exists(local)) {
+      return local;
+    }
+    String credentials = env.get("CONFIGURATION_DIRECTORY");
+    if (credentials != null && !credentials.isBlank()) {
+      Path systemd = Path.of(credentials.split(":")[0], "mailassure.yaml");
+      if (Files.exists(systemd)) {
+        return systemd;
+      }
+    }
+    return Files.exists(SYSTEM_CONFIG) ? SYSTEM_CONFIG : Path.of("mailassure.yaml");
+  }
+}

@@ -1,0 +1,55 @@
+package org.mailassure.config;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Syntax of domain names (RFC 1035 section 2.3.1 as relaxed by RFC 1123) and addresses (RFC 5321 dot-atom). */
+public final class Names {
+  private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+  private static final Pattern LOCAL_PART =
+      Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
+
+  private Names() {}
+
+  /** Whether the text is a fully qualified host or domain name of at least two labels. */
+  public static boolean isDomainName(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    if (n.length() > 253 || n.endsWith(".")) {
+      return false;
+    }
+    String[] labels = n.split("\\.", -1);
+    if (labels.length < 2) {
+      return false;
+    }
+    for (String label : labels) {
+      if (!LABEL.matcher(label).matches()) {
+        return false;
+      }
+    }
+    return !labels[labels.length - 1].chars().allMatch(Character::isDigit);
+  }
+
+  /** Whether the text is a DKIM selector: one or more DNS labels (RFC 6376 section 3.1). */
+  public static boolean isSelector(String selector) {
+    for (String label : selector.toLowerCase(Locale.ROOT).split("\\.", -1)) {
+      if (!LABEL.matcher(label).matches()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the text is a plain address {@code local@domain.name}, without display name. */
+  public static boolean isAddress(String address) {
+    int at = address.lastIndexOf('@');
+    return at > 0
+        && at <= 64
+        && LOCAL_PART.matcher(address.substring(0, at)).matches()
+        && isDomainName(address.substring(at + 1));
+  }
+
+  /** The lower-cased domain of an address. */
+  public static String domainOf(String address) {
+    return address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+  }
+}

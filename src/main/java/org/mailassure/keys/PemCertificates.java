@@ -1,0 +1,40 @@
+package org.mailassure.keys;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+/** Reads PEM certificate files (RFC 7468), such as a private relay CA for {@code trust-store}. */
+public final class PemCertificates {
+  private PemCertificates() {}
+
+  /** Every certificate in a PEM file; at least one, or an exception. */
+  public static List<X509Certificate> read(Path file) throws IOException, GeneralSecurityException {
+    try (InputStream in = Files.newInputStream(file)) {
+      List<X509Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
+          .map(X509Certificate.class::cast)
+          .toList();
+      if (certs.isEmpty()) {
+        throw new GeneralSecurityException("no certificate found");
+      }
+      return certs;
+    }
+  }
+
+  /** A trust store holding exactly the certificates of a PEM file. */
+  public static KeyStore trustStore(Path file) throws IOException, GeneralSecurityException {
+    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+    store.load(null, null);
+    int i = 0;
+    for (X509Certificate c : read(file)) {
+      store.setCertificateEntry("ca-" + i++, c);
+    }
+    return store;
+  }
+}

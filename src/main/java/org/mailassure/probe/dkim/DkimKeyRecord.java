@@ -1,0 +1,78 @@
+package org.mailassure.probe.dkim;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import org.mailassure.keys.DkimAlgorithm;
+
+/**
+ * A DKIM public key record as published in DNS at {@code selector._domainkey.domain} (RFC 6376
+ * section 3.6.1; Ed25519 keys per RFC 8463 section 4). Immutable.
+ *
+ * @param keyType the {@code k=} tag, default {@code rsa}
+ * @param publicKeyBase64 the {@code p=} tag with whitespace removed; empty means revoked
+ */
+public record DkimKeyRecord(String keyType, String publicKeyBase64) {
+  /** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410), before the 32 raw key bytes. */
+  private static final byte[] ED25519_SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
+
+  /** Parses a TXT record's text (its strings already joined). */
+  public static DkimKeyRecord parse(String txt) {
+    Map<String, String> tags = TagList.parse(txt);
+    String v = tags.get("v");
+    if (v != null && !v.equals("DKIM1")) {
+      throw new IllegalArgumentException("v=" + v + " is not DKIM1");
+    }
+    String p = tags.get("p");
+    if (p == null) {
+      throw new IllegalArgumentException("the record has no p= tag");
+    }
+    return new DkimKeyRecord(tags.getOrDefault("k", "rsa").toLowerCase(Locale.ROOT), TagList.base64(p));
+  }
+
+  /** The TXT text to publish for a public key. */
+  public static String format(DkimAlgorithm algorithm, PublicKey key) {
+    byte[] der = key.getEncoded();
+    byte[] p = algorithm == DkimAlgorithm.ED25519_SHA256
+        ? java.util.Arrays.copyOfRange(der, der.length - 32, der.length)
+        : der;
+    return "v=DKIM1; k=" + algorithm.keyType() + "; p=" + Base64.getEncoder().encodeToString(p);
+  }
+
+  public boolean revoked() {
+    return publicKeyBase64.isEmpty();
+  }
+
+  /** Whether this record can verify signatures of the given algorithm. */
+  public boolean fits(DkimAlgorithm algorithm) {
+    return algorithm.keyType().equals(keyType);
+  }
+
+  /** The Java public key. */
+  public PublicKey publicKey() throws GeneralSecurityException {
+    byte[] raw;
+    try {
+      raw = Base64.getDecoder().decode(publicKeyBase64);
+    } catch (IllegalArgumentException e) {
+      throw new GeneralSecurityException("p= is not base64");
+    }
+    return switch (keyType) {
+      case "rsa" -> KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(raw));
+      case "ed25519" -> {
+        if (raw.length != 32) {
+          throw new GeneralSecurityException("an Ed25519 p= must be 32 bytes, found " + raw.length);
+        }
+        byte[] spki = new byte[ED25519_SPKI_PREFIX.length + 32];
+        System.arraycopy(ED25519_SPKI_PREFIX, 0, spki, 0, ED25519_SPKI_PREFIX.length);
+        System.arraycopy(raw, 0, spki, ED25519_SPKI_PREFIX.length, 32);
+        yield KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
+      }
+      default -> throw new GeneralSecurityException("unknown key type k=" + keyType);
+    };
+  }
+}
