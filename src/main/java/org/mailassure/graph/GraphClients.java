@@ -1,0 +1,50 @@
+package org.mailassure.graph;
+
+import com.azure.core.credential.TokenCredential;
+import com.microsoft.graph.core.authentication.AzureIdentityAuthenticationProvider;
+import com.microsoft.graph.core.requests.GraphClientFactory;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import java.time.Duration;
+import okhttp3.Handshake;
+import okhttp3.OkHttpClient;
+import org.mailassure.config.GraphSettings;
+
+/**
+ * Makes the one Graph client of a run: the configured cloud's endpoint (or {@code base-url}), the
+ * credential's tokens sent only to that host, and a network interceptor that notes the TLS of each
+ * call. The SDK's own retry handler is switched off per request by the callers, which retry by the
+ * config's policy and honour Retry-After themselves.
+ */
+public final class GraphClients {
+  private static final ThreadLocal<Handshake> LAST_HANDSHAKE = new ThreadLocal<>();
+
+  private GraphClients() {}
+
+  public static GraphServiceClient create(GraphSettings settings, TokenCredential credential) {
+    String endpoint = settings.endpoint().toString();
+    String host = settings.endpoint().getHost();
+    var auth = new AzureIdentityAuthenticationProvider(
+        credential, new String[] {host}, settings.cloud().graphScope());
+    OkHttpClient http = GraphClientFactory.create()
+        .addNetworkInterceptor(chain -> {
+          LAST_HANDSHAKE.set(chain.connection() == null ? null : chain.connection().handshake());
+          return chain.proceed(chain.request());
+        })
+        .connectTimeout(Duration.ofSeconds(30))
+        .readTimeout(Duration.ofSeconds(100))
+        .build();
+    GraphServiceClient client = new GraphServiceClient(auth, http);
+    client.getRequestAdapter().setBaseUrl(endpoint);
+    return client;
+  }
+
+  /** The TLS handshake of this thread's last Graph call, or null (plain http on loopback, or none yet). */
+  public static Handshake lastHandshake() {
+    return LAST_HANDSHAKE.get();
+  }
+
+  /** Forgets this thread's last handshake, before a new call. */
+  public static void clearHandshake() {
+    LAST_HANDSHAKE.remove();
+  }
+}

@@ -1,0 +1,170 @@
+package org.mailassure.probe;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.mailassure.config.Config;
+import org.mailassure.config.DomainSettings;
+import org.mailassure.config.ProbeSettings.TransportKind;
+import org.mailassure.config.RetryPolicy;
+import org.mailassure.journal.Journal;
+import org.mailassure.journal.JournalEntry;
+import org.mailassure.journal.Outcome;
+import org.mailassure.probe.dkim.DkimSigner;
+import org.mailassure.probe.transport.Delivery;
+import org.mailassure.probe.transport.OutgoingProbe;
+import org.mailassure.probe.transport.ProbeTransport;
+import org.mailassure.probe.transport.SendFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends a domain's probe for a slot: composes it once, signs it with the domain's DKIM keys,
+ * hands it to the transport, retries temporary failures by {@code probe.retry} (or the server's
+ * Retry-After), and appends every attempt to the journal before moving on. A batch sends domains
+ * in parallel under a bound and never stops at a failed domain. Thread-safe.
+ */
+public final class ProbeSender {
+  private static final Logger LOG = LoggerFactory.getLogger(ProbeSender.class);
+
+  private final Config config;
+  private final ProbeTransport transport;
+  private final Journal journal;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final String version;
+
+  public ProbeSender(Config config, ProbeTransport transport, Journal journal, Clock clock, Sleeper sleeper,
+      String version) {
+    this.config = config;
+    this.transport = transport;
+    this.journal = journal;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.version = version;
+  }
+
+  /** The most domains sent at once: Graph allows 4 concurrent requests per app; relays are given 8. */
+  public int parallelism() {
+    return config.probe().transport() == TransportKind.GRAPH ? 4 : 8;
+  }
+
+  /** Sends every domain's probe for a slot, domains in parallel; results in the order given. */
+  public List<ProbeResult> sendAll(List<DomainSettings> domains, Instant slot, String trigger, Instant deadline) {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism(), domains.size())), r -> {
+      Thread t = new Thread(r, "probe");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<ProbeResult>> futures = new ArrayList<>();
+      for (DomainSettings d : domains) {
+        futures.add(pool.submit(() -> send(d, slot, trigger, deadline)));
+      }
+      List<ProbeResult> results = new ArrayList<>();
+      for (int i = 0; i < futures.size(); i++) {
+        results.add(await(futures.get(i), domains.get(i), slot));
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private ProbeResult await(Future<ProbeResult> f, DomainSettings d, Instant slot) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new ProbeResult(d.name(), ProbeMessage.messageId(d.name(), slot), false, SendFailure.Kind.TEMPORARY, 0,
+          null, null, dkimMode(d), "interrupted before it finished");
+    } catch (ExecutionException e) {
+      LOG.error("probe for {} failed unexpectedly", d.name(), e.getCause());
+      return new ProbeResult(d.name(), ProbeMessage.messageId(d.name(), slot), false, SendFailure.Kind.PERMANENT, 0,
+          null, null, dkimMode(d), "internal error: " + e.getCause());
+    }
+  }
+
+  /**
+   * Sends one domain's probe for one slot, with retries.
+   *
+   * @param deadline no retry is started that would wait past this; null for no limit
+   */
+  public ProbeResult send(DomainSettings d, Instant slot, String trigger, Instant deadline) {
+    Instant composedAt = clock.instant();
+    String messageId = ProbeMessage.messageId(d.name(), slot);
+    byte[] mime = ProbeMessage.compose(d.name(), d.sender(), config.assessmentAddress(), config.probe().subject(),
+        slot, composedAt, config.probe().timeZone(), version);
+    if (!d.dkim().isEmpty()) {
+      mime = new DkimSigner(d.name(), d.dkim()).sign(mime, composedAt);
+    }
+    OutgoingProbe probe = new OutgoingProbe(d.name(), d.sender(), config.assessmentAddress(), messageId, mime);
+    DkimMode dkim = dkimMode(d);
+    RetryPolicy retry = config.probe().retry();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Delivery delivery = transport.send(probe, d);
+        record(slot, d, messageId, Outcome.SENT, attempt, trigger, delivery.tlsProtocol(), delivery.tlsCipher(), dkim, null);
+        LOG.info("{}: probe {} sent over {} {}", d.name(), messageId, delivery.tlsProtocol(), delivery.tlsCipher());
+        return new ProbeResult(d.name(), messageId, true, null, attempt, delivery.tlsProtocol(), delivery.tlsCipher(),
+            dkim, null);
+      } catch (SendFailure f) {
+        Duration wait = f.retryAfter().orElse(retry.delayAfter(attempt));
+        boolean again = f.retryable() && attempt < retry.attempts()
+            && (deadline == null || !clock.instant().plus(wait).isAfter(deadline));
+        record(slot, d, messageId, again ? Outcome.RETRYING : Outcome.FAILED, attempt, trigger, null, null, dkim,
+            f.getMessage());
+        if (!again) {
+          LOG.warn("{}: probe failed after {} attempt(s): {}", d.name(), attempt, f.getMessage());
+          return new ProbeResult(d.name(), messageId, false, f.kind(), attempt, null, null, dkim, f.getMessage());
+        }
+        LOG.info("{}: attempt {} failed ({}); retrying in {}", d.name(), attempt, f.getMessage(), wait);
+        try {
+          sleeper.sleep(wait);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return new ProbeResult(d.name(), messageId, false, f.kind(), attempt, null, null, dkim,
+              f.getMessage() + " (stopped before retrying)");
+        }
+      }
+    }
+  }
+
+  private void record(Instant slot, DomainSettings d, String messageId, Outcome outcome, int attempt, String trigger,
+      String tlsProtocol, String tlsCipher, DkimMode dkim, String error) {
+    JournalEntry entry = new JournalEntry(slot.atZone(config.probe().timeZone()).toOffsetDateTime(), d.name(),
+        clock.instant(), messageId, outcome, attempt, config.probe().transport().configName(), trigger, tlsProtocol,
+        tlsCipher, dkim.journalName(), error);
+    try {
+      journal.append(entry);
+    } catch (IOException e) {
+      LOG.error("cannot append to the journal {}: {}", journal.file(), e.getMessage());
+    }
+  }
+
+  /** Who signs this domain's probes. */
+  public DkimMode dkimMode(DomainSettings d) {
+    if (!d.dkim().isEmpty()) {
+      return DkimMode.SIGNED;
+    }
+    if (config.probe().transport() == TransportKind.GRAPH || isMicrosoftRelay(d.smtp().host())) {
+      return DkimMode.PROVIDER;
+    }
+    return DkimMode.NONE;
+  }
+
+  /** Exchange Online's submission hosts sign outbound mail with the tenant's DKIM keys. */
+  private static boolean isMicrosoftRelay(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    return h.endsWith(".office365.com") || h.endsWith(".office365.us") || h.endsWith(".outlook.com")
+        || h.endsWith(".outlook.cn") || h.endsWith(".office365.cn");
+  }
+}
