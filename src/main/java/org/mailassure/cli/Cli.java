@@ -1,0 +1,75 @@
+package org.mailassure.cli;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.mailassure.probe.Sleeper;
+import picocli.CommandLine;
+
+/**
+ * The command line: parses arguments with picocli, runs one command and returns its exit code.
+ * Takes its streams and environment from a {@link Context}, so tests drive it with string writers.
+ */
+public final class Cli {
+  private final Context ctx;
+
+  public Cli(Context ctx) {
+    this.ctx = ctx;
+  }
+
+  /** The CLI on the real process: stdout, stderr, environment, clock. */
+  public static Cli system() {
+    return new Cli(new Context(
+        new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+        new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true),
+        System.getenv(), Path.of("").toAbsolutePath(), "root".equals(System.getProperty("user.name")),
+        Clock.systemUTC(), Sleeper.SYSTEM));
+  }
+
+  public int run(String... args) {
+    CommandLine cli = new CommandLine(new MailassureCommand(), new Factory(ctx));
+    cli.setOut(ctx.out());
+    cli.setErr(ctx.err());
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setParameterExceptionHandler((e, a) -> {
+      ctx.err().println("mailassure: " + e.getMessage());
+      CommandLine.UnmatchedArgumentException.printSuggestions(e, ctx.err());
+      ctx.err().println("Run 'mailassure " + commandName(e.getCommandLine()) + "--help' for usage.");
+      ctx.err().flush();
+      return ExitCode.USAGE;
+    });
+    cli.setExecutionExceptionHandler((e, c, p) -> {
+      if (e instanceof ConfigSource.UsageError u) {
+        ctx.err().println(u.getMessage());
+        ctx.err().flush();
+        return ExitCode.USAGE;
+      }
+      ctx.err().println("mailassure: unexpected error: " + e);
+      ctx.err().flush();
+      throw e;
+    });
+    int code = cli.execute(args);
+    ctx.out().flush();
+    ctx.err().flush();
+    return code;
+  }
+
+  private static String commandName(CommandLine c) {
+    String name = c.getCommandSpec().qualifiedName();
+    return name.equals("mailassure") ? "" : name.substring("mailassure ".length()) + " ";
+  }
+
+  /** Builds commands with the context when they ask for it. */
+  private record Factory(Context ctx) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> type) throws Exception {
+      try {
+        return type.getDeclaredConstructor(Context.class).newInstance(ctx);
+      } catch (NoSuchMethodException e) {
+        return CommandLine.defaultFactory().create(type);
+      }
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package org.mailassure.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.mailassure.config.Config;
+import org.mailassure.config.ConfigException;
+import org.mailassure.config.ConfigLoader;
+import org.mailassure.config.ConfigLocator;
+import org.mailassure.config.DomainSettings;
+
+/** Loads the config a command names and checks its --domain choices, failing with exit code 2. */
+final class ConfigSource {
+  private ConfigSource() {}
+
+  /** A configuration problem to report; the command exits 2 having done nothing. */
+  static final class UsageError extends Exception {
+    UsageError(String message) {
+      super(message);
+    }
+  }
+
+  static Config load(Context ctx, CommonOptions options) throws UsageError {
+    var file = ConfigLocator.locate(options.config, ctx.env(), ctx.workingDir());
+    try {
+      return new ConfigLoader(ctx.env(), ctx.root()).load(file);
+    } catch (ConfigException e) {
+      int n = e.problems().size();
+      throw new UsageError(e.getMessage() + (n > 1 ? "\n" + n + " problems in " + file + "; nothing was done" : ""));
+    }
+  }
+
+  /** The selected domains; an unknown --domain is a usage error. */
+  static List<DomainSettings> select(Config config, CommonOptions options) throws UsageError {
+    List<String> unknown = new ArrayList<>();
+    for (String name : options.domains) {
+      if (config.domains().stream().noneMatch(d -> d.name().equals(name.toLowerCase(Locale.ROOT)))) {
+        unknown.add(name);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new UsageError("--domain " + String.join(", ", unknown) + ": not in " + config.source()
+          + "; it has " + String.join(", ", config.domains().stream().map(DomainSettings::name).toList()));
+    }
+    return config.select(options.domains);
+  }
+}

@@ -1,0 +1,14 @@
+package org.mailassure.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.mailassure.probe.Sleeper;
+
+/**
+ * Everything a command takes from the world: its streams, environment, clock and sleeper. Tests
+ * build one with string writers, a fixed clock and a sleeper that never waits.
+ */
+public record Context(PrintWriter out, PrintWriter err, Map<String, String> env, Path workingDir, boolean root,
+    Clock clock, Sleeper sleeper) {}

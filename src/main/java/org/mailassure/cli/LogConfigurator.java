@@ -1,0 +1,42 @@
+package org.mailassure.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.spi.ContextAwareBase;
+
+/**
+ * Logback set up in code (no XML to parse at start-up): readable lines on stderr, never stdout;
+ * under systemd ({@code JOURNAL_STREAM} set) without timestamps, since the journal adds its own.
+ * {@code --verbose} turns on debug lines for mailassure and info for its libraries.
+ */
+public final class LogConfigurator extends ContextAwareBase implements Configurator {
+  /** Set by the CLI before anything logs. */
+  static final String VERBOSE_PROPERTY = "mailassure.verbose";
+
+  @Override
+  public ExecutionStatus configure(LoggerContext context) {
+    boolean journal = System.getenv("JOURNAL_STREAM") != null;
+    boolean verbose = Boolean.getBoolean(VERBOSE_PROPERTY);
+    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    encoder.setContext(context);
+    encoder.setPattern(journal ? "%-5level %logger{0}: %msg%n" : "%d{HH:mm:ss} %-5level %msg%n");
+    encoder.start();
+    ConsoleAppender<ILoggingEvent> err = new ConsoleAppender<>();
+    err.setContext(context);
+    err.setName("stderr");
+    err.setTarget("System.err");
+    err.setEncoder(encoder);
+    err.start();
+    ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.addAppender(err);
+    root.setLevel(verbose ? Level.INFO : Level.WARN);
+    context.getLogger("org.mailassure").setLevel(verbose ? Level.DEBUG : Level.INFO);
+    // SubEthaSMTP (the demo's relay) is chatty at info about every connection.
+    context.getLogger("org.subethamail").setLevel(verbose ? Level.INFO : Level.WARN);
+    return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+}

@@ -1,0 +1,97 @@
+package org.mailassure.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.mailassure.config.Config;
+import org.mailassure.config.DomainSettings;
+import org.mailassure.graph.CredentialException;
+import org.mailassure.journal.Journal;
+import org.mailassure.probe.ProbeResult;
+import org.mailassure.probe.ProbeSender;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code mailassure send}: one probe now from each selected domain, in parallel under a bound. */
+@Command(name = "send", mixinStandardHelpOptions = true,
+    description = "Send one probe now from each selected domain (domains with probe: false are skipped).")
+final class SendCommand implements Callable<Integer> {
+  private final Context ctx;
+  @Mixin CommonOptions options;
+
+  SendCommand(Context ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(options.verbose));
+    Config config = ConfigSource.load(ctx, options);
+    List<DomainSettings> selected = ConfigSource.select(config, options);
+    List<DomainSettings> domains = selected.stream().filter(DomainSettings::probe).toList();
+    if (domains.isEmpty()) {
+      throw new ConfigSource.UsageError("no selected domain sends probes (all have probe: false); nothing was sent");
+    }
+    try {
+      Files.createDirectories(config.stateDir());
+      if (!Files.isWritable(config.stateDir())) {
+        throw new IOException("not writable");
+      }
+    } catch (IOException e) {
+      throw new ConfigSource.UsageError("state-dir " + config.stateDir() + " cannot be written (" + e.getMessage()
+          + "); the journal lives there, so nothing was sent. Create it for this user or set state-dir.");
+    }
+    ProbeSender sender;
+    try {
+      sender = new ProbeSender(config, Transports.of(config, domains, ctx), new Journal(config.stateDir()),
+          ctx.clock(), ctx.sleeper(), Version.get());
+    } catch (CredentialException e) {
+      ctx.err().println("mailassure: " + e.getMessage() + "; nothing was sent");
+      return ExitCode.UNAVAILABLE;
+    }
+    List<ProbeResult> results = sender.sendAll(domains, ctx.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+        "manual", null);
+    if (options.json) {
+      json(results);
+    } else {
+      table(results);
+    }
+    return ExitCode.of(results);
+  }
+
+  private void table(List<ProbeResult> results) {
+    Table t = new Table("DOMAIN", "OUTCOME", "ATTEMPTS", "TLS", "CIPHER", "DKIM", "MESSAGE-ID", "ERROR");
+    for (ProbeResult r : results) {
+      t.row(r.domain(), r.sent() ? "sent" : "failed", r.attempts(), r.tlsProtocol(), r.tlsCipher(),
+          r.dkim().journalName(), r.messageId(), r.error());
+    }
+    t.print(ctx.out());
+    long sent = results.stream().filter(ProbeResult::sent).count();
+    ctx.out().println(sent + " of " + results.size() + " probes sent");
+    ctx.out().flush();
+  }
+
+  private void json(List<ProbeResult> results) throws IOException {
+    try (Json json = new Json(ctx.out())) {
+      JsonGenerator g = json.g();
+      g.writeStartObject();
+      g.writeArrayFieldStart("domains");
+      for (ProbeResult r : results) {
+        g.writeStartObject();
+        g.writeStringField("domain", r.domain());
+        g.writeStringField("outcome", r.sent() ? "sent" : "failed");
+        g.writeNumberField("attempts", r.attempts());
+        g.writeStringField("message_id", r.messageId());
+        g.writeStringField("tls_protocol", r.tlsProtocol());
+        g.writeStringField("tls_cipher", r.tlsCipher());
+        g.writeStringField("dkim", r.dkim().journalName());
+        g.writeStringField("error", r.error());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+  }
+}

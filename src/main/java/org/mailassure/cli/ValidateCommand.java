@@ -1,0 +1,111 @@
+package org.mailassure.cli;
+
+import com.cronutils.model.time.ExecutionTime;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.mailassure.config.Config;
+import org.mailassure.config.DkimKey;
+import org.mailassure.config.DomainSettings;
+import org.mailassure.config.Durations;
+import org.mailassure.config.ProbeSettings.TransportKind;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code mailassure validate}: loads and checks the config and prints a summary of the domains. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+    description = "Load and validate the config; print a summary of the domains.")
+final class ValidateCommand implements Callable<Integer> {
+  private final Context ctx;
+  @Mixin CommonOptions options;
+
+  ValidateCommand(Context ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(options.verbose));
+    Config config = ConfigSource.load(ctx, options);
+    List<DomainSettings> domains = ConfigSource.select(config, options);
+    ZonedDateTime next = ExecutionTime.forCron(config.probe().schedule())
+        .nextExecution(ZonedDateTime.now(ctx.clock()).withZoneSameInstant(config.probe().timeZone()))
+        .orElse(null);
+    if (options.json) {
+      json(config, domains, next);
+    } else {
+      table(config, domains, next);
+    }
+    return ExitCode.OK;
+  }
+
+  private void table(Config config, List<DomainSettings> domains, ZonedDateTime next) {
+    var out = ctx.out();
+    out.println(config.source() + ": valid, " + domains.size() + " domain" + (domains.size() == 1 ? "" : "s"));
+    Table t = new Table("DOMAIN", "MAILBOX", "SENDER", "RULE", "PROBE", "LOCAL DKIM", "SELECTORS CHECKED");
+    for (DomainSettings d : domains) {
+      t.row(d.name(), d.mailbox(), d.sender(), d.rule() ? "yes" : "no", d.probe() ? "yes" : "no",
+          d.dkim().isEmpty() ? "-" : d.dkim().stream().map(ValidateCommand::describe).collect(Collectors.joining(", ")),
+          String.join(", ", d.selectors()));
+    }
+    t.print(out);
+    var p = config.probe();
+    String transport = p.transport() == TransportKind.GRAPH ? "graph sendMail"
+        : "smtp " + p.smtp().host() + ":" + p.smtp().port() + " " + p.smtp().security().configName()
+            + " (TLS >= " + p.smtp().minTlsVersion().protocol() + ", auth " + p.smtp().auth().configName() + ")";
+    out.println("probe: " + transport + "; schedule \"" + p.scheduleText() + "\" " + p.timeZone()
+        + (next == null ? "" : ", next " + next.toOffsetDateTime()) + "; catch-up " + Durations.format(p.catchUp())
+        + "; retry " + p.retry().attempts() + " attempts");
+    out.println("assessment address: " + config.assessmentAddress() + "; state: " + config.stateDir());
+    out.flush();
+  }
+
+  private static String describe(DkimKey k) {
+    return k.selector() + " (" + k.algorithm().tagValue() + ")";
+  }
+
+  private void json(Config config, List<DomainSettings> domains, ZonedDateTime next) throws IOException {
+    try (Json json = new Json(ctx.out())) {
+      JsonGenerator g = json.g();
+      g.writeStartObject();
+      g.writeStringField("config", config.source().toString());
+      g.writeBooleanField("valid", true);
+      g.writeStringField("assessment_address", config.assessmentAddress());
+      g.writeStringField("state_dir", config.stateDir().toString());
+      g.writeObjectFieldStart("probe");
+      g.writeStringField("transport", config.probe().transport().configName());
+      g.writeStringField("schedule", config.probe().scheduleText());
+      g.writeStringField("time_zone", config.probe().timeZone().getId());
+      g.writeStringField("next_slot", next == null ? null : next.toOffsetDateTime().toString());
+      g.writeEndObject();
+      g.writeArrayFieldStart("domains");
+      for (DomainSettings d : domains) {
+        g.writeStartObject();
+        g.writeStringField("domain", d.name());
+        g.writeStringField("mailbox", d.mailbox());
+        g.writeStringField("sender", d.sender());
+        g.writeBooleanField("rule", d.rule());
+        g.writeBooleanField("probe", d.probe());
+        g.writeArrayFieldStart("dkim");
+        for (DkimKey k : d.dkim()) {
+          g.writeStartObject();
+          g.writeStringField("selector", k.selector());
+          g.writeStringField("algorithm", k.algorithm().tagValue());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("selectors");
+        for (String s : d.selectors()) {
+          g.writeString(s);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+  }
+}
