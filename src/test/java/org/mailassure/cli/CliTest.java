@@ -1,0 +1,215 @@
+package org.mailassure.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.mailassure.demo.LoopbackRelay;
+import org.mailassure.testing.Fixtures;
+import org.mailassure.testing.RecordingSleeper;
+import org.subethamail.smtp.RejectException;
+
+/** The command line driven in-process: output, JSON, exit codes. */
+class CliTest {
+  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-29T07:30:00Z"), ZoneOffset.UTC);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  private LoopbackRelay relay;
+
+  @BeforeEach
+  void material() throws Exception {
+    Fixtures.writeMaterial(dir);
+  }
+
+  @AfterEach
+  void stop() {
+    if (relay != null) {
+      relay.close();
+    }
+  }
+
+  private Path config(int port) throws Exception {
+    return config(port, port);
+  }
+
+  private Path config(int port, int portOfTwo) throws Exception {
+    Path file = dir.resolve("mailassure.yaml");
+    Files.writeString(file, """
+        state-dir: state
+        probe:
+          transport: smtp
+          retry: { attempts: 2, backoff: 1s, max-backoff: 1s }
+          smtp: { host: 127.0.0.1, port: %d, auth: none, trust-store: ca.pem }
+        domains:
+          - name: one.example.gov.uk
+            mailbox: secureemailreply@one.example.gov.uk
+            dkim: [{ selector: mailassure1, private-key-file: rsa.pem }]
+          - name: two.example.gov.uk
+            mailbox: secureemailreply@two.example.gov.uk
+            smtp: { port: %d }
+          - name: quiet.example.gov.uk
+            mailbox: secureemailreply@quiet.example.gov.uk
+            probe: false
+        """.formatted(port, portOfTwo));
+    return file;
+  }
+
+  private CliRun run(String... args) {
+    return CliRun.of(dir, Map.of(), CLOCK, new RecordingSleeper(), args);
+  }
+
+  @Test
+  void versionPrintsTheVersionAndExitsZero() {
+    CliRun run = run("--version");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).startsWith("mailassure ");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"validate", "send", "demo"})
+  void everyCommandHasHelp(String command) {
+    CliRun run = run(command, "--help");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("Usage: mailassure " + command);
+  }
+
+  @Test
+  void anUnknownCommandIsAUsageError() {
+    CliRun run = run("frobnicate");
+    assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err()).contains("frobnicate");
+  }
+
+  @Test
+  void validatePrintsOneRowPerDomain() throws Exception {
+    CliRun run = run("validate", "-c", config(25).toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("valid, 3 domains").contains("one.example.gov.uk")
+        .contains("mailassure1 (rsa-sha256)").contains("selector1, selector2, mailassure1")
+        .contains("next 2026-11-30T06:00Z");
+  }
+
+  @Test
+  void validateJsonIsOneDocumentOnStdout() throws Exception {
+    CliRun run = run("validate", "--json", "-c", config(25).toString(), "--domain", "two.example.gov.uk");
+    JsonNode doc = JSON.readTree(run.out());
+    assertThat(doc.get("valid").asBoolean()).isTrue();
+    assertThat(doc.get("domains")).hasSize(1);
+    assertThat(doc.get("domains").get(0).get("domain").asText()).isEqualTo("two.example.gov.uk");
+  }
+
+  @Test
+  void theConfigIsFoundThroughTheEnvironmentVariable() throws Exception {
+    Path file = config(25);
+    CliRun run = CliRun.of(dir.resolve("state").getParent().getParent(), Map.of("MAILASSURE_CONFIG", file.toString()),
+        CLOCK, new RecordingSleeper(), "validate");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains(file.toString());
+  }
+
+  @Test
+  void aMissingConfigFileIsAUsageErrorThatSaysWhatToDo() {
+    CliRun run = run("validate", "-c", dir.resolve("absent.yaml").toString());
+    assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err()).contains("does not exist").contains("mailassure.example.yaml");
+  }
+
+  @Test
+  void anUnknownDomainIsAUsageErrorAndNothingIsSent() throws Exception {
+    relay = LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext()).build().start();
+    CliRun run = run("send", "-c", config(relay.port()).toString(), "--domain", "nope.gov.uk");
+    assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err()).contains("nope.gov.uk").contains("one.example.gov.uk");
+    assertThat(relay.received()).isEmpty();
+  }
+
+  @Test
+  void sendSendsEveryProbingDomainAndPrintsTheTable() throws Exception {
+    relay = LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext()).build().start();
+    CliRun run = run("send", "-c", config(relay.port()).toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(relay.received()).hasSize(2);
+    assertThat(run.out()).contains("one.example.gov.uk").contains("two.example.gov.uk")
+        .doesNotContain("quiet.example.gov.uk").contains("2 of 2 probes sent").contains("signed");
+    assertThat(Files.readAllLines(dir.resolve("state/journal.jsonl"))).hasSize(2);
+  }
+
+  @Test
+  void sendJsonReportsTlsAndDkimPerDomain() throws Exception {
+    relay = LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext()).build().start();
+    CliRun run = run("send", "--json", "-c", config(relay.port()).toString(), "--domain", "one.example.gov.uk");
+    JsonNode doc = JSON.readTree(run.out());
+    assertThat(doc.get("domains")).singleElement().satisfies(d -> {
+      assertThat(d.get("outcome").asText()).isEqualTo("sent");
+      assertThat(d.get("tls_protocol").asText()).startsWith("TLSv1.");
+      assertThat(d.get("dkim").asText()).isEqualTo("signed");
+      assertThat(d.get("message_id").asText()).isEqualTo("<mailassure.20261129T073000Z@one.example.gov.uk>");
+    });
+  }
+
+  @Test
+  void oneFailingDomainDoesNotStopTheOthersAndExitsOne() throws Exception {
+    relay = LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext())
+        .replies(i -> null).build().start();
+    try (LoopbackRelay refusing = LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
+        .tls(Fixtures.LOOPBACK.serverContext()).replies(i -> new RejectException(550, "5.7.1 no")).build().start()) {
+      Path file = config(relay.port(), refusing.port());
+      CliRun run = run("send", "-c", file.toString());
+      assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(ExitCode.FAILED);
+      assertThat(relay.received()).hasSize(1);
+      assertThat(run.out()).contains("failed").contains("550");
+    }
+  }
+
+  @Test
+  void whenNoDomainCanReachTheRelayTheExitCodeIsThree() throws Exception {
+    int closed;
+    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    CliRun run = run("send", "-c", config(closed).toString());
+    assertThat(run.exitCode()).isEqualTo(ExitCode.UNAVAILABLE);
+  }
+
+  @Test
+  void aConfigErrorSendsNothing() throws Exception {
+    relay = LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext()).build().start();
+    Path file = config(relay.port());
+    Files.writeString(file, Files.readString(file).replace("probe: false", "probe: nope"));
+    CliRun run = run("send", "-c", file.toString());
+    assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(relay.received()).isEmpty();
+    assertThat(dir.resolve("state/journal.jsonl")).doesNotExist();
+  }
+
+  @Test
+  void demoSendsVerifiesAndReportsEveryDomain() {
+    CliRun run = CliRun.of(dir, Map.of(), Clock.systemUTC(), d -> { }, "demo", "--json");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode doc;
+    try {
+      doc = JSON.readTree(run.out());
+    } catch (Exception e) {
+      throw new AssertionError(run.out(), e);
+    }
+    assertThat(doc.get("ok").asBoolean()).isTrue();
+    assertThat(doc.get("domains")).hasSize(3).allSatisfy(d -> {
+      assertThat(d.get("delivered").asBoolean()).isTrue();
+      assertThat(d.get("tls_protocol").asText()).isIn("TLSv1.2", "TLSv1.3");
+      assertThat(d.get("dkim")).isNotEmpty().allSatisfy(s -> assertThat(s.get("result").asText()).isEqualTo("pass"));
+    });
+  }
+}
