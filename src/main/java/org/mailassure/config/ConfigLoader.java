@@ -33,17 +33,17 @@ import org.mailassure.config.YamlNode.Location;
  * and key. Thread-safe; holds no mutable state.
  */
 public final class ConfigLoader {
-  private static final Set<String> TOP =
+  static final Set<String> TOP =
       Set.of("assessment-address", "state-dir", "graph", "rule", "probe", "readiness", "connectors", "domains");
-  private static final Set<String> GRAPH = Set.of("tenant-id", "cloud", "base-url", "auth");
-  private static final Set<String> AUTH =
+  static final Set<String> GRAPH = Set.of("tenant-id", "cloud", "base-url", "auth");
+  static final Set<String> AUTH =
       Set.of("type", "client-id", "client-secret-file", "certificate-file", "token-env", "token-file");
-  private static final Set<String> RULE = Set.of("name", "mark-as-read");
-  private static final Set<String> PROBE =
+  static final Set<String> RULE = Set.of("name", "mark-as-read");
+  static final Set<String> PROBE =
       Set.of("schedule", "time-zone", "catch-up", "transport", "subject", "retry", "smtp");
-  private static final Set<String> RETRY = Set.of("attempts", "backoff", "max-backoff");
-  private static final Set<String> READINESS = Set.of("dns-servers", "timeout", "dmarc-rua", "tls-rpt-rua");
-  private static final Set<String> CONNECTOR = Set.of("name", "domains", "secure-domain-list");
+  static final Set<String> RETRY = Set.of("attempts", "backoff", "max-backoff");
+  static final Set<String> READINESS = Set.of("dns-servers", "timeout", "dmarc-rua", "tls-rpt-rua");
+  static final Set<String> CONNECTOR = Set.of("name", "domains", "secure-domain-list");
   private static final Pattern GUID =
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");

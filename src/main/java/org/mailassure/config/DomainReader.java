@@ -15,9 +15,9 @@ import org.mailassure.keys.PemKeys;
 
 /** Reads the {@code domains} list: names, mailboxes, senders, DKIM keys and per-domain overrides. */
 final class DomainReader {
-  private static final Set<String> DOMAIN =
+  static final Set<String> DOMAIN =
       Set.of("name", "mailbox", "sender", "dkim", "selectors", "rule", "probe", "smtp");
-  private static final Set<String> DKIM = Set.of("selector", "private-key-file");
+  static final Set<String> DKIM = Set.of("selector", "private-key-file");
   private static final int MIN_RSA_BITS = 2048;
 
   private final Problems problems;
