@@ -11,6 +11,8 @@ import org.mailassure.graph.CredentialException;
 import org.mailassure.journal.Journal;
 import org.mailassure.probe.ProbeResult;
 import org.mailassure.probe.ProbeSender;
+import org.mailassure.probe.transport.ProbeTransport;
+import java.time.temporal.ChronoUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -43,16 +45,19 @@ final class SendCommand implements Callable<Integer> {
       throw new ConfigSource.UsageError("state-dir " + config.stateDir() + " cannot be written (" + e.getMessage()
           + "); the journal lives there, so nothing was sent. Create it for this user or set state-dir.");
     }
-    ProbeSender sender;
+    ProbeTransport transport;
     try {
-      sender = new ProbeSender(config, Transports.of(config, domains, ctx), new Journal(config.stateDir()),
-          ctx.clock(), ctx.sleeper(), Version.get());
+      transport = Transports.of(config, domains, ctx);
     } catch (CredentialException e) {
       ctx.err().println("mailassure: " + e.getMessage() + "; nothing was sent");
       return ExitCode.UNAVAILABLE;
     }
-    List<ProbeResult> results = sender.sendAll(domains, ctx.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
-        "manual", null);
+    List<ProbeResult> results;
+    try (transport) {
+      ProbeSender sender = new ProbeSender(config, transport, new Journal(config.stateDir()), ctx.clock(),
+          ctx.sleeper(), Version.get());
+      results = sender.sendAll(domains, ctx.clock().instant().truncatedTo(ChronoUnit.SECONDS), "manual", null);
+    }
     if (options.json) {
       json(results);
     } else {

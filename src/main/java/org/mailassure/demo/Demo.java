@@ -68,10 +68,11 @@ public final class Demo {
     Certificates.Issued cert = Certificates.server(ca, Duration.ofDays(1), "127.0.0.1");
     ca.writePem(dir.resolve("demo-ca.pem"));
     try (LoopbackRelay relay = LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
-        .tls(cert.serverContext()).build().start()) {
+            .tls(cert.serverContext()).build().start();
+        SmtpTransport transport = new SmtpTransport(null)) {
       Map<String, String> records = new HashMap<>();
       Config config = writeConfig(dir, relay.port(), records);
-      ProbeSender sender = new ProbeSender(config, new SmtpTransport(null), new Journal(config.stateDir()), clock,
+      ProbeSender sender = new ProbeSender(config, transport, new Journal(config.stateDir()), clock,
           Sleeper.SYSTEM, version);
       Instant slot = clock.instant().truncatedTo(ChronoUnit.SECONDS);
       List<ProbeResult> results = sender.sendAll(config.domains(), slot, "manual", null);

@@ -4,7 +4,6 @@ import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,10 +14,12 @@ import java.security.KeyStore;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.mailassure.config.DomainSettings;
 import org.mailassure.config.SmtpSettings;
@@ -33,7 +34,13 @@ import org.mailassure.probe.transport.SendFailure.Kind;
  * ({@code mail.smtp.starttls.required}) or the session starts in TLS (RFC 8314 implicit TLS);
  * only TLS versions at or above {@code min-tls-version} are enabled; the certificate must chain to
  * the JDK's trust or to {@code trust-store} and name the host. The message bytes are sent exactly
- * as signed. Thread-safe: each send opens its own connection.
+ * as signed.
+ *
+ * <p>A session that delivered a probe is kept and reused for the next probe to the same relay
+ * with the same credentials (RFC 5321 allows many transactions per session), so a batch does not
+ * pay a TLS handshake per domain; with per-mailbox credentials (the Exchange Online case) each
+ * mailbox keeps its own session. A session that failed is closed, never reused. {@link #close()}
+ * ends every kept session. Thread-safe.
  */
 public final class SmtpTransport implements ProbeTransport {
   private static final int CONNECT_TIMEOUT_MS = 30_000;
@@ -41,6 +48,13 @@ public final class SmtpTransport implements ProbeTransport {
 
   private final AccessTokens tokens;
   private final Map<SmtpSettings, SSLContext> contexts = new ConcurrentHashMap<>();
+  private final Map<SessionKey, ConcurrentLinkedDeque<Connection>> idle = new ConcurrentHashMap<>();
+
+  /** Sessions are shared only between probes to the same relay as the same user. */
+  private record SessionKey(SmtpSettings settings, String user) {}
+
+  /** An open, TLS-protected session and the socket factory that knows its TLS socket. */
+  private record Connection(SMTPTransport transport, Session session, TlsSocketFactory sockets) {}
 
   /** @param tokens the source of XOAUTH2 tokens; may be null when no domain uses xoauth2 */
   public SmtpTransport(AccessTokens tokens) {
@@ -50,31 +64,82 @@ public final class SmtpTransport implements ProbeTransport {
   @Override
   public Delivery send(OutgoingProbe probe, DomainSettings domain) throws SendFailure {
     SmtpSettings s = domain.smtp();
-    TlsSocketFactory sockets = new TlsSocketFactory(context(s), s.minTlsVersion().andNewer());
-    boolean implicit = s.security() == Security.IMPLICIT_TLS;
-    String protocol = implicit ? "smtps" : "smtp";
-    Properties p = properties(s, protocol, sockets, probe);
-    Session session = Session.getInstance(p);
-    String user = s.username() != null ? s.username() : domain.sender();
-    String secret = secret(s);
-    try (SMTPTransport transport = (SMTPTransport) session.getTransport(protocol)) {
-      transport.connect(s.host(), s.port(), secret == null ? null : user, secret);
-      SSLSocket socket = sockets.socket();
-      if (!transport.isSSL() || socket == null || socket.getSession() == null
-          || !socket.getSession().isValid()) {
-        throw new SendFailure(Kind.TLS, "the session with " + s.host() + ":" + s.port()
-            + " is not protected by TLS; nothing was sent");
+    String user = s.auth() == SmtpSettings.SmtpAuthKind.NONE ? null
+        : s.username() != null ? s.username() : domain.sender();
+    SessionKey key = new SessionKey(s, user);
+    Connection c = borrow(key);
+    try {
+      if (c == null) {
+        c = open(s, user, probe.domain());
       }
-      transport.sendMessage(new RawMessage(session, probe.mime()),
-          new Address[] {new InternetAddress(probe.recipient())});
-      SSLSession tls = socket.getSession();
-      return new Delivery(tls.getProtocol(), tls.getCipherSuite(), SmtpFailures.oneLine(transport.getLastServerResponse()));
+      SMTPMessage message = new RawMessage(c.session(), probe.mime());
+      message.setEnvelopeFrom(probe.sender());
+      c.transport().sendMessage(message, new Address[] {new InternetAddress(probe.recipient())});
+      SSLSession tls = c.sockets().socket().getSession();
+      Delivery delivery = new Delivery(tls.getProtocol(), tls.getCipherSuite(),
+          SmtpFailures.oneLine(c.transport().getLastServerResponse()));
+      idle.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>()).push(c);
+      return delivery;
     } catch (MessagingException e) {
+      quietlyClose(c);
       throw SmtpFailures.classify(e, s);
+    } catch (SendFailure | RuntimeException e) {
+      quietlyClose(c);
+      throw e;
     }
   }
 
-  private Properties properties(SmtpSettings s, String protocol, TlsSocketFactory sockets, OutgoingProbe probe) {
+  /** A kept session for the key that is still connected, or null. */
+  private Connection borrow(SessionKey key) {
+    ConcurrentLinkedDeque<Connection> q = idle.get(key);
+    for (Connection c = q == null ? null : q.poll(); c != null; c = q.poll()) {
+      if (c.transport().isConnected()) {
+        return c;
+      }
+      quietlyClose(c);
+    }
+    return null;
+  }
+
+  private Connection open(SmtpSettings s, String user, String heloDomain) throws SendFailure, MessagingException {
+    TlsSocketFactory sockets = new TlsSocketFactory(context(s), s.minTlsVersion().andNewer());
+    String protocol = s.security() == Security.IMPLICIT_TLS ? "smtps" : "smtp";
+    Session session = Session.getInstance(properties(s, protocol, sockets, heloDomain));
+    String secret = secret(s);
+    SMTPTransport transport = (SMTPTransport) session.getTransport(protocol);
+    Connection c = new Connection(transport, session, sockets);
+    transport.connect(s.host(), s.port(), secret == null ? null : user, secret);
+    SSLSocket socket = sockets.socket();
+    if (!transport.isSSL() || socket == null || socket.getSession() == null || !socket.getSession().isValid()) {
+      quietlyClose(c);
+      throw new SendFailure(Kind.TLS, "the session with " + s.host() + ":" + s.port()
+          + " is not protected by TLS; nothing was sent");
+    }
+    return c;
+  }
+
+  /** Ends every kept session with QUIT. */
+  @Override
+  public void close() {
+    for (ConcurrentLinkedDeque<Connection> q : idle.values()) {
+      for (Connection c = q.poll(); c != null; c = q.poll()) {
+        quietlyClose(c);
+      }
+    }
+  }
+
+  private static void quietlyClose(Connection c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.transport().close();
+    } catch (MessagingException | RuntimeException e) {
+      // the session is being dropped either way
+    }
+  }
+
+  private Properties properties(SmtpSettings s, String protocol, TlsSocketFactory sockets, String heloDomain) {
     String prefix = "mail." + protocol + ".";
     Properties p = new Properties();
     p.put(prefix + "host", s.host());
@@ -82,8 +147,7 @@ public final class SmtpTransport implements ProbeTransport {
     p.put(prefix + "connectiontimeout", Integer.toString(CONNECT_TIMEOUT_MS));
     p.put(prefix + "timeout", Integer.toString(IO_TIMEOUT_MS));
     p.put(prefix + "writetimeout", Integer.toString(IO_TIMEOUT_MS));
-    p.put(prefix + "from", probe.sender());
-    p.put(prefix + "localhost", probe.domain());
+    p.put(prefix + "localhost", heloDomain);
     p.put(prefix + "ssl.socketFactory", sockets);
     p.put(prefix + "ssl.checkserveridentity", "true");
     p.put(prefix + "ssl.protocols", String.join(" ", s.minTlsVersion().andNewer()));
@@ -153,7 +217,7 @@ public final class SmtpTransport implements ProbeTransport {
   }
 
   /** A message whose bytes go on the wire exactly as given, so DKIM signatures stay valid. */
-  private static final class RawMessage extends MimeMessage {
+  private static final class RawMessage extends SMTPMessage {
     private final byte[] bytes;
 
     RawMessage(Session session, byte[] bytes) throws MessagingException {
