@@ -141,7 +141,8 @@ class CliTest {
     relay = LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext()).build().start();
     CliRun run = run("send", "-c", config(relay.port()).toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(relay.received()).hasSize(2);
+    assertThat(relay.received()).extracting(LoopbackRelay.Received::from).containsExactlyInAnyOrder(
+        "secureemailreply@one.example.gov.uk", "secureemailreply@two.example.gov.uk");
     assertThat(run.out()).contains("one.example.gov.uk").contains("two.example.gov.uk")
         .doesNotContain("quiet.example.gov.uk").contains("2 of 2 probes sent").contains("signed");
     assertThat(Files.readAllLines(dir.resolve("state/journal.jsonl"))).hasSize(2);
