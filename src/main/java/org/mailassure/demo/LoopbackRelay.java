@@ -36,7 +36,7 @@ public final class LoopbackRelay implements AutoCloseable {
   private final List<String> sessions = Collections.synchronizedList(new ArrayList<>());
 
   private LoopbackRelay(Builder b) {
-    SMTPServer.Builder s = SMTPServer.port(0)
+    SMTPServer.Builder s = SMTPServer.port(b.port)
         .bindAddress(InetAddress.getLoopbackAddress())
         .hostName("relay.loopback")
         .maxConnections(64)
@@ -138,6 +138,7 @@ public final class LoopbackRelay implements AutoCloseable {
   /** Options of a loopback relay. */
   public static final class Builder {
     private final Mode mode;
+    private int port;
     private SSLContext context;
     private String[] protocols;
     private String mechanism;
@@ -146,6 +147,12 @@ public final class LoopbackRelay implements AutoCloseable {
 
     private Builder(Mode mode) {
       this.mode = mode;
+    }
+
+    /** A fixed loopback port instead of an ephemeral one (to bring a relay back where it was). */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
     }
 
     /** The server's certificate and key. */

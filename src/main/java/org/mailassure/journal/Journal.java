@@ -31,9 +31,16 @@ public final class Journal {
   private static final JsonFactory JSON = new JsonFactory();
 
   private final Path file;
+  private final java.util.function.Consumer<JournalEntry> listener;
 
   public Journal(Path stateDir) {
+    this(stateDir, e -> { });
+  }
+
+  /** A journal that tells {@code listener} of each entry once it is on disk. */
+  public Journal(Path stateDir, java.util.function.Consumer<JournalEntry> listener) {
     this.file = stateDir.resolve(FILE_NAME);
+    this.listener = listener;
   }
 
   public Path file() {
@@ -52,6 +59,7 @@ public final class Journal {
       }
       ch.force(false);
     }
+    listener.accept(e);
   }
 
   /** What reading found: the entries, and how many lines could not be read (a torn tail after a crash). */

@@ -7,12 +7,19 @@ public enum Outcome {
   /** The attempt failed and no further attempt will be made for this slot. */
   FAILED("failed"),
   /** The attempt failed temporarily; another follows after backoff. */
-  RETRYING("retrying");
+  RETRYING("retrying"),
+  /** The daemon was not running at the slot and it is older than {@code probe.catch-up}. */
+  MISSED("missed");
 
   private final String journalName;
 
   Outcome(String journalName) {
     this.journalName = journalName;
+  }
+
+  /** Whether the slot is settled: nothing more will be tried for it. */
+  public boolean terminal() {
+    return this != RETRYING;
   }
 
   public String journalName() {

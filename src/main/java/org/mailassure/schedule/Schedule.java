@@ -1,0 +1,100 @@
+package org.mailassure.schedule;
+
+import com.cronutils.model.Cron;
+import com.cronutils.model.time.ExecutionTime;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Optional;
+
+/**
+ * The probe slots of a five-field UNIX cron expression in a time zone.
+ *
+ * <p>cron-utils is asked only about wall-clock times (it runs on a zone without daylight saving),
+ * and each matching wall time becomes one instant here with {@link ZonedDateTime#ofLocal}: a wall
+ * time that occurs twice when clocks go back is taken at its first occurrence, and one skipped when
+ * clocks go forward is moved forward by the gap, as cron implementations do for fixed-time jobs.
+ * So Europe/London's spring-forward and fall-back days each give a daily schedule exactly one
+ * slot, and a next slot is always strictly after the time asked about. Immutable and thread-safe.
+ */
+public final class Schedule {
+  /** How many wall-clock matches are mapped at a time; more than any DST transition can reorder. */
+  private static final int WINDOW = 8;
+  /** Wall times this far either side are considered, covering any daylight-saving shift. */
+  private static final long MARGIN_HOURS = 3;
+
+  private final ExecutionTime execution;
+  private final ZoneId zone;
+
+  public Schedule(Cron cron, ZoneId zone) {
+    this.execution = ExecutionTime.forCron(cron);
+    this.zone = zone;
+  }
+
+  public ZoneId zone() {
+    return zone;
+  }
+
+  /** The first slot strictly after {@code after}; empty only for a schedule that never fires. */
+  public Optional<Instant> next(Instant after) {
+    LocalDateTime wall = LocalDateTime.ofInstant(after, zone).minusHours(MARGIN_HOURS);
+    for (int round = 0; round < 400; round++) {
+      Instant best = null;
+      LocalDateTime last = wall;
+      for (int i = 0; i < WINDOW; i++) {
+        Optional<ZonedDateTime> n = execution.nextExecution(last.atZone(ZoneOffset.UTC));
+        if (n.isEmpty()) {
+          break;
+        }
+        last = n.get().toLocalDateTime();
+        Instant at = instant(last);
+        if (at.isAfter(after) && (best == null || at.isBefore(best))) {
+          best = at;
+        }
+      }
+      if (best != null) {
+        return Optional.of(best);
+      }
+      if (last.equals(wall)) {
+        return Optional.empty();
+      }
+      wall = last;
+    }
+    return Optional.empty();
+  }
+
+  /** The latest slot at or before {@code atOrBefore}; empty when there is none in the last year. */
+  public Optional<Instant> latest(Instant atOrBefore) {
+    LocalDateTime wall = LocalDateTime.ofInstant(atOrBefore, zone).plusHours(MARGIN_HOURS).plusMinutes(1);
+    LocalDateTime floor = wall.minusYears(1);
+    for (int round = 0; round < 400 && wall.isAfter(floor); round++) {
+      Instant best = null;
+      LocalDateTime last = wall;
+      for (int i = 0; i < WINDOW; i++) {
+        Optional<ZonedDateTime> p = execution.lastExecution(last.atZone(ZoneOffset.UTC));
+        if (p.isEmpty()) {
+          break;
+        }
+        last = p.get().toLocalDateTime();
+        Instant at = instant(last);
+        if (!at.isAfter(atOrBefore) && (best == null || at.isAfter(best))) {
+          best = at;
+        }
+      }
+      if (best != null) {
+        return Optional.of(best);
+      }
+      if (last.equals(wall)) {
+        return Optional.empty();
+      }
+      wall = last;
+    }
+    return Optional.empty();
+  }
+
+  private Instant instant(LocalDateTime wall) {
+    return ZonedDateTime.ofLocal(wall, zone, null).toInstant();
+  }
+}

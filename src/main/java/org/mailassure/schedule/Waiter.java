@@ -1,0 +1,57 @@
+package org.mailassure.schedule;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * How the daemon lets time pass: until an instant, or until woken by a signal. The real one blocks
+ * on a condition (no polling); tests use one that moves an injected clock instead.
+ */
+public interface Waiter {
+  /** Returns at {@code deadline}, or earlier when {@link #wake()} is called. */
+  void awaitUntil(Instant deadline) throws InterruptedException;
+
+  /** Ends the current wait (and the next one, if none is under way). */
+  void wake();
+
+  /** The real waiter: a timed wait on a condition, measured against the given clock. */
+  static Waiter system(Clock clock) {
+    return new Waiter() {
+      private final ReentrantLock lock = new ReentrantLock();
+      private final Condition woken = lock.newCondition();
+      private boolean pending;
+
+      @Override
+      public void awaitUntil(Instant deadline) throws InterruptedException {
+        lock.lock();
+        try {
+          while (!pending) {
+            Duration left = Duration.between(clock.instant(), deadline);
+            if (left.isNegative() || left.isZero()) {
+              return;
+            }
+            woken.await(left.toNanos(), TimeUnit.NANOSECONDS);
+          }
+          pending = false;
+        } finally {
+          lock.unlock();
+        }
+      }
+
+      @Override
+      public void wake() {
+        lock.lock();
+        try {
+          pending = true;
+          woken.signalAll();
+        } finally {
+          lock.unlock();
+        }
+      }
+    };
+  }
+}
