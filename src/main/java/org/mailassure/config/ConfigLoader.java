@@ -94,7 +94,7 @@ public final class ConfigLoader {
       throw new ConfigException(problems.list());
     }
     Path base = file.toAbsolutePath().getParent();
-    FileChecks files = new FileChecks(problems, base);
+    FileChecks files = new FileChecks(problems, base, environment.get("CREDENTIALS_DIRECTORY"));
     Config config = read(top, files, file);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems.list());
@@ -377,17 +377,28 @@ public final class ConfigLoader {
     }
   }
 
-  /** Resolves and checks file paths, relative to the config file's directory. */
+  /**
+   * Resolves and checks file paths, relative to the config file's directory. A path that starts
+   * with {@code ${CREDENTIALS_DIRECTORY}} is resolved in systemd's credentials directory; outside
+   * the service (no such variable, e.g. an admin running {@code validate}) it cannot be checked and
+   * is left to be checked when the service reads it.
+   */
   static final class FileChecks {
+    static final String CREDENTIALS = "${CREDENTIALS_DIRECTORY}";
     private final Problems problems;
     private final Path base;
+    private final String credentials;
 
-    FileChecks(Problems problems, Path base) {
+    FileChecks(Problems problems, Path base, String credentials) {
       this.problems = problems;
       this.base = base;
+      this.credentials = credentials == null || credentials.isBlank() ? null : credentials.split(":")[0];
     }
 
     Path resolve(String text) {
+      if (text.startsWith(CREDENTIALS) && credentials != null) {
+        return Path.of(credentials, text.substring(CREDENTIALS.length()).replaceFirst("^/+", ""));
+      }
       Path p = Path.of(text);
       return p.isAbsolute() || base == null ? p : base.resolve(p).normalize();
     }
@@ -399,6 +410,9 @@ public final class ConfigLoader {
     }
 
     Path existing(Section s, String key, String text) {
+      if (text.startsWith(CREDENTIALS) && credentials == null) {
+        return Path.of(text);
+      }
       Path p = resolve(text);
       if (!java.nio.file.Files.isRegularFile(p)) {
         s.problem(key, "the file " + p + " does not exist", "create it or correct the path");

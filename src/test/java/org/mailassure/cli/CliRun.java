@@ -12,7 +12,8 @@ public record CliRun(int exitCode, String out, String err) {
   public static CliRun of(Path workingDir, Map<String, String> env, Clock clock, Sleeper sleeper, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    Context ctx = new Context(new PrintWriter(out), new PrintWriter(err), env, workingDir, false, clock, sleeper);
+    Context ctx = new Context(new PrintWriter(out), new PrintWriter(err), env, workingDir, false, clock, sleeper,
+        Signals.none());
     int code = new Cli(ctx).run(args);
     return new CliRun(code, out.toString(), err.toString());
   }

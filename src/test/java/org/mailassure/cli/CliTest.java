@@ -79,7 +79,7 @@ class CliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"validate", "send", "demo"})
+  @ValueSource(strings = {"validate", "send", "run", "status", "demo"})
   void everyCommandHasHelp(String command) {
     CliRun run = run(command, "--help");
     assertThat(run.exitCode()).isZero();

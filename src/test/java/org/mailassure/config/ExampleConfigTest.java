@@ -25,7 +25,7 @@ class ExampleConfigTest {
     Fixtures.writeMaterial(dir);
     Files.writeString(dir.resolve("secret"), "not-a-real-secret");
     String text = Files.readString(EXAMPLE)
-        .replace("/run/credentials/mailassure.service/graph-secret", dir.resolve("secret").toString())
+        .replace("${CREDENTIALS_DIRECTORY}/graph-secret", dir.resolve("secret").toString())
         .replace("/run/credentials/mailassure.service/relay-password", dir.resolve("secret").toString())
         .replace("/etc/mailassure/dkim/example.gov.uk.pem", dir.resolve("rsa.pem").toString())
         .replace("/etc/mailassure/dkim/example.gov.uk-ed25519.pem", dir.resolve("ed25519.pem").toString());

@@ -1,0 +1,67 @@
+package org.mailassure.cli;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.mailassure.config.Config;
+import org.mailassure.config.DomainSettings;
+import org.mailassure.schedule.Daemon;
+import org.mailassure.schedule.StateLock;
+import org.mailassure.schedule.Waiter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code mailassure run}: the daemon. One instance per state-dir (a lock naming its pid); SIGTERM
+ * and SIGINT finish the send in flight and exit 0; SIGHUP loads the config again, keeping the
+ * running one if the new one is invalid.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "The daemon: send each domain's probe at every slot of probe.schedule until stopped. "
+        + "SIGTERM/SIGINT stop it after the send in flight; SIGHUP reloads the config.")
+final class RunCommand implements Callable<Integer> {
+  private final Context ctx;
+  @Mixin CommonOptions options;
+
+  RunCommand(Context ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(options.verbose));
+    if (options.json) {
+      throw new ConfigSource.UsageError("run writes no document; its output is the journal, the metrics and its log");
+    }
+    Config config = ConfigSource.load(ctx, options);
+    if (!options.domains.isEmpty()) {
+      throw new ConfigSource.UsageError("run sends for every domain of the config; use probe: false to leave one out");
+    }
+    StateLock lock;
+    try {
+      lock = StateLock.acquire(config.stateDir(), ProcessHandle.current().pid());
+    } catch (StateLock.HeldException e) {
+      throw new ConfigSource.UsageError("mailassure run: " + e.getMessage());
+    } catch (IOException e) {
+      throw new ConfigSource.UsageError("state-dir " + config.stateDir() + " cannot be used (" + e.getMessage()
+          + "); create it for this user or set state-dir");
+    }
+    try (lock) {
+      Daemon daemon = new Daemon(config, ctx.clock(), Waiter.system(ctx.clock()), this::transport,
+          () -> ConfigSource.load(ctx, options), Version.get());
+      ctx.signals().on("TERM", daemon::stop);
+      ctx.signals().on("INT", daemon::stop);
+      ctx.signals().on("HUP", daemon::reload);
+      org.slf4j.LoggerFactory.getLogger(RunCommand.class).info("mailassure {} running: {} domains, schedule \"{}\" {}",
+          Version.get(), config.domains().stream().filter(DomainSettings::probe).count(),
+          config.probe().scheduleText(), config.probe().timeZone());
+      daemon.run();
+    }
+    return ExitCode.OK;
+  }
+
+  private org.mailassure.probe.transport.ProbeTransport transport(Config config) throws Exception {
+    List<DomainSettings> probing = config.domains().stream().filter(DomainSettings::probe).toList();
+    return Transports.of(config, probing, ctx);
+  }
+}

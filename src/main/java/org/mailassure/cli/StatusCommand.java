@@ -1,0 +1,118 @@
+package org.mailassure.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.mailassure.config.Config;
+import org.mailassure.config.DomainSettings;
+import org.mailassure.journal.Journal;
+import org.mailassure.journal.JournalEntry;
+import org.mailassure.journal.JournalState;
+import org.mailassure.journal.Outcome;
+import org.mailassure.schedule.Schedule;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code mailassure status}: the last probe of each domain, from the journal, and the next slot. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = "The last probe of each domain, from the journal, and the next scheduled slot. "
+        + "Exit 1 when a domain's last slot failed or it has no success in 26 hours.")
+final class StatusCommand implements Callable<Integer> {
+  /** A domain with no success for this long is unhealthy: a day's slot plus two hours of slack. */
+  static final Duration STALE = Duration.ofHours(26);
+
+  private final Context ctx;
+  @Mixin CommonOptions options;
+
+  StatusCommand(Context ctx) {
+    this.ctx = ctx;
+  }
+
+  /** One domain's line. */
+  record Row(String domain, JournalEntry last, Instant lastSuccess, boolean healthy, String problem) {}
+
+  @Override
+  public Integer call() throws Exception {
+    System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(options.verbose));
+    Config config = ConfigSource.load(ctx, options);
+    List<DomainSettings> domains = ConfigSource.select(config, options).stream().filter(DomainSettings::probe).toList();
+    Journal.Contents contents = new Journal(config.stateDir()).read();
+    JournalState state = JournalState.of(contents.entries());
+    Instant now = ctx.clock().instant();
+    List<Row> rows = new ArrayList<>();
+    for (DomainSettings d : domains) {
+      rows.add(row(d.name(), state, now));
+    }
+    Instant next = new Schedule(config.probe().schedule(), config.probe().timeZone()).next(now).orElse(null);
+    if (options.json) {
+      json(rows, next, config);
+    } else {
+      table(rows, next, config, contents.unreadableLines());
+    }
+    return rows.stream().allMatch(Row::healthy) ? ExitCode.OK : ExitCode.FAILED;
+  }
+
+  private static Row row(String domain, JournalState state, Instant now) {
+    var s = state.get(domain);
+    JournalEntry last = s.map(JournalState.DomainState::lastEntry).orElse(null);
+    Instant success = s.map(JournalState.DomainState::lastSuccess).orElse(null);
+    String problem = null;
+    if (last == null) {
+      problem = "no probe in the journal yet";
+    } else if (last.outcome() == Outcome.FAILED || last.outcome() == Outcome.MISSED) {
+      problem = "the last slot " + last.outcome().journalName();
+    } else if (success == null || Duration.between(success, now).compareTo(STALE) > 0) {
+      problem = "no probe sent in the last 26 hours";
+    }
+    return new Row(domain, last, success, problem == null, problem);
+  }
+
+  private void table(List<Row> rows, Instant next, Config config, int unreadable) {
+    Table t = new Table("DOMAIN", "LAST SLOT", "OUTCOME", "AT", "TLS", "CIPHER", "DKIM", "MESSAGE-ID", "STATUS");
+    for (Row r : rows) {
+      JournalEntry e = r.last();
+      t.row(r.domain(), e == null ? null : e.slot(), e == null ? null : e.outcome().journalName(),
+          e == null ? null : e.sentAt(), e == null ? null : e.tlsProtocol(), e == null ? null : e.tlsCipher(),
+          e == null ? null : e.dkim(), e == null ? null : e.messageId(),
+          r.healthy() ? "ok" : r.problem() + (e != null && e.error() != null ? ": " + e.error() : ""));
+    }
+    t.print(ctx.out());
+    ctx.out().println("next slot: " + (next == null ? "none" : next.atZone(config.probe().timeZone()).toOffsetDateTime()));
+    if (unreadable > 0) {
+      ctx.out().println("journal: " + unreadable + " unreadable line(s) skipped (a write cut short by a crash)");
+    }
+    ctx.out().flush();
+  }
+
+  private void json(List<Row> rows, Instant next, Config config) throws IOException {
+    try (Json json = new Json(ctx.out())) {
+      JsonGenerator g = json.g();
+      g.writeStartObject();
+      g.writeStringField("next_slot", next == null ? null : next.atZone(config.probe().timeZone()).toOffsetDateTime().toString());
+      g.writeArrayFieldStart("domains");
+      for (Row r : rows) {
+        JournalEntry e = r.last();
+        g.writeStartObject();
+        g.writeStringField("domain", r.domain());
+        g.writeBooleanField("healthy", r.healthy());
+        g.writeStringField("problem", r.problem());
+        g.writeStringField("last_success", r.lastSuccess() == null ? null : r.lastSuccess().toString());
+        g.writeStringField("slot", e == null ? null : e.slot().toString());
+        g.writeStringField("outcome", e == null ? null : e.outcome().journalName());
+        g.writeStringField("sent_at", e == null ? null : e.sentAt().toString());
+        g.writeStringField("tls_protocol", e == null ? null : e.tlsProtocol());
+        g.writeStringField("tls_cipher", e == null ? null : e.tlsCipher());
+        g.writeStringField("dkim", e == null ? null : e.dkim());
+        g.writeStringField("message_id", e == null ? null : e.messageId());
+        g.writeStringField("error", e == null ? null : e.error());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package org.mailassure.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailassure.journal.Journal;
+import org.mailassure.journal.JournalEntry;
+import org.mailassure.journal.Outcome;
+import org.mailassure.schedule.StateLock;
+import org.mailassure.testing.RecordingSleeper;
+
+class StatusAndRunTest {
+  private static final Instant NOW = Instant.parse("2026-11-29T09:00:00Z");
+
+  @TempDir Path dir;
+  private Path config;
+
+  @BeforeEach
+  void config() throws Exception {
+    config = dir.resolve("mailassure.yaml");
+    Files.writeString(config, """
+        state-dir: state
+        probe:
+          transport: smtp
+          smtp: { host: 127.0.0.1, auth: none }
+        domains:
+          - name: a.gov.uk
+            mailbox: secureemailreply@a.gov.uk
+          - name: b.gov.uk
+            mailbox: secureemailreply@b.gov.uk
+        """);
+  }
+
+  private CliRun run(String... args) {
+    return CliRun.of(dir, Map.of(), Clock.fixed(NOW, ZoneOffset.UTC), new RecordingSleeper(), args);
+  }
+
+  private void journal(String domain, String slot, Outcome outcome, String error) throws Exception {
+    new Journal(dir.resolve("state")).append(new JournalEntry(OffsetDateTime.parse(slot), domain,
+        Instant.parse(slot).plusSeconds(3), "<mailassure.x@" + domain + ">", outcome, 1, "smtp", "schedule",
+        outcome == Outcome.SENT ? "TLSv1.3" : null, outcome == Outcome.SENT ? "TLS_AES_256_GCM_SHA384" : null,
+        "none", error));
+  }
+
+  @Test
+  void statusIsHealthyWhenEveryDomainSentItsLastSlotWithin26Hours() throws Exception {
+    journal("a.gov.uk", "2026-11-29T06:00:00Z", Outcome.SENT, null);
+    journal("b.gov.uk", "2026-11-29T06:00:00Z", Outcome.SENT, null);
+    CliRun r = run("status", "-c", config.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("a.gov.uk").contains("TLSv1.3").contains("next slot: 2026-11-30T06:00Z");
+  }
+
+  @Test
+  void statusExitsOneWhenALastSlotFailed() throws Exception {
+    journal("a.gov.uk", "2026-11-29T06:00:00Z", Outcome.SENT, null);
+    journal("b.gov.uk", "2026-11-29T06:00:00Z", Outcome.FAILED, "the relay 127.0.0.1:25 replied 550 no");
+    CliRun r = run("status", "-c", config.toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED);
+    assertThat(r.out()).contains("the last slot failed: the relay 127.0.0.1:25 replied 550 no");
+  }
+
+  @Test
+  void statusExitsOneWhenNoProbeWasSentIn26Hours() throws Exception {
+    journal("a.gov.uk", "2026-11-28T06:00:00Z", Outcome.SENT, null);
+    journal("b.gov.uk", "2026-11-29T06:00:00Z", Outcome.SENT, null);
+    CliRun r = run("status", "--json", "-c", config.toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED);
+    var doc = new ObjectMapper().readTree(r.out());
+    assertThat(doc.get("domains").get(0).get("healthy").asBoolean()).isFalse();
+    assertThat(doc.get("domains").get(0).get("problem").asText()).isEqualTo("no probe sent in the last 26 hours");
+    assertThat(doc.get("domains").get(1).get("healthy").asBoolean()).isTrue();
+    assertThat(doc.get("next_slot").asText()).isEqualTo("2026-11-30T06:00Z");
+  }
+
+  @Test
+  void statusWithAnEmptyJournalSaysSo() {
+    CliRun r = run("status", "-c", config.toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED);
+    assertThat(r.out()).contains("no probe in the journal yet");
+  }
+
+  @Test
+  void aSecondRunExitsTwoNamingTheHoldersPid() throws Exception {
+    Files.createDirectories(dir.resolve("state"));
+    try (StateLock held = StateLock.acquire(dir.resolve("state"), 4242)) {
+      CliRun r = run("run", "-c", config.toString());
+      assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+      assertThat(r.err()).contains("pid 4242").contains("mailassure.lock");
+    }
+  }
+
+  @Test
+  void runRefusesADomainSelection() {
+    CliRun r = run("run", "-c", config.toString(), "--domain", "a.gov.uk");
+    assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err()).contains("probe: false");
+  }
+}

@@ -1,0 +1,127 @@
+package org.mailassure.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailassure.demo.LoopbackRelay;
+import org.mailassure.journal.Journal;
+import org.mailassure.journal.JournalEntry;
+import org.mailassure.journal.Outcome;
+import org.mailassure.testing.Fixtures;
+
+/**
+ * The packaged jar as a real daemon process: it sends the slot, is killed with SIGKILL, is
+ * started again, and neither repeats nor skips the slot; a second instance is refused naming the
+ * first's pid; SIGTERM ends it with exit code 0.
+ */
+class DaemonProcessIT {
+  private static final Path JAR = Path.of("target/mailassure.jar");
+  private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
+
+  @TempDir Path dir;
+  private LoopbackRelay relay;
+  private Path config;
+
+  @BeforeEach
+  void start() throws Exception {
+    Fixtures.writeMaterial(dir);
+    relay = LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext()).build().start();
+    config = dir.resolve("mailassure.yaml");
+    // catch-up of a day: whenever this runs, the latest 06:00 slot is due at start.
+    Files.writeString(config, """
+        state-dir: state
+        probe:
+          schedule: "0 6 * * *"
+          time-zone: UTC
+          catch-up: 1d
+          transport: smtp
+          retry: { attempts: 2, backoff: 1s, max-backoff: 1s }
+          smtp: { host: 127.0.0.1, port: %d, auth: none, trust-store: ca.pem }
+        domains:
+          - name: example.gov.uk
+            mailbox: secureemailreply@example.gov.uk
+            dkim: [{ selector: mailassure1, private-key-file: rsa.pem }]
+        """.formatted(relay.port()));
+  }
+
+  @AfterEach
+  void stop() {
+    relay.close();
+  }
+
+  private Process daemon(String log) throws IOException {
+    return new ProcessBuilder(JAVA, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
+        JAR.toAbsolutePath().toString(), "run", "-c", config.toString())
+        .redirectOutput(dir.resolve(log + ".out").toFile())
+        .redirectError(dir.resolve(log + ".err").toFile())
+        .start();
+  }
+
+  private List<JournalEntry> journal() throws IOException {
+    return new Journal(dir.resolve("state")).read().entries();
+  }
+
+  /** Waits for another process to reach a state; fails after the timeout. */
+  private static void await(String what, Duration timeout, BooleanSupplier done) throws InterruptedException {
+    Instant end = Instant.now().plus(timeout);
+    while (!done.getAsBoolean()) {
+      assertThat(Instant.now()).as("waiting for " + what).isBefore(end);
+      Thread.sleep(50);
+    }
+  }
+
+  private boolean journalHasSent() {
+    try {
+      return journal().stream().anyMatch(e -> e.outcome() == Outcome.SENT);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void aDaemonKilledWithSigkillAndStartedAgainNeitherRepeatsNorSkipsTheSlot() throws Exception {
+    Process first = daemon("first");
+    try {
+      await("the first daemon to send the slot", Duration.ofSeconds(60), this::journalHasSent);
+    } finally {
+      first.destroyForcibly();
+      first.waitFor(30, TimeUnit.SECONDS);
+    }
+    assertThat(relay.received()).hasSize(1);
+
+    Path metrics = dir.resolve("state/mailassure.prom");
+    Files.deleteIfExists(metrics);
+    Process second = daemon("second");
+    try {
+      await("the second daemon to settle the slot", Duration.ofSeconds(60), () -> Files.exists(metrics));
+
+      Process third = daemon("third");
+      assertThat(third.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(third.exitValue()).isEqualTo(2);
+      assertThat(Files.readString(dir.resolve("third.err"))).contains("pid " + second.pid());
+
+      second.destroy(); // SIGTERM
+      assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(second.exitValue()).as(Files.readString(dir.resolve("second.err"))).isZero();
+    } finally {
+      second.destroyForcibly();
+    }
+    assertThat(relay.received()).hasSize(1);
+    assertThat(journal()).singleElement().satisfies(e -> {
+      assertThat(e.outcome()).isEqualTo(Outcome.SENT);
+      assertThat(e.trigger()).isEqualTo("schedule");
+    });
+    assertThat(Files.readString(metrics)).contains("mailassure_probe_last_success_timestamp_seconds{domain=\"example.gov.uk\"}");
+  }
+}
