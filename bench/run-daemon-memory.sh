@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Benchmark of issue 3: the daemon's resident memory after 30 simulated days of slots for 200
+# domains, with the JVM flags of systemd/mailassure.service. Every slot really sends every probe
+# (RSA-2048 DKIM, STARTTLS) to a relay on 127.0.0.1; only the clock is simulated.
+#   bench/run-daemon-memory.sh      (needs Java 17 and Maven)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DOMAINS=${DOMAINS:-200}
+DAYS=${DAYS:-30}
+OUT=bench/out
+mkdir -p "$OUT/classes"
+[ -f target/mailassure.jar ] || mvn -B -ntp -q -DskipTests package
+javac -d "$OUT/classes" -cp target/mailassure.jar bench/src/DaemonSim.java bench/src/DaemonMemoryBench.java
+# The JVM flags exactly as the unit's ExecStart gives them.
+FLAGS=$(sed -n '/^ExecStart=/,/-jar/p' systemd/mailassure.service | tr -d '\\\n' | grep -o -- '-X[^ ]*' | tr '\n' ' ')
+# ... and its environment (MALLOC_ARENA_MAX).
+while IFS= read -r kv; do export "${kv?}"; done < <(sed -n 's/^Environment=//p' systemd/mailassure.service)
+echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1)"
+echo "JVM flags (from systemd/mailassure.service): $FLAGS MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-unset}"
+echo
+printf '%8s %5s %8s %8s %10s %8s %8s\n' domains days probes journal "VmRSS MiB" seconds target
+java -cp "target/mailassure.jar:$OUT/classes" DaemonMemoryBench "$DOMAINS" "$DAYS" "$OUT" \
+  "target/mailassure.jar:$OUT/classes" "$FLAGS" |
+  while IFS=$'\t' read -r d n p j rss s; do
+    printf '%8s %5s %8s %8s %10s %8s %8s\n' "$d" "$n" "$p" "$j" "$rss" "$s" "<= 64"
+  done

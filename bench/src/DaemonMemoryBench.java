@@ -1,0 +1,61 @@
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.mailassure.demo.Certificates;
+import org.mailassure.demo.LoopbackRelay;
+import org.mailassure.keys.PemKeys;
+
+/**
+ * Runs a STARTTLS relay on 127.0.0.1 in this JVM and the daemon simulation (DaemonSim) in a child
+ * JVM started with the systemd unit's flags, so the relay's memory is not counted. Prints: domains,
+ * days, probes received, journal lines, child VmRSS in MiB, seconds.
+ */
+public final class DaemonMemoryBench {
+  public static void main(String[] args) throws Exception {
+    int domains = Integer.parseInt(args[0]);
+    int days = Integer.parseInt(args[1]);
+    Path out = Path.of(args[2]).toAbsolutePath();
+    String classpath = args[3];
+    List<String> jvmFlags = List.of(args[4].trim().split("\\s+"));
+    Files.createDirectories(out);
+    Certificates.Issued ca = Certificates.authority("mailassure bench CA");
+    Certificates.Issued cert = Certificates.server(ca, Duration.ofDays(1), "127.0.0.1");
+    ca.writePem(out.resolve("bench-ca.pem"));
+    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+    g.initialize(2048);
+    Files.writeString(out.resolve("dkim-rsa2048.pem"), PemKeys.toPem(g.generateKeyPair().getPrivate()));
+    try (LoopbackRelay relay = LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS).tls(cert.serverContext()).build().start()) {
+      Path config = out.resolve("daemon-" + domains + ".yaml");
+      List<String> lines = new ArrayList<>(List.of("state-dir: daemon-state", "probe:", "  schedule: \"0 6 * * *\"",
+          "  time-zone: Europe/London", "  transport: smtp", "  retry: { attempts: 2, backoff: 1s, max-backoff: 1s }",
+          "  smtp: { host: 127.0.0.1, port: " + relay.port() + ", auth: none, trust-store: bench-ca.pem }", "domains:"));
+      for (int i = 0; i < domains; i++) {
+        lines.add("  - name: d" + i + ".bench.example");
+        lines.add("    mailbox: secureemailreply@d" + i + ".bench.example");
+        lines.add("    dkim: [{ selector: mailassure1, private-key-file: dkim-rsa2048.pem }]");
+      }
+      Files.write(config, lines);
+      Files.deleteIfExists(out.resolve("daemon-state/journal.jsonl"));
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(jvmFlags);
+      command.addAll(List.of("-cp", classpath, "DaemonSim", config.toString(), "2026-11-01T05:59:00Z",
+          java.time.Instant.parse("2026-11-01T05:59:00Z").plus(Duration.ofDays(days)).toString()));
+      long t0 = System.nanoTime();
+      Process p = new ProcessBuilder(command).redirectError(out.resolve("daemon-sim.err").toFile()).start();
+      String result = new String(p.getInputStream().readAllBytes()).strip();
+      int rc = p.waitFor();
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      if (rc != 0 || result.isEmpty()) {
+        System.out.println("failed\t" + rc + "\tsee " + out.resolve("daemon-sim.err"));
+        return;
+      }
+      String[] f = result.split("\t");
+      System.out.printf("%d\t%d\t%d\t%s\t%.1f\t%.0f%n", domains, days, relay.received().size(), f[1],
+          Long.parseLong(f[0]) / 1024.0, seconds);
+    }
+  }
+}
