@@ -25,7 +25,7 @@ public final class Cli {
         new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
         new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true),
         System.getenv(), Path.of("").toAbsolutePath(), "root".equals(System.getProperty("user.name")),
-        Clock.systemUTC(), Sleeper.SYSTEM, Signals.process()));
+        Clock.systemUTC(), Sleeper.SYSTEM, Signals.process(), System.console() != null));
   }
 
   public int run(String... args) {

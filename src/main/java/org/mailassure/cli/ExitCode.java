@@ -19,6 +19,16 @@ public final class ExitCode {
 
   private ExitCode() {}
 
+  /** 0 when every mailbox succeeded; 3 when none did because Graph refused or could not be reached; else 1. */
+  public static int ofRules(List<org.mailassure.rules.RulesService.MailboxResult> results) {
+    if (results.stream().allMatch(org.mailassure.rules.RulesService.MailboxResult::ok)) {
+      return OK;
+    }
+    boolean noneReached = results.stream().allMatch(r -> r.failure() == org.mailassure.graph.GraphFailure.Kind.AUTHENTICATION
+        || r.failure() == org.mailassure.graph.GraphFailure.Kind.UNREACHABLE);
+    return noneReached ? UNAVAILABLE : FAILED;
+  }
+
   /** 0 when every probe left; 3 when none did because none could authenticate or connect; else 1. */
   public static int of(List<ProbeResult> results) {
     if (results.stream().allMatch(ProbeResult::sent)) {

@@ -8,8 +8,8 @@ import picocli.CommandLine.IVersionProvider;
     mixinStandardHelpOptions = true,
     versionProvider = MailassureCommand.VersionProvider.class,
     description = "Proves that each email domain's outbound mail leaves over TLS and DKIM-signed.",
-    subcommands = {ValidateCommand.class, SendCommand.class, RunCommand.class, StatusCommand.class,
-        DemoCommand.class},
+    subcommands = {ValidateCommand.class, ProvisionCommand.class, RulesCommand.class, SendCommand.class,
+        RunCommand.class, StatusCommand.class, DemoCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:all done and all good",

@@ -13,7 +13,7 @@ public record CliRun(int exitCode, String out, String err) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     Context ctx = new Context(new PrintWriter(out), new PrintWriter(err), env, workingDir, false, clock, sleeper,
-        Signals.none());
+        Signals.none(), false);
     int code = new Cli(ctx).run(args);
     return new CliRun(code, out.toString(), err.toString());
   }

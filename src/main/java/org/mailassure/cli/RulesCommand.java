@@ -1,0 +1,96 @@
+package org.mailassure.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.mailassure.config.Config;
+import org.mailassure.config.DomainSettings;
+import org.mailassure.graph.CredentialException;
+import org.mailassure.rules.RulesService;
+import org.mailassure.rules.RulesService.MailboxResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code mailassure rules list|remove}: the rules mailassure owns, found by display name. */
+@Command(name = "rules", mixinStandardHelpOptions = true,
+    description = "The inbox rules mailassure owns (found by rule.name).",
+    subcommands = {RulesCommand.ListRules.class, RulesCommand.RemoveRules.class})
+final class RulesCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say 'rules list' or 'rules remove'");
+  }
+
+  /** {@code rules list}. */
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "Show the rules mailassure owns in each mailbox and whether they match the config. Changes nothing.")
+  static final class ListRules implements Callable<Integer> {
+    private final Context ctx;
+    @Mixin CommonOptions options;
+
+    ListRules(Context ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(options.verbose));
+      Config config = ConfigSource.load(ctx, options);
+      List<DomainSettings> domains = RulesOutput.mailboxes(config, options);
+      RulesService service;
+      try {
+        service = RulesOutput.service(ctx, config);
+      } catch (CredentialException e) {
+        ctx.err().println("mailassure: " + e.getMessage());
+        return ExitCode.UNAVAILABLE;
+      }
+      List<MailboxResult> results = service.list(domains, RulesOutput.progress(ctx));
+      RulesOutput.endProgress(ctx);
+      if (options.json) {
+        RulesOutput.json(ctx, results, true, null);
+      } else {
+        RulesOutput.table(ctx, results, true);
+      }
+      return ExitCode.ofRules(results);
+    }
+  }
+
+  /** {@code rules remove [--dry-run]}. */
+  @Command(name = "remove", mixinStandardHelpOptions = true,
+      description = "Delete the rules mailassure owns; nothing else.")
+  static final class RemoveRules implements Callable<Integer> {
+    private final Context ctx;
+    @Mixin CommonOptions options;
+
+    @Option(names = "--dry-run", description = "Print the plan; change nothing.")
+    boolean dryRun;
+
+    RemoveRules(Context ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(options.verbose));
+      Config config = ConfigSource.load(ctx, options);
+      List<DomainSettings> domains = RulesOutput.mailboxes(config, options);
+      RulesService service;
+      try {
+        service = RulesOutput.service(ctx, config);
+      } catch (CredentialException e) {
+        ctx.err().println("mailassure: " + e.getMessage() + "; nothing was changed");
+        return ExitCode.UNAVAILABLE;
+      }
+      List<MailboxResult> results = service.remove(domains, dryRun, RulesOutput.progress(ctx));
+      RulesOutput.endProgress(ctx);
+      if (options.json) {
+        RulesOutput.json(ctx, results, dryRun, null);
+      } else {
+        RulesOutput.table(ctx, results, dryRun);
+      }
+      return ExitCode.ofRules(results);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package org.mailassure.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.mailassure.config.Config;
+import org.mailassure.config.DomainSettings;
+import org.mailassure.graph.CredentialException;
+import org.mailassure.graph.Credentials;
+import org.mailassure.graph.GraphClients;
+import org.mailassure.rules.MailboxRules;
+import org.mailassure.rules.ObservedRule;
+import org.mailassure.rules.RuleStep;
+import org.mailassure.rules.RulesService;
+import org.mailassure.rules.RulesService.MailboxResult;
+
+/** Shared by provision and rules: the one Graph client of a run, progress lines, and the result table or JSON. */
+final class RulesOutput {
+  private RulesOutput() {}
+
+  static RulesService service(Context ctx, Config config) throws ConfigSource.UsageError, CredentialException {
+    if (config.graph() == null) {
+      throw new ConfigSource.UsageError(config.source() + ": inbox rules are managed through Microsoft Graph, but "
+          + "there is no 'graph' section; add graph: with tenant-id and auth (see config/mailassure.example.yaml)");
+    }
+    var client = GraphClients.create(config.graph(), Credentials.of(config.graph(), ctx.env()));
+    return new RulesService(config, new MailboxRules(client, ctx.sleeper(), ctx.clock()));
+  }
+
+  static List<DomainSettings> mailboxes(Config config, CommonOptions options) throws ConfigSource.UsageError {
+    List<DomainSettings> d = ConfigSource.select(config, options).stream().filter(x -> x.mailbox() != null).toList();
+    if (d.isEmpty()) {
+      throw new ConfigSource.UsageError("no selected domain has a mailbox; nothing to do");
+    }
+    return d;
+  }
+
+  /** Progress on stderr, one line rewritten in place, only when stderr is a terminal. */
+  static Consumer<String> progress(Context ctx) {
+    if (!ctx.terminal()) {
+      return s -> { };
+    }
+    return s -> {
+      synchronized (ctx.err()) {
+        ctx.err().print("\r\u001b[K" + s);
+        ctx.err().flush();
+      }
+    };
+  }
+
+  static void endProgress(Context ctx) {
+    if (ctx.terminal()) {
+      ctx.err().print("\r\u001b[K");
+      ctx.err().flush();
+    }
+  }
+
+  static void table(Context ctx, List<MailboxResult> results, boolean dryRun) {
+    Table t = new Table("DOMAIN", "MAILBOX", "RULE", "PLAN", "DETAIL", "RESULT");
+    for (MailboxResult r : results) {
+      if (!r.ok() && r.steps().isEmpty()) {
+        t.row(r.domain(), r.mailbox(), "-", "-", "-", "failed: " + r.error());
+        continue;
+      }
+      if (r.steps().isEmpty()) {
+        t.row(r.domain(), r.mailbox(), "-", "none", "no rule owned by mailassure", "ok");
+      }
+      for (RuleStep s : r.steps()) {
+        t.row(r.domain(), r.mailbox(), id(s), s.verb(), detail(s),
+            !r.ok() ? "failed: " + r.error() : !s.writes() ? "ok" : dryRun ? "planned (dry run)" : "done");
+      }
+    }
+    t.print(ctx.out());
+  }
+
+  static String id(RuleStep s) {
+    if (s instanceof RuleStep.Update u) {
+      return u.id();
+    } else if (s instanceof RuleStep.Unchanged u) {
+      return u.id();
+    } else if (s instanceof RuleStep.Delete d) {
+      return d.id();
+    }
+    return "(new)";
+  }
+
+  static String detail(RuleStep s) {
+    if (s instanceof RuleStep.Update u) {
+      return u.differences().stream().map(ObservedRule.Difference::toString).collect(Collectors.joining("; "));
+    } else if (s instanceof RuleStep.Delete d) {
+      return d.why();
+    } else if (s instanceof RuleStep.Create) {
+      return "forward mail from the assessment address to it";
+    }
+    return "matches the config";
+  }
+
+  static void json(Context ctx, List<MailboxResult> results, boolean dryRun, String powershell) throws IOException {
+    try (Json json = new Json(ctx.out())) {
+      JsonGenerator g = json.g();
+      g.writeStartObject();
+      g.writeBooleanField("dry_run", dryRun);
+      g.writeArrayFieldStart("mailboxes");
+      for (MailboxResult r : results) {
+        g.writeStartObject();
+        g.writeStringField("domain", r.domain());
+        g.writeStringField("mailbox", r.mailbox());
+        g.writeBooleanField("ok", r.ok());
+        g.writeStringField("error", r.error());
+        g.writeArrayFieldStart("owned_rules");
+        for (ObservedRule o : r.owned()) {
+          g.writeStartObject();
+          g.writeStringField("id", o.id());
+          g.writeBooleanField("enabled", Boolean.TRUE.equals(o.enabled()));
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("plan");
+        for (RuleStep s : r.steps()) {
+          g.writeStartObject();
+          g.writeStringField("action", s.verb());
+          g.writeStringField("rule_id", s instanceof RuleStep.Create ? null : id(s));
+          g.writeStringField("detail", detail(s));
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      if (powershell != null) {
+        g.writeStringField("powershell", powershell);
+      }
+      g.writeEndObject();
+    }
+  }
+}
