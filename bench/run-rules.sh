@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Benchmark of issue 4: provisioning 1,000 mailboxes against a loopback Graph that answers every
+# request after 50 ms, against the ideal of requests x 50 ms / 4 (Graph's 4 concurrent requests).
+#   bench/run-rules.sh       (needs Java 17 and Maven)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-1000}
+LATENCY_MS=${LATENCY_MS:-50}
+OUT=bench/out
+mkdir -p "$OUT/classes"
+[ -f target/mailassure.jar ] || mvn -B -ntp -q -DskipTests package
+javac -d "$OUT/classes" -cp target/mailassure.jar bench/src/RulesBench.java
+echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1); latency ${LATENCY_MS} ms per answer"
+echo
+printf '%-20s %9s %9s %9s %9s %7s %8s\n' run mailboxes requests seconds ideal ratio target
+java -cp "target/mailassure.jar:$OUT/classes" RulesBench "$N" "$LATENCY_MS" "$OUT" 2>/dev/null |
+  while IFS=$'\t' read -r run n req s ideal ratio rest; do
+    if [ "$run" = "max in flight" ]; then echo "max requests in flight: $n (limit 4)"; continue; fi
+    printf '%-20s %9s %9s %9s %9s %7s %8s %s\n' "$run" "$n" "$req" "$s" "$ideal" "$ratio" "<= 1.25" "$rest"
+  done
