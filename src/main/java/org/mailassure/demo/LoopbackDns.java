@@ -1,0 +1,213 @@
+package org.mailassure.demo;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * A real authoritative DNS server over UDP on 127.0.0.1 and an ephemeral port, serving records
+ * added in code: answers with CNAME chains followed inside its data, NXDOMAIN for unknown names,
+ * NOERROR/no data for known names without the type, SERVFAIL or silence (a timeout) for names set
+ * so, and an optional delay before every answer. Counts the questions per name. For tests,
+ * benchmarks and demos; it never listens beyond loopback.
+ */
+public final class LoopbackDns implements AutoCloseable {
+  private final DatagramSocket socket;
+  private final Map<Name, List<Record>> zone = new ConcurrentHashMap<>();
+  private final Set<Name> servfail = ConcurrentHashMap.newKeySet();
+  private final Set<Name> silent = ConcurrentHashMap.newKeySet();
+  private final Map<String, AtomicLong> asked = new ConcurrentHashMap<>();
+  private final ExecutorService workers = Executors.newFixedThreadPool(4, daemon("loopback-dns"));
+  private final ScheduledExecutorService delayer = Executors.newScheduledThreadPool(2, daemon("loopback-dns-delay"));
+  private volatile Duration delay = Duration.ZERO;
+  private final Thread reader;
+
+  public LoopbackDns() throws IOException {
+    socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    reader = new Thread(this::serve, "loopback-dns-reader");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** {@code 127.0.0.1:port}, for {@code readiness.dns-servers}. */
+  public String address() {
+    return "127.0.0.1:" + socket.getLocalPort();
+  }
+
+  /**
+   * Adds a record: owner name, type and data in presentation form, e.g.
+   * {@code add("example.gov.uk", "TXT", "\"v=spf1 -all\"")} or {@code add("mx.example", "A", "127.0.0.1")}.
+   */
+  public LoopbackDns add(String owner, String type, String rdata) {
+    try {
+      Name name = name(owner);
+      Record r = Record.fromString(name, Type.value(type), DClass.IN, 300, rdata, Name.root);
+      zone.computeIfAbsent(name, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(r);
+      return this;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not a record: " + owner + " " + type + " " + rdata, e);
+    }
+  }
+
+  /** A TXT record whose text is split into 255-byte strings as DNS requires. */
+  public LoopbackDns txt(String owner, String text) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < text.length(); i += 255) {
+      b.append('"').append(text.substring(i, Math.min(text.length(), i + 255)).replace("\"", "\\\"")).append("\" ");
+    }
+    return add(owner, "TXT", b.toString().strip());
+  }
+
+  /** Answers questions about {@code name} with SERVFAIL. */
+  public LoopbackDns servfail(String name) {
+    servfail.add(name(name));
+    return this;
+  }
+
+  /** Never answers questions about {@code name}, so askers time out. */
+  public LoopbackDns silent(String name) {
+    silent.add(name(name));
+    return this;
+  }
+
+  public LoopbackDns delay(Duration delay) {
+    this.delay = delay;
+    return this;
+  }
+
+  /** How many times a name was asked about, for any type. */
+  public long asked(String name) {
+    return asked.getOrDefault(name(name).toString().toLowerCase(Locale.ROOT), new AtomicLong()).get();
+  }
+
+  private static Name name(String name) {
+    try {
+      return Name.fromString(name.endsWith(".") ? name : name + ".");
+    } catch (TextParseException e) {
+      throw new IllegalArgumentException(name, e);
+    }
+  }
+
+  private void serve() {
+    byte[] buf = new byte[4096];
+    while (!socket.isClosed()) {
+      DatagramPacket packet = new DatagramPacket(buf, buf.length);
+      try {
+        socket.receive(packet);
+      } catch (IOException e) {
+        return;
+      }
+      byte[] data = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
+      InetSocketAddress from = (InetSocketAddress) packet.getSocketAddress();
+      workers.execute(() -> answer(data, from));
+    }
+  }
+
+  private void answer(byte[] data, InetSocketAddress from) {
+    try {
+      Message query = new Message(data);
+      Record question = query.getQuestion();
+      asked.computeIfAbsent(question.getName().toString().toLowerCase(Locale.ROOT), k -> new AtomicLong()).incrementAndGet();
+      if (silent.contains(question.getName())) {
+        return;
+      }
+      Message response = respond(query, question);
+      byte[] out = response.toWire(512);
+      Runnable send = () -> {
+        try {
+          socket.send(new DatagramPacket(out, out.length, from));
+        } catch (IOException e) {
+          // the asker has gone
+        }
+      };
+      if (delay.isZero()) {
+        send.run();
+      } else {
+        delayer.schedule(send, delay.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (IOException e) {
+      // not a DNS message; ignore it
+    }
+  }
+
+  private Message respond(Message query, Record question) {
+    Message response = new Message(query.getHeader().getID());
+    response.getHeader().setFlag(Flags.QR);
+    response.getHeader().setFlag(Flags.AA);
+    if (query.getHeader().getFlag(Flags.RD)) {
+      response.getHeader().setFlag(Flags.RD);
+      response.getHeader().setFlag(Flags.RA);
+    }
+    response.addRecord(question, Section.QUESTION);
+    Name name = question.getName();
+    if (servfail.contains(name)) {
+      response.getHeader().setRcode(Rcode.SERVFAIL);
+      return response;
+    }
+    List<Record> answers = new ArrayList<>();
+    for (int hops = 0; hops < 8; hops++) {
+      List<Record> here = zone.get(name);
+      if (here == null) {
+        if (answers.isEmpty()) {
+          response.getHeader().setRcode(Rcode.NXDOMAIN);
+        }
+        break;
+      }
+      List<Record> matching = here.stream().filter(r -> r.getType() == question.getType()).toList();
+      if (!matching.isEmpty()) {
+        answers.addAll(matching);
+        break;
+      }
+      Record cname = here.stream().filter(r -> r.getType() == Type.CNAME).findFirst().orElse(null);
+      if (cname == null) {
+        break;
+      }
+      answers.add(cname);
+      name = ((CNAMERecord) cname).getTarget();
+      if (servfail.contains(name) || silent.contains(name)) {
+        break;
+      }
+    }
+    answers.forEach(r -> response.addRecord(r, Section.ANSWER));
+    return response;
+  }
+
+  @Override
+  public void close() {
+    socket.close();
+    workers.shutdownNow();
+    delayer.shutdownNow();
+  }
+}

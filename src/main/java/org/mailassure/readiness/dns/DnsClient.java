@@ -1,0 +1,217 @@
+package org.mailassure.readiness.dns;
+
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.lookup.LookupResult;
+import org.xbill.DNS.lookup.LookupSession;
+import org.xbill.DNS.lookup.NoSuchDomainException;
+import org.xbill.DNS.lookup.NoSuchRRSetException;
+import org.xbill.DNS.lookup.ServerFailedException;
+
+/**
+ * DNS for the readiness checks, through dnsjava's {@link LookupSession}: the configured resolvers
+ * (or the system's), a timeout, CNAMEs followed, and every (name, type) asked at most once per run
+ * however many checks and domains want it (concurrent askers share one answer). A bound on
+ * questions in flight keeps a thousand-domain run polite. Counts the queries it sends. Thread-safe.
+ */
+public final class DnsClient {
+  private static final int MAX_IN_FLIGHT = 64;
+
+  private final LookupSession session;
+  private final Map<String, CompletableFuture<DnsAnswer>> asked = new ConcurrentHashMap<>();
+  private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+  private final AtomicLong queries = new AtomicLong();
+  private final Map<String, AtomicLong> perName = new ConcurrentHashMap<>();
+
+  /**
+   * @param servers {@code host} or {@code host:port} (IP literals); empty for the system's resolvers
+   */
+  public DnsClient(List<String> servers, Duration timeout) {
+    Resolver resolver = resolver(servers, timeout);
+    this.session = LookupSession.builder().resolver(new Counting(resolver)).clearCaches().build();
+  }
+
+  private static Resolver resolver(List<String> servers, Duration timeout) {
+    try {
+      Resolver r;
+      if (servers.isEmpty()) {
+        r = new ExtendedResolver();
+      } else {
+        List<Resolver> each = new ArrayList<>();
+        for (String s : servers) {
+          each.add(new SimpleResolver(address(s)));
+        }
+        r = each.size() == 1 ? each.get(0) : new ExtendedResolver(each);
+      }
+      r.setTimeout(timeout);
+      return r;
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("unusable DNS server: " + e.getMessage(), e);
+    }
+  }
+
+  private static InetSocketAddress address(String server) throws UnknownHostException {
+    String host = server;
+    int port = 53;
+    if (server.startsWith("[")) {
+      int end = server.indexOf(']');
+      host = server.substring(1, end);
+      if (server.length() > end + 2) {
+        port = Integer.parseInt(server.substring(end + 2));
+      }
+    } else if (server.indexOf(':') == server.lastIndexOf(':') && server.contains(":")) {
+      host = server.substring(0, server.indexOf(':'));
+      port = Integer.parseInt(server.substring(server.indexOf(':') + 1));
+    }
+    return new InetSocketAddress(java.net.InetAddress.getByName(host), port);
+  }
+
+  /** The answer for a name and type, asking at most once per run. */
+  public CompletableFuture<DnsAnswer> ask(String name, int type) {
+    String key = name.toLowerCase(Locale.ROOT).replaceAll("\\.$", "") + "/" + Type.string(type);
+    return asked.computeIfAbsent(key, k -> send(name, type));
+  }
+
+  /** Blocking form of {@link #ask}. */
+  public DnsAnswer get(String name, int type) {
+    return ask(name, type).join();
+  }
+
+  private CompletableFuture<DnsAnswer> send(String name, int type) {
+    Name n;
+    try {
+      n = Name.fromString(name.endsWith(".") ? name : name + ".");
+    } catch (TextParseException e) {
+      return CompletableFuture.completedFuture(new DnsAnswer.Failed("'" + name + "' is not a DNS name"));
+    }
+    try {
+      inFlight.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return CompletableFuture.completedFuture(new DnsAnswer.Failed("interrupted"));
+    }
+    return session.lookupAsync(n, type).toCompletableFuture()
+        .handle((result, error) -> {
+          inFlight.release();
+          return error == null ? records(result) : failure(error);
+        });
+  }
+
+  private static DnsAnswer records(LookupResult r) {
+    return r.getRecords().isEmpty()
+        ? new DnsAnswer.NoData(r.getAliases())
+        : new DnsAnswer.Records(r.getRecords(), r.getAliases());
+  }
+
+  private static DnsAnswer failure(Throwable error) {
+    Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (e instanceof NoSuchDomainException) {
+      return new DnsAnswer.NoSuchDomain(List.of());
+    }
+    if (e instanceof NoSuchRRSetException) {
+      return new DnsAnswer.NoData(List.of());
+    }
+    if (e instanceof ServerFailedException) {
+      return new DnsAnswer.Failed("the DNS server failed (SERVFAIL)");
+    }
+    String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return new DnsAnswer.Failed(what.toLowerCase(Locale.ROOT).contains("timed out") || e instanceof java.util.concurrent.TimeoutException
+        ? "no answer from the DNS server in time" : "DNS error: " + what);
+  }
+
+  /** How many queries went to the DNS servers. */
+  public long queriesSent() {
+    return queries.get();
+  }
+
+  /** The most times any one (name, type) was sent; 1 when nothing was asked twice. */
+  public long mostSendsOfOneName() {
+    return perName.values().stream().mapToLong(AtomicLong::get).max().orElse(0);
+  }
+
+  /** A resolver that counts what it sends. */
+  private final class Counting implements Resolver {
+    private final Resolver delegate;
+
+    Counting(Resolver delegate) {
+      this.delegate = delegate;
+    }
+
+    private void count(Message m) {
+      queries.incrementAndGet();
+      var q = m.getQuestion();
+      if (q != null) {
+        perName.computeIfAbsent(q.getName().toString().toLowerCase(Locale.ROOT) + "/" + Type.string(q.getType()),
+            k -> new AtomicLong()).incrementAndGet();
+      }
+    }
+
+    @Override
+    public CompletionStage<Message> sendAsync(Message query) {
+      count(query);
+      return delegate.sendAsync(query);
+    }
+
+    @Override
+    public CompletionStage<Message> sendAsync(Message query, Executor executor) {
+      count(query);
+      return delegate.sendAsync(query, executor);
+    }
+
+    @Override
+    public void setPort(int port) {
+      delegate.setPort(port);
+    }
+
+    @Override
+    public void setTCP(boolean flag) {
+      delegate.setTCP(flag);
+    }
+
+    @Override
+    public void setIgnoreTruncation(boolean flag) {
+      delegate.setIgnoreTruncation(flag);
+    }
+
+    @Override
+    public void setEDNS(int version, int payloadSize, int flags, List<EDNSOption> options) {
+      delegate.setEDNS(version, payloadSize, flags, options);
+    }
+
+    @Override
+    public void setTSIGKey(TSIG key) {
+      delegate.setTSIGKey(key);
+    }
+
+    @Override
+    public void setTimeout(Duration timeout) {
+      delegate.setTimeout(timeout);
+    }
+
+    @Override
+    public Duration getTimeout() {
+      return delegate.getTimeout();
+    }
+  }
+}
