@@ -45,12 +45,52 @@ public final class LoopbackDns implements AutoCloseable {
   private final ScheduledExecutorService delayer = Executors.newScheduledThreadPool(2, daemon("loopback-dns-delay"));
   private volatile Duration delay = Duration.ZERO;
   private final Thread reader;
+  private final java.net.ServerSocket tcp;
 
   public LoopbackDns() throws IOException {
     socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    // Answers too big for UDP are truncated (TC) and asked again over TCP on the same port (RFC 7766).
+    tcp = new java.net.ServerSocket();
+    tcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), socket.getLocalPort()));
     reader = new Thread(this::serve, "loopback-dns-reader");
     reader.setDaemon(true);
     reader.start();
+    Thread tcpReader = new Thread(this::serveTcp, "loopback-dns-tcp");
+    tcpReader.setDaemon(true);
+    tcpReader.start();
+  }
+
+  private void serveTcp() {
+    while (!tcp.isClosed()) {
+      try {
+        java.net.Socket s = tcp.accept();
+        workers.execute(() -> {
+          try (s) {
+            var in = new java.io.DataInputStream(s.getInputStream());
+            var out = new java.io.DataOutputStream(s.getOutputStream());
+            while (true) {
+              int len = in.readUnsignedShort();
+              byte[] q = in.readNBytes(len);
+              Message query = new Message(q);
+              Record question = query.getQuestion();
+              asked.computeIfAbsent(question.getName().toString().toLowerCase(Locale.ROOT), k -> new AtomicLong())
+                  .incrementAndGet();
+              if (silent.contains(question.getName())) {
+                return;
+              }
+              byte[] r = respond(query, question).toWire();
+              out.writeShort(r.length);
+              out.write(r);
+              out.flush();
+            }
+          } catch (IOException e) {
+            // the asker closed the connection
+          }
+        });
+      } catch (IOException e) {
+        return;
+      }
+    }
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -144,7 +184,8 @@ public final class LoopbackDns implements AutoCloseable {
         return;
       }
       Message response = respond(query, question);
-      byte[] out = response.toWire(512);
+      int size = query.getOPT() == null ? 512 : Math.max(512, query.getOPT().getPayloadSize());
+      byte[] out = response.toWire(size);
       Runnable send = () -> {
         try {
           socket.send(new DatagramPacket(out, out.length, from));
@@ -207,6 +248,11 @@ public final class LoopbackDns implements AutoCloseable {
   @Override
   public void close() {
     socket.close();
+    try {
+      tcp.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
     workers.shutdownNow();
     delayer.shutdownNow();
   }

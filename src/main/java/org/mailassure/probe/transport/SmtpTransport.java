@@ -70,7 +70,7 @@ public final class SmtpTransport implements ProbeTransport {
     Connection c = borrow(key);
     try {
       if (c == null) {
-        c = open(s, user, probe.domain());
+        c = open(s, user, probe.domain(), true);
       }
       SMTPMessage message = new RawMessage(c.session(), probe.mime());
       message.setEnvelopeFrom(probe.sender());
@@ -101,11 +101,16 @@ public final class SmtpTransport implements ProbeTransport {
     return null;
   }
 
-  private Connection open(SmtpSettings s, String user, String heloDomain) throws SendFailure, MessagingException {
+  private Connection open(SmtpSettings s, String user, String heloDomain, boolean authenticate)
+      throws SendFailure, MessagingException {
     TlsSocketFactory sockets = new TlsSocketFactory(context(s), s.minTlsVersion().andNewer());
     String protocol = s.security() == Security.IMPLICIT_TLS ? "smtps" : "smtp";
-    Session session = Session.getInstance(properties(s, protocol, sockets, heloDomain));
-    String secret = secret(s);
+    Properties props = properties(s, protocol, sockets, heloDomain);
+    if (!authenticate) {
+      props.put("mail." + protocol + ".auth", "false");
+    }
+    Session session = Session.getInstance(props);
+    String secret = authenticate ? secret(s) : null;
     SMTPTransport transport = (SMTPTransport) session.getTransport(protocol);
     Connection c = new Connection(transport, session, sockets);
     transport.connect(s.host(), s.port(), secret == null ? null : user, secret);
@@ -116,6 +121,31 @@ public final class SmtpTransport implements ProbeTransport {
           + " is not protected by TLS; nothing was sent");
     }
     return c;
+  }
+
+  /** What a relay's TLS looks like: protocol, cipher suite and its certificate. */
+  public record TlsReport(String protocol, String cipher, String subject, java.time.Instant notAfter) {}
+
+  /**
+   * Opens a session to the relay as a probe would (STARTTLS or implicit TLS, the same version
+   * floor, trust and host-name check), reads the TLS it got, and quits without authenticating or
+   * sending anything. For {@code check}.
+   */
+  public TlsReport inspect(SmtpSettings s, String heloDomain) throws SendFailure {
+    Connection c = null;
+    try {
+      c = open(s, null, heloDomain, false);
+      SSLSession tls = c.sockets().socket().getSession();
+      java.security.cert.X509Certificate leaf = (java.security.cert.X509Certificate) tls.getPeerCertificates()[0];
+      return new TlsReport(tls.getProtocol(), tls.getCipherSuite(), leaf.getSubjectX500Principal().getName(),
+          leaf.getNotAfter().toInstant());
+    } catch (MessagingException e) {
+      throw SmtpFailures.classify(e, s);
+    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      throw new SendFailure(Kind.TLS, "the relay " + s.host() + " presented no certificate");
+    } finally {
+      quietlyClose(c);
+    }
   }
 
   /** Ends every kept session with QUIT. */

@@ -1,0 +1,151 @@
+package org.mailassure.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.mailassure.config.Config;
+import org.mailassure.config.DomainSettings;
+import org.mailassure.graph.CredentialException;
+import org.mailassure.graph.Credentials;
+import org.mailassure.graph.GraphClients;
+import org.mailassure.journal.Journal;
+import org.mailassure.journal.JournalState;
+import org.mailassure.probe.transport.SmtpTransport;
+import org.mailassure.readiness.CheckId;
+import org.mailassure.readiness.CheckResult;
+import org.mailassure.readiness.PolicyFetcher;
+import org.mailassure.readiness.Readiness;
+import org.mailassure.readiness.Readiness.DomainReport;
+import org.mailassure.readiness.Status;
+import org.mailassure.readiness.dns.DnsClient;
+import org.mailassure.rules.MailboxRules;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code mailassure check}: is each domain's outbound mail TLS- and DKIM-ready, and how to fix it. */
+@Command(name = "check", mixinStandardHelpOptions = true,
+    description = "Check each domain's mx, spf, dmarc, dkim, mta-sts, tls-rpt, smtp-tls, rule and probe; "
+        + "for anything not pass, say how to fix it. Exit 1 when any check fails.")
+final class CheckCommand implements Callable<Integer> {
+  private final Context ctx;
+  @Mixin CommonOptions options;
+
+  @Option(names = "--only", split = ",", paramLabel = "ID", description = "Run only these checks.")
+  List<String> only = new ArrayList<>();
+
+  @Option(names = "--skip", split = ",", paramLabel = "ID", description = "Do not run these checks.")
+  List<String> skip = new ArrayList<>();
+
+  CheckCommand(Context ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(options.verbose));
+    Set<CheckId> chosen = chosen();
+    Config config = ConfigSource.load(ctx, options);
+    List<DomainSettings> domains = ConfigSource.select(config, options);
+    MailboxRules rules = null;
+    if (config.graph() != null && chosen.contains(CheckId.RULE)) {
+      try {
+        rules = new MailboxRules(GraphClients.create(config.graph(), Credentials.of(config.graph(), ctx.env())),
+            ctx.sleeper(), ctx.clock());
+      } catch (CredentialException e) {
+        ctx.err().println("mailassure: the rule check cannot read mailboxes: " + e.getMessage());
+        chosen.remove(CheckId.RULE);
+      }
+    }
+    JournalState journal = JournalState.of(new Journal(config.stateDir()).read().entries());
+    DnsClient dns = new DnsClient(config.readiness().dnsServers(), config.readiness().timeout());
+    String why = !only.isEmpty() ? "not in --only" : "skipped by --skip";
+    try (SmtpTransport relays = new SmtpTransport(null)) {
+      List<DomainReport> reports = new Readiness(config, dns, PolicyFetcher.standard(config.readiness().timeout()),
+          relays, rules, journal, ctx.clock()).check(domains, chosen, why);
+      if (options.json) {
+        json(reports);
+      } else {
+        table(reports);
+      }
+      return reports.stream().anyMatch(r -> r.worst() == Status.FAIL) ? ExitCode.FAILED : ExitCode.OK;
+    }
+  }
+
+  private Set<CheckId> chosen() throws ConfigSource.UsageError {
+    Set<CheckId> chosen = only.isEmpty() ? EnumSet.allOf(CheckId.class) : EnumSet.noneOf(CheckId.class);
+    for (String id : only) {
+      chosen.add(id(id, "--only"));
+    }
+    for (String id : skip) {
+      chosen.remove(id(id, "--skip"));
+    }
+    return chosen;
+  }
+
+  private static CheckId id(String text, String option) throws ConfigSource.UsageError {
+    CheckId id = CheckId.of(text);
+    if (id == null) {
+      List<String> ids = new ArrayList<>();
+      for (CheckId c : CheckId.values()) {
+        ids.add(c.id());
+      }
+      throw new ConfigSource.UsageError(option + " " + text + ": no such check; the checks are " + String.join(", ", ids));
+    }
+    return id;
+  }
+
+  private void table(List<DomainReport> reports) {
+    var out = ctx.out();
+    int ready = 0;
+    int warned = 0;
+    int failing = 0;
+    for (DomainReport r : reports) {
+      Status worst = r.worst();
+      switch (worst) {
+        case FAIL -> failing++;
+        case WARN -> warned++;
+        default -> ready++;
+      }
+      out.println(r.domain() + ": " + worst.label());
+      Table t = new Table("  CHECK", "STATUS", "DETAIL", "FIX");
+      for (CheckResult c : r.checks()) {
+        t.row("  " + c.id().id(), c.status().label(), c.detail(), c.fix() == null ? "" : c.fix());
+      }
+      t.print(out);
+      out.println();
+    }
+    out.println(reports.size() + " domain" + (reports.size() == 1 ? "" : "s") + ": " + ready + " ready, " + warned
+        + " with warnings, " + failing + " failing");
+    out.flush();
+  }
+
+  private void json(List<DomainReport> reports) throws IOException {
+    try (Json json = new Json(ctx.out())) {
+      JsonGenerator g = json.g();
+      g.writeStartObject();
+      g.writeArrayFieldStart("domains");
+      for (DomainReport r : reports) {
+        g.writeStartObject();
+        g.writeStringField("domain", r.domain());
+        g.writeArrayFieldStart("checks");
+        for (CheckResult c : r.checks()) {
+          g.writeStartObject();
+          g.writeStringField("id", c.id().id());
+          g.writeStringField("status", c.status().label());
+          g.writeStringField("detail", c.detail());
+          g.writeStringField("fix", c.fix());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+  }
+}

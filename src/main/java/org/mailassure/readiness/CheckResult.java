@@ -1,0 +1,58 @@
+package org.mailassure.readiness;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One check's verdict for one domain: a detail line and, for anything not {@code pass}, the fix.
+ */
+public record CheckResult(CheckId id, Status status, String detail, String fix) {
+
+  public static CheckResult pass(CheckId id, String detail) {
+    return new CheckResult(id, Status.PASS, detail, null);
+  }
+
+  public static CheckResult skip(CheckId id, String why) {
+    return new CheckResult(id, Status.SKIP, why, null);
+  }
+
+  public static CheckResult fail(CheckId id, String detail, String fix) {
+    return new CheckResult(id, Status.FAIL, detail, fix);
+  }
+
+  /** A DNS question that could not be answered: never read as "record absent". */
+  public static CheckResult couldNotCheck(CheckId id, String name, String reason) {
+    return fail(id, "could not check: " + name + ": " + reason,
+        "make sure readiness.dns-servers answer (or the system's resolvers), then run check again");
+  }
+
+  /** Collects findings of one check and folds them into a result: worst status, details and fixes joined. */
+  public static final class Builder {
+    private final CheckId id;
+    private final List<String> details = new ArrayList<>();
+    private final List<String> fixes = new ArrayList<>();
+    private Status status = Status.PASS;
+
+    public Builder(CheckId id) {
+      this.id = id;
+    }
+
+    public Builder note(String detail) {
+      details.add(detail);
+      return this;
+    }
+
+    public Builder problem(Status s, String detail, String fix) {
+      status = status.worst(s);
+      details.add(detail);
+      if (fix != null && !fixes.contains(fix)) {
+        fixes.add(fix);
+      }
+      return this;
+    }
+
+    public CheckResult build() {
+      return new CheckResult(id, status, String.join("; ", details), fixes.isEmpty() ? null : String.join("; ", fixes));
+    }
+  }
+}

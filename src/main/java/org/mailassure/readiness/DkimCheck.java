@@ -1,0 +1,125 @@
+package org.mailassure.readiness;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.mailassure.config.DkimKey;
+import org.mailassure.config.DomainSettings;
+import org.mailassure.keys.DkimAlgorithm;
+import org.mailassure.keys.PemKeys;
+import org.mailassure.probe.dkim.DkimCrypto;
+import org.mailassure.probe.dkim.DkimKeyRecord;
+import org.mailassure.readiness.dns.DnsAnswer;
+import org.mailassure.readiness.dns.DnsClient;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.Type;
+
+/**
+ * {@code dkim}: every expected selector resolves, either as a CNAME into Microsoft's DKIM zones
+ * ({@code *.onmicrosoft.com}, {@code *.dkim.mail.microsoft}), followed to its key where it
+ * resolves, or as a TXT key record (RFC 6376 section 3.6.1). RSA keys under 1024 bits fail and
+ * under 2048 warn; an empty {@code p=} is a revoked key; a selector of a local signing key must
+ * publish that key's public half.
+ */
+final class DkimCheck {
+  private DkimCheck() {}
+
+  static CheckResult run(DnsClient dns, DomainSettings d) {
+    CheckResult.Builder b = new CheckResult.Builder(CheckId.DKIM);
+    for (String selector : d.selectors()) {
+      one(dns, d, selector, b);
+    }
+    return b.build();
+  }
+
+  private static void one(DnsClient dns, DomainSettings d, String selector, CheckResult.Builder b) {
+    String name = selector + "._domainkey." + d.name();
+    DkimKey local = d.dkim().stream().filter(k -> k.selector().equals(selector)).findFirst().orElse(null);
+    DnsAnswer cname = dns.get(name, Type.CNAME);
+    if (cname instanceof DnsAnswer.Failed f) {
+      b.problem(Status.FAIL, "could not check " + name + ": " + f.reason(), "make sure the DNS servers answer");
+      return;
+    }
+    String target = cname instanceof DnsAnswer.Records r && !r.records().isEmpty()
+        && r.records().get(0) instanceof CNAMERecord c ? MxCheck.strip(c.getTarget().toString()) : null;
+    boolean microsoft = target != null && (target.endsWith(".onmicrosoft.com") || target.endsWith(".dkim.mail.microsoft"));
+    DnsAnswer txt = dns.get(name, Type.TXT);
+    if (txt instanceof DnsAnswer.Failed f) {
+      b.problem(Status.FAIL, "could not check " + name + " TXT: " + f.reason(), "make sure the DNS servers answer");
+      return;
+    }
+    List<String> keys = Txt.of(txt).stream().filter(t -> t.contains("p=")).toList();
+    if (keys.isEmpty()) {
+      if (microsoft) {
+        b.problem(Status.WARN, selector + " points to Microsoft (" + target + ") but no key is published there yet",
+            "enable DKIM signing for " + d.name() + " in the Microsoft Defender portal (Email authentication settings, DKIM)");
+      } else if (local != null) {
+        b.problem(Status.FAIL, "no DKIM key record at " + name, "publish the TXT record that 'mailassure dkim keygen' "
+            + "printed for " + selector + " at " + name);
+      } else {
+        b.problem(Status.FAIL, "no record at " + name, "publish the CNAME Microsoft 365 gives in the Defender portal: "
+            + name + " CNAME " + selector + "-" + d.name().replace('.', '-') + "._domainkey.<tenant>.onmicrosoft.com");
+      }
+      return;
+    }
+    DkimKeyRecord record;
+    PublicKey published;
+    try {
+      record = DkimKeyRecord.parse(keys.get(0));
+      if (record.revoked()) {
+        b.problem(Status.FAIL, selector + " is revoked (empty p=) at " + name,
+            local != null ? "publish the key again, or remove the selector from dkim" : "rotate the DKIM keys in Microsoft 365");
+        return;
+      }
+      published = record.publicKey();
+    } catch (IllegalArgumentException | GeneralSecurityException e) {
+      b.problem(Status.FAIL, "the key record at " + name + " is not usable: " + e.getMessage(),
+          "publish a valid record: v=DKIM1; k=rsa; p=<base64 public key>");
+      return;
+    }
+    String kind = record.keyType();
+    if (published instanceof RSAPublicKey rsa) {
+      int bits = rsa.getModulus().bitLength();
+      kind = "rsa-" + bits;
+      if (bits < 1024) {
+        b.problem(Status.FAIL, selector + " is a " + bits + "-bit RSA key; receivers reject keys under 1024 bits (RFC 8301)",
+            "publish a 2048-bit key");
+        return;
+      }
+      if (bits < 2048) {
+        b.problem(Status.WARN, selector + " is a " + bits + "-bit RSA key; 2048 bits is the NCSC's minimum",
+            microsoft ? "rotate to 2048-bit keys in the Defender portal (DKIM, Rotate DKIM keys)" : "publish a 2048-bit key");
+        return;
+      }
+    }
+    if (local != null && !matches(local, published)) {
+      b.problem(Status.FAIL, "the key published at " + name + " is not the public half of " + local.privateKeyFile(),
+          "publish the record for this key ('mailassure dkim keygen' prints it), or point dkim at the right file");
+      return;
+    }
+    b.note(selector + " ok (" + kind + (microsoft ? ", Microsoft 365" : "") + (local != null ? ", matches the local key" : "") + ")");
+  }
+
+  /** Whether the published key is the public half of the local private key. */
+  static boolean matches(DkimKey local, PublicKey published) {
+    if (local.algorithm() == DkimAlgorithm.RSA_SHA256) {
+      return Arrays.equals(PemKeys.rsaPublicKey(local.privateKey()).getEncoded(), published.getEncoded());
+    }
+    // The JDK cannot derive an Ed25519 public key from a private one; a signature tells instead.
+    byte[] probe = ("mailassure key match " + local.selector()).getBytes(StandardCharsets.US_ASCII);
+    try {
+      byte[] sig = DkimCrypto.sign(DkimAlgorithm.ED25519_SHA256, local.privateKey(), probe);
+      return DkimCrypto.verify(DkimAlgorithm.ED25519_SHA256, published, probe, sig);
+    } catch (IllegalStateException e) {
+      return false;
+    }
+  }
+
+  static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,106 @@
+package org.mailassure.readiness;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.mailassure.readiness.dns.DnsAnswer;
+import org.mailassure.readiness.dns.DnsClient;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Type;
+
+/**
+ * {@code mta-sts}: a {@code _mta-sts} TXT record with {@code v=STSv1} and an {@code id} (RFC 8461
+ * section 3.1), and a policy served at {@code https://mta-sts.<domain>/.well-known/mta-sts.txt}
+ * (section 3.2) in {@code enforce} or {@code testing} mode whose {@code mx} patterns cover every MX
+ * host (section 4.1).
+ */
+final class MtaStsCheck {
+  private MtaStsCheck() {}
+
+  static CheckResult run(DnsClient dns, PolicyFetcher fetcher, String domain, List<String> mx) {
+    String name = "_mta-sts." + domain;
+    DnsAnswer a = dns.get(name, Type.TXT);
+    if (a instanceof DnsAnswer.Failed f) {
+      return CheckResult.couldNotCheck(CheckId.MTA_STS, name + " TXT", f.reason());
+    }
+    String policyFix = "serve https://mta-sts." + domain + "/.well-known/mta-sts.txt with \"version: STSv1\\nmode: "
+        + "enforce\\n" + String.join("", mx.stream().map(h -> "mx: " + h + "\\n").toList()) + "max_age: 604800\", "
+        + "and publish TXT " + name + " \"v=STSv1; id=<yyyymmddhhmm>\"";
+    List<String> records = Txt.versioned(a, "v=STSv1");
+    if (records.isEmpty()) {
+      return CheckResult.fail(CheckId.MTA_STS, "no v=STSv1 record at " + name, policyFix);
+    }
+    if (records.size() > 1) {
+      return CheckResult.fail(CheckId.MTA_STS, records.size() + " v=STSv1 records at " + name
+          + "; senders then ignore MTA-STS (RFC 8461 section 3.1)", "keep exactly one");
+    }
+    if (!records.get(0).toLowerCase(Locale.ROOT).matches(".*\\bid=[a-z0-9]{1,32}.*")) {
+      return CheckResult.fail(CheckId.MTA_STS, "the record has no valid id=", "publish \"v=STSv1; id=<yyyymmddhhmm>\"");
+    }
+    String host = "mta-sts." + domain;
+    DnsAnswer addr = dns.get(host, Type.A);
+    if (addr instanceof DnsAnswer.Failed f) {
+      return CheckResult.couldNotCheck(CheckId.MTA_STS, host + " A", f.reason());
+    }
+    if (!(addr instanceof DnsAnswer.Records r) || r.records().stream().noneMatch(x -> x instanceof ARecord)) {
+      return CheckResult.fail(CheckId.MTA_STS, host + " has no address, so no policy can be fetched", policyFix);
+    }
+    InetAddress ip = ((ARecord) r.records().stream().filter(x -> x instanceof ARecord).findFirst().get()).getAddress();
+    PolicyFetcher.Fetched got = fetcher.fetch(host, ip);
+    if (got.error() != null) {
+      return CheckResult.fail(CheckId.MTA_STS, "no policy: " + got.error(), policyFix);
+    }
+    if (got.status() != 200) {
+      return CheckResult.fail(CheckId.MTA_STS, "no policy: https://" + host + "/.well-known/mta-sts.txt answered HTTP "
+          + got.status() + " (redirects are not followed, RFC 8461 section 3.3)", policyFix);
+    }
+    String mode = null;
+    String version = null;
+    List<String> patterns = new ArrayList<>();
+    for (String line : got.body().split("\r?\n")) {
+      int colon = line.indexOf(':');
+      if (colon < 0) {
+        continue;
+      }
+      String k = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+      String v = line.substring(colon + 1).strip();
+      switch (k) {
+        case "version" -> version = v;
+        case "mode" -> mode = v.toLowerCase(Locale.ROOT);
+        case "mx" -> patterns.add(v.toLowerCase(Locale.ROOT));
+        default -> { }
+      }
+    }
+    if (!"STSv1".equals(version) || mode == null) {
+      return CheckResult.fail(CheckId.MTA_STS, "the policy lacks version: STSv1 or mode", policyFix);
+    }
+    CheckResult.Builder b = new CheckResult.Builder(CheckId.MTA_STS).note("mode " + mode);
+    if (mode.equals("none")) {
+      b.problem(Status.FAIL, "mode none switches MTA-STS off", "set mode: testing, then enforce once TLS-RPT shows no failures");
+    } else if (!mode.equals("enforce") && !mode.equals("testing")) {
+      b.problem(Status.FAIL, "mode " + mode + " is not enforce, testing or none", "set mode: enforce");
+    }
+    for (String h : mx) {
+      if (patterns.stream().noneMatch(p -> covers(p, h))) {
+        b.problem(Status.FAIL, "MX host " + h + " is not in the policy's mx list " + patterns,
+            "add \"mx: " + h + "\" to the policy (and change the id= in " + name + ")");
+      }
+    }
+    return b.build();
+  }
+
+  /** RFC 8461 section 4.1: a leading "*." matches exactly one label. */
+  static boolean covers(String pattern, String host) {
+    if (pattern.startsWith("*.")) {
+      String rest = pattern.substring(1);
+      return host.endsWith(rest) && host.indexOf('.') == host.length() - rest.length();
+    }
+    return pattern.equals(host);
+  }
+
+  static InetAddress literal(String ip) throws UnknownHostException {
+    return InetAddress.getByName(ip);
+  }
+}

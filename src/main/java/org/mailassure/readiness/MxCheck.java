@@ -1,0 +1,48 @@
+package org.mailassure.readiness;
+
+import java.util.List;
+import java.util.Locale;
+import org.mailassure.readiness.dns.DnsAnswer;
+import org.mailassure.readiness.dns.DnsClient;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Type;
+
+/** {@code mx}: the domain publishes MX records (RFC 5321 section 5.1). */
+final class MxCheck {
+  private MxCheck() {}
+
+  /** The MX host names, lower-case, without the final dot; empty when none or when DNS failed. */
+  static List<String> hosts(DnsClient dns, String domain) {
+    DnsAnswer a = dns.get(domain, Type.MX);
+    if (!(a instanceof DnsAnswer.Records r)) {
+      return List.of();
+    }
+    return r.records().stream().filter(x -> x instanceof MXRecord)
+        .sorted(java.util.Comparator.comparingInt(x -> ((MXRecord) x).getPriority()))
+        .map(x -> strip(((MXRecord) x).getTarget().toString())).toList();
+  }
+
+  static String strip(String name) {
+    String s = name.toLowerCase(Locale.ROOT);
+    return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  /** Whether mail for the domain goes to Exchange Online. */
+  static boolean microsoft365(List<String> mx) {
+    return mx.stream().anyMatch(h -> h.endsWith(".mail.protection.outlook.com"));
+  }
+
+  static CheckResult run(DnsClient dns, String domain) {
+    DnsAnswer a = dns.get(domain, Type.MX);
+    if (a instanceof DnsAnswer.Failed f) {
+      return CheckResult.couldNotCheck(CheckId.MX, domain + " MX", f.reason());
+    }
+    List<String> hosts = hosts(dns, domain);
+    if (hosts.isEmpty()) {
+      return CheckResult.fail(CheckId.MX, "no MX records for " + domain,
+          "publish the MX record Microsoft 365 gives for the domain, e.g. " + domain + ". MX 0 "
+              + domain.replace('.', '-') + ".mail.protection.outlook.com.");
+    }
+    return CheckResult.pass(CheckId.MX, String.join(", ", hosts));
+  }
+}

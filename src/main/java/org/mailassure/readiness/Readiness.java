@@ -1,0 +1,119 @@
+package org.mailassure.readiness;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.mailassure.config.Config;
+import org.mailassure.config.DomainSettings;
+import org.mailassure.config.ProbeSettings.TransportKind;
+import org.mailassure.journal.JournalState;
+import org.mailassure.probe.transport.SmtpTransport;
+import org.mailassure.readiness.dns.DnsClient;
+import org.mailassure.rules.MailboxRules;
+
+/**
+ * Runs the readiness checks of SPEC.md for each domain: all domains at once under a bound, each
+ * DNS name asked once per run. Everything that touches the world comes in through the constructor.
+ */
+public final class Readiness {
+  private static final int PARALLEL_DOMAINS = 32;
+
+  /** One domain's results, in {@link CheckId} order. */
+  public record DomainReport(String domain, List<CheckResult> checks) {
+    public Status worst() {
+      return checks.stream().map(CheckResult::status).reduce(Status.SKIP, Status::worst);
+    }
+  }
+
+  private final Config config;
+  private final DnsClient dns;
+  private final PolicyFetcher policies;
+  private final SmtpTransport relays;
+  private final MailboxRules rules;
+  private final JournalState journal;
+  private final Clock clock;
+  private final java.util.Map<org.mailassure.config.SmtpSettings, CheckResult> relayResults =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** @param rules null when the config has no graph section */
+  public Readiness(Config config, DnsClient dns, PolicyFetcher policies, SmtpTransport relays, MailboxRules rules,
+      JournalState journal, Clock clock) {
+    this.config = config;
+    this.dns = dns;
+    this.policies = policies;
+    this.relays = relays;
+    this.rules = rules;
+    this.journal = journal;
+    this.clock = clock;
+  }
+
+  /** Runs the chosen checks; the others are reported as skipped with the reason. */
+  public List<DomainReport> check(List<DomainSettings> domains, Set<CheckId> chosen, String whyNotChosen) {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(PARALLEL_DOMAINS, domains.size())), r -> {
+      Thread t = new Thread(r, "check");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<DomainReport>> futures = new ArrayList<>();
+      for (DomainSettings d : domains) {
+        futures.add(pool.submit(() -> one(d, chosen, whyNotChosen)));
+      }
+      List<DomainReport> out = new ArrayList<>();
+      for (Future<DomainReport> f : futures) {
+        try {
+          out.add(f.get());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("a check failed unexpectedly", e.getCause());
+        }
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private DomainReport one(DomainSettings d, Set<CheckId> chosen, String whyNotChosen) {
+    // Ask the domain's names up front so the DNS questions go out together.
+    for (String n : List.of(d.name(), "_dmarc." + d.name(), "_mta-sts." + d.name(), "_smtp._tls." + d.name())) {
+      dns.ask(n, org.xbill.DNS.Type.TXT);
+    }
+    dns.ask(d.name(), org.xbill.DNS.Type.MX);
+    List<String> mx = MxCheck.hosts(dns, d.name());
+    List<CheckResult> results = new ArrayList<>();
+    for (CheckId id : CheckId.values()) {
+      if (!chosen.contains(id)) {
+        results.add(CheckResult.skip(id, whyNotChosen));
+        continue;
+      }
+      results.add(switch (id) {
+        case MX -> MxCheck.run(dns, d.name());
+        case SPF -> SpfCheck.run(dns, d.name(), mx);
+        case DMARC -> DmarcCheck.run(dns, d.name(), config.readiness().dmarcRua());
+        case DKIM -> DkimCheck.run(dns, d);
+        case MTA_STS -> MtaStsCheck.run(dns, policies, d.name(), mx);
+        case TLS_RPT -> TlsRptCheck.run(dns, d.name(), config.readiness().tlsRptRua());
+        case SMTP_TLS -> config.probe().transport() == TransportKind.SMTP
+            ? relayResults.computeIfAbsent(d.smtp(), s -> SmtpTlsCheck.run(relays, s, d.name(), clock.instant()))
+            : CheckResult.skip(id, "probe.transport is graph: probes leave through Exchange Online, not an SMTP relay");
+        case RULE -> RuleCheck.run(config, rules, d);
+        case PROBE -> ProbeCheck.run(journal, d, clock.instant());
+      });
+    }
+    return new DomainReport(d.name(), results);
+  }
+
+  /** Every check. */
+  public static Set<CheckId> all() {
+    return EnumSet.allOf(CheckId.class);
+  }
+}
