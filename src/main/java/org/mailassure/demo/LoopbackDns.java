@@ -73,8 +73,7 @@ public final class LoopbackDns implements AutoCloseable {
               byte[] q = in.readNBytes(len);
               Message query = new Message(q);
               Record question = query.getQuestion();
-              asked.computeIfAbsent(question.getName().toString().toLowerCase(Locale.ROOT), k -> new AtomicLong())
-                  .incrementAndGet();
+              count(question);
               if (silent.contains(question.getName())) {
                 return;
               }
@@ -147,9 +146,27 @@ public final class LoopbackDns implements AutoCloseable {
     return this;
   }
 
+  private final Map<String, AtomicLong> questions = new ConcurrentHashMap<>();
+
+  private void count(Record question) {
+    String n = question.getName().toString().toLowerCase(Locale.ROOT);
+    asked.computeIfAbsent(n, k -> new AtomicLong()).incrementAndGet();
+    questions.computeIfAbsent(n + " " + Type.string(question.getType()), k -> new AtomicLong()).incrementAndGet();
+  }
+
   /** How many times a name was asked about, for any type. */
   public long asked(String name) {
     return asked.getOrDefault(name(name).toString().toLowerCase(Locale.ROOT), new AtomicLong()).get();
+  }
+
+  /** Questions received in all (UDP and TCP). */
+  public long questions() {
+    return questions.values().stream().mapToLong(AtomicLong::get).sum();
+  }
+
+  /** The most times one (name, type) was asked. */
+  public long mostAskedQuestion() {
+    return questions.values().stream().mapToLong(AtomicLong::get).max().orElse(0);
   }
 
   private static Name name(String name) {
@@ -179,7 +196,7 @@ public final class LoopbackDns implements AutoCloseable {
     try {
       Message query = new Message(data);
       Record question = query.getQuestion();
-      asked.computeIfAbsent(question.getName().toString().toLowerCase(Locale.ROOT), k -> new AtomicLong()).incrementAndGet();
+      count(question);
       if (silent.contains(question.getName())) {
         return;
       }

@@ -39,19 +39,27 @@ final class DkimCheck {
   private static void one(DnsClient dns, DomainSettings d, String selector, CheckResult.Builder b) {
     String name = selector + "._domainkey." + d.name();
     DkimKey local = d.dkim().stream().filter(k -> k.selector().equals(selector)).findFirst().orElse(null);
-    DnsAnswer cname = dns.get(name, Type.CNAME);
-    if (cname instanceof DnsAnswer.Failed f) {
-      b.problem(Status.FAIL, "could not check " + name + ": " + f.reason(), "make sure the DNS servers answer");
-      return;
-    }
-    String target = cname instanceof DnsAnswer.Records r && !r.records().isEmpty()
-        && r.records().get(0) instanceof CNAMERecord c ? MxCheck.strip(c.getTarget().toString()) : null;
-    boolean microsoft = target != null && (target.endsWith(".onmicrosoft.com") || target.endsWith(".dkim.mail.microsoft"));
+    // The TXT question follows a CNAME and reports it; the CNAME is asked for on its own only when
+    // no key came back, to tell "points to Microsoft, key not there yet" from "nothing published".
     DnsAnswer txt = dns.get(name, Type.TXT);
     if (txt instanceof DnsAnswer.Failed f) {
       b.problem(Status.FAIL, "could not check " + name + " TXT: " + f.reason(), "make sure the DNS servers answer");
       return;
     }
+    String target = null;
+    if (txt instanceof DnsAnswer.Records r && !r.aliases().isEmpty()) {
+      target = cnameTarget(dns, name, r.aliases());
+    } else if (txt.absent()) {
+      DnsAnswer cname = dns.get(name, Type.CNAME);
+      if (cname instanceof DnsAnswer.Failed f) {
+        b.problem(Status.FAIL, "could not check " + name + " CNAME: " + f.reason(), "make sure the DNS servers answer");
+        return;
+      }
+      if (cname instanceof DnsAnswer.Records r && !r.records().isEmpty() && r.records().get(0) instanceof CNAMERecord c) {
+        target = MxCheck.strip(c.getTarget().toString());
+      }
+    }
+    boolean microsoft = target != null && (target.endsWith(".onmicrosoft.com") || target.endsWith(".dkim.mail.microsoft"));
     List<String> keys = Txt.of(txt).stream().filter(t -> t.contains("p=")).toList();
     if (keys.isEmpty()) {
       if (microsoft) {
@@ -102,6 +110,18 @@ final class DkimCheck {
       return;
     }
     b.note(selector + " ok (" + kind + (microsoft ? ", Microsoft 365" : "") + (local != null ? ", matches the local key" : "") + ")");
+  }
+
+  /** Where the first CNAME of a followed chain points: the alias after the asked name, or the final owner. */
+  private static String cnameTarget(DnsClient dns, String name, List<org.xbill.DNS.Name> aliases) {
+    List<String> names = aliases.stream().map(a -> MxCheck.strip(a.toString())).toList();
+    int at = names.indexOf(name.toLowerCase(Locale.ROOT));
+    if (at >= 0 && at + 1 < names.size()) {
+      return names.get(at + 1);
+    }
+    DnsAnswer r = dns.get(name, Type.TXT);
+    return r instanceof DnsAnswer.Records rec && !rec.records().isEmpty()
+        ? MxCheck.strip(rec.records().get(0).getName().toString()) : null;
   }
 
   /** Whether the published key is the public half of the local private key. */

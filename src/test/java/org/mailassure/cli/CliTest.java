@@ -79,7 +79,7 @@ class CliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"validate", "send", "run", "status", "demo"})
+  @ValueSource(strings = {"validate", "provision", "send", "run", "status", "check", "demo"})
   void everyCommandHasHelp(String command) {
     CliRun run = run(command, "--help");
     assertThat(run.exitCode()).isZero();

@@ -1,0 +1,59 @@
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.Base64;
+import org.mailassure.cli.Cli;
+import org.mailassure.demo.LoopbackDns;
+
+/**
+ * Runs `mailassure check` over N domains against a loopback DNS server that answers every question
+ * after a delay. Each domain is a Microsoft 365 domain with MX, SPF (including Outlook's), DMARC
+ * (with an external rua needing authorisation), two DKIM CNAMEs into onmicrosoft.com with 2048-bit
+ * keys, MTA-STS and TLS-RPT records. Prints: domains, seconds, questions the server received, the
+ * most times one (name, type) was asked, and the exit code.
+ */
+public final class CheckBench {
+  public static void main(String[] args) throws Exception {
+    int n = Integer.parseInt(args[0]);
+    Duration delay = Duration.ofMillis(Long.parseLong(args[1]));
+    Path out = Path.of(args[2]).toAbsolutePath();
+    Files.createDirectories(out);
+    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+    g.initialize(2048);
+    String key = "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(g.generateKeyPair().getPublic().getEncoded());
+    try (LoopbackDns dns = new LoopbackDns()) {
+      dns.txt("spf.protection.outlook.com", "v=spf1 ip4:40.92.0.0/15 ip4:40.107.0.0/16 -all");
+      StringBuilder yaml = new StringBuilder("state-dir: state\nprobe: { transport: smtp, smtp: { host: 127.0.0.1, auth: none } }\n"
+          + "readiness:\n  dns-servers: [\"" + dns.address() + "\"]\n  timeout: 5s\ndomains:\n");
+      for (int i = 0; i < n; i++) {
+        String d = "d" + i + ".bench.example";
+        String dashed = d.replace('.', '-');
+        dns.add(d, "MX", "0 " + dashed + ".mail.protection.outlook.com.");
+        dns.txt(d, "v=spf1 include:spf.protection.outlook.com -all");
+        dns.txt("_dmarc." + d, "v=DMARC1; p=reject; rua=mailto:dmarc-rua@dmarc.service.gov.uk");
+        dns.txt(d + "._report._dmarc.dmarc.service.gov.uk", "v=DMARC1");
+        for (String s : new String[] {"selector1", "selector2"}) {
+          String target = s + "-" + dashed + "._domainkey.contoso.onmicrosoft.com";
+          dns.add(s + "._domainkey." + d, "CNAME", target + ".");
+          dns.txt(target, key);
+        }
+        dns.txt("_mta-sts." + d, "v=STSv1; id=20261129");
+        dns.txt("_smtp._tls." + d, "v=TLSRPTv1; rua=mailto:tls-rua@mailcheck.service.ncsc.gov.uk");
+        yaml.append("  - name: ").append(d).append("\n    mailbox: secureemailreply@").append(d).append('\n');
+      }
+      Path config = out.resolve("check-" + n + ".yaml");
+      Files.writeString(config, yaml);
+      dns.delay(delay);
+      PrintStream realOut = System.out;
+      System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+      long t0 = System.nanoTime();
+      int rc = Cli.system().run("check", "--json", "--skip", "smtp-tls,rule,probe", "-c", config.toString());
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      System.setOut(realOut);
+      System.out.printf("%d\t%.2f\t%d\t%d\t%d%n", n, seconds, dns.questions(), dns.mostAskedQuestion(), rc);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package org.mailassure.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailassure.demo.LoopbackDns;
+import org.mailassure.testing.RecordingSleeper;
+
+/** check through the CLI: JSON of SPEC.md's shape, the table, --only/--skip, exit codes. */
+class CheckCommandTest {
+  @TempDir Path dir;
+  private LoopbackDns dns;
+  private Path config;
+
+  @BeforeEach
+  void start() throws Exception {
+    dns = new LoopbackDns()
+        .add("good.gov.uk", "MX", "10 mail.good.gov.uk.")
+        .txt("good.gov.uk", "v=spf1 ip4:192.0.2.1 -all")
+        .txt("_dmarc.good.gov.uk", "v=DMARC1; p=reject; rua=mailto:dmarc@good.gov.uk")
+        .txt("bad.gov.uk", "v=spf1 +all");
+    config = dir.resolve("mailassure.yaml");
+    Files.writeString(config, """
+        state-dir: state
+        probe: { transport: smtp, smtp: { host: 127.0.0.1, auth: none } }
+        readiness:
+          dns-servers: ["%s"]
+          timeout: 500ms
+          dmarc-rua: ["mailto:dmarc@good.gov.uk"]
+        domains:
+          - name: good.gov.uk
+            mailbox: secureemailreply@good.gov.uk
+          - name: bad.gov.uk
+            mailbox: secureemailreply@bad.gov.uk
+        """.formatted(dns.address()));
+  }
+
+  @AfterEach
+  void stop() {
+    dns.close();
+  }
+
+  private CliRun run(String... args) {
+    return CliRun.of(dir, Map.of(), java.time.Clock.systemUTC(), new RecordingSleeper(), args);
+  }
+
+  @Test
+  void jsonHasSpecsShapeAndAFailingCheckExitsOne() throws Exception {
+    CliRun r = run("check", "--json", "--only", "mx,spf,dmarc", "-c", config.toString());
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.FAILED);
+    JsonNode doc = new ObjectMapper().readTree(r.out());
+    JsonNode good = doc.at("/domains/0");
+    assertThat(good.get("domain").asText()).isEqualTo("good.gov.uk");
+    assertThat(good.get("checks")).hasSize(9);
+    assertThat(good.at("/checks/0/id").asText()).isEqualTo("mx");
+    assertThat(good.at("/checks/0/status").asText()).isEqualTo("pass");
+    assertThat(good.at("/checks/1/status").asText()).isEqualTo("pass");
+    assertThat(good.at("/checks/3/status").asText()).isEqualTo("skip");
+    assertThat(good.at("/checks/3/detail").asText()).isEqualTo("not in --only");
+    JsonNode badSpf = doc.at("/domains/1/checks/1");
+    assertThat(badSpf.get("status").asText()).isEqualTo("fail");
+    assertThat(badSpf.get("fix").asText()).contains("-all");
+  }
+
+  @Test
+  void onlyPassingChecksExitZeroAndTheTableSaysSo() {
+    CliRun r = run("check", "--domain", "good.gov.uk", "--only", "mx,spf,dmarc", "-c", config.toString());
+    assertThat(r.exitCode()).as(r.out()).isZero();
+    assertThat(r.out()).contains("good.gov.uk: pass").contains("1 domain: 1 ready, 0 with warnings, 0 failing");
+  }
+
+  @Test
+  void anUnknownCheckIdIsAUsageError() {
+    CliRun r = run("check", "--skip", "spff", "-c", config.toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err()).contains("spff").contains("mta-sts");
+  }
+}
