@@ -9,7 +9,8 @@ import picocli.CommandLine.IVersionProvider;
     versionProvider = MailassureCommand.VersionProvider.class,
     description = "Proves that each email domain's outbound mail leaves over TLS and DKIM-signed.",
     subcommands = {ValidateCommand.class, ProvisionCommand.class, RulesCommand.class, SendCommand.class,
-        RunCommand.class, StatusCommand.class, CheckCommand.class, DemoCommand.class},
+        RunCommand.class, StatusCommand.class, CheckCommand.class, DkimCommand.class, ConnectorsCommand.class,
+        DemoCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:all done and all good",

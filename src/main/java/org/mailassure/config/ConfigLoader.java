@@ -351,6 +351,9 @@ public final class ConfigLoader {
       }
       List<String> domains = c.texts("domains");
       String list = c.text("secure-domain-list", null);
+      if (list != null && list.startsWith("http://") && !list.startsWith("http://127.0.0.1") && !list.startsWith("http://localhost")) {
+        c.problem("secure-domain-list", "'" + list + "' is plain http", "use https:// (plain http only for 127.0.0.1, in tests)");
+      }
       if (domains.isEmpty() && list == null) {
         c.problem("domains", "the connector has no domains and no secure-domain-list",
             "add 'domains:' or 'secure-domain-list:'");

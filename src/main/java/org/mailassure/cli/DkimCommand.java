@@ -1,0 +1,157 @@
+package org.mailassure.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.mailassure.config.Names;
+import org.mailassure.keys.DkimAlgorithm;
+import org.mailassure.keys.PemKeys;
+import org.mailassure.probe.dkim.DkimKeyRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mailassure dkim keygen}: a DKIM key pair for local signing and the DNS record to publish. */
+@Command(name = "dkim", mixinStandardHelpOptions = true, description = "DKIM keys for local signing.",
+    subcommands = {DkimCommand.Keygen.class})
+final class DkimCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say 'dkim keygen'");
+  }
+
+  /** {@code dkim keygen}. */
+  @Command(name = "keygen", mixinStandardHelpOptions = true,
+      description = "Make a DKIM key pair: writes the PKCS#8 PEM private key (mode 0600, never overwriting) and "
+          + "prints the TXT record to publish at SELECTOR._domainkey.DOMAIN and the config snippet.")
+  static final class Keygen implements Callable<Integer> {
+    private final Context ctx;
+
+    @Option(names = "--domain", required = true, paramLabel = "DOMAIN", description = "The email domain.")
+    String domain;
+
+    @Option(names = "--selector", required = true, paramLabel = "SELECTOR", description = "The DKIM selector, e.g. mailassure1.")
+    String selector;
+
+    @Option(names = "--type", paramLabel = "TYPE", description = "rsa (default) or ed25519 (only beside an RSA key).")
+    String type = "rsa";
+
+    @Option(names = "--bits", paramLabel = "BITS", description = "RSA key size: 2048 (default), 3072 or 4096.")
+    int bits = 2048;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where to write the key. Default: the working directory.")
+    Path out;
+
+    @Option(names = "--json", description = "Print one JSON document on stdout instead of text.")
+    boolean json;
+
+    Keygen(Context ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      String d = domain.toLowerCase(Locale.ROOT);
+      String s = selector.toLowerCase(Locale.ROOT);
+      if (!Names.isDomainName(d)) {
+        throw new ConfigSource.UsageError("--domain " + domain + ": not a domain name; give the email domain, e.g. example.gov.uk");
+      }
+      if (!Names.isSelector(s)) {
+        throw new ConfigSource.UsageError("--selector " + selector + ": not a DKIM selector; use DNS labels such as mailassure1");
+      }
+      DkimAlgorithm algorithm = switch (type.toLowerCase(Locale.ROOT)) {
+        case "rsa" -> DkimAlgorithm.RSA_SHA256;
+        case "ed25519" -> DkimAlgorithm.ED25519_SHA256;
+        default -> throw new ConfigSource.UsageError("--type " + type + ": use rsa or ed25519");
+      };
+      if (algorithm == DkimAlgorithm.RSA_SHA256 && bits != 2048 && bits != 3072 && bits != 4096) {
+        throw new ConfigSource.UsageError("--bits " + bits + ": use 2048, 3072 or 4096 (under 2048 is below the NCSC's "
+            + "minimum; over 4096 many receivers cannot verify)");
+      }
+      KeyPair pair = generate(algorithm);
+      Path dir = (out == null ? ctx.workingDir() : ctx.workingDir().resolve(out)).toAbsolutePath().normalize();
+      Path file = dir.resolve(d + "-" + s + ".pem");
+      try {
+        Files.createDirectories(dir);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, PemKeys.toPem(pair.getPrivate()), StandardCharsets.US_ASCII);
+      } catch (FileAlreadyExistsException e) {
+        throw new ConfigSource.UsageError(file + " already exists; mailassure never overwrites a key. Choose another "
+            + "--selector or --out, or move the old key away first");
+      } catch (IOException e) {
+        throw new ConfigSource.UsageError("cannot write " + file + ": " + e.getMessage());
+      }
+      String name = s + "._domainkey." + d;
+      String record = DkimKeyRecord.format(algorithm, pair.getPublic());
+      List<String> strings = split(record);
+      String zone = name + ". 3600 IN TXT " + String.join(" ", strings.stream().map(x -> "\"" + x + "\"").toList());
+      String snippet = "    dkim:\n      - selector: " + s + "\n        private-key-file: " + file + "\n";
+      if (json) {
+        try (Json j = new Json(ctx.out())) {
+          JsonGenerator g = j.g();
+          g.writeStartObject();
+          g.writeStringField("private_key_file", file.toString());
+          g.writeStringField("algorithm", algorithm.tagValue());
+          g.writeStringField("dns_name", name);
+          g.writeStringField("txt", record);
+          g.writeArrayFieldStart("txt_strings");
+          for (String x : strings) {
+            g.writeString(x);
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+        }
+      } else {
+        var o = ctx.out();
+        o.println("Wrote " + algorithm.tagValue() + " private key to " + file + " (mode 0600).");
+        o.println();
+        o.println("Publish this TXT record at " + name + " (split into strings of at most 255 bytes):");
+        o.println(zone);
+        o.println();
+        o.println("Then add the key to the domain " + d + " in the config:");
+        o.print(snippet);
+        if (algorithm == DkimAlgorithm.ED25519_SHA256) {
+          o.println();
+          o.println("An Ed25519 key is accepted only beside an RSA key: many receivers ignore ed25519-sha256 alone.");
+        }
+        o.println();
+        o.println("Check it once published: mailassure check --domain " + d + " --only dkim");
+        o.flush();
+      }
+      return ExitCode.OK;
+    }
+
+    private KeyPair generate(DkimAlgorithm algorithm) {
+      try {
+        KeyPairGenerator g = KeyPairGenerator.getInstance(algorithm == DkimAlgorithm.RSA_SHA256 ? "RSA" : "Ed25519");
+        if (algorithm == DkimAlgorithm.RSA_SHA256) {
+          g.initialize(bits);
+        }
+        return g.generateKeyPair();
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("RSA and Ed25519 are always available", e);
+      }
+    }
+
+    /** RFC 6376 section 3.6.2.2 / RFC 1035: a TXT record is strings of at most 255 bytes. */
+    static List<String> split(String record) {
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < record.length(); i += 255) {
+        out.add(record.substring(i, Math.min(record.length(), i + 255)));
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package org.mailassure.connectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailassure.cli.CliRun;
+import org.mailassure.cli.ExitCode;
+
+class ConnectorsTest {
+  @TempDir Path dir;
+  private HttpServer server;
+  private final Map<String, String[]> served = new ConcurrentHashMap<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+    server.createContext("/", ex -> {
+      String[] r = served.getOrDefault(ex.getRequestURI().getPath(), new String[] {"404", ""});
+      byte[] body = r[1].getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(Integer.parseInt(r[0]), body.length == 0 ? -1 : body.length);
+      if (body.length > 0) {
+        ex.getResponseBody().write(body);
+      }
+      ex.close();
+    });
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(0);
+  }
+
+  private String url(String path) {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+  }
+
+  private Path config(String listPath) throws Exception {
+    Path file = dir.resolve("mailassure.yaml");
+    Files.writeString(file, """
+        probe: { transport: smtp, smtp: { host: 127.0.0.1, auth: none } }
+        connectors:
+          - name: "mailassure: UK government mandatory TLS"
+            domains: ["*.gsi.gov.uk", "*.gsx.gov.uk"]
+            secure-domain-list: %s
+        domains:
+          - name: example.gov.uk
+            mailbox: secureemailreply@example.gov.uk
+        """.formatted(url(listPath)));
+    return file;
+  }
+
+  @Test
+  void theExportIsReadDespiteAHeaderBlankLinesCaseAndWhitespace() {
+    assertThat(SecureDomainList.parse("\uFEFFDomain\r\n\r\n  Alpha.GOV.UK , beta.gov.uk\n\ngamma.nhs.uk  \n"))
+        .containsExactly("alpha.gov.uk", "beta.gov.uk", "gamma.nhs.uk");
+  }
+
+  @Test
+  void goviukAndBroaderAreRefusedAndDuplicatesAndSubsumedNamesFolded() {
+    ConnectorPlan plan = ConnectorPlan.of("c", List.of("*.gov.uk", "gov.uk", "uk", "*", "a.example.gov.uk",
+        "A.example.gov.uk", "*.example.gov.uk", "x.y.example.gov.uk", "example.gov.uk", "not a domain"));
+    assertThat(plan.domains()).containsExactly("*.example.gov.uk", "example.gov.uk");
+    assertThat(plan.refused()).extracting(ConnectorPlan.Refusal::entry)
+        .containsExactly("*.gov.uk", "gov.uk", "uk", "*", "not a domain");
+    assertThat(plan.refused().get(0).reason()).contains("many gov.uk domains cannot do TLS yet");
+  }
+
+  @Test
+  void thePowerShellCreatesTheConnectorWhenMissingAndOtherwiseAddsAndRemoves() {
+    ConnectorPlan plan = ConnectorPlan.of("mailassure: partners", List.of("b.example.com", "a.example.com"));
+    String script = ConnectorPowerShell.script(plan, plan.against(List.of("a.example.com", "old.example.com")));
+    assertThat(script).isEqualTo("""
+        # mailassure: partners: 2 recipient domains
+        if (-not (Get-OutboundConnector -Identity "mailassure: partners" -ErrorAction SilentlyContinue)) {
+          New-OutboundConnector -Name "mailassure: partners" -ConnectorType Partner -UseMXRecord $true \
+        -TlsSettings CertificateValidation -IsTransportRuleScoped $false -Enabled $true -RecipientDomains \
+        "a.example.com","b.example.com"
+        } else {
+          Set-OutboundConnector -Identity "mailassure: partners" -RecipientDomains @{Add="b.example.com"; \
+        Remove="old.example.com"}
+        }
+        """);
+  }
+
+  @Test
+  void withoutACurrentListTheUpdateReplacesTheWholeList() {
+    ConnectorPlan plan = ConnectorPlan.of("p", List.of("a.example.com"));
+    assertThat(ConnectorPowerShell.script(plan, null))
+        .contains("  Set-OutboundConnector -Identity \"p\" -RecipientDomains \"a.example.com\"\n");
+  }
+
+  @Test
+  void aGoodListGivesThePowerShell() throws Exception {
+    served.put("/list", new String[] {"200", "domain\nalpha.gov.uk,beta.gov.uk\n*.gov.uk\n"});
+    CliRun r = CliRun.of(dir, "connectors", "-c", config("/list").toString());
+    assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("4 domains").contains("refused *.gov.uk")
+        .contains("-RecipientDomains \"*.gsi.gov.uk\",\"*.gsx.gov.uk\",\"alpha.gov.uk\",\"beta.gov.uk\"");
+  }
+
+  @Test
+  void aListThatFailsToDownloadChangesNothingAndExitsThree() throws Exception {
+    CliRun r = CliRun.of(dir, "connectors", "-c", config("/missing").toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCode.UNAVAILABLE);
+    assertThat(r.out()).contains("HTTP 404").doesNotContain("Set-OutboundConnector");
+  }
+
+  @Test
+  void anEmptyListIsRefused() throws Exception {
+    served.put("/empty", new String[] {"200", "domain\n\n"});
+    CliRun r = CliRun.of(dir, "connectors", "-c", config("/empty").toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED);
+    assertThat(r.out()).contains("has no domains").doesNotContain("Set-OutboundConnector");
+  }
+
+  @Test
+  void aMalformedListIsRefused() throws Exception {
+    served.put("/html", new String[] {"200", "<html><body>Service unavailable, please try later</body></html>"});
+    CliRun r = CliRun.of(dir, "connectors", "-c", config("/html").toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED);
+    assertThat(r.out()).contains("does not look like a list of domains").doesNotContain("Set-OutboundConnector");
+  }
+
+  @Test
+  void aShrunkenListIsRefusedWithoutForceAndAcceptedWithIt() throws Exception {
+    served.put("/small", new String[] {"200", "alpha.gov.uk\n"});
+    Files.writeString(dir.resolve("current.txt"),
+        "*.gsi.gov.uk\n*.gsx.gov.uk\nalpha.gov.uk\nbeta.gov.uk\ngamma.gov.uk\ndelta.gov.uk\n");
+    Path c = config("/small");
+
+    CliRun refused = CliRun.of(dir, "connectors", "-c", c.toString(), "--current", "current.txt");
+    assertThat(refused.exitCode()).isEqualTo(ExitCode.FAILED);
+    assertThat(refused.out()).contains("would remove 3 of 6").doesNotContain("Set-OutboundConnector");
+
+    CliRun forced = CliRun.of(dir, "connectors", "-c", c.toString(), "--current", "current.txt", "--force");
+    assertThat(forced.exitCode()).isZero();
+    assertThat(forced.out()).contains("- beta.gov.uk")
+        .contains("@{Remove=\"beta.gov.uk\",\"delta.gov.uk\",\"gamma.gov.uk\"}");
+  }
+}
