@@ -1,12 +1,6 @@
 package org.mailassure.cli;
 
-import java.util.List;
 import java.util.concurrent.Callable;
-import org.mailassure.config.Config;
-import org.mailassure.config.DomainSettings;
-import org.mailassure.graph.CredentialException;
-import org.mailassure.rules.RulesService;
-import org.mailassure.rules.RulesService.MailboxResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,24 +30,7 @@ final class RulesCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(options.verbose));
-      Config config = ConfigSource.load(ctx, options);
-      List<DomainSettings> domains = RulesOutput.mailboxes(config, options);
-      RulesService service;
-      try {
-        service = RulesOutput.service(ctx, config);
-      } catch (CredentialException e) {
-        ctx.err().println("mailassure: " + e.getMessage());
-        return ExitCode.UNAVAILABLE;
-      }
-      List<MailboxResult> results = service.list(domains, RulesOutput.progress(ctx));
-      RulesOutput.endProgress(ctx);
-      if (options.json) {
-        RulesOutput.json(ctx, results, true, null);
-      } else {
-        RulesOutput.table(ctx, results, true);
-      }
-      return ExitCode.ofRules(results);
+      return RulesOutput.execute(ctx, options, true, false, (service, domains, progress) -> service.list(domains, progress));
     }
   }
 
@@ -73,24 +50,8 @@ final class RulesCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(options.verbose));
-      Config config = ConfigSource.load(ctx, options);
-      List<DomainSettings> domains = RulesOutput.mailboxes(config, options);
-      RulesService service;
-      try {
-        service = RulesOutput.service(ctx, config);
-      } catch (CredentialException e) {
-        ctx.err().println("mailassure: " + e.getMessage() + "; nothing was changed");
-        return ExitCode.UNAVAILABLE;
-      }
-      List<MailboxResult> results = service.remove(domains, dryRun, RulesOutput.progress(ctx));
-      RulesOutput.endProgress(ctx);
-      if (options.json) {
-        RulesOutput.json(ctx, results, dryRun, null);
-      } else {
-        RulesOutput.table(ctx, results, dryRun);
-      }
-      return ExitCode.ofRules(results);
+      return RulesOutput.execute(ctx, options, dryRun, false,
+          (service, domains, progress) -> service.remove(domains, dryRun, progress));
     }
   }
 }

@@ -20,6 +20,47 @@ import org.mailassure.rules.RulesService.MailboxResult;
 final class RulesOutput {
   private RulesOutput() {}
 
+  /** What a rules command does with the service. */
+  @FunctionalInterface
+  interface Operation {
+    List<MailboxResult> apply(RulesService service, List<DomainSettings> domains, Consumer<String> progress);
+  }
+
+  /**
+   * The whole of a rules command: config, mailboxes, the Graph client (exit 3 when no credential),
+   * the operation, then the table or JSON and, for provision, the forwarding PowerShell.
+   */
+  static int execute(Context ctx, CommonOptions options, boolean dryRun, boolean forwardingScript, Operation op)
+      throws Exception {
+    System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(options.verbose));
+    Config config = ConfigSource.load(ctx, options);
+    List<DomainSettings> domains = mailboxes(config, options);
+    RulesService service;
+    try {
+      service = service(ctx, config);
+    } catch (CredentialException e) {
+      ctx.err().println("mailassure: " + e.getMessage() + "; nothing was changed");
+      return ExitCode.UNAVAILABLE;
+    }
+    List<MailboxResult> results = op.apply(service, domains, progress(ctx));
+    endProgress(ctx);
+    String powershell = forwardingScript
+        ? org.mailassure.rules.ForwardingPolicy.script(domains.stream().filter(DomainSettings::rule)
+            .map(DomainSettings::mailbox).toList())
+        : null;
+    if (options.json) {
+      json(ctx, results, dryRun, powershell);
+    } else {
+      table(ctx, results, dryRun);
+      if (powershell != null && !powershell.isEmpty()) {
+        ctx.out().println();
+        ctx.out().print(powershell);
+      }
+      ctx.out().flush();
+    }
+    return ExitCode.ofRules(results);
+  }
+
   static RulesService service(Context ctx, Config config) throws ConfigSource.UsageError, CredentialException {
     if (config.graph() == null) {
       throw new ConfigSource.UsageError(config.source() + ": inbox rules are managed through Microsoft Graph, but "

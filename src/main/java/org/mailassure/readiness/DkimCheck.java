@@ -138,8 +138,4 @@ final class DkimCheck {
       return false;
     }
   }
-
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
-  }
 }

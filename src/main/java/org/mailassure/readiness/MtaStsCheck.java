@@ -1,7 +1,6 @@
 package org.mailassure.readiness;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -98,9 +97,5 @@ final class MtaStsCheck {
       return host.endsWith(rest) && host.indexOf('.') == host.length() - rest.length();
     }
     return pattern.equals(host);
-  }
-
-  static InetAddress literal(String ip) throws UnknownHostException {
-    return InetAddress.getByName(ip);
   }
 }

@@ -3,7 +3,6 @@ package org.mailassure.readiness;
 import java.util.List;
 import java.util.Locale;
 import org.mailassure.readiness.dns.DnsAnswer;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.TXTRecord;
 
 /** TXT answers as text: each record's strings joined (RFC 7208 section 3.3, RFC 6376 section 3.6.2.2). */
@@ -25,11 +24,5 @@ final class Txt {
       String s = t.strip().toLowerCase(Locale.ROOT);
       return s.equals(v) || s.startsWith(v + " ") || s.startsWith(v + ";");
     }).toList();
-  }
-
-  /** A name with its final dot removed and lower-cased. */
-  static String host(Record r, org.xbill.DNS.Name name) {
-    String s = name.toString().toLowerCase(Locale.ROOT);
-    return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
   }
 }
