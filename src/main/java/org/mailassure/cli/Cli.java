@@ -29,7 +29,9 @@ public final class Cli {
   }
 
   public int run(String... args) {
-    CommandLine cli = new CommandLine(new MailassureCommand(), new Factory(ctx));
+    Factory factory = new Factory(ctx);
+    CommandLine cli = new CommandLine(new MailassureCommand(), factory);
+    addSubcommands(cli, factory, args);
     cli.setOut(ctx.out());
     cli.setErr(ctx.err());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -54,6 +56,33 @@ public final class Cli {
     ctx.out().flush();
     ctx.err().flush();
     return code;
+  }
+
+  /**
+   * Adds the subcommand the arguments name, or all of them when none is named (for the top help and
+   * for suggestions), or none for a bare {@code --version}.
+   */
+  private static void addSubcommands(CommandLine cli, Factory factory, String[] args) {
+    String named = null;
+    boolean versionOnly = false;
+    for (String a : args) {
+      if (!a.startsWith("-")) {
+        named = a;
+        break;
+      }
+      versionOnly |= a.equals("--version") || a.equals("-V");
+    }
+    try {
+      if (named != null && MailassureCommand.SUBCOMMANDS.containsKey(named)) {
+        cli.addSubcommand(named, factory.create(MailassureCommand.SUBCOMMANDS.get(named)));
+      } else if (named != null || !versionOnly) {
+        for (var e : MailassureCommand.SUBCOMMANDS.entrySet()) {
+          cli.addSubcommand(e.getKey(), factory.create(e.getValue()));
+        }
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot build the command " + named, e);
+    }
   }
 
   private static String commandName(CommandLine c) {
