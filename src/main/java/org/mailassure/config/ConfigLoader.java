@@ -44,9 +44,6 @@ public final class ConfigLoader {
   static final Set<String> RETRY = Set.of("attempts", "backoff", "max-backoff");
   static final Set<String> READINESS = Set.of("dns-servers", "timeout", "dmarc-rua", "tls-rpt-rua");
   static final Set<String> CONNECTOR = Set.of("name", "domains", "secure-domain-list");
-  private static final Pattern GUID =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
   private static final Pattern DNS_SERVER =
       Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3}|\\[[0-9A-Fa-f:.]+]|[0-9A-Fa-f:]+:[0-9A-Fa-f:.]*)(?::(\\d{1,5}))?");
@@ -111,7 +108,7 @@ public final class ConfigLoader {
     String stateText = top.text("state-dir", null);
     Path stateDir = stateText != null ? files.resolve(stateText) : defaultStateDir();
 
-    GraphSettings graph = readGraph(top.section("graph", GRAPH), files);
+    GraphSettings graph = GraphReader.read(top.section("graph", GRAPH), files);
     Section ruleSection = top.section("rule", RULE);
     RuleSettings rule = ruleSection == null
         ? new RuleSettings(RuleSettings.DEFAULT_NAME, true)
@@ -133,90 +130,6 @@ public final class ConfigLoader {
       return Path.of(systemd.split(":")[0]);
     }
     return root ? Path.of("/var/lib/mailassure") : Path.of("state").toAbsolutePath();
-  }
-
-  private GraphSettings readGraph(Section g, FileChecks files) {
-    if (g == null) {
-      return null;
-    }
-    Cloud cloud = g.choice("cloud", Cloud.GLOBAL, Cloud.values(), Cloud::configName);
-    URI baseUrl = null;
-    String base = g.text("base-url", null);
-    if (base != null) {
-      baseUrl = readBaseUrl(g, base);
-    }
-    Section a = g.section("auth", AUTH);
-    GraphAuth auth = a == null ? new GraphAuth(AuthType.DEFAULT, null, null, null, null, null) : readAuth(a, files);
-    String tenant = g.text("tenant-id", null);
-    if (tenant != null && !GUID.matcher(tenant).matches() && !Names.isDomainName(tenant)) {
-      g.problem("tenant-id", "'" + tenant + "' is neither a tenant GUID nor a domain name",
-          "use the tenant's GUID or its domain such as contoso.onmicrosoft.com");
-    }
-    if (tenant == null && (auth.type() == AuthType.CLIENT_SECRET || auth.type() == AuthType.CLIENT_CERTIFICATE)) {
-      g.problem("tenant-id", "is required for auth type " + auth.type().configName(),
-          "add 'tenant-id:' with the tenant's GUID or its onmicrosoft.com domain");
-    }
-    return new GraphSettings(tenant, cloud, baseUrl, auth);
-  }
-
-  private static URI readBaseUrl(Section g, String text) {
-    try {
-      URI uri = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      boolean loopback = uri.getHost() != null
-          && (uri.getHost().equals("127.0.0.1") || uri.getHost().equals("localhost") || uri.getHost().equals("[::1]"));
-      if (scheme.equals("https") || (scheme.equals("http") && loopback)) {
-        return uri;
-      }
-      g.problem("base-url", "'" + text + "' is not an https URL",
-          "use https://… (plain http is allowed only for 127.0.0.1 or localhost, in tests)");
-    } catch (URISyntaxException e) {
-      g.problem("base-url", "'" + text + "' is not a URL", "write e.g. https://graph.microsoft.com/v1.0");
-    }
-    return null;
-  }
-
-  private static GraphAuth readAuth(Section a, FileChecks files) {
-    AuthType type = a.choice("type", AuthType.DEFAULT, AuthType.values(), AuthType::configName);
-    String clientId = a.text("client-id", null);
-    if (clientId != null && !GUID.matcher(clientId).matches()) {
-      a.problem("client-id", "'" + clientId + "' is not a GUID",
-          "copy the Application (client) ID from the app registration in Entra ID");
-    }
-    boolean needsClient = type == AuthType.CLIENT_SECRET || type == AuthType.CLIENT_CERTIFICATE;
-    if (needsClient && clientId == null) {
-      a.problem("client-id", "is required for auth type " + type.configName(),
-          "add 'client-id:' with the Application (client) ID of the app registration");
-    }
-    Path secret = files.optional(a, "client-secret-file");
-    Path certificate = files.optional(a, "certificate-file");
-    String tokenEnv = a.text("token-env", null);
-    Path tokenFile = files.optional(a, "token-file");
-    if (tokenEnv != null && !ENV_NAME.matcher(tokenEnv).matches()) {
-      a.problem("token-env", "'" + tokenEnv + "' is not an environment variable name", "use e.g. MAILASSURE_GRAPH_TOKEN");
-    }
-    switch (type) {
-      case CLIENT_SECRET -> {
-        if (secret == null && !a.has("client-secret-file")) {
-          a.problem("client-secret-file", "is required for auth type client-secret",
-              "name the file that holds the secret, e.g. /run/credentials/mailassure.service/graph-secret");
-        }
-      }
-      case CLIENT_CERTIFICATE -> {
-        if (certificate == null && !a.has("certificate-file")) {
-          a.problem("certificate-file", "is required for auth type client-certificate",
-              "name a PEM file holding the certificate and its private key");
-        }
-      }
-      case TOKEN -> {
-        if ((tokenEnv == null) == (tokenFile == null && !a.has("token-file"))) {
-          a.problem("type", "auth type token needs exactly one of token-env and token-file",
-              "add 'token-env: MAILASSURE_GRAPH_TOKEN' or 'token-file: /path/to/token'");
-        }
-      }
-      default -> { }
-    }
-    return new GraphAuth(type, clientId, secret, certificate, tokenEnv, tokenFile);
   }
 
   private ProbeSettings readProbe(Section p, FileChecks files) {
@@ -377,60 +290,6 @@ public final class ConfigLoader {
       top.problems().add(top.location(), "graph",
           "SMTP auth xoauth2 takes its token from graph.auth, but there is no 'graph' section",
           "add 'graph:' with tenant-id and auth, or set probe.smtp.auth to password or none");
-    }
-  }
-
-  /**
-   * Resolves and checks file paths, relative to the config file's directory. A path that starts
-   * with {@code ${CREDENTIALS_DIRECTORY}} is resolved in systemd's credentials directory; outside
-   * the service (no such variable, e.g. an admin running {@code validate}) it cannot be checked and
-   * is left to be checked when the service reads it.
-   */
-  static final class FileChecks {
-    static final String CREDENTIALS = "${CREDENTIALS_DIRECTORY}";
-    private final Problems problems;
-    private final Path base;
-    private final String credentials;
-
-    FileChecks(Problems problems, Path base, String credentials) {
-      this.problems = problems;
-      this.base = base;
-      this.credentials = credentials == null || credentials.isBlank() ? null : credentials.split(":")[0];
-    }
-
-    Path resolve(String text) {
-      if (text.startsWith(CREDENTIALS) && credentials != null) {
-        return Path.of(credentials, text.substring(CREDENTIALS.length()).replaceFirst("^/+", ""));
-      }
-      Path p = Path.of(text);
-      return p.isAbsolute() || base == null ? p : base.resolve(p).normalize();
-    }
-
-    /** A file that must exist and be readable when the key is given; null when absent or bad. */
-    Path optional(Section s, String key) {
-      String text = s.text(key, null);
-      return text == null ? null : existing(s, key, text);
-    }
-
-    Path existing(Section s, String key, String text) {
-      if (text.startsWith(CREDENTIALS) && credentials == null) {
-        return Path.of(text);
-      }
-      Path p = resolve(text);
-      if (!java.nio.file.Files.isRegularFile(p)) {
-        s.problem(key, "the file " + p + " does not exist", "create it or correct the path");
-        return null;
-      }
-      if (!java.nio.file.Files.isReadable(p)) {
-        s.problem(key, "the file " + p + " is not readable by this user",
-            "give the mailassure user read access (e.g. systemd LoadCredential=)");
-        return null;
-      }
-      return p;
-    }
-
-    Problems problems() {
-      return problems;
     }
   }
 }

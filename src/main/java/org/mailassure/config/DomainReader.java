@@ -21,10 +21,10 @@ final class DomainReader {
   private static final int MIN_RSA_BITS = 2048;
 
   private final Problems problems;
-  private final ConfigLoader.FileChecks files;
+  private final FileChecks files;
   private final SmtpSettings smtp;
 
-  DomainReader(Problems problems, ConfigLoader.FileChecks files, SmtpSettings smtp) {
+  DomainReader(Problems problems, FileChecks files, SmtpSettings smtp) {
     this.problems = problems;
     this.files = files;
     this.smtp = smtp;

@@ -14,9 +14,9 @@ final class SmtpReader {
   static final Set<String> KEYS = Set.of("host", "port", "security", "min-tls-version", "auth",
       "username", "password-file", "trust-store");
 
-  private final ConfigLoader.FileChecks files;
+  private final FileChecks files;
 
-  SmtpReader(ConfigLoader.FileChecks files) {
+  SmtpReader(FileChecks files) {
     this.files = files;
   }
 

@@ -1,0 +1,57 @@
+package org.mailassure.config;
+
+import java.nio.file.Path;
+
+/**
+ * Resolves and checks file paths, relative to the config file's directory. A path that starts
+ * with {@code ${CREDENTIALS_DIRECTORY}} is resolved in systemd's credentials directory; outside
+ * the service (no such variable, e.g. an admin running {@code validate}) it cannot be checked and
+ * is left to be checked when the service reads it.
+ */
+final class FileChecks {
+  static final String CREDENTIALS = "${CREDENTIALS_DIRECTORY}";
+  private final Problems problems;
+  private final Path base;
+  private final String credentials;
+
+  FileChecks(Problems problems, Path base, String credentials) {
+    this.problems = problems;
+    this.base = base;
+    this.credentials = credentials == null || credentials.isBlank() ? null : credentials.split(":")[0];
+  }
+
+  Path resolve(String text) {
+    if (text.startsWith(CREDENTIALS) && credentials != null) {
+      return Path.of(credentials, text.substring(CREDENTIALS.length()).replaceFirst("^/+", ""));
+    }
+    Path p = Path.of(text);
+    return p.isAbsolute() || base == null ? p : base.resolve(p).normalize();
+  }
+
+  /** A file that must exist and be readable when the key is given; null when absent or bad. */
+  Path optional(Section s, String key) {
+    String text = s.text(key, null);
+    return text == null ? null : existing(s, key, text);
+  }
+
+  Path existing(Section s, String key, String text) {
+    if (text.startsWith(CREDENTIALS) && credentials == null) {
+      return Path.of(text);
+    }
+    Path p = resolve(text);
+    if (!java.nio.file.Files.isRegularFile(p)) {
+      s.problem(key, "the file " + p + " does not exist", "create it or correct the path");
+      return null;
+    }
+    if (!java.nio.file.Files.isReadable(p)) {
+      s.problem(key, "the file " + p + " is not readable by this user",
+          "give the mailassure user read access (e.g. systemd LoadCredential=)");
+      return null;
+    }
+    return p;
+  }
+
+  Problems problems() {
+    return problems;
+  }
+}
