@@ -23,7 +23,8 @@ import org.mailassure.testing.Fixtures;
 /**
  * The packaged jar as a real daemon process: it sends the slot, is killed with SIGKILL, is
  * started again, and neither repeats nor skips the slot; a second instance is refused naming the
- * first's pid; SIGTERM ends it with exit code 0.
+ * first's pid; SIGHUP with a broken config keeps the running one, with a good one loads it;
+ * SIGTERM ends it with exit code 0.
  */
 class DaemonProcessIT {
   private static final Path JAR = Path.of("target/mailassure.jar");
@@ -81,6 +82,18 @@ class DaemonProcessIT {
     }
   }
 
+  private String stderr(String log) {
+    try {
+      return Files.readString(dir.resolve(log + ".err"));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static void signal(String name, long pid) throws Exception {
+    assertThat(new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor()).isZero();
+  }
+
   private boolean journalHasSent() {
     try {
       return journal().stream().anyMatch(e -> e.outcome() == Outcome.SENT);
@@ -110,6 +123,17 @@ class DaemonProcessIT {
       assertThat(third.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(third.exitValue()).isEqualTo(2);
       assertThat(Files.readString(dir.resolve("third.err"))).contains("pid " + second.pid());
+
+      String good = Files.readString(config);
+      Files.writeString(config, good.replace("catch-up: 1d", "catch-up: soon"));
+      signal("HUP", second.pid());
+      await("the second daemon to refuse the broken config", Duration.ofSeconds(60),
+          () -> stderr("second").contains("keeping the running one"));
+      assertThat(stderr("second")).contains("probe.catch-up: 'soon' is not a duration");
+      Files.writeString(config, good);
+      signal("HUP", second.pid());
+      await("the second daemon to load the config again", Duration.ofSeconds(60),
+          () -> stderr("second").contains("reload: config loaded again"));
 
       second.destroy(); // SIGTERM
       assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
