@@ -52,13 +52,13 @@ final class CheckCommand implements Callable<Integer> {
     Config config = ConfigSource.load(ctx, options);
     List<DomainSettings> domains = ConfigSource.select(config, options);
     MailboxRules rules = null;
+    String rulesUnavailable = null;
     if (config.graph() != null && chosen.contains(CheckId.RULE)) {
       try {
         rules = new MailboxRules(GraphClients.create(config.graph(), Credentials.of(config.graph(), ctx.env())),
             ctx.sleeper(), ctx.clock());
       } catch (CredentialException e) {
-        ctx.err().println("mailassure: the rule check cannot read mailboxes: " + e.getMessage());
-        chosen.remove(CheckId.RULE);
+        rulesUnavailable = e.getMessage();
       }
     }
     JournalState journal = JournalState.of(new Journal(config.stateDir()).read().entries());
@@ -66,7 +66,7 @@ final class CheckCommand implements Callable<Integer> {
     String why = !only.isEmpty() ? "not in --only" : "skipped by --skip";
     try (SmtpTransport relays = new SmtpTransport(null)) {
       List<DomainReport> reports = new Readiness(config, dns, PolicyFetcher.standard(config.readiness().timeout()),
-          relays, rules, journal, ctx.clock()).check(domains, chosen, why);
+          relays, rules, journal, ctx.clock()).rulesUnavailable(rulesUnavailable).check(domains, chosen, why);
       if (options.json) {
         json(reports);
       } else {

@@ -38,6 +38,7 @@ public final class Readiness {
   private final MailboxRules rules;
   private final JournalState journal;
   private final Clock clock;
+  private String rulesUnavailable;
   private final java.util.Map<org.mailassure.config.SmtpSettings, CheckResult> relayResults =
       new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -51,6 +52,12 @@ public final class Readiness {
     this.rules = rules;
     this.journal = journal;
     this.clock = clock;
+  }
+
+  /** Says why the mailboxes cannot be read (e.g. no credential): the rule check then fails with it. */
+  public Readiness rulesUnavailable(String why) {
+    this.rulesUnavailable = why;
+    return this;
   }
 
   /** Runs the chosen checks; the others are reported as skipped with the reason. */
@@ -105,7 +112,9 @@ public final class Readiness {
         case SMTP_TLS -> config.probe().transport() == TransportKind.SMTP
             ? relayResults.computeIfAbsent(d.smtp(), s -> SmtpTlsCheck.run(relays, s, d.name(), clock.instant()))
             : CheckResult.skip(id, "probe.transport is graph: probes leave through Exchange Online, not an SMTP relay");
-        case RULE -> RuleCheck.run(config, rules, d);
+        case RULE -> rulesUnavailable != null && d.rule()
+            ? CheckResult.fail(id, "could not check: " + rulesUnavailable, "fix graph.auth, then run check again")
+            : RuleCheck.run(config, rules, d);
         case PROBE -> ProbeCheck.run(journal, d, clock.instant());
       });
     }

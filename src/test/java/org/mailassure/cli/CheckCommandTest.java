@@ -78,6 +78,18 @@ class CheckCommandTest {
   }
 
   @Test
+  void aGraphCredentialThatCannotBeBuiltFailsTheRuleCheckSayingWhy() throws Exception {
+    Files.writeString(config, Files.readString(config).replace("probe: {",
+        "graph: { tenant-id: contoso.onmicrosoft.com, auth: { type: token, token-env: NOT_SET_HERE } }\nprobe: {"));
+    CliRun r = run("check", "--json", "--only", "rule", "--domain", "good.gov.uk", "-c", config.toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED);
+    JsonNode rule = new ObjectMapper().readTree(r.out()).at("/domains/0/checks/7");
+    assertThat(rule.get("id").asText()).isEqualTo("rule");
+    assertThat(rule.get("status").asText()).isEqualTo("fail");
+    assertThat(rule.get("detail").asText()).contains("NOT_SET_HERE");
+  }
+
+  @Test
   void anUnknownCheckIdIsAUsageError() {
     CliRun r = run("check", "--skip", "spff", "-c", config.toString());
     assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
