@@ -141,6 +141,11 @@ public final class ConfigLoader {
         p.problem("time-zone", "'" + zoneText + "' is not a time zone", "use an IANA name such as Europe/London or UTC");
       }
     }
+    if (p != null && com.cronutils.model.time.ExecutionTime.forCron(cron)
+        .nextExecution(java.time.ZonedDateTime.of(2024, 1, 1, 0, 0, 0, 0, java.time.ZoneOffset.UTC)).isEmpty()) {
+      p.problem("schedule", "'" + scheduleText + "' never fires (no such date)",
+          "choose days that exist, e.g. \"0 6 * * *\" for 06:00 daily");
+    }
     Duration catchUp = p == null ? Duration.ofHours(6) : p.duration("catch-up", Duration.ofHours(6));
     TransportKind transport = p == null ? TransportKind.GRAPH
         : p.choice("transport", TransportKind.GRAPH, TransportKind.values(), TransportKind::configName);

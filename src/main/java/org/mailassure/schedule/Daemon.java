@@ -31,9 +31,8 @@ import org.slf4j.LoggerFactory;
  * many slots were missed, as systemd's {@code Persistent=} and Quartz's fire-once-now do; older
  * unsettled slots are recorded as {@code missed} (a domain with no history yet starts at its next
  * slot instead: nothing was missed before mailassure ran). Temporary failures are retried with backoff
- * inside the slot, never past {@link #RETRY_MARGIN} before the next one. Between slots it waits for
- * the next slot or a signal (at most {@link #MAX_WAIT}, so a stepped wall clock or a suspend is
- * noticed). Metrics are written after every slot.
+ * inside the slot, never past {@link #RETRY_MARGIN} before the next one. Between slots it sleeps
+ * until the next slot or a signal, nothing in between. Metrics are written after every slot.
  */
 public final class Daemon {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
@@ -41,8 +40,8 @@ public final class Daemon {
   public static final Duration ON_TIME = Duration.ofMinutes(1);
   /** No retry is started later than this before the next slot. */
   public static final Duration RETRY_MARGIN = Duration.ofMinutes(1);
-  /** The longest single wait: the wall clock is looked at again at least this often. */
-  public static final Duration MAX_WAIT = Duration.ofHours(1);
+  /** The wait when the schedule has no next slot within a year (a cron such as "0 0 30 2 *"). */
+  public static final Duration NO_SLOT_WAIT = Duration.ofDays(1);
   private static final int MAX_MISSED_LINES = 1000;
 
   /** Makes the transport for one slot's batch; it is closed when the batch ends. */
@@ -104,8 +103,8 @@ public final class Daemon {
       if (stopping) {
         break;
       }
-      Instant until = next.map(n -> n.isBefore(now.plus(MAX_WAIT)) ? n : now.plus(MAX_WAIT)).orElse(now.plus(MAX_WAIT));
-      next.ifPresent(n -> LOG.debug("next slot {}; waiting until {}", n, until));
+      Instant until = next.orElse(now.plus(NO_SLOT_WAIT));
+      LOG.debug("next slot {}; sleeping until then or a signal", until);
       try {
         waiter.awaitUntil(until);
       } catch (InterruptedException e) {

@@ -1,15 +1,14 @@
 package org.mailassure.schedule;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * How the daemon lets time pass: until an instant, or until woken by a signal. The real one blocks
- * on a condition (no polling); tests use one that moves an injected clock instead.
+ * on a condition until an absolute wall-clock deadline (no polling); tests use one that moves an
+ * injected clock instead.
  */
 public interface Waiter {
   /** Returns at {@code deadline}, or earlier when {@link #wake()} is called. */
@@ -18,7 +17,11 @@ public interface Waiter {
   /** Ends the current wait (and the next one, if none is under way). */
   void wake();
 
-  /** The real waiter: a timed wait on a condition, measured against the given clock. */
+  /**
+   * The real waiter: {@link Condition#awaitUntil} on the wall-clock deadline. HotSpot parks an
+   * absolute deadline on a CLOCK_REALTIME condition variable, so a stepped clock or a suspend still
+   * wakes it at the slot, without waking in between to look at the time.
+   */
   static Waiter system(Clock clock) {
     return new Waiter() {
       private final ReentrantLock lock = new ReentrantLock();
@@ -30,11 +33,10 @@ public interface Waiter {
         lock.lock();
         try {
           while (!pending) {
-            Duration left = Duration.between(clock.instant(), deadline);
-            if (left.isNegative() || left.isZero()) {
+            if (!clock.instant().isBefore(deadline)) {
               return;
             }
-            woken.await(left.toNanos(), TimeUnit.NANOSECONDS);
+            woken.awaitUntil(java.util.Date.from(deadline));
           }
           pending = false;
         } finally {

@@ -49,6 +49,7 @@ class BadConfigTest {
       a secret file that does not exist | 'graph:\\n  tenant-id: contoso.onmicrosoft.com\\n  auth: { type: client-secret, client-id: 00000000-0000-0000-0000-000000000000, client-secret-file: /nonexistent/secret }\\nDOMAINS' | 3:101 | does not exist
       a cron with four fields          | 'SMTP  schedule: \"0 6 * *\"\\nDOMAINS'                              | 4:13  | does not have five fields
       a cron minute out of range       | 'SMTP  schedule: \"61 6 * * *\"\\nDOMAINS'                           | 4:13  | is not a valid cron expression
+      a cron that never fires          | 'SMTP  schedule: \"0 6 30 2 *\"\nDOMAINS'                          | 4:13  | never fires
       an unknown time zone             | 'SMTP  time-zone: Mars/Olympus\\nDOMAINS'                            | 4:14  | 'Mars/Olympus' is not a time zone
       a catch-up that is not a duration | 'SMTP  catch-up: soon\\nDOMAINS'                                    | 4:13  | probe.catch-up: 'soon' is not a duration
       an unknown transport             | 'probe:\\n  transport: pigeon\\nDOMAINS'                              | 2:14  | probe.transport: 'pigeon' is not one of graph, smtp
