@@ -17,13 +17,18 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
   /** Set by the CLI before anything logs. */
   static final String VERBOSE_PROPERTY = "mailassure.verbose";
 
+  /** The line format: the journal stamps time and unit itself, a terminal needs the time. */
+  static String pattern(boolean underJournal) {
+    return underJournal ? "%-5level %logger{0}: %msg%n" : "%d{HH:mm:ss} %-5level %msg%n";
+  }
+
   @Override
   public ExecutionStatus configure(LoggerContext context) {
     boolean journal = System.getenv("JOURNAL_STREAM") != null;
     boolean verbose = Boolean.getBoolean(VERBOSE_PROPERTY);
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(context);
-    encoder.setPattern(journal ? "%-5level %logger{0}: %msg%n" : "%d{HH:mm:ss} %-5level %msg%n");
+    encoder.setPattern(pattern(journal));
     encoder.start();
     ConsoleAppender<ILoggingEvent> err = new ConsoleAppender<>();
     err.setContext(context);

@@ -1,0 +1,32 @@
+package org.mailassure.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.PatternLayout;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import org.junit.jupiter.api.Test;
+
+class LogConfiguratorTest {
+  private static String format(boolean journal) {
+    LoggerContext context = new LoggerContext();
+    PatternLayout layout = new PatternLayout();
+    layout.setContext(context);
+    layout.setPattern(LogConfigurator.pattern(journal));
+    layout.start();
+    LoggingEvent e = new LoggingEvent("x", context.getLogger("org.mailassure.schedule.Daemon"),
+        ch.qos.logback.classic.Level.INFO, "slot sent", null, null);
+    e.setTimeStamp(0);
+    return layout.doLayout(e);
+  }
+
+  @Test
+  void underSystemdLinesCarryNoTimestampOfTheirOwn() {
+    assertThat(format(true)).isEqualTo("INFO  Daemon: slot sent\n");
+  }
+
+  @Test
+  void onATerminalLinesStartWithTheTime() {
+    assertThat(format(false)).matches("\\d\\d:\\d\\d:\\d\\d INFO  slot sent\\n");
+  }
+}
