@@ -54,6 +54,19 @@ class JournalTest {
   }
 
   @Test
+  void anEntryAppendedAfterATornLineStartsOnItsOwnLine() throws Exception {
+    Journal journal = new Journal(dir);
+    journal.append(entry("a.gov.uk", Outcome.SENT));
+    Files.writeString(dir.resolve("journal.jsonl"), "{\"slot\":\"2026-11-29T06:00Z\",\"dom", StandardOpenOption.APPEND);
+
+    journal.append(entry("b.gov.uk", Outcome.SENT));
+
+    Journal.Contents contents = journal.read();
+    assertThat(contents.entries()).extracting(JournalEntry::domain).containsExactly("a.gov.uk", "b.gov.uk");
+    assertThat(contents.unreadableLines()).isEqualTo(1);
+  }
+
+  @Test
   void anAbsentJournalIsEmpty() throws Exception {
     assertThat(new Journal(dir.resolve("none")).read().entries()).isEmpty();
   }
