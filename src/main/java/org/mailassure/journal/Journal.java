@@ -51,9 +51,11 @@ public final class Journal {
   public synchronized void append(JournalEntry e) throws IOException {
     Files.createDirectories(file.getParent());
     byte[] line = (toJson(e) + "\n").getBytes(StandardCharsets.UTF_8);
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      ByteBuffer buf = ByteBuffer.wrap(endsTorn(ch) ? ("\n" + new String(line, StandardCharsets.UTF_8))
+    // O_APPEND keeps whole lines whole when `send` and `run` append at the same time.
+    boolean torn = endsTorn();
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND)) {
+      ByteBuffer buf = ByteBuffer.wrap(torn ? ("\n" + new String(line, StandardCharsets.UTF_8))
           .getBytes(StandardCharsets.UTF_8) : line);
       while (buf.hasRemaining()) {
         ch.write(buf);
@@ -67,14 +69,19 @@ public final class Journal {
    * Whether the file ends in the middle of a line (a write cut short by a crash). The next entry
    * then starts on a line of its own, so the torn fragment cannot swallow it.
    */
-  private static boolean endsTorn(FileChannel ch) throws IOException {
-    long size = ch.size();
-    if (size == 0) {
+  private boolean endsTorn() throws IOException {
+    if (!Files.exists(file)) {
       return false;
     }
-    ByteBuffer last = ByteBuffer.allocate(1);
-    ch.read(last, size - 1);
-    return last.get(0) != '\n';
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size == 0) {
+        return false;
+      }
+      ByteBuffer last = ByteBuffer.allocate(1);
+      ch.read(last, size - 1);
+      return last.get(0) != '\n';
+    }
   }
 
   /** What reading found: the entries, and how many lines could not be read (a torn tail after a crash). */
