@@ -34,9 +34,8 @@ final class RunCommand implements Callable<Integer> {
       throw new ConfigSource.UsageError("run writes no document; its output is the journal, the metrics and its log");
     }
     Config config = ConfigSource.load(ctx, options);
-    if (!options.domains.isEmpty()) {
-      throw new ConfigSource.UsageError("run sends for every domain of the config; use probe: false to leave one out");
-    }
+    java.util.Set<String> only = ConfigSource.select(config, options).stream().map(DomainSettings::name)
+        .collect(java.util.stream.Collectors.toSet());
     StateLock lock;
     try {
       lock = StateLock.acquire(config.stateDir(), ProcessHandle.current().pid());
@@ -48,12 +47,13 @@ final class RunCommand implements Callable<Integer> {
     }
     try (lock) {
       Daemon daemon = new Daemon(config, ctx.clock(), Waiter.system(ctx.clock()), this::transport,
-          () -> ConfigSource.load(ctx, options), Version.get());
+          () -> ConfigSource.load(ctx, options), Version.get()).only(options.domains.isEmpty() ? java.util.Set.of() : only);
       ctx.signals().on("TERM", daemon::stop);
       ctx.signals().on("INT", daemon::stop);
       ctx.signals().on("HUP", daemon::reload);
       org.slf4j.LoggerFactory.getLogger(RunCommand.class).info("mailassure {} running: {} domains, schedule \"{}\" {}",
-          Version.get(), config.domains().stream().filter(DomainSettings::probe).count(),
+          Version.get(), config.domains().stream().filter(DomainSettings::probe)
+              .filter(d -> options.domains.isEmpty() || only.contains(d.name())).count(),
           config.probe().scheduleText(), config.probe().timeZone());
       daemon.run();
     }

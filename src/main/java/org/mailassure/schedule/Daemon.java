@@ -61,6 +61,7 @@ public final class Daemon {
   private volatile boolean reloadRequested;
   private JournalState state;
   private Journal journal;
+  private java.util.Set<String> only = java.util.Set.of();
 
   /**
    * @param reloader loads the config again on SIGHUP; a failure keeps the running config
@@ -74,6 +75,18 @@ public final class Daemon {
     this.transports = transports;
     this.reloader = reloader;
     this.version = version;
+  }
+
+  /** Limits the daemon to these domains (from {@code --domain}); empty means every domain. */
+  public Daemon only(java.util.Set<String> domains) {
+    this.only = java.util.Set.copyOf(domains);
+    return this;
+  }
+
+  /** The domains this daemon probes: those with {@code probe: true}, within {@link #only}. */
+  private List<DomainSettings> probing() {
+    return config.domains().stream().filter(DomainSettings::probe)
+        .filter(d -> only.isEmpty() || only.contains(d.name())).toList();
   }
 
   /** Asks the daemon to finish the send in flight and return. Safe from any thread. */
@@ -153,8 +166,8 @@ public final class Daemon {
     Duration window = config.probe().catchUp().compareTo(ON_TIME) > 0 ? config.probe().catchUp() : ON_TIME;
     boolean inWindow = Duration.between(latest, now).compareTo(window) <= 0;
     List<DomainSettings> due = new ArrayList<>();
-    for (DomainSettings d : config.domains()) {
-      if (!d.probe() || state.settled(d.name(), latest)) {
+    for (DomainSettings d : probing()) {
+      if (state.settled(d.name(), latest)) {
         continue;
       }
       boolean hasHistory = state.get(d.name()).map(JournalState.DomainState::lastSettledSlot).isPresent();
@@ -220,8 +233,7 @@ public final class Daemon {
 
   private void writeMetrics(Instant next) {
     try {
-      Metrics.write(config.stateDir(), state, config.domains().stream().filter(DomainSettings::probe)
-          .map(DomainSettings::name).toList(), next);
+      Metrics.write(config.stateDir(), state, probing().stream().map(DomainSettings::name).toList(), next);
     } catch (IOException e) {
       LOG.error("cannot write metrics to {}: {}", config.stateDir(), e.getMessage());
     }

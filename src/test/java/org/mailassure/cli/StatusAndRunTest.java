@@ -101,9 +101,9 @@ class StatusAndRunTest {
   }
 
   @Test
-  void runRefusesADomainSelection() {
-    CliRun r = run("run", "-c", config.toString(), "--domain", "a.gov.uk");
+  void runRefusesADomainThatIsNotInTheConfig() {
+    CliRun r = run("run", "-c", config.toString(), "--domain", "c.gov.uk");
     assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
-    assertThat(r.err()).contains("probe: false");
+    assertThat(r.err()).contains("c.gov.uk").contains("a.gov.uk, b.gov.uk");
   }
 }

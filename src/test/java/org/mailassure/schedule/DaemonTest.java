@@ -264,6 +264,30 @@ class DaemonTest {
   }
 
   @Test
+  void aDaemonLimitedToSomeDomainsProbesOnlyThose() throws Exception {
+    Config c = Fixtures.config(dir, """
+        state-dir: state
+        probe:
+          schedule: "0 6 * * *"
+          transport: smtp
+          smtp: { host: 127.0.0.1, port: %d, auth: none, trust-store: ca.pem }
+        domains:
+          - name: a.gov.uk
+            mailbox: secureemailreply@a.gov.uk
+          - name: b.gov.uk
+            mailbox: secureemailreply@b.gov.uk
+        """.formatted(port));
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-29T06:00:00Z"));
+    SimulatedWaiter waiter = new SimulatedWaiter(clock, Instant.parse("2026-11-29T07:00:00Z"));
+    Daemon daemon = new Daemon(c, clock, waiter, x -> new SmtpTransport(null), () -> c, "test")
+        .only(java.util.Set.of("b.gov.uk"));
+    waiter.attach(daemon);
+    daemon.run();
+    assertThat(relay.received()).extracting(LoopbackRelay.Received::from).containsExactly("secureemailreply@b.gov.uk");
+    assertThat(Files.readString(c.stateDir().resolve("mailassure.prom"))).doesNotContain("a.gov.uk");
+  }
+
+  @Test
   void metricsAreWrittenForTheTextfileCollector() throws Exception {
     Config c = daily();
     run(c, "2026-11-29T06:00:00Z", "2026-11-29T07:00:00Z");
