@@ -39,48 +39,38 @@ public final class Schedule {
 
   /** The first slot strictly after {@code after}; empty only for a schedule that never fires. */
   public Optional<Instant> next(Instant after) {
-    LocalDateTime wall = LocalDateTime.ofInstant(after, zone).minusHours(MARGIN_HOURS);
-    for (int round = 0; round < 400; round++) {
-      Instant best = null;
-      LocalDateTime last = wall;
-      for (int i = 0; i < WINDOW; i++) {
-        Optional<ZonedDateTime> n = execution.nextExecution(last.atZone(ZoneOffset.UTC));
-        if (n.isEmpty()) {
-          break;
-        }
-        last = n.get().toLocalDateTime();
-        Instant at = instant(last);
-        if (at.isAfter(after) && (best == null || at.isBefore(best))) {
-          best = at;
-        }
-      }
-      if (best != null) {
-        return Optional.of(best);
-      }
-      if (last.equals(wall)) {
-        return Optional.empty();
-      }
-      wall = last;
-    }
-    return Optional.empty();
+    return search(after, true);
   }
 
   /** The latest slot at or before {@code atOrBefore}; empty when there is none in the last year. */
   public Optional<Instant> latest(Instant atOrBefore) {
-    LocalDateTime wall = LocalDateTime.ofInstant(atOrBefore, zone).plusHours(MARGIN_HOURS).plusMinutes(1);
+    return search(atOrBefore, false);
+  }
+
+  /**
+   * Walks wall-clock matches from a little before (forward) or after (backward) {@code at}, a window
+   * at a time, maps each to its instant, and returns the nearest on the wanted side of {@code at}.
+   * Looking at a window rather than the first match is what keeps DST reordering harmless.
+   */
+  private Optional<Instant> search(Instant at, boolean forward) {
+    LocalDateTime start = LocalDateTime.ofInstant(at, zone);
+    LocalDateTime wall = forward ? start.minusHours(MARGIN_HOURS) : start.plusHours(MARGIN_HOURS).plusMinutes(1);
     LocalDateTime floor = wall.minusYears(1);
-    for (int round = 0; round < 400 && wall.isAfter(floor); round++) {
+    for (int round = 0; round < 400 && (forward || wall.isAfter(floor)); round++) {
       Instant best = null;
       LocalDateTime last = wall;
       for (int i = 0; i < WINDOW; i++) {
-        Optional<ZonedDateTime> p = execution.lastExecution(last.atZone(ZoneOffset.UTC));
-        if (p.isEmpty()) {
+        Optional<ZonedDateTime> match = forward
+            ? execution.nextExecution(last.atZone(ZoneOffset.UTC))
+            : execution.lastExecution(last.atZone(ZoneOffset.UTC));
+        if (match.isEmpty()) {
           break;
         }
-        last = p.get().toLocalDateTime();
-        Instant at = instant(last);
-        if (!at.isAfter(atOrBefore) && (best == null || at.isAfter(best))) {
-          best = at;
+        last = match.get().toLocalDateTime();
+        Instant t = instant(last);
+        boolean wanted = forward ? t.isAfter(at) : !t.isAfter(at);
+        if (wanted && (best == null || (forward ? t.isBefore(best) : t.isAfter(best)))) {
+          best = t;
         }
       }
       if (best != null) {
