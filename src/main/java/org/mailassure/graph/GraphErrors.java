@@ -23,6 +23,28 @@ public final class GraphErrors {
     return e.getMessage() == null ? "HTTP " + e.getResponseStatusCode() : e.getMessage();
   }
 
+  /**
+   * A failure that came as an exception rather than a Graph response: a credential that gave no
+   * token (Azure Identity, MSAL), or a network fault. {@code what} says what was being done.
+   */
+  public static GraphFailure fromRuntime(RuntimeException e, String what) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String type = t.getClass().getName();
+      if (type.equals("com.azure.core.exception.ClientAuthenticationException") || type.startsWith("com.microsoft.aad.msal4j")) {
+        return new GraphFailure(GraphFailure.Kind.AUTHENTICATION, "could not get a Graph token: " + firstLine(t.getMessage()), e);
+      }
+      if (t instanceof java.io.IOException) {
+        return new GraphFailure(GraphFailure.Kind.UNREACHABLE, "cannot reach Graph to " + what + ": "
+            + firstLine(t.getMessage()), e);
+      }
+    }
+    return new GraphFailure(GraphFailure.Kind.PERMANENT, "could not " + what + ": " + firstLine(e.getMessage()), e);
+  }
+
+  private static String firstLine(String s) {
+    return s == null ? "no detail" : s.lines().findFirst().orElse("no detail");
+  }
+
   /** The Retry-After of a response, in seconds or as an HTTP date (RFC 9110 section 10.2.3). */
   public static Duration retryAfter(ApiException e, Instant now) {
     if (e.getResponseHeaders() == null) {

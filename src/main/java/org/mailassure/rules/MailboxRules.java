@@ -101,7 +101,7 @@ public final class MailboxRules {
         }
         throttled = e;
       } catch (RuntimeException e) {
-        throw unreachable(e, mailbox, what);
+        throw GraphErrors.fromRuntime(e, what + " " + mailbox);
       } finally {
         inFlight.release();
       }
@@ -135,23 +135,5 @@ public final class MailboxRules {
       default -> new GraphFailure(status >= 500 ? Kind.TEMPORARY : Kind.PERMANENT,
           "could not " + what + " " + mailbox + " (HTTP " + status + "): " + graph, e);
     };
-  }
-
-  private static GraphFailure unreachable(RuntimeException e, String mailbox, String what) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      String type = t.getClass().getName();
-      if (type.equals("com.azure.core.exception.ClientAuthenticationException") || type.startsWith("com.microsoft.aad.msal4j")) {
-        return new GraphFailure(Kind.AUTHENTICATION, "could not get a Graph token: " + firstLine(t.getMessage()), e);
-      }
-      if (t instanceof java.io.IOException) {
-        return new GraphFailure(Kind.UNREACHABLE, "cannot reach Graph to " + what + " " + mailbox + ": "
-            + firstLine(t.getMessage()), e);
-      }
-    }
-    return new GraphFailure(Kind.PERMANENT, "could not " + what + " " + mailbox + ": " + firstLine(e.getMessage()), e);
-  }
-
-  private static String firstLine(String s) {
-    return s == null ? "no detail" : s.lines().findFirst().orElse("no detail");
   }
 }

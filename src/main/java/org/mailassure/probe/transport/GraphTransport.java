@@ -79,17 +79,13 @@ public final class GraphTransport implements ProbeTransport {
   }
 
   private static SendFailure unreachable(RuntimeException e, OutgoingProbe probe) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t.getClass().getName().equals("com.azure.core.exception.ClientAuthenticationException")
-          || t.getClass().getName().startsWith("com.microsoft.aad.msal4j")) {
-        return new SendFailure(Kind.AUTHENTICATION, "could not get a Graph token: "
-            + SmtpFailures.oneLine(t.getMessage()), null, e);
-      }
-      if (t instanceof java.io.IOException) {
-        return new SendFailure(Kind.UNREACHABLE, "cannot reach Graph: " + SmtpFailures.oneLine(t.getMessage()), null, e);
-      }
-    }
-    return new SendFailure(Kind.PERMANENT, "sendMail as " + probe.sender() + " failed: "
-        + SmtpFailures.oneLine(e.getMessage()), null, e);
+    var f = GraphErrors.fromRuntime(e, "send mail as " + probe.sender());
+    Kind kind = switch (f.kind()) {
+      case AUTHENTICATION -> Kind.AUTHENTICATION;
+      case UNREACHABLE -> Kind.UNREACHABLE;
+      case TEMPORARY -> Kind.TEMPORARY;
+      case PERMANENT -> Kind.PERMANENT;
+    };
+    return new SendFailure(kind, f.getMessage(), null, e);
   }
 }
