@@ -10,7 +10,7 @@ DAYS=${DAYS:-30}
 OUT=bench/out
 mkdir -p "$OUT/classes"
 [ -f target/mailassure.jar ] || mvn -B -ntp -q -DskipTests package
-javac -d "$OUT/classes" -cp target/mailassure.jar bench/src/DaemonSim.java bench/src/DaemonMemoryBench.java
+javac -d "$OUT/classes" -cp target/mailassure.jar bench/src/BenchRelay.java bench/src/DaemonSim.java bench/src/DaemonMemoryBench.java
 # The JVM flags exactly as the unit's ExecStart gives them.
 FLAGS=$(sed -n '/^ExecStart=/,/-jar/p' systemd/mailassure.service | tr -d '\\\n' | grep -o -- '-X[^ ]*' | tr '\n' ' ')
 # ... and its environment (MALLOC_ARENA_MAX).

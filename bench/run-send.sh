@@ -9,7 +9,7 @@ RUNS=${RUNS:-15}
 OUT=bench/out
 mkdir -p "$OUT/classes"
 [ -f target/mailassure.jar ] || mvn -B -ntp -q -DskipTests package
-javac -d "$OUT/classes" -cp target/mailassure.jar bench/src/SendBench.java bench/src/Hello.java
+javac -d "$OUT/classes" -cp target/mailassure.jar bench/src/BenchRelay.java bench/src/SendBench.java bench/src/Hello.java
 
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1)"
 echo

@@ -1,12 +1,9 @@
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.mailassure.demo.Certificates;
 import org.mailassure.demo.LoopbackRelay;
-import org.mailassure.keys.PemKeys;
 
 /**
  * Runs a STARTTLS relay on 127.0.0.1 in this JVM and the daemon simulation (DaemonSim) in a child
@@ -20,14 +17,7 @@ public final class DaemonMemoryBench {
     Path out = Path.of(args[2]).toAbsolutePath();
     String classpath = args[3];
     List<String> jvmFlags = List.of(args[4].trim().split("\\s+"));
-    Files.createDirectories(out);
-    Certificates.Issued ca = Certificates.authority("mailassure bench CA");
-    Certificates.Issued cert = Certificates.server(ca, Duration.ofDays(1), "127.0.0.1");
-    ca.writePem(out.resolve("bench-ca.pem"));
-    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-    g.initialize(2048);
-    Files.writeString(out.resolve("dkim-rsa2048.pem"), PemKeys.toPem(g.generateKeyPair().getPrivate()));
-    try (LoopbackRelay relay = LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS).tls(cert.serverContext()).build().start()) {
+    try (LoopbackRelay relay = BenchRelay.start(out)) {
       Path config = out.resolve("daemon-" + domains + ".yaml");
       List<String> lines = new ArrayList<>(List.of("state-dir: daemon-state", "probe:", "  schedule: \"0 6 * * *\"",
           "  time-zone: Europe/London", "  transport: smtp", "  retry: { attempts: 2, backoff: 1s, max-backoff: 1s }",

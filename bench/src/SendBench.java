@@ -1,14 +1,10 @@
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.mailassure.demo.Certificates;
 import org.mailassure.demo.LoopbackRelay;
-import org.mailassure.keys.PemKeys;
 
 /**
  * Benchmark harness: runs a STARTTLS relay on 127.0.0.1, writes an N-domain config (RSA-2048 DKIM
@@ -21,15 +17,7 @@ public final class SendBench {
     int n = Integer.parseInt(args[0]);
     Path out = Path.of(args[1]).toAbsolutePath();
     String jar = Path.of(args[2]).toAbsolutePath().toString();
-    Files.createDirectories(out);
-    Certificates.Issued ca = Certificates.authority("mailassure bench CA");
-    Certificates.Issued cert = Certificates.server(ca, Duration.ofDays(1), "127.0.0.1");
-    ca.writePem(out.resolve("bench-ca.pem"));
-    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-    g.initialize(2048);
-    Files.writeString(out.resolve("dkim-rsa2048.pem"), PemKeys.toPem(g.generateKeyPair().getPrivate()));
-
-    try (LoopbackRelay relay = LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS).tls(cert.serverContext()).build().start()) {
+    try (LoopbackRelay relay = BenchRelay.start(out)) {
       Path config = writeConfig(out, n, relay.port());
       long t0 = System.nanoTime();
       int rc = run(List.of("java", "-jar", jar, "send", "-c", config.toString(), "--json"), out.resolve("send.json"));

@@ -111,10 +111,6 @@ final class Section {
     return problems;
   }
 
-  String path() {
-    return path;
-  }
-
   Location location() {
     return mapping.location();
   }

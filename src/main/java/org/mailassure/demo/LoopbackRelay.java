@@ -33,7 +33,8 @@ public final class LoopbackRelay implements AutoCloseable {
   private final SMTPServer server;
   private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
   private final List<String> authLines = Collections.synchronizedList(new ArrayList<>());
-  private final List<String> sessions = Collections.synchronizedList(new ArrayList<>());
+  private final java.util.concurrent.atomic.AtomicInteger transactions = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger rejected = new java.util.concurrent.atomic.AtomicInteger();
 
   private LoopbackRelay(Builder b) {
     SMTPServer.Builder s = SMTPServer.port(b.port)
@@ -80,10 +81,11 @@ public final class LoopbackRelay implements AutoCloseable {
   }
 
   private void accept(Builder b, MessageContext ctx, String from, String to, byte[] data) throws RejectException {
+    int n = transactions.getAndIncrement();
     if (b.replies != null) {
-      RejectException reject = b.replies.apply(received.size() + sessions.size());
+      RejectException reject = b.replies.apply(n);
       if (reject != null) {
-        sessions.add("rejected " + reject.getCode());
+        rejected.incrementAndGet();
         throw reject;
       }
     }
@@ -123,7 +125,7 @@ public final class LoopbackRelay implements AutoCloseable {
 
   /** How many transactions were refused with a scripted reply. */
   public int rejected() {
-    return sessions.size();
+    return rejected.get();
   }
 
   @Override
