@@ -48,10 +48,27 @@ public final class LoopbackDns implements AutoCloseable {
   private final java.net.ServerSocket tcp;
 
   public LoopbackDns() throws IOException {
-    socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     // Answers too big for UDP are truncated (TC) and asked again over TCP on the same port (RFC 7766).
-    tcp = new java.net.ServerSocket();
-    tcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), socket.getLocalPort()));
+    // The UDP port is ephemeral; its TCP twin may already be taken by another socket, so a pair that
+    // cannot be had is let go and another ephemeral port tried.
+    DatagramSocket udp = null;
+    java.net.ServerSocket stream = null;
+    for (int attempt = 1; stream == null; attempt++) {
+      udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      java.net.ServerSocket s = new java.net.ServerSocket();
+      try {
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), udp.getLocalPort()));
+        stream = s;
+      } catch (java.net.BindException e) {
+        s.close();
+        udp.close();
+        if (attempt == 20) {
+          throw e;
+        }
+      }
+    }
+    socket = udp;
+    tcp = stream;
     reader = new Thread(this::serve, "loopback-dns-reader");
     reader.setDaemon(true);
     reader.start();
