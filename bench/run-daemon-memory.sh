@@ -8,9 +8,11 @@ cd "$(dirname "$0")/.."
 DOMAINS=${DOMAINS:-200}
 DAYS=${DAYS:-30}
 OUT=bench/out
+# The benchmark harness (relays, loopback servers) also uses the libraries packed in the jar.
+LIB=target/mailassure.jar:target/mailassure-libraries.jar
 mkdir -p "$OUT/classes"
-[ -f target/mailassure.jar ] || mvn -B -ntp -q -DskipTests package
-javac -d "$OUT/classes" -cp target/mailassure.jar bench/src/BenchRelay.java bench/src/DaemonSim.java bench/src/DaemonMemoryBench.java
+[ -f target/mailassure.jar ] && [ -f target/mailassure-libraries.jar ] || mvn -B -ntp -q -DskipTests package
+javac -d "$OUT/classes" -cp "$LIB" bench/src/BenchRelay.java bench/src/DaemonSim.java bench/src/DaemonMemoryBench.java
 # The JVM flags exactly as the unit's ExecStart gives them.
 FLAGS=$(sed -n '/^ExecStart=/,/-jar/p' systemd/mailassure.service | tr -d '\\\n' | grep -o -- '-X[^ ]*' | tr '\n' ' ')
 # ... and its environment (MALLOC_ARENA_MAX).
@@ -19,7 +21,7 @@ echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1)"
 echo "JVM flags (from systemd/mailassure.service): $FLAGS MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-unset}"
 echo
 printf '%8s %5s %8s %8s %10s %8s %8s\n' domains days probes journal "VmRSS MiB" seconds target
-java -cp "target/mailassure.jar:$OUT/classes" DaemonMemoryBench "$DOMAINS" "$DAYS" "$OUT" \
+java -cp "$LIB:$OUT/classes" DaemonMemoryBench "$DOMAINS" "$DAYS" "$OUT" \
   "target/mailassure.jar:$OUT/classes" "$FLAGS" |
   while IFS=$'\t' read -r d n p j rss s; do
     printf '%8s %5s %8s %8s %10s %8s %8s\n' "$d" "$n" "$p" "$j" "$rss" "$s" "<= 64"

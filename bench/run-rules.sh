@@ -7,13 +7,15 @@ cd "$(dirname "$0")/.."
 N=${N:-1000}
 LATENCY_MS=${LATENCY_MS:-50}
 OUT=bench/out
+# The benchmark harness (relays, loopback servers) also uses the libraries packed in the jar.
+LIB=target/mailassure.jar:target/mailassure-libraries.jar
 mkdir -p "$OUT/classes"
-[ -f target/mailassure.jar ] || mvn -B -ntp -q -DskipTests package
-javac -d "$OUT/classes" -cp target/mailassure.jar bench/src/RulesBench.java
+[ -f target/mailassure.jar ] && [ -f target/mailassure-libraries.jar ] || mvn -B -ntp -q -DskipTests package
+javac -d "$OUT/classes" -cp "$LIB" bench/src/RulesBench.java
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1); latency ${LATENCY_MS} ms per answer"
 echo
 printf '%-20s %9s %9s %9s %9s %7s %8s\n' run mailboxes requests seconds ideal ratio target
-java -cp "target/mailassure.jar:$OUT/classes" RulesBench "$N" "$LATENCY_MS" "$OUT" 2>/dev/null |
+java -cp "$LIB:$OUT/classes" RulesBench "$N" "$LATENCY_MS" "$OUT" 2>/dev/null |
   while IFS=$'\t' read -r run n req s ideal ratio rest; do
     if [ "$run" = "max in flight" ]; then echo "max requests in flight: $n (limit 4)"; continue; fi
     printf '%-20s %9s %9s %9s %9s %7s %8s %s\n' "$run" "$n" "$req" "$s" "$ideal" "$ratio" "<= 1.25" "$rest"

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.mailassure.config.Config;
 import org.mailassure.config.DomainSettings;
+import org.mailassure.boot.Libraries;
 import org.mailassure.graph.CredentialException;
 import org.mailassure.graph.Credentials;
 import org.mailassure.graph.GraphClients;
@@ -55,9 +56,10 @@ final class CheckCommand implements Callable<Integer> {
     String rulesUnavailable = null;
     if (config.graph() != null && chosen.contains(CheckId.RULE)) {
       try {
+        Libraries.require("the rule check (Microsoft Graph)", ctx.env());
         rules = new MailboxRules(GraphClients.create(config.graph(), Credentials.of(config.graph(), ctx.env())),
             ctx.sleeper(), ctx.clock());
-      } catch (CredentialException e) {
+      } catch (CredentialException | Libraries.Unavailable e) {
         rulesUnavailable = e.getMessage();
       }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.mailassure.boot.Libraries;
 import org.mailassure.demo.Demo;
 import org.mailassure.probe.dkim.DkimVerifier;
 import picocli.CommandLine.Command;
@@ -29,6 +30,12 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(verbose));
+    try {
+      Libraries.require("the demo's relay and certificates", ctx.env());
+    } catch (Libraries.Unavailable e) {
+      ctx.err().println("mailassure: " + e.getMessage());
+      return ExitCode.UNAVAILABLE;
+    }
     Demo.Report report = new Demo(ctx.clock(), Version.get()).run();
     if (json) {
       json(report);

@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.mailassure.config.Config;
 import org.mailassure.config.DomainSettings;
+import org.mailassure.boot.Libraries;
 import org.mailassure.graph.CredentialException;
 import org.mailassure.graph.Credentials;
 import org.mailassure.graph.GraphClients;
@@ -38,7 +39,7 @@ final class RulesOutput {
     RulesService service;
     try {
       service = service(ctx, config);
-    } catch (CredentialException e) {
+    } catch (CredentialException | Libraries.Unavailable e) {
       ctx.err().println("mailassure: " + e.getMessage() + "; nothing was changed");
       return ExitCode.UNAVAILABLE;
     }
@@ -61,11 +62,13 @@ final class RulesOutput {
     return ExitCode.ofRules(results);
   }
 
-  static RulesService service(Context ctx, Config config) throws ConfigSource.UsageError, CredentialException {
+  static RulesService service(Context ctx, Config config)
+      throws ConfigSource.UsageError, CredentialException, Libraries.Unavailable {
     if (config.graph() == null) {
       throw new ConfigSource.UsageError(config.source() + ": inbox rules are managed through Microsoft Graph, but "
           + "there is no 'graph' section; add graph: with tenant-id and auth (see config/mailassure.example.yaml)");
     }
+    Libraries.require("Microsoft Graph", ctx.env());
     var client = GraphClients.create(config.graph(), Credentials.of(config.graph(), ctx.env()));
     return new RulesService(config, new MailboxRules(client, ctx.sleeper(), ctx.clock()));
   }

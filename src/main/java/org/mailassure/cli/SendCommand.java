@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.mailassure.config.Config;
 import org.mailassure.config.DomainSettings;
+import org.mailassure.boot.Libraries;
 import org.mailassure.graph.CredentialException;
 import org.mailassure.journal.Journal;
 import org.mailassure.probe.ProbeResult;
@@ -48,7 +49,7 @@ final class SendCommand implements Callable<Integer> {
     ProbeTransport transport;
     try {
       transport = Transports.of(config, domains, ctx);
-    } catch (CredentialException e) {
+    } catch (CredentialException | Libraries.Unavailable e) {
       ctx.err().println("mailassure: " + e.getMessage() + "; nothing was sent");
       return ExitCode.UNAVAILABLE;
     }

@@ -32,6 +32,6 @@ class SystemdUnitTest {
     String unit = Files.readString(UNIT);
     assertThat(unit).doesNotContainPattern("(?m)^MemoryDenyWriteExecute=").doesNotContainPattern("(?m)^ProcSubset=pid");
     assertThat(unit).contains("DynamicUser=yes", "StateDirectory=mailassure", "ConfigurationDirectory=mailassure",
-        "LoadCredential=", "Restart=on-failure", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+        "LoadCredential=", "CacheDirectory=mailassure", "Restart=on-failure", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
   }
 }
