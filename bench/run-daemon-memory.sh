@@ -2,7 +2,11 @@
 # Benchmark of issue 3: the daemon's resident memory after 30 simulated days of slots for 200
 # domains, with the JVM flags of systemd/mailassure.service. Every slot really sends every probe
 # (RSA-2048 DKIM, STARTTLS) to a relay on 127.0.0.1; only the clock is simulated.
+# Prints VmRSS right after the last slot, after idling past the unit's native-heap trim interval,
+# and the peak (VmHWM).
 #   bench/run-daemon-memory.sh      (needs Java 17 and Maven)
+#   BENCH_NMT=1 bench/run-daemon-memory.sh   also writes Native Memory Tracking's summary, smaps
+#                                            and the heap's top classes to bench/out/daemon-sim.err
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DOMAINS=${DOMAINS:-200}
@@ -20,9 +24,10 @@ while IFS= read -r kv; do export "${kv?}"; done < <(sed -n 's/^Environment=//p' 
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1)"
 echo "JVM flags (from systemd/mailassure.service): $FLAGS MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-unset}"
 echo
-printf '%8s %5s %8s %8s %10s %8s %8s\n' domains days probes journal "VmRSS MiB" seconds target
-java -cp "$LIB:$OUT/classes" DaemonMemoryBench "$DOMAINS" "$DAYS" "$OUT" \
+printf '%8s %5s %8s %8s %16s %10s %10s %8s %8s\n' domains days probes journal "after slot MiB" "idle MiB" "peak MiB" \
+  seconds target
+java ${BENCH_NMT:+-Dbench.nmt=true} -cp "$LIB:$OUT/classes" DaemonMemoryBench "$DOMAINS" "$DAYS" "$OUT" \
   "target/mailassure.jar:$OUT/classes" "$FLAGS" |
-  while IFS=$'\t' read -r d n p j rss s; do
-    printf '%8s %5s %8s %8s %10s %8s %8s\n' "$d" "$n" "$p" "$j" "$rss" "$s" "<= 64"
+  while IFS=$'\t' read -r d n p j slot idle peak s; do
+    printf '%8s %5s %8s %8s %16s %10s %10s %8s %8s\n' "$d" "$n" "$p" "$j" "$slot" "$idle" "$peak" "$s" "<= 64"
   done

@@ -8,7 +8,8 @@ import org.mailassure.demo.LoopbackRelay;
 /**
  * Runs a STARTTLS relay on 127.0.0.1 in this JVM and the daemon simulation (DaemonSim) in a child
  * JVM started with the systemd unit's flags, so the relay's memory is not counted. Prints: domains,
- * days, probes received, journal lines, child VmRSS in MiB, seconds.
+ * days, probes received, journal lines, the child's VmRSS in MiB right after the last slot and
+ * when idle, its peak (VmHWM), seconds.
  */
 public final class DaemonMemoryBench {
   public static void main(String[] args) throws Exception {
@@ -32,6 +33,13 @@ public final class DaemonMemoryBench {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(jvmFlags);
+      // Idle long enough after the last slot for the unit's periodic native-heap trim to run.
+      long trimMs = jvmFlags.stream().filter(f -> f.startsWith("-XX:TrimNativeHeapInterval="))
+          .mapToLong(f -> Long.parseLong(f.substring(f.indexOf('=') + 1))).findFirst().orElse(0);
+      command.add("-Dbench.idle.ms=" + (trimMs == 0 ? 0 : trimMs + 2000));
+      if (Boolean.getBoolean("bench.nmt")) {
+        command.addAll(List.of("-XX:NativeMemoryTracking=summary", "-Dbench.nmt=true"));
+      }
       command.addAll(List.of("-cp", classpath, "DaemonSim", config.toString(), "2026-11-01T05:59:00Z",
           java.time.Instant.parse("2026-11-01T05:59:00Z").plus(Duration.ofDays(days)).toString()));
       long t0 = System.nanoTime();
@@ -44,8 +52,8 @@ public final class DaemonMemoryBench {
         return;
       }
       String[] f = result.split("\t");
-      System.out.printf("%d\t%d\t%d\t%s\t%.1f\t%.0f%n", domains, days, relay.received().size(), f[1],
-          Long.parseLong(f[0]) / 1024.0, seconds);
+      System.out.printf("%d\t%d\t%d\t%s\t%.1f\t%.1f\t%.1f\t%.0f%n", domains, days, relay.received().size(), f[3],
+          Long.parseLong(f[0]) / 1024.0, Long.parseLong(f[1]) / 1024.0, Long.parseLong(f[2]) / 1024.0, seconds);
     }
   }
 }

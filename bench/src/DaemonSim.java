@@ -13,8 +13,9 @@ import org.mailassure.schedule.Waiter;
 
 /**
  * The real daemon over simulated days: the clock jumps to each wait's deadline instead of waiting,
- * every slot really sends every domain's probe to the relay named in the config. At the end prints
- * the process's VmRSS (kB) and the journal's line count, tab-separated.
+ * every slot really sends every domain's probe to the relay named in the config. At the end prints,
+ * tab-separated and in kB, VmRSS right after the last slot, VmRSS after idling
+ * {@code -Dbench.idle.ms}, and the peak VmHWM; then the journal's line count.
  */
 public final class DaemonSim {
   public static void main(String[] args) throws Exception {
@@ -40,22 +41,33 @@ public final class DaemonSim {
     };
     daemon[0] = new Daemon(config, clock, waiter, c -> new SmtpTransport(null), () -> config, "bench");
     daemon[0].run();
-    System.gc();
+    // The daemon collected its garbage after the last slot (Daemon.run); measure it then, and again
+    // after idling as it does until the next slot, long enough for the JVM's periodic trim of the
+    // native heap (-XX:TrimNativeHeapInterval in the unit) to have run.
+    long afterSlot = status("VmRSS");
+    Thread.sleep(Long.getLong("bench.idle.ms", 0));
+    long idle = status("VmRSS");
     if (Boolean.getBoolean("bench.nmt")) {
       Object summary = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
           new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
           new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
       System.err.println(summary);
       System.err.println(Files.readString(Path.of("/proc/self/smaps_rollup")));
-      Object histo = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
-          new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
-          new Object[] {new String[] {}}, new String[] {String[].class.getName()});
-      System.err.println(String.join("\n", histo.toString().lines().limit(25).toList()));
+      System.err.println(String.join("\n", ((String) java.lang.management.ManagementFactory.getPlatformMBeanServer()
+          .invoke(new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+              new Object[] {new String[] {}}, new String[] {String[].class.getName()})).lines().limit(30).toList()));
     }
-    String rss = Files.readAllLines(Path.of("/proc/self/status")).stream()
-        .filter(l -> l.startsWith("VmRSS:")).findFirst().orElse("VmRSS: 0 kB").replaceAll("[^0-9]", "");
-    long lines = Files.lines(config.stateDir().resolve("journal.jsonl")).count();
-    System.out.println(rss + "\t" + lines);
+    long lines;
+    try (var journal = Files.lines(config.stateDir().resolve("journal.jsonl"))) {
+      lines = journal.count();
+    }
+    System.out.println(afterSlot + "\t" + idle + "\t" + status("VmHWM") + "\t" + lines);
+  }
+
+  /** A line of /proc/self/status, in kB. */
+  private static long status(String key) throws java.io.IOException {
+    return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith(key + ":"))
+        .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(0);
   }
 
   static final class SimClock extends Clock {

@@ -109,10 +109,16 @@ public final class Daemon {
         reloadRequested = false;
         reloadConfig();
       }
-      runDue();
+      boolean sent = runDue();
       Instant now = clock.instant();
       Optional<Instant> next = schedule.next(now);
       writeMetrics(next.orElse(null));
+      if (sent) {
+        // A slot's TLS sessions, signatures and messages are garbage now, and the daemon is idle
+        // until the next slot: collect them, so the serial collector shrinks the heap and gives
+        // the memory back (with the unit's -XX:MaxHeapFreeRatio) instead of holding it all day.
+        System.gc();
+      }
       if (stopping) {
         break;
       }
@@ -155,12 +161,16 @@ public final class Daemon {
     }
   }
 
-  /** Settles the latest slot for every domain: sends what is due, records what was missed. */
-  void runDue() throws IOException {
+  /**
+   * Settles the latest slot for every domain: sends what is due, records what was missed.
+   *
+   * @return whether probes were sent (or tried)
+   */
+  boolean runDue() throws IOException {
     Instant now = clock.instant();
     Optional<Instant> latestSlot = schedule.latest(now);
     if (latestSlot.isEmpty()) {
-      return;
+      return false;
     }
     Instant latest = latestSlot.get();
     Duration window = config.probe().catchUp().compareTo(ON_TIME) > 0 ? config.probe().catchUp() : ON_TIME;
@@ -183,7 +193,7 @@ public final class Daemon {
       }
     }
     if (due.isEmpty() || stopping) {
-      return;
+      return false;
     }
     Instant deadline = schedule.next(latest).map(n -> n.minus(RETRY_MARGIN)).orElse(null);
     LOG.info("slot {}: sending {} probe(s)", latest.atZone(config.probe().timeZone()).toOffsetDateTime(), due.size());
@@ -206,6 +216,7 @@ public final class Daemon {
       }
       LOG.error("slot {}: could not start sending: {}", latest, e.getMessage());
     }
+    return true;
   }
 
   /** Records as missed the slots between the domain's last settled slot and {@code latest}. */
