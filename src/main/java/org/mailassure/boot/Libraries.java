@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.CodeSource;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.jar.JarFile;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
@@ -40,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * written to a temporary name, checked against the packed entry's CRC-32 and moved into place, so
  * concurrent first runs and a crash mid-way never leave a partial jar under the real name.
  *
- * <p>When mailassure runs from a class path that already holds everything (the tests, an IDE),
- * there is nothing packed and this does nothing.
+ * <p>When the class path already holds the libraries (the tests, an IDE, a benchmark that names
+ * the libraries jar), this does nothing.
  */
 public final class Libraries {
   /** The entry of mailassure.jar that holds the optional libraries. */
@@ -64,19 +65,26 @@ public final class Libraries {
     }
   }
 
+  /** A class of the packed libraries, looked up as a resource to tell whether they are loadable. */
+  static final String PROBE_CLASS = "com/microsoft/graph/serviceclient/GraphServiceClient.class";
+
   private final Path application;
   private final Map<String, String> env;
   private final ClassPath classPath;
+  private final BooleanSupplier alreadyLoadable;
   private boolean ready;
 
   /**
    * @param application the jar mailassure runs from, or null when it runs from directories
    * @param classPath how to append to the class path, or null when that is not possible
+   * @param alreadyLoadable whether the libraries are on the class path already (the tests, an IDE,
+   *     a benchmark naming the libraries jar), so there is nothing to unpack
    */
-  Libraries(Path application, Map<String, String> env, ClassPath classPath) {
+  Libraries(Path application, Map<String, String> env, ClassPath classPath, BooleanSupplier alreadyLoadable) {
     this.application = application;
     this.env = env;
     this.classPath = classPath;
+    this.alreadyLoadable = alreadyLoadable;
   }
 
   /**
@@ -96,7 +104,8 @@ public final class Libraries {
               try (JarFile f = new JarFile(jar.toFile())) {
                 inst.appendToSystemClassLoaderSearch(f);
               }
-            });
+            },
+            () -> ClassLoader.getSystemClassLoader().getResource(PROBE_CLASS) != null);
       }
       l = process;
     }
@@ -108,7 +117,7 @@ public final class Libraries {
     if (ready) {
       return null;
     }
-    if (application == null || !hasPacked(application)) {
+    if (alreadyLoadable.getAsBoolean() || application == null || !hasPacked(application)) {
       ready = true;
       return null;
     }

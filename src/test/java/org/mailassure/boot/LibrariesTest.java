@@ -36,7 +36,7 @@ class LibrariesTest {
   }
 
   private Libraries libraries(Path application, Map<String, String> env) {
-    return new Libraries(application, env, appended::add);
+    return new Libraries(application, env, appended::add, () -> false);
   }
 
   private static byte[] bytes(int n, int seed) {
@@ -144,14 +144,28 @@ class LibrariesTest {
   @Test
   void aJarWithNothingPackedNeedsNothing() throws Exception {
     assertThat(libraries(application(null), Map.of()).ensure("Microsoft Graph")).isNull();
-    assertThat(new Libraries(null, Map.of(), null).ensure("Microsoft Graph")).isNull();
+    assertThat(new Libraries(null, Map.of(), null, () -> false).ensure("Microsoft Graph")).isNull();
     assertThat(appended).isEmpty();
+  }
+
+  @Test
+  void librariesAlreadyOnTheClassPathAreNeitherUnpackedNorAppended() throws Exception {
+    Path app = application(bytes(10, 11));
+    assertThat(new Libraries(app, Map.of("XDG_CACHE_HOME", dir.resolve("cache").toString()), appended::add,
+        () -> true).ensure("Microsoft Graph")).isNull();
+    assertThat(appended).isEmpty();
+    assertThat(dir.resolve("cache")).doesNotExist();
+  }
+
+  @Test
+  void theProbeClassIsOneThePackedLibrariesHold() {
+    assertThat(ClassLoader.getSystemClassLoader().getResource(Libraries.PROBE_CLASS)).isNotNull();
   }
 
   @Test
   void startedWithoutJavaJarTheMessageSaysHowToStart() throws Exception {
     Path app = application(bytes(10, 10));
-    assertThatThrownBy(() -> new Libraries(app, Map.of("HOME", dir.toString()), null).ensure("the graph transport"))
+    assertThatThrownBy(() -> new Libraries(app, Map.of("HOME", dir.toString()), null, () -> false).ensure("the graph transport"))
         .isInstanceOf(Libraries.Unavailable.class)
         .hasMessageContaining("the graph transport needs the libraries packed in " + app)
         .hasMessageContaining("'java -jar " + app + "'");

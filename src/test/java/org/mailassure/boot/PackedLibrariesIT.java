@@ -78,7 +78,7 @@ class PackedLibrariesIT {
   }
 
   @Test
-  void theJarsOwnDirectoryHoldsNoneOfThePackedLibraries() throws IOException {
+  void theJarsOwnDirectoryHoldsNoneOfThePackedLibrariesAndThePackedOnesHoldTheProbeClass() throws IOException {
     try (ZipFile jar = new ZipFile(JAR.toFile())) {
       assertThat(jar.size()).isLessThan(5_000);
       assertThat(jar.stream().map(ZipEntry::getName))
@@ -86,6 +86,13 @@ class PackedLibrariesIT {
               || n.startsWith("org/bouncycastle/") || n.startsWith("org/subethamail/"))
           .anyMatch(n -> n.startsWith("org/mailassure/schedule/"))
           .contains(Libraries.PACKED);
+      boolean probeClassPacked = false;
+      try (var packed = new java.util.zip.ZipInputStream(jar.getInputStream(jar.getEntry(Libraries.PACKED)))) {
+        for (ZipEntry e; (e = packed.getNextEntry()) != null && !probeClassPacked; ) {
+          probeClassPacked = e.getName().equals(Libraries.PROBE_CLASS);
+        }
+      }
+      assertThat(probeClassPacked).as("the packed libraries hold " + Libraries.PROBE_CLASS).isTrue();
     }
   }
 
