@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The libraries that only some commands need: the Microsoft Graph SDK, Azure Identity (Graph and
  * XOAUTH2 tokens), Bouncy Castle and SubEthaSMTP (the demo). They are packed inside mailassure.jar
- * as one jar entry, {@value #PACKED}, so the JVM does not open their 60,000-entry directory, which
+ * as one jar entry, {@value #PACKED}, so the JVM does not open their 65,000-entry directory, which
  * it would keep on the heap for the life of the process, in the daemon or in any command that
  * does not use them.
  *
@@ -92,7 +92,7 @@ public final class Libraries {
    * before the first use of any class from them.
    *
    * @param feature what needs them, for the message, e.g. "Microsoft Graph"
-   * @param environment the process environment, for the cache directory
+   * @param environment the process environment, for the cache directory (the first call's is kept)
    */
   public static void require(String feature, Map<String, String> environment) throws Unavailable {
     Libraries l;
@@ -179,7 +179,7 @@ public final class Libraries {
   }
 
   /** The unpacked jar in the directory: reused when it is there whole, else written afresh. */
-  Path unpack(Path dir) throws IOException {
+  Path unpack(Path dir) throws IOException, Unavailable {
     try (ZipFile app = new ZipFile(application.toFile())) {
       ZipEntry entry = app.getEntry(PACKED);
       String name = "libraries-" + String.format("%08x", entry.getCrc()) + "-" + entry.getSize() + ".jar";
@@ -203,8 +203,8 @@ public final class Libraries {
           ch.force(true);
         }
         if (crc.getValue() != entry.getCrc() || Files.size(part) != entry.getSize()) {
-          throw new IOException("the packed libraries in " + application + " are damaged (CRC-32 or size differs); "
-              + "reinstall mailassure.jar");
+          throw new Unavailable("the libraries packed in " + application + " are damaged (their CRC-32 or size "
+              + "differs from the jar's directory); install mailassure.jar again");
         }
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } finally {

@@ -99,6 +99,48 @@ class LibrariesTest {
   }
 
   @Test
+  void aDamagedPackedEntryIsRefusedAndLeavesNothingInTheCache() throws Exception {
+    byte[] packed = bytes(4096, 12);
+    Path jar = dir.resolve("mailassure.jar");
+    try (OutputStream f = Files.newOutputStream(jar); ZipOutputStream z = new ZipOutputStream(f)) {
+      ZipEntry e = new ZipEntry(Libraries.PACKED);
+      e.setMethod(ZipEntry.STORED);
+      e.setSize(packed.length);
+      java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+      crc.update(packed);
+      e.setCrc(crc.getValue());
+      z.putNextEntry(e);
+      z.write(packed);
+    }
+    byte[] file = Files.readAllBytes(jar);
+    int at = indexOf(file, java.util.Arrays.copyOfRange(packed, 1000, 1016));
+    file[at] ^= 1; // one bit of the stored entry changes; the directory's CRC-32 does not
+    Files.write(jar, file);
+    Path cache = dir.resolve("cache");
+
+    assertThatThrownBy(() -> libraries(jar, Map.of("XDG_CACHE_HOME", cache.toString())).ensure("Microsoft Graph"))
+        .isInstanceOf(Libraries.Unavailable.class).hasMessageContaining("are damaged")
+        .hasMessageContaining("install mailassure.jar again");
+    assertThat(appended).isEmpty();
+    try (var files = Files.list(cache.resolve("mailassure"))) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new AssertionError("not found");
+  }
+
+  @Test
   void anotherVersionsUnpackedJarIsRemoved() throws Exception {
     Map<String, String> env = Map.of("XDG_CACHE_HOME", dir.resolve("cache").toString());
     Path old = libraries(application(bytes(2000, 5)), env).ensure("Microsoft Graph");
