@@ -5,12 +5,14 @@
 # Prints VmRSS right after the last slot, after idling past the unit's native-heap trim interval,
 # and the peak (VmHWM).
 #   bench/run-daemon-memory.sh      (needs Java 17 and Maven)
+#   TRANSPORT=graph bench/run-daemon-memory.sh   the graph transport to the loopback Graph server
 #   BENCH_NMT=1 bench/run-daemon-memory.sh   also writes Native Memory Tracking's summary, smaps
 #                                            and the heap's top classes to bench/out/daemon-sim.err
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DOMAINS=${DOMAINS:-200}
 DAYS=${DAYS:-30}
+TRANSPORT=${TRANSPORT:-smtp}
 OUT=bench/out
 # The benchmark harness (relays, loopback servers) also uses the libraries packed in the jar.
 LIB=target/mailassure.jar:target/mailassure-libraries.jar
@@ -21,13 +23,16 @@ javac -d "$OUT/classes" -cp "$LIB" bench/src/BenchRelay.java bench/src/DaemonSim
 FLAGS=$(sed -n '/^ExecStart=/,/-jar/p' systemd/mailassure.service | tr -d '\\\n' | grep -o -- '-X[^ ]*' | tr '\n' ' ')
 # ... and its environment (MALLOC_ARENA_MAX).
 while IFS= read -r kv; do export "${kv?}"; done < <(sed -n 's/^Environment=//p' systemd/mailassure.service)
-echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1)"
+# The daemon's class path: the jar; over Graph also the libraries it unpacks and appends.
+CHILD_CP="target/mailassure.jar:$OUT/classes"
+[ "$TRANSPORT" = graph ] && CHILD_CP="target/mailassure.jar:target/mailassure-libraries.jar:$OUT/classes"
+echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1); transport $TRANSPORT"
 echo "JVM flags (from systemd/mailassure.service): $FLAGS MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-unset}"
 echo
 printf '%8s %5s %8s %8s %16s %10s %10s %8s %8s\n' domains days probes journal "after slot MiB" "idle MiB" "peak MiB" \
   seconds target
 java ${BENCH_NMT:+-Dbench.nmt=true} -cp "$LIB:$OUT/classes" DaemonMemoryBench "$DOMAINS" "$DAYS" "$OUT" \
-  "target/mailassure.jar:$OUT/classes" "$FLAGS" |
+  "$CHILD_CP" "$FLAGS" "$TRANSPORT" |
   while IFS=$'\t' read -r d n p j slot idle peak s; do
     printf '%8s %5s %8s %8s %16s %10s %10s %8s %8s\n' "$d" "$n" "$p" "$j" "$slot" "$idle" "$peak" "$s" "<= 64"
   done

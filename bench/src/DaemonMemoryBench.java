@@ -3,13 +3,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.mailassure.demo.LoopbackGraph;
 import org.mailassure.demo.LoopbackRelay;
 
 /**
  * Runs a STARTTLS relay on 127.0.0.1 in this JVM and the daemon simulation (DaemonSim) in a child
  * JVM started with the systemd unit's flags, so the relay's memory is not counted. Prints: domains,
  * days, probes received, journal lines, the child's VmRSS in MiB right after the last slot and
- * when idle, its peak (VmHWM), seconds.
+ * when idle, its peak (VmHWM), seconds. With a sixth argument {@code graph} the probes go through
+ * the graph transport to the loopback Graph server (plain HTTP) instead.
  */
 public final class DaemonMemoryBench {
   public static void main(String[] args) throws Exception {
@@ -18,15 +20,21 @@ public final class DaemonMemoryBench {
     Path out = Path.of(args[2]).toAbsolutePath();
     String classpath = args[3];
     List<String> jvmFlags = List.of(args[4].trim().split("\\s+"));
-    try (LoopbackRelay relay = BenchRelay.start(out)) {
+    boolean graph = args.length > 5 && args[5].equals("graph");
+    try (LoopbackRelay relay = BenchRelay.start(out); LoopbackGraph graphServer = new LoopbackGraph()) {
       Path config = out.resolve("daemon-" + domains + ".yaml");
       List<String> lines = new ArrayList<>(List.of("state-dir: daemon-state", "probe:", "  schedule: \"0 6 * * *\"",
-          "  time-zone: Europe/London", "  transport: smtp", "  retry: { attempts: 2, backoff: 1s, max-backoff: 1s }",
-          "  smtp: { host: 127.0.0.1, port: " + relay.port() + ", auth: none, trust-store: bench-ca.pem }", "domains:"));
+          "  time-zone: Europe/London", "  transport: " + (graph ? "graph" : "smtp"),
+          "  retry: { attempts: 2, backoff: 1s, max-backoff: 1s }",
+          "  smtp: { host: 127.0.0.1, port: " + relay.port() + ", auth: none, trust-store: bench-ca.pem }",
+          "graph:", "  tenant-id: contoso.onmicrosoft.com", "  base-url: " + graphServer.baseUrl(),
+          "  auth: { type: token, token-env: MAILASSURE_GRAPH_TOKEN }", "domains:"));
       for (int i = 0; i < domains; i++) {
         lines.add("  - name: d" + i + ".bench.example");
         lines.add("    mailbox: secureemailreply@d" + i + ".bench.example");
-        lines.add("    dkim: [{ selector: mailassure1, private-key-file: dkim-rsa2048.pem }]");
+        if (!graph) { // over Graph, Microsoft 365 signs
+          lines.add("    dkim: [{ selector: mailassure1, private-key-file: dkim-rsa2048.pem }]");
+        }
       }
       Files.write(config, lines);
       Files.deleteIfExists(out.resolve("daemon-state/journal.jsonl"));
@@ -43,7 +51,9 @@ public final class DaemonMemoryBench {
       command.addAll(List.of("-cp", classpath, "DaemonSim", config.toString(), "2026-11-01T05:59:00Z",
           java.time.Instant.parse("2026-11-01T05:59:00Z").plus(Duration.ofDays(days)).toString()));
       long t0 = System.nanoTime();
-      Process p = new ProcessBuilder(command).redirectError(out.resolve("daemon-sim.err").toFile()).start();
+      ProcessBuilder pb = new ProcessBuilder(command).redirectError(out.resolve("daemon-sim.err").toFile());
+      pb.environment().put("MAILASSURE_GRAPH_TOKEN", "bench-token");
+      Process p = pb.start();
       String result = new String(p.getInputStream().readAllBytes()).strip();
       int rc = p.waitFor();
       double seconds = (System.nanoTime() - t0) / 1e9;
@@ -52,7 +62,8 @@ public final class DaemonMemoryBench {
         return;
       }
       String[] f = result.split("\t");
-      System.out.printf("%d\t%d\t%d\t%s\t%.1f\t%.1f\t%.1f\t%.0f%n", domains, days, relay.received().size(), f[3],
+      int probes = graph ? graphServer.requests().size() : relay.received().size();
+      System.out.printf("%d\t%d\t%d\t%s\t%.1f\t%.1f\t%.1f\t%.0f%n", domains, days, probes, f[3],
           Long.parseLong(f[0]) / 1024.0, Long.parseLong(f[1]) / 1024.0, Long.parseLong(f[2]) / 1024.0, seconds);
     }
   }

@@ -7,6 +7,10 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import org.mailassure.config.Config;
 import org.mailassure.config.ConfigLoader;
+import org.mailassure.config.ProbeSettings;
+import org.mailassure.graph.Credentials;
+import org.mailassure.graph.GraphClients;
+import org.mailassure.probe.transport.GraphTransport;
 import org.mailassure.probe.transport.SmtpTransport;
 import org.mailassure.schedule.Daemon;
 import org.mailassure.schedule.Waiter;
@@ -39,7 +43,10 @@ public final class DaemonSim {
       @Override
       public void wake() {}
     };
-    daemon[0] = new Daemon(config, clock, waiter, c -> new SmtpTransport(null), () -> config, "bench");
+    Daemon.TransportFactory transports = c -> c.probe().transport() == ProbeSettings.TransportKind.GRAPH
+        ? new GraphTransport(GraphClients.create(c.graph(), Credentials.of(c.graph(), System.getenv())), clock)
+        : new SmtpTransport(null);
+    daemon[0] = new Daemon(config, clock, waiter, transports, () -> config, "bench");
     daemon[0].run();
     // The daemon collected its garbage after the last slot (Daemon.run); measure it then, and again
     // after idling as it does until the next slot, long enough for the JVM's periodic trim of the
