@@ -54,13 +54,18 @@ final class CheckCommand implements Callable<Integer> {
     List<DomainSettings> domains = ConfigSource.select(config, options);
     MailboxRules rules = null;
     String rulesUnavailable = null;
+    String rulesFix = null;
     if (config.graph() != null && chosen.contains(CheckId.RULE)) {
       try {
         Libraries.require("the rule check (Microsoft Graph)", ctx.env());
         rules = new MailboxRules(GraphClients.create(config.graph(), Credentials.of(config.graph(), ctx.env())),
             ctx.sleeper(), ctx.clock());
-      } catch (CredentialException | Libraries.Unavailable e) {
+      } catch (CredentialException e) {
         rulesUnavailable = e.getMessage();
+        rulesFix = "fix graph.auth";
+      } catch (Libraries.Unavailable e) {
+        rulesUnavailable = e.getMessage();
+        rulesFix = "do what the detail says";
       }
     }
     JournalState journal = JournalState.of(new Journal(config.stateDir()).read().entries());
@@ -68,7 +73,7 @@ final class CheckCommand implements Callable<Integer> {
     String why = !only.isEmpty() ? "not in --only" : "skipped by --skip";
     try (SmtpTransport relays = new SmtpTransport(null)) {
       List<DomainReport> reports = new Readiness(config, dns, PolicyFetcher.standard(config.readiness().timeout()),
-          relays, rules, journal, ctx.clock()).rulesUnavailable(rulesUnavailable).check(domains, chosen, why);
+          relays, rules, journal, ctx.clock()).rulesUnavailable(rulesUnavailable, rulesFix).check(domains, chosen, why);
       if (options.json) {
         json(reports);
       } else {

@@ -39,6 +39,7 @@ public final class Readiness {
   private final JournalState journal;
   private final Clock clock;
   private String rulesUnavailable;
+  private String rulesFix;
   private final java.util.Map<org.mailassure.config.SmtpSettings, CheckResult> relayResults =
       new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -54,9 +55,13 @@ public final class Readiness {
     this.clock = clock;
   }
 
-  /** Says why the mailboxes cannot be read (e.g. no credential): the rule check then fails with it. */
-  public Readiness rulesUnavailable(String why) {
+  /**
+   * Says why the mailboxes cannot be read (no credential, or the Graph libraries could not be
+   * unpacked) and what fixes it: the rule check then fails with both.
+   */
+  public Readiness rulesUnavailable(String why, String fix) {
     this.rulesUnavailable = why;
+    this.rulesFix = fix;
     return this;
   }
 
@@ -113,7 +118,7 @@ public final class Readiness {
             ? relayResults.computeIfAbsent(d.smtp(), s -> SmtpTlsCheck.run(relays, s, d.name(), clock.instant()))
             : CheckResult.skip(id, "probe.transport is graph: probes leave through Exchange Online, not an SMTP relay");
         case RULE -> rulesUnavailable != null && d.rule()
-            ? CheckResult.fail(id, "could not check: " + rulesUnavailable, "fix graph.auth, then run check again")
+            ? CheckResult.fail(id, "could not check: " + rulesUnavailable, rulesFix + ", then run check again")
             : RuleCheck.run(config, rules, d);
         case PROBE -> ProbeCheck.run(journal, d, clock.instant());
       });

@@ -133,7 +133,7 @@ class PackedLibrariesIT {
   }
 
   @Test
-  void aCacheOthersCanWriteIsRefusedWithExit3AndNoRequestIsMade() throws Exception {
+  void aCacheOthersCanWriteIsRefusedByRulesAndCheckAndNoRequestIsMade() throws Exception {
     Path cache = Files.createDirectories(dir.resolve("cache/mailassure"));
     Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx"));
 
@@ -141,6 +141,12 @@ class PackedLibrariesIT {
 
     assertThat(list.exitCode()).isEqualTo(3);
     assertThat(list.err()).contains(cache + " is writable by others", "chmod go-w");
+
+    Run check = mailassure("check", "--only", "rule", "-c", config.toString());
+
+    assertThat(check.exitCode()).isEqualTo(1);
+    assertThat(check.out()).containsPattern("(?m)^  rule +fail +could not check: the cache directory " + cache
+        + " is writable by others");
     assertThat(graph.requests()).isEmpty();
     assertThat(cached()).isEmpty();
   }
