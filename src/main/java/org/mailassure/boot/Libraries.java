@@ -117,26 +117,35 @@ public final class Libraries {
     if (ready) {
       return null;
     }
-    if (alreadyLoadable.getAsBoolean() || application == null || !hasPacked(application)) {
+    if (alreadyLoadable.getAsBoolean() || application == null) {
       ready = true;
       return null;
     }
-    if (classPath == null) {
-      throw new Unavailable(feature + " needs the libraries packed in " + application
-          + ", which are added only when mailassure is started with 'java -jar " + application + "'");
-    }
-    Path dir = cacheDirectory();
-    Path jar;
-    try {
-      jar = unpack(dir);
-      classPath.append(jar);
+    try (ZipFile app = new ZipFile(application.toFile())) {
+      ZipEntry packed = app.getEntry(PACKED);
+      if (packed == null) {
+        ready = true;
+        return null;
+      }
+      if (classPath == null) {
+        throw new Unavailable(feature + " needs the libraries packed in " + application
+            + ", which are added only when mailassure is started with 'java -jar " + application + "'");
+      }
+      Path dir = cacheDirectory();
+      try {
+        Path jar = unpack(app, packed, dir);
+        classPath.append(jar);
+        ready = true;
+        return jar;
+      } catch (IOException e) {
+        throw new Unavailable(feature + " needs the libraries packed in " + application + ", which could not be "
+            + "unpacked into " + dir + " (" + e.getMessage() + "); make that directory writable by this user, or "
+            + "set XDG_CACHE_HOME (CacheDirectory= under systemd) to one that is");
+      }
     } catch (IOException e) {
-      throw new Unavailable(feature + " needs the libraries packed in " + application + ", which could not be "
-          + "unpacked into " + dir + " (" + e.getMessage() + "); make that directory writable by this user, or "
-          + "set XDG_CACHE_HOME (CacheDirectory= under systemd) to one that is");
+      ready = true; // not a jar with anything packed: the class path is all there is
+      return null;
     }
-    ready = true;
-    return jar;
   }
 
   /** The cache directory, created private if missing, refused if others could write into it. */
@@ -178,42 +187,39 @@ public final class Libraries {
     return dir;
   }
 
-  /** The unpacked jar in the directory: reused when it is there whole, else written afresh. */
-  Path unpack(Path dir) throws IOException, Unavailable {
-    try (ZipFile app = new ZipFile(application.toFile())) {
-      ZipEntry entry = app.getEntry(PACKED);
-      String name = "libraries-" + String.format("%08x", entry.getCrc()) + "-" + entry.getSize() + ".jar";
-      Path target = dir.resolve(name);
-      if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == entry.getSize()) {
-        return target;
-      }
-      long started = System.nanoTime();
-      Path part = Files.createTempFile(dir, ".libraries-", ".part");
-      try {
-        CRC32 crc = new CRC32();
-        try (InputStream in = app.getInputStream(entry);
-            FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE);
-            OutputStream out = Channels.newOutputStream(ch)) {
-          byte[] buf = new byte[1 << 16];
-          for (int n; (n = in.read(buf)) > 0; ) {
-            crc.update(buf, 0, n);
-            out.write(buf, 0, n);
-          }
-          out.flush();
-          ch.force(true);
-        }
-        if (crc.getValue() != entry.getCrc() || Files.size(part) != entry.getSize()) {
-          throw new Unavailable("the libraries packed in " + application + " are damaged (their CRC-32 or size "
-              + "differs from the jar's directory); install mailassure.jar again");
-        }
-        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(part);
-      }
-      LOG.debug("unpacked the optional libraries to {} in {} ms", target, (System.nanoTime() - started) / 1_000_000);
-      removeOthers(dir, name);
+  /** The packed entry unpacked into the directory: reused when it is there whole, else written afresh. */
+  private Path unpack(ZipFile app, ZipEntry entry, Path dir) throws IOException, Unavailable {
+    String name = "libraries-" + String.format("%08x", entry.getCrc()) + "-" + entry.getSize() + ".jar";
+    Path target = dir.resolve(name);
+    if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == entry.getSize()) {
       return target;
     }
+    long started = System.nanoTime();
+    Path part = Files.createTempFile(dir, ".libraries-", ".part");
+    try {
+      CRC32 crc = new CRC32();
+      try (InputStream in = app.getInputStream(entry);
+          FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE);
+          OutputStream out = Channels.newOutputStream(ch)) {
+        byte[] buf = new byte[1 << 16];
+        for (int n; (n = in.read(buf)) > 0; ) {
+          crc.update(buf, 0, n);
+          out.write(buf, 0, n);
+        }
+        out.flush();
+        ch.force(true);
+      }
+      if (crc.getValue() != entry.getCrc() || Files.size(part) != entry.getSize()) {
+        throw new Unavailable("the libraries packed in " + application + " are damaged (their CRC-32 or size "
+            + "differs from the jar's directory); install mailassure.jar again");
+      }
+      Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(part);
+    }
+    LOG.debug("unpacked the optional libraries to {} in {} ms", target, (System.nanoTime() - started) / 1_000_000);
+    removeOthers(dir, name);
+    return target;
   }
 
   /** Earlier versions' unpacked libraries; a process still using one keeps its open file. */
@@ -226,14 +232,6 @@ public final class Libraries {
       }
     } catch (IOException e) {
       LOG.debug("could not remove earlier unpacked libraries from {}: {}", dir, e.toString());
-    }
-  }
-
-  private static boolean hasPacked(Path jar) {
-    try (ZipFile z = new ZipFile(jar.toFile())) {
-      return z.getEntry(PACKED) != null;
-    } catch (IOException e) {
-      return false;
     }
   }
 
