@@ -7,10 +7,9 @@ cd "$(dirname "$0")/.."
 N=${N:-1000}
 DELAY_MS=${DELAY_MS:-20}
 OUT=bench/out
-# The benchmark harness (relays, loopback servers) also uses the libraries packed in the jar.
-LIB=target/mailassure.jar:target/mailassure-libraries.jar
+. bench/layout.sh
+LIB=$HARNESS_CP
 mkdir -p "$OUT/classes"
-[ -f target/mailassure.jar ] && [ -f target/mailassure-libraries.jar ] || mvn -B -ntp -q -DskipTests package
 javac -d "$OUT/classes" -cp "$LIB" bench/src/CheckBench.java
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1); ${DELAY_MS} ms before every DNS answer"
 echo "checks: mx spf dmarc dkim mta-sts tls-rpt (smtp-tls, rule and probe need no DNS and are skipped)"

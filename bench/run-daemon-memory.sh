@@ -14,18 +14,17 @@ DOMAINS=${DOMAINS:-200}
 DAYS=${DAYS:-30}
 TRANSPORT=${TRANSPORT:-smtp}
 OUT=bench/out
-# The benchmark harness (relays, loopback servers) also uses the libraries packed in the jar.
-LIB=target/mailassure.jar:target/mailassure-libraries.jar
+. bench/layout.sh
+LIB=$HARNESS_CP
 mkdir -p "$OUT/classes"
-[ -f target/mailassure.jar ] && [ -f target/mailassure-libraries.jar ] || mvn -B -ntp -q -DskipTests package
 javac -d "$OUT/classes" -cp "$LIB" bench/src/BenchRelay.java bench/src/DaemonSim.java bench/src/DaemonMemoryBench.java
-# The JVM flags exactly as the unit's ExecStart gives them.
-FLAGS=$(sed -n '/^ExecStart=/,/-jar/p' systemd/mailassure.service | tr -d '\\\n' | grep -o -- '-X[^ ]*' | tr '\n' ' ')
-# ... and its environment (MALLOC_ARENA_MAX).
-while IFS= read -r kv; do export "${kv?}"; done < <(sed -n 's/^Environment=//p' systemd/mailassure.service)
-# The daemon's class path: the jar; over Graph also the libraries it unpacks and appends.
-CHILD_CP="target/mailassure.jar:$OUT/classes"
-[ "$TRANSPORT" = graph ] && CHILD_CP="target/mailassure.jar:target/mailassure-libraries.jar:$OUT/classes"
+# The JVM flags the launcher gives the unit (Environment=MAILASSURE_JVM=service), and its
+# MALLOC_ARENA_MAX.
+FLAGS=$(sed -n '/^  service)/,/;;/p' "$LAUNCHER" | grep -o -- '-X[^ "]*' | tr '\n' ' ')
+export MALLOC_ARENA_MAX=2
+# The daemon's class path: the layout's lib/; over Graph also lib/graph/.
+CHILD_CP="$(ls "$HOME_DIR"/lib/*.jar | grep -v boot | tr '\n' ':')target/mailassure-tests.jar:$OUT/classes"
+[ "$TRANSPORT" = graph ] && CHILD_CP="$(ls "$HOME_DIR"/lib/graph/*.jar | tr '\n' ':')$CHILD_CP"
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1); transport $TRANSPORT"
 echo "JVM flags (from systemd/mailassure.service): $FLAGS MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-unset}"
 echo

@@ -7,10 +7,9 @@ cd "$(dirname "$0")/.."
 N=${N:-1000}
 LATENCY_MS=${LATENCY_MS:-50}
 OUT=bench/out
-# The benchmark harness (relays, loopback servers) also uses the libraries packed in the jar.
-LIB=target/mailassure.jar:target/mailassure-libraries.jar
+. bench/layout.sh
+LIB=$HARNESS_CP
 mkdir -p "$OUT/classes"
-[ -f target/mailassure.jar ] && [ -f target/mailassure-libraries.jar ] || mvn -B -ntp -q -DskipTests package
 javac -d "$OUT/classes" -cp "$LIB" bench/src/RulesBench.java
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1); latency ${LATENCY_MS} ms per answer"
 echo

@@ -7,16 +7,15 @@ cd "$(dirname "$0")/.."
 N=${N:-200}
 RUNS=${RUNS:-15}
 OUT=bench/out
-# The benchmark harness (relays, loopback servers) also uses the libraries packed in the jar.
-LIB=target/mailassure.jar:target/mailassure-libraries.jar
+. bench/layout.sh
+LIB=$HARNESS_CP
 mkdir -p "$OUT/classes"
-[ -f target/mailassure.jar ] && [ -f target/mailassure-libraries.jar ] || mvn -B -ntp -q -DskipTests package
 javac -d "$OUT/classes" -cp "$LIB" bench/src/BenchRelay.java bench/src/SendBench.java bench/src/Hello.java
 
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1)"
 echo
 printf '%-46s %7s %9s %9s  %s\n' "probe sends" "probes" "seconds" "probes/s" "delivered"
-java -cp "$LIB:$OUT/classes" SendBench "$N" "$OUT" target/mailassure.jar |
+java -cp "$LIB:$OUT/classes" SendBench "$N" "$OUT" "$LAUNCHER" |
   while IFS=$'\t' read -r name n s rate delivered; do
     printf '%-46s %7s %9s %9s  %s\n' "$name" "$n" "$s" "$rate" "$delivered"
   done

@@ -5,7 +5,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import org.mailassure.demo.Certificates;
-import org.mailassure.demo.LoopbackRelay;
+import org.mailassure.testing.LoopbackRelay;
 import org.mailassure.keys.PemKeys;
 
 /**

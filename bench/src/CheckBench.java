@@ -6,7 +6,7 @@ import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.Base64;
 import org.mailassure.cli.Cli;
-import org.mailassure.demo.LoopbackDns;
+import org.mailassure.testing.LoopbackDns;
 
 /**
  * Runs `mailassure check` over N domains against a loopback DNS server that answers every question

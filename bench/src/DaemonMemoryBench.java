@@ -3,8 +3,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.mailassure.demo.LoopbackGraph;
-import org.mailassure.demo.LoopbackRelay;
+import org.mailassure.testing.LoopbackGraph;
+import org.mailassure.testing.LoopbackRelay;
 
 /**
  * Runs a STARTTLS relay on 127.0.0.1 in this JVM and the daemon simulation (DaemonSim) in a child

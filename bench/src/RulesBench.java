@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.mailassure.cli.Cli;
-import org.mailassure.demo.LoopbackGraph;
+import org.mailassure.testing.LoopbackGraph;
 
 /**
  * Provisions N mailboxes through `mailassure provision` against a loopback Graph that adds a fixed

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.mailassure.demo.LoopbackRelay;
+import org.mailassure.testing.LoopbackRelay;
 
 /**
  * Benchmark harness: runs a STARTTLS relay on 127.0.0.1, writes an N-domain config (RSA-2048 DKIM
@@ -16,11 +16,11 @@ public final class SendBench {
   public static void main(String[] args) throws Exception {
     int n = Integer.parseInt(args[0]);
     Path out = Path.of(args[1]).toAbsolutePath();
-    String jar = Path.of(args[2]).toAbsolutePath().toString();
+    String launcher = Path.of(args[2]).toAbsolutePath().toString();
     try (LoopbackRelay relay = BenchRelay.start(out)) {
       Path config = writeConfig(out, n, relay.port());
       long t0 = System.nanoTime();
-      int rc = run(List.of("java", "-jar", jar, "send", "-c", config.toString(), "--json"), out.resolve("send.json"));
+      int rc = run(List.of(launcher, "send", "-c", config.toString(), "--json"), out.resolve("send.json"));
       double mailassure = (System.nanoTime() - t0) / 1e9;
       int delivered = relay.received().size();
       line("mailassure send (fresh JVM, 8 in parallel)", n, mailassure, delivered + (rc == 0 ? "" : " exit " + rc));

@@ -57,7 +57,7 @@ final class CheckCommand implements Callable<Integer> {
     String rulesFix = null;
     if (config.graph() != null && chosen.contains(CheckId.RULE)) {
       try {
-        Libraries.require("the rule check (Microsoft Graph)", ctx.env());
+        Libraries.require(Libraries.Group.GRAPH, "the rule check (Microsoft Graph)");
         rules = new MailboxRules(GraphClients.create(config.graph(), Credentials.of(config.graph(), ctx.env())),
             ctx.sleeper(), ctx.clock());
       } catch (CredentialException e) {

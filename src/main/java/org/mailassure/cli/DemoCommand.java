@@ -31,7 +31,7 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(verbose));
     try {
-      Libraries.require("the demo's relay and certificates", ctx.env());
+      Libraries.require(Libraries.Group.DEMO, "the demo's relay and certificates");
     } catch (Libraries.Unavailable e) {
       ctx.err().println("mailassure: " + e.getMessage());
       return ExitCode.UNAVAILABLE;

@@ -68,7 +68,7 @@ final class RulesOutput {
       throw new ConfigSource.UsageError(config.source() + ": inbox rules are managed through Microsoft Graph, but "
           + "there is no 'graph' section; add graph: with tenant-id and auth (see config/mailassure.example.yaml)");
     }
-    Libraries.require("Microsoft Graph", ctx.env());
+    Libraries.require(Libraries.Group.GRAPH, "Microsoft Graph");
     var client = GraphClients.create(config.graph(), Credentials.of(config.graph(), ctx.env()));
     return new RulesService(config, new MailboxRules(client, ctx.sleeper(), ctx.clock()));
   }

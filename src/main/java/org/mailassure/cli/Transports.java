@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * Builds the one transport of a run from the config: Graph client or SMTP with its token source.
- * Graph and XOAUTH2 first make the packed libraries (Graph SDK, Azure Identity) loadable.
+ * Graph and XOAUTH2 first add the Graph SDK and Azure Identity (lib/graph/) to the class loader.
  */
 final class Transports {
   private Transports() {}
@@ -24,7 +24,7 @@ final class Transports {
   static ProbeTransport of(Config config, List<DomainSettings> domains, Context ctx)
       throws CredentialException, Libraries.Unavailable {
     if (config.probe().transport() == TransportKind.GRAPH) {
-      Libraries.require("the graph transport", ctx.env());
+      Libraries.require(Libraries.Group.GRAPH, "the graph transport");
       var credential = Credentials.of(config.graph(), ctx.env());
       return new GraphTransport(GraphClients.create(config.graph(), credential), ctx.clock());
     }
@@ -32,7 +32,7 @@ final class Transports {
     if (!xoauth2) {
       return new SmtpTransport(null);
     }
-    Libraries.require("smtp auth xoauth2", ctx.env());
+    Libraries.require(Libraries.Group.GRAPH, "smtp auth xoauth2");
     return new SmtpTransport(new AccessTokens(Credentials.of(config.graph(), ctx.env()), config.graph()));
   }
 }

@@ -67,8 +67,7 @@ public final class Demo {
     Certificates.Issued ca = Certificates.authority("mailassure demo CA");
     Certificates.Issued cert = Certificates.server(ca, Duration.ofDays(1), "127.0.0.1");
     ca.writePem(dir.resolve("demo-ca.pem"));
-    try (LoopbackRelay relay = LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
-            .tls(cert.serverContext()).build().start();
+    try (DemoRelay relay = new DemoRelay(cert.serverContext());
         SmtpTransport transport = new SmtpTransport(null)) {
       Map<String, String> records = new HashMap<>();
       Config config = writeConfig(dir, relay.port(), records);
@@ -79,7 +78,7 @@ public final class Demo {
       DkimVerifier verifier = new DkimVerifier((selector, domain) -> records.get(selector + "._domainkey." + domain));
       List<Row> rows = new ArrayList<>();
       for (ProbeResult r : results) {
-        LoopbackRelay.Received got = relay.received().stream()
+        DemoRelay.Received got = relay.received().stream()
             .filter(m -> m.from().endsWith("@" + r.domain())).findFirst().orElse(null);
         rows.add(got == null
             ? new Row(r.domain(), false, null, null, List.of(), r.messageId(), r.error())

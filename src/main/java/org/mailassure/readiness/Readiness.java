@@ -57,7 +57,7 @@ public final class Readiness {
 
   /**
    * Says why the mailboxes cannot be read (no credential, or the Graph libraries could not be
-   * unpacked) and what fixes it: the rule check then fails with both.
+   * added) and what fixes it: the rule check then fails with both.
    */
   public Readiness rulesUnavailable(String why, String fix) {
     this.rulesUnavailable = why;

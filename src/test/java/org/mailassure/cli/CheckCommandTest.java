@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mailassure.demo.LoopbackDns;
+import org.mailassure.testing.LoopbackDns;
 import org.mailassure.testing.RecordingSleeper;
 
 /** check through the CLI: JSON of SPEC.md's shape, the table, --only/--skip, exit codes. */

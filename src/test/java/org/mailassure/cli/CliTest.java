@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.mailassure.demo.LoopbackRelay;
+import org.mailassure.testing.LoopbackRelay;
 import org.mailassure.testing.Fixtures;
 import org.mailassure.testing.RecordingSleeper;
 import org.subethamail.smtp.RejectException;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailassure.config.Config;
 import org.mailassure.config.ConfigLoader;
-import org.mailassure.demo.LoopbackDns;
+import org.mailassure.testing.LoopbackDns;
 import org.mailassure.probe.ProbeMessage;
 import org.mailassure.probe.dkim.DkimSigner;
 import org.mailassure.probe.dkim.DkimVerifier;

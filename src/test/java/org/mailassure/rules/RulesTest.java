@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailassure.cli.CliRun;
 import org.mailassure.cli.ExitCode;
-import org.mailassure.demo.LoopbackGraph;
-import org.mailassure.demo.LoopbackGraph.Reply;
-import org.mailassure.demo.LoopbackGraph.Request;
+import org.mailassure.testing.LoopbackGraph;
+import org.mailassure.testing.LoopbackGraph.Reply;
+import org.mailassure.testing.LoopbackGraph.Request;
 import org.mailassure.testing.RecordingSleeper;
 
 /**

@@ -14,21 +14,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mailassure.demo.LoopbackRelay;
+import org.mailassure.testing.LoopbackRelay;
 import org.mailassure.journal.Journal;
 import org.mailassure.journal.JournalEntry;
 import org.mailassure.journal.Outcome;
 import org.mailassure.testing.Fixtures;
+import org.mailassure.testing.Installed;
 
 /**
- * The packaged jar as a real daemon process, with the JVM options of the shipped unit: it sends the
+ * The installed layout as a real daemon process, started as the shipped unit starts it: it sends the
  * slot, is killed with SIGKILL, is started again, and neither repeats nor skips the slot; a second
  * instance is refused naming the first's pid; SIGHUP with a broken config keeps the running one,
  * with a good one loads it; SIGTERM ends it with exit code 0; the JVM itself prints nothing.
  */
 class DaemonProcessIT {
-  private static final Path JAR = Path.of("target/mailassure.jar");
-  private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
 
   @TempDir Path dir;
   private LoopbackRelay relay;
@@ -61,21 +60,10 @@ class DaemonProcessIT {
     relay.close();
   }
 
-  /** The JVM options of the shipped unit's ExecStart=, so the daemon runs here as it runs there. */
-  static List<String> unitJvmOptions() throws IOException {
-    String unit = Files.readString(Path.of("systemd/mailassure.service")).replace("\\\n", " ");
-    String exec = unit.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
-    return java.util.Arrays.stream(exec.split("\\s+")).filter(t -> t.startsWith("-X")).toList();
-  }
-
   private Process daemon(String log) throws IOException {
-    List<String> command = new java.util.ArrayList<>(List.of(JAVA));
-    command.addAll(unitJvmOptions());
-    command.addAll(List.of("-jar", JAR.toAbsolutePath().toString(), "run", "-c", config.toString()));
-    ProcessBuilder pb = new ProcessBuilder(command)
+    ProcessBuilder pb = Installed.asTheUnitStartsIt("-c", config.toString())
         .redirectOutput(dir.resolve(log + ".out").toFile())
         .redirectError(dir.resolve(log + ".err").toFile());
-    pb.environment().put("MALLOC_ARENA_MAX", "2");
     return pb.start();
   }
 
@@ -157,7 +145,7 @@ class DaemonProcessIT {
       assertThat(e.trigger()).isEqualTo("schedule");
     });
     assertThat(Files.readString(metrics)).contains("mailassure_probe_last_success_timestamp_seconds{domain=\"example.gov.uk\"}");
-    // The unit's JVM options start the jar without a word from the JVM itself.
+    // The unit's command line starts the daemon without a word from the JVM itself.
     for (String log : List.of("first", "second", "third")) {
       assertThat(Files.readString(dir.resolve(log + ".out"))).isEmpty();
       assertThat(stderr(log)).doesNotContain("VM warning", "CompileCommand");

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailassure.config.Config;
-import org.mailassure.demo.LoopbackRelay;
+import org.mailassure.testing.LoopbackRelay;
 import org.mailassure.journal.Journal;
 import org.mailassure.journal.JournalEntry;
 import org.mailassure.journal.Outcome;

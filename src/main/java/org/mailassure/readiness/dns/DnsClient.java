@@ -9,18 +9,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLong;
-import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedResolver;
-import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.SimpleResolver;
-import org.xbill.DNS.TSIG;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.lookup.LookupResult;
@@ -33,7 +27,7 @@ import org.xbill.DNS.lookup.ServerFailedException;
  * DNS for the readiness checks, through dnsjava's {@link LookupSession}: the configured resolvers
  * (or the system's), a timeout, CNAMEs followed, and every (name, type) asked at most once per run
  * however many checks and domains want it (concurrent askers share one answer). A bound on
- * questions in flight keeps a thousand-domain run polite. Counts the queries it sends. Thread-safe.
+ * questions in flight keeps a thousand-domain run polite. Thread-safe.
  */
 public final class DnsClient {
   private static final int MAX_IN_FLIGHT = 64;
@@ -41,15 +35,13 @@ public final class DnsClient {
   private final LookupSession session;
   private final Map<String, CompletableFuture<DnsAnswer>> asked = new ConcurrentHashMap<>();
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
-  private final AtomicLong queries = new AtomicLong();
-  private final Map<String, AtomicLong> perName = new ConcurrentHashMap<>();
 
   /**
    * @param servers {@code host} or {@code host:port} (IP literals); empty for the system's resolvers
    */
   public DnsClient(List<String> servers, Duration timeout) {
     Resolver resolver = resolver(servers, timeout);
-    this.session = LookupSession.builder().resolver(new Counting(resolver)).clearCaches().build();
+    this.session = LookupSession.builder().resolver(resolver).clearCaches().build();
   }
 
   private static Resolver resolver(List<String> servers, Duration timeout) {
@@ -138,80 +130,5 @@ public final class DnsClient {
     String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     return new DnsAnswer.Failed(what.toLowerCase(Locale.ROOT).contains("timed out") || e instanceof java.util.concurrent.TimeoutException
         ? "no answer from the DNS server in time" : "DNS error: " + what);
-  }
-
-  /** How many queries went to the DNS servers. */
-  public long queriesSent() {
-    return queries.get();
-  }
-
-  /** The most times any one (name, type) was sent; 1 when nothing was asked twice. */
-  public long mostSendsOfOneName() {
-    return perName.values().stream().mapToLong(AtomicLong::get).max().orElse(0);
-  }
-
-  /** A resolver that counts what it sends. */
-  private final class Counting implements Resolver {
-    private final Resolver delegate;
-
-    Counting(Resolver delegate) {
-      this.delegate = delegate;
-    }
-
-    private void count(Message m) {
-      queries.incrementAndGet();
-      var q = m.getQuestion();
-      if (q != null) {
-        perName.computeIfAbsent(q.getName().toString().toLowerCase(Locale.ROOT) + "/" + Type.string(q.getType()),
-            k -> new AtomicLong()).incrementAndGet();
-      }
-    }
-
-    @Override
-    public CompletionStage<Message> sendAsync(Message query) {
-      count(query);
-      return delegate.sendAsync(query);
-    }
-
-    @Override
-    public CompletionStage<Message> sendAsync(Message query, Executor executor) {
-      count(query);
-      return delegate.sendAsync(query, executor);
-    }
-
-    @Override
-    public void setPort(int port) {
-      delegate.setPort(port);
-    }
-
-    @Override
-    public void setTCP(boolean flag) {
-      delegate.setTCP(flag);
-    }
-
-    @Override
-    public void setIgnoreTruncation(boolean flag) {
-      delegate.setIgnoreTruncation(flag);
-    }
-
-    @Override
-    public void setEDNS(int version, int payloadSize, int flags, List<EDNSOption> options) {
-      delegate.setEDNS(version, payloadSize, flags, options);
-    }
-
-    @Override
-    public void setTSIGKey(TSIG key) {
-      delegate.setTSIGKey(key);
-    }
-
-    @Override
-    public void setTimeout(Duration timeout) {
-      delegate.setTimeout(timeout);
-    }
-
-    @Override
-    public Duration getTimeout() {
-      return delegate.getTimeout();
-    }
   }
 }

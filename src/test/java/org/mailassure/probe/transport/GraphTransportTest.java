@@ -23,8 +23,8 @@ import org.mailassure.journal.Outcome;
 import org.mailassure.probe.ProbeResult;
 import org.mailassure.probe.ProbeSender;
 import org.mailassure.testing.Fixtures;
-import org.mailassure.demo.LoopbackGraph;
-import org.mailassure.demo.LoopbackGraph.Reply;
+import org.mailassure.testing.LoopbackGraph;
+import org.mailassure.testing.LoopbackGraph.Reply;
 import org.mailassure.testing.RecordingSleeper;
 
 /** The graph transport through the real Graph SDK against a loopback server speaking Graph's JSON. */

@@ -1,4 +1,4 @@
-package org.mailassure.demo;
+package org.mailassure.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package org.mailassure.demo;
+package org.mailassure.testing;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,0 +1,189 @@
+package org.mailassure.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailassure.testing.Installed;
+import org.mailassure.testing.LoopbackGraph;
+
+/**
+ * Every command from the installed layout ({@code bin/mailassure}), as real processes: the Graph
+ * and demo libraries are added only by the commands that need them, code never comes from a cache,
+ * state or working directory, and a library directory others can write is refused.
+ */
+class InstalledLayoutIT {
+  @TempDir Path dir;
+  private LoopbackGraph graph;
+  private Path config;
+
+  @BeforeEach
+  void start() throws IOException {
+    graph = new LoopbackGraph();
+    config = dir.resolve("mailassure.yaml");
+    Files.writeString(config, """
+        state-dir: state
+        graph:
+          tenant-id: contoso.onmicrosoft.com
+          base-url: %s
+          auth: { type: token, token-env: MAILASSURE_GRAPH_TOKEN }
+        probe:
+          transport: graph
+        domains:
+          - name: example.gov.uk
+            mailbox: secureemailreply@example.gov.uk
+        """.formatted(graph.baseUrl()));
+  }
+
+  @AfterEach
+  void stop() {
+    graph.close();
+  }
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private Run mailassure(Path launcher, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(launcher.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+        .redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile());
+    pb.environment().put("XDG_CACHE_HOME", dir.resolve("cache").toString());
+    pb.environment().put("CACHE_DIRECTORY", dir.resolve("cache").toString());
+    pb.environment().put("MAILASSURE_GRAPH_TOKEN", "token-for-tests");
+    // Every class the JVM loads, and where from, on stdout after the command's own output.
+    pb.environment().put("MAILASSURE_JAVA_OPTS", "-Xlog:class+load=info:file=" + dir.resolve("classes.log"));
+    Process p = pb.start();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    return new Run(p.exitValue(), Files.readString(dir.resolve("out"), StandardCharsets.UTF_8),
+        Files.readString(dir.resolve("err"), StandardCharsets.UTF_8));
+  }
+
+  private Run mailassure(String... args) throws Exception {
+    return mailassure(Installed.launcher(), args);
+  }
+
+  /** The jars the last command loaded classes from. */
+  private List<String> loadedFrom() throws IOException {
+    try (Stream<String> lines = Files.lines(dir.resolve("classes.log"))) {
+      return lines.filter(l -> l.contains(" source: file:"))
+          .map(l -> l.substring(l.indexOf(" source: file:") + " source: file:".length()))
+          .distinct().toList();
+    }
+  }
+
+  /** A jar holding a class that mailassure would run if it took code from where it lies. */
+  private static void plant(Path jar) throws IOException {
+    Files.createDirectories(jar.getParent());
+    try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out)) {
+      for (String name : List.of("org/mailassure/graph/GraphClients.class",
+          "com/microsoft/graph/serviceclient/GraphServiceClient.class", "org/mailassure/Main.class")) {
+        j.putNextEntry(new JarEntry(name));
+        j.write(new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0, 0, 61});
+        j.closeEntry();
+      }
+    }
+  }
+
+  @Test
+  void theGraphCommandsRunFromTheLayoutAndLoadTheGraphLibrariesOnlyFromIt() throws Exception {
+    Path lib = Installed.home().resolve("lib");
+    List<Path> planted = List.of(dir.resolve("cache/mailassure/libraries.jar"), dir.resolve("state/graph.jar"),
+        dir.resolve("graph.jar"), dir.resolve("lib/graph/microsoft-graph-6.55.0.jar"));
+    for (Path p : planted) {
+      plant(p);
+    }
+
+    Run provision = mailassure("provision", "-c", config.toString());
+    assertThat(provision.exitCode()).as(provision.err()).isZero();
+    assertThat(graph.rules("secureemailreply@example.gov.uk")).hasSize(1);
+    assertThat(loadedFrom()).allMatch(p -> p.startsWith(lib.toString()), "every class from " + lib)
+        .anyMatch(p -> p.startsWith(lib.resolve("graph").toString()));
+
+    Run send = mailassure("send", "-c", config.toString());
+    assertThat(send.exitCode()).as(send.err()).isZero();
+    assertThat(graph.requests()).anyMatch(r -> r.method().equals("POST") && r.path().endsWith("/sendMail"));
+    assertThat(loadedFrom()).allMatch(p -> p.startsWith(lib.toString()));
+
+    Run check = mailassure("check", "--only", "rule", "-c", config.toString());
+    assertThat(check.exitCode()).as(check.out() + check.err()).isZero();
+    assertThat(check.out()).containsPattern("(?m)^  rule +pass +enabled and matching");
+
+    Run list = mailassure("rules", "list", "-c", config.toString());
+    assertThat(list.exitCode()).as(list.err()).isZero();
+    assertThat(loadedFrom()).allMatch(p -> p.startsWith(lib.toString()));
+  }
+
+  @Test
+  void theSmtpCommandsNeverOpenTheGraphOrDemoLibraries() throws Exception {
+    Files.writeString(dir.resolve("smtp.yaml"), """
+        probe: { transport: smtp, smtp: { host: 127.0.0.1, auth: none } }
+        domains:
+          - name: example.gov.uk
+            mailbox: secureemailreply@example.gov.uk
+        """);
+    Path lib = Installed.home().resolve("lib");
+    for (String[] args : List.of(new String[] {"--version"},
+        new String[] {"validate", "-c", dir.resolve("smtp.yaml").toString()},
+        new String[] {"status", "-c", dir.resolve("smtp.yaml").toString()},
+        new String[] {"dkim", "keygen", "--selector", "s1", "--domain", "example.gov.uk", "--out", dir.toString()})) {
+      Run run = mailassure(args);
+      // status: 1, since no probe was ever sent (SPEC: done, but a domain failed)
+      int expected = args[0].equals("status") ? 1 : 0;
+      assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run.err()).isEqualTo(expected);
+      assertThat(run.err()).doesNotContain("Exception");
+      assertThat(loadedFrom()).as(String.join(" ", args))
+          .allMatch(p -> p.startsWith(lib.toString()))
+          .noneMatch(p -> p.startsWith(lib.resolve("graph").toString()) || p.startsWith(lib.resolve("demo").toString()));
+    }
+    assertThat(dir.resolve("cache")).doesNotExist();
+  }
+
+  @Test
+  void theDemoRunsFromTheLayout() throws Exception {
+    Run demo = mailassure("demo");
+
+    assertThat(demo.exitCode()).as(demo.err()).isZero();
+    assertThat(demo.out()).contains("All probes left over TLS and every DKIM signature verified.");
+    assertThat(loadedFrom()).anyMatch(p -> p.contains("/lib/demo/subethasmtp"))
+        .noneMatch(p -> p.contains("/lib/graph/"));
+  }
+
+  @Test
+  void aGraphLibraryDirectoryOthersCanWriteIsRefusedAndNoRequestIsMade() throws Exception {
+    Path copy = dir.resolve("install");
+    copyTree(Installed.home(), copy);
+    Path graphLib = copy.resolve("lib/graph");
+    Files.setPosixFilePermissions(graphLib, PosixFilePermissions.fromString("rwxrwxr-x"));
+
+    Run list = mailassure(copy.resolve("bin/mailassure"), "rules", "list", "-c", config.toString());
+
+    assertThat(list.exitCode()).isEqualTo(3);
+    assertThat(list.err()).contains("code is not loaded from " + graphLib, "writable by its group or others",
+        "chmod go-w " + graphLib);
+    assertThat(list.err()).doesNotContain("Exception");
+    assertThat(graph.requests()).isEmpty();
+    assertThat(loadedFrom()).noneMatch(p -> p.startsWith(graphLib.toString()));
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path p : walk.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+      }
+    }
+  }
+}
