@@ -8,6 +8,7 @@ import org.mailassure.config.ConfigException;
 import org.mailassure.config.ConfigLoader;
 import org.mailassure.config.ConfigLocator;
 import org.mailassure.config.DomainSettings;
+import org.mailassure.config.ServiceAccount;
 
 /** Loads the config a command names and checks its --domain choices, failing with exit code 2. */
 final class ConfigSource {
@@ -21,9 +22,18 @@ final class ConfigSource {
   }
 
   static Config load(Context ctx, CommonOptions options) throws UsageError {
+    return load(ctx, options, null);
+  }
+
+  /**
+   * Loads the config; when it is the installed service's own ({@code /etc/mailassure/mailassure.yaml})
+   * and {@code service} is given, every file it names is checked as that account will see it.
+   */
+  static Config load(Context ctx, CommonOptions options, ServiceAccount service) throws UsageError {
     var file = ConfigLocator.locate(options.config, ctx.env(), ctx.workingDir());
+    boolean theServicesOwn = file.toAbsolutePath().normalize().equals(ConfigLocator.SYSTEM_CONFIG);
     try {
-      return new ConfigLoader(ctx.env(), ctx.root()).load(file);
+      return new ConfigLoader(ctx.env(), ctx.root(), theServicesOwn ? service : null).load(file);
     } catch (ConfigException e) {
       int n = e.problems().size();
       throw new UsageError(e.getMessage() + (n > 1 ? "\n" + n + " problems in " + file + "; nothing was done" : ""));

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import org.mailassure.config.Config;
 import org.mailassure.config.DkimKey;
 import org.mailassure.config.DomainSettings;
+import org.mailassure.config.ServiceAccount;
 import org.mailassure.config.Durations;
 import org.mailassure.config.ProbeSettings.TransportKind;
 import picocli.CommandLine.Command;
@@ -29,7 +30,7 @@ final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(options.verbose));
-    Config config = ConfigSource.load(ctx, options);
+    Config config = ConfigSource.load(ctx, options, serviceAccount());
     List<DomainSettings> domains = ConfigSource.select(config, options);
     ZonedDateTime next = ExecutionTime.forCron(config.probe().schedule())
         .nextExecution(ZonedDateTime.now(ctx.clock()).withZoneSameInstant(config.probe().timeZone()))
@@ -40,6 +41,20 @@ final class ValidateCommand implements Callable<Integer> {
       table(config, domains, next);
     }
     return ExitCode.OK;
+  }
+
+  /**
+   * The installed service's account, when this process runs as another user (root, say): the
+   * service's config is then checked as the service will read it.
+   */
+  private static ServiceAccount serviceAccount() {
+    long self;
+    try {
+      self = ((Number) java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid")).longValue();
+    } catch (java.io.IOException | UnsupportedOperationException e) {
+      return null;
+    }
+    return ServiceAccount.installed().filter(a -> a.uid() != self).orElse(null);
   }
 
   private void table(Config config, List<DomainSettings> domains, ZonedDateTime next) {

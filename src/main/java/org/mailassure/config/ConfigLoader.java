@@ -47,14 +47,24 @@ public final class ConfigLoader {
 
   private final Map<String, String> environment;
   private final boolean root;
+  private final ServiceAccount service;
 
   /**
    * @param environment the process environment, read only for {@code STATE_DIRECTORY}
    * @param root whether the process runs as root (chooses the default state directory)
    */
   public ConfigLoader(Map<String, String> environment, boolean root) {
+    this(environment, root, null);
+  }
+
+  /**
+   * @param service the installed service's account, whose view of every file the config names is
+   *     checked too (see {@link ServiceAccount}); null for none
+   */
+  public ConfigLoader(Map<String, String> environment, boolean root, ServiceAccount service) {
     this.environment = Map.copyOf(environment);
     this.root = root;
+    this.service = service;
   }
 
   /** Loads and validates a config file. */
@@ -68,6 +78,12 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException("config file " + file + " cannot be read (" + e.getClass().getSimpleName()
           + "); check its permissions");
+    }
+    if (service != null) {
+      var why = service.cannotRead(file);
+      if (why.isPresent()) {
+        throw new ConfigException("config file " + file + ": " + why.get()[0] + "; " + why.get()[1]);
+      }
     }
     return parse(text, file);
   }
@@ -88,7 +104,7 @@ public final class ConfigLoader {
       throw new ConfigException(problems.list());
     }
     Path base = file.toAbsolutePath().getParent();
-    FileChecks files = new FileChecks(problems, base, environment.get("CREDENTIALS_DIRECTORY"));
+    FileChecks files = new FileChecks(problems, base, environment.get("CREDENTIALS_DIRECTORY"), service);
     Config config = read(top, files, file);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems.list());

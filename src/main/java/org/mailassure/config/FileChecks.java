@@ -6,18 +6,26 @@ import java.nio.file.Path;
  * Resolves and checks file paths, relative to the config file's directory. A path that starts
  * with {@code ${CREDENTIALS_DIRECTORY}} is resolved in systemd's credentials directory; outside
  * the service (no such variable, e.g. an admin running {@code validate}) it cannot be checked and
- * is left to be checked when the service reads it.
+ * is left to be checked when the service reads it. When mailassure is installed as a service and
+ * another user (root, say) checks the config, each file is also checked as the service's user
+ * will see it.
  */
 final class FileChecks {
   static final String CREDENTIALS = "${CREDENTIALS_DIRECTORY}";
   private final Problems problems;
   private final Path base;
   private final String credentials;
+  private final ServiceAccount service;
 
-  FileChecks(Problems problems, Path base, String credentials) {
+  /**
+   * @param service the installed service's account, whose view of each file is checked too; null
+   *     when mailassure is not installed as a service or this process runs as that user
+   */
+  FileChecks(Problems problems, Path base, String credentials, ServiceAccount service) {
     this.problems = problems;
     this.base = base;
     this.credentials = credentials == null || credentials.isBlank() ? null : credentials.split(":")[0];
+    this.service = service;
   }
 
   Path resolve(String text) {
@@ -45,8 +53,15 @@ final class FileChecks {
     }
     if (!java.nio.file.Files.isReadable(p)) {
       s.problem(key, "the file " + p + " is not readable by this user",
-          "give the mailassure user read access (e.g. systemd LoadCredential=)");
+          "give this user read access, e.g. 'chown root:mailassure " + p + " && chmod 0640 " + p + "'");
       return null;
+    }
+    if (service != null && !text.startsWith(CREDENTIALS)) {
+      var why = service.cannotRead(p);
+      if (why.isPresent()) {
+        s.problem(key, why.get()[0], why.get()[1]);
+        return null;
+      }
     }
     return p;
   }

@@ -95,6 +95,29 @@ class DebianPackageIT {
       assertThat(run("stat", "-c", "%U:%G %a", "/etc/mailassure/mailassure.yaml").out().strip())
           .isEqualTo("root:mailassure 640");
       assertThat(Path.of("/etc/systemd/system/multi-user.target.wants/mailassure.service")).doesNotExist();
+
+      // An admin, as root, makes a DKIM key beside the config: root's 0600 file, which the service
+      // could not read. validate says so and how to fix it; after the fix the config is valid.
+      Result keygen = run("/usr/bin/mailassure", "dkim", "keygen", "--domain", "example.gov.uk", "--selector",
+          "mailassure1", "--out", "/etc/mailassure");
+      assertThat(keygen.code()).as(keygen.out()).isZero();
+      Path key = Path.of("/etc/mailassure/example.gov.uk-mailassure1.pem");
+      assertThat(key).exists();
+      Files.writeString(Path.of("/etc/mailassure/mailassure.yaml"), """
+          probe: { transport: smtp, smtp: { host: smtp.example.gov.uk, auth: none } }
+          domains:
+            - name: example.gov.uk
+              mailbox: secureemailreply@example.gov.uk
+              dkim: [{ selector: mailassure1, private-key-file: %s }]
+          """.formatted(key));
+      Result refused = run("/usr/bin/mailassure", "validate");
+      assertThat(refused.code()).as(refused.out()).isEqualTo(2);
+      assertThat(refused.out()).contains("not readable by the service's user mailassure",
+          "chown root:mailassure " + key + " && chmod 0640 " + key);
+      assertThat(run("chown", "root:mailassure", key.toString()).code()).isZero();
+      assertThat(run("chmod", "0640", key.toString()).code()).isZero();
+      Result valid = run("/usr/bin/mailassure", "validate");
+      assertThat(valid.code()).as(valid.out()).isZero();
       if (installed("systemd-analyze")) {
         Result security = run("systemd-analyze", "security", "--offline=true", "/lib/systemd/system/mailassure.service");
         Matcher m = Pattern.compile("Overall exposure level for mailassure.service: ([0-9.]+)").matcher(security.out());
@@ -102,6 +125,7 @@ class DebianPackageIT {
         assertThat(Double.parseDouble(m.group(1))).isLessThanOrEqualTo(1.5);
       }
     } finally {
+      Files.deleteIfExists(Path.of("/etc/mailassure/example.gov.uk-mailassure1.pem"));
       Result purge = run("dpkg", "--purge", "mailassure");
       assertThat(purge.code()).as(purge.out()).isZero();
     }
