@@ -5,8 +5,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import org.mailassure.demo.Certificates;
-import org.mailassure.testing.LoopbackRelay;
 import org.mailassure.keys.PemKeys;
+import org.mailassure.testing.LoopbackRelay;
 
 /**
  * What the sending benchmarks share: a throwaway CA written to {@code bench-ca.pem}, an RSA-2048
@@ -23,7 +23,11 @@ final class BenchRelay {
     ca.writePem(out.resolve("bench-ca.pem"));
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(2048);
-    Files.writeString(out.resolve("dkim-rsa2048.pem"), PemKeys.toPem(g.generateKeyPair().getPrivate()));
-    return LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS).tls(cert.serverContext()).build().start();
+    Files.writeString(
+        out.resolve("dkim-rsa2048.pem"), PemKeys.toPem(g.generateKeyPair().getPrivate()));
+    return LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
+        .tls(cert.serverContext())
+        .build()
+        .start();
   }
 }

@@ -23,11 +23,17 @@ public final class CheckBench {
     Files.createDirectories(out);
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(2048);
-    String key = "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(g.generateKeyPair().getPublic().getEncoded());
+    String key =
+        "v=DKIM1; k=rsa; p="
+            + Base64.getEncoder().encodeToString(g.generateKeyPair().getPublic().getEncoded());
     try (LoopbackDns dns = new LoopbackDns()) {
       dns.txt("spf.protection.outlook.com", "v=spf1 ip4:40.92.0.0/15 ip4:40.107.0.0/16 -all");
-      StringBuilder yaml = new StringBuilder("state-dir: state\nprobe: { transport: smtp, smtp: { host: 127.0.0.1, auth: none } }\n"
-          + "readiness:\n  dns-servers: [\"" + dns.address() + "\"]\n  timeout: 5s\ndomains:\n");
+      StringBuilder yaml =
+          new StringBuilder(
+              "state-dir: state\nprobe: { transport: smtp, smtp: { host: 127.0.0.1, auth: none } }\n"
+                  + "readiness:\n  dns-servers: [\""
+                  + dns.address()
+                  + "\"]\n  timeout: 5s\ndomains:\n");
       for (int i = 0; i < n; i++) {
         String d = "d" + i + ".bench.example";
         String dashed = d.replace('.', '-');
@@ -42,7 +48,11 @@ public final class CheckBench {
         }
         dns.txt("_mta-sts." + d, "v=STSv1; id=20261129");
         dns.txt("_smtp._tls." + d, "v=TLSRPTv1; rua=mailto:tls-rua@mailcheck.service.ncsc.gov.uk");
-        yaml.append("  - name: ").append(d).append("\n    mailbox: secureemailreply@").append(d).append('\n');
+        yaml.append("  - name: ")
+            .append(d)
+            .append("\n    mailbox: secureemailreply@")
+            .append(d)
+            .append('\n');
       }
       Path config = out.resolve("check-" + n + ".yaml");
       Files.writeString(config, yaml);
@@ -50,10 +60,13 @@ public final class CheckBench {
       PrintStream realOut = System.out;
       System.setOut(new PrintStream(OutputStream.nullOutputStream()));
       long t0 = System.nanoTime();
-      int rc = Cli.system().run("check", "--json", "--skip", "smtp-tls,rule,probe", "-c", config.toString());
+      int rc =
+          Cli.system()
+              .run("check", "--json", "--skip", "smtp-tls,rule,probe", "-c", config.toString());
       double seconds = (System.nanoTime() - t0) / 1e9;
       System.setOut(realOut);
-      System.out.printf("%d\t%.2f\t%d\t%d\t%d%n", n, seconds, dns.questions(), dns.mostAskedQuestion(), rc);
+      System.out.printf(
+          "%d\t%.2f\t%d\t%d\t%d%n", n, seconds, dns.questions(), dns.mostAskedQuestion(), rc);
     }
   }
 }

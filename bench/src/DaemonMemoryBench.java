@@ -9,9 +9,9 @@ import org.mailassure.testing.LoopbackRelay;
 /**
  * Runs a STARTTLS relay on 127.0.0.1 in this JVM and the daemon simulation (DaemonSim) in a child
  * JVM started with the systemd unit's flags, so the relay's memory is not counted. Prints: domains,
- * days, probes received, journal lines, the child's VmRSS in MiB right after the last slot and
- * when idle, its peak (VmHWM), seconds. With a sixth argument {@code graph} the probes go through
- * the graph transport to the loopback Graph server (plain HTTP) instead.
+ * days, probes received, journal lines, the child's VmRSS in MiB right after the last slot and when
+ * idle, its peak (VmHWM), seconds. With a sixth argument {@code graph} the probes go through the
+ * graph transport to the loopback Graph server (plain HTTP) instead.
  */
 public final class DaemonMemoryBench {
   public static void main(String[] args) throws Exception {
@@ -21,14 +21,26 @@ public final class DaemonMemoryBench {
     String classpath = args[3];
     List<String> jvmFlags = List.of(args[4].trim().split("\\s+"));
     boolean graph = args.length > 5 && args[5].equals("graph");
-    try (LoopbackRelay relay = BenchRelay.start(out); LoopbackGraph graphServer = new LoopbackGraph()) {
+    try (LoopbackRelay relay = BenchRelay.start(out);
+        LoopbackGraph graphServer = new LoopbackGraph()) {
       Path config = out.resolve("daemon-" + domains + ".yaml");
-      List<String> lines = new ArrayList<>(List.of("state-dir: daemon-state", "probe:", "  schedule: \"0 6 * * *\"",
-          "  time-zone: Europe/London", "  transport: " + (graph ? "graph" : "smtp"),
-          "  retry: { attempts: 2, backoff: 1s, max-backoff: 1s }",
-          "  smtp: { host: 127.0.0.1, port: " + relay.port() + ", auth: none, trust-store: bench-ca.pem }",
-          "graph:", "  tenant-id: contoso.onmicrosoft.com", "  base-url: " + graphServer.baseUrl(),
-          "  auth: { type: token, token-env: MAILASSURE_GRAPH_TOKEN }", "domains:"));
+      List<String> lines =
+          new ArrayList<>(
+              List.of(
+                  "state-dir: daemon-state",
+                  "probe:",
+                  "  schedule: \"0 6 * * *\"",
+                  "  time-zone: Europe/London",
+                  "  transport: " + (graph ? "graph" : "smtp"),
+                  "  retry: { attempts: 2, backoff: 1s, max-backoff: 1s }",
+                  "  smtp: { host: 127.0.0.1, port: "
+                      + relay.port()
+                      + ", auth: none, trust-store: bench-ca.pem }",
+                  "graph:",
+                  "  tenant-id: contoso.onmicrosoft.com",
+                  "  base-url: " + graphServer.baseUrl(),
+                  "  auth: { type: token, token-env: MAILASSURE_GRAPH_TOKEN }",
+                  "domains:"));
       for (int i = 0; i < domains; i++) {
         lines.add("  - name: d" + i + ".bench.example");
         lines.add("    mailbox: secureemailreply@d" + i + ".bench.example");
@@ -42,16 +54,29 @@ public final class DaemonMemoryBench {
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(jvmFlags);
       // Idle long enough after the last slot for the unit's periodic native-heap trim to run.
-      long trimMs = jvmFlags.stream().filter(f -> f.startsWith("-XX:TrimNativeHeapInterval="))
-          .mapToLong(f -> Long.parseLong(f.substring(f.indexOf('=') + 1))).findFirst().orElse(0);
+      long trimMs =
+          jvmFlags.stream()
+              .filter(f -> f.startsWith("-XX:TrimNativeHeapInterval="))
+              .mapToLong(f -> Long.parseLong(f.substring(f.indexOf('=') + 1)))
+              .findFirst()
+              .orElse(0);
       command.add("-Dbench.idle.ms=" + (trimMs == 0 ? 0 : trimMs + 2000));
       if (Boolean.getBoolean("bench.nmt")) {
         command.addAll(List.of("-XX:NativeMemoryTracking=summary", "-Dbench.nmt=true"));
       }
-      command.addAll(List.of("-cp", classpath, "DaemonSim", config.toString(), "2026-11-01T05:59:00Z",
-          java.time.Instant.parse("2026-11-01T05:59:00Z").plus(Duration.ofDays(days)).toString()));
+      command.addAll(
+          List.of(
+              "-cp",
+              classpath,
+              "DaemonSim",
+              config.toString(),
+              "2026-11-01T05:59:00Z",
+              java.time.Instant.parse("2026-11-01T05:59:00Z")
+                  .plus(Duration.ofDays(days))
+                  .toString()));
       long t0 = System.nanoTime();
-      ProcessBuilder pb = new ProcessBuilder(command).redirectError(out.resolve("daemon-sim.err").toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(command).redirectError(out.resolve("daemon-sim.err").toFile());
       pb.environment().put("MAILASSURE_GRAPH_TOKEN", "bench-token");
       Process p = pb.start();
       String result = new String(p.getInputStream().readAllBytes()).strip();
@@ -63,8 +88,16 @@ public final class DaemonMemoryBench {
       }
       String[] f = result.split("\t");
       int probes = graph ? graphServer.requests().size() : relay.received().size();
-      System.out.printf("%d\t%d\t%d\t%s\t%.1f\t%.1f\t%.1f\t%.0f%n", domains, days, probes, f[3],
-          Long.parseLong(f[0]) / 1024.0, Long.parseLong(f[1]) / 1024.0, Long.parseLong(f[2]) / 1024.0, seconds);
+      System.out.printf(
+          "%d\t%d\t%d\t%s\t%.1f\t%.1f\t%.1f\t%.0f%n",
+          domains,
+          days,
+          probes,
+          f[3],
+          Long.parseLong(f[0]) / 1024.0,
+          Long.parseLong(f[1]) / 1024.0,
+          Long.parseLong(f[2]) / 1024.0,
+          seconds);
     }
   }
 }

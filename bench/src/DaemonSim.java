@@ -18,8 +18,8 @@ import org.mailassure.schedule.Waiter;
 /**
  * The real daemon over simulated days: the clock jumps to each wait's deadline instead of waiting,
  * every slot really sends every domain's probe to the relay named in the config. At the end prints,
- * tab-separated and in kB, VmRSS right after the last slot, VmRSS after idling
- * {@code -Dbench.idle.ms}, and the peak VmHWM; then the journal's line count.
+ * tab-separated and in kB, VmRSS right after the last slot, VmRSS after idling {@code
+ * -Dbench.idle.ms}, and the peak VmHWM; then the journal's line count.
  */
 public final class DaemonSim {
   public static void main(String[] args) throws Exception {
@@ -29,23 +29,28 @@ public final class DaemonSim {
     Config config = new ConfigLoader(Map.of(), false).load(configFile);
     SimClock clock = new SimClock(start);
     Daemon[] daemon = new Daemon[1];
-    Waiter waiter = new Waiter() {
-      @Override
-      public void awaitUntil(Instant deadline) {
-        if (!deadline.isBefore(end)) {
-          clock.now = end;
-          daemon[0].stop();
-        } else if (deadline.isAfter(clock.now)) {
-          clock.now = deadline;
-        }
-      }
+    Waiter waiter =
+        new Waiter() {
+          @Override
+          public void awaitUntil(Instant deadline) {
+            if (!deadline.isBefore(end)) {
+              clock.now = end;
+              daemon[0].stop();
+            } else if (deadline.isAfter(clock.now)) {
+              clock.now = deadline;
+            }
+          }
 
-      @Override
-      public void wake() {}
-    };
-    Daemon.TransportFactory transports = c -> c.probe().transport() == ProbeSettings.TransportKind.GRAPH
-        ? new GraphTransport(GraphClients.create(c.graph(), Credentials.of(c.graph(), System.getenv())), clock)
-        : new SmtpTransport(null);
+          @Override
+          public void wake() {}
+        };
+    Daemon.TransportFactory transports =
+        c ->
+            c.probe().transport() == ProbeSettings.TransportKind.GRAPH
+                ? new GraphTransport(
+                    GraphClients.create(c.graph(), Credentials.of(c.graph(), System.getenv())),
+                    clock)
+                : new SmtpTransport(null);
     daemon[0] = new Daemon(config, clock, waiter, transports, () -> config, "bench");
     daemon[0].run();
     // The daemon collected its garbage after the last slot (Daemon.run); measure it then, and again
@@ -55,14 +60,29 @@ public final class DaemonSim {
     Thread.sleep(Long.getLong("bench.idle.ms", 0));
     long idle = status("VmRSS");
     if (Boolean.getBoolean("bench.nmt")) {
-      Object summary = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
-          new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
-          new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
+      Object summary =
+          java.lang.management.ManagementFactory.getPlatformMBeanServer()
+              .invoke(
+                  new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                  "vmNativeMemory",
+                  new Object[] {new String[] {"summary"}},
+                  new String[] {String[].class.getName()});
       System.err.println(summary);
       System.err.println(Files.readString(Path.of("/proc/self/smaps_rollup")));
-      System.err.println(String.join("\n", ((String) java.lang.management.ManagementFactory.getPlatformMBeanServer()
-          .invoke(new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
-              new Object[] {new String[] {}}, new String[] {String[].class.getName()})).lines().limit(30).toList()));
+      System.err.println(
+          String.join(
+              "\n",
+              ((String)
+                      java.lang.management.ManagementFactory.getPlatformMBeanServer()
+                          .invoke(
+                              new javax.management.ObjectName(
+                                  "com.sun.management:type=DiagnosticCommand"),
+                              "gcClassHistogram",
+                              new Object[] {new String[] {}},
+                              new String[] {String[].class.getName()}))
+                  .lines()
+                  .limit(30)
+                  .toList()));
     }
     long lines;
     try (var journal = Files.lines(config.stateDir().resolve("journal.jsonl"))) {
@@ -73,8 +93,11 @@ public final class DaemonSim {
 
   /** A line of /proc/self/status, in kB. */
   private static long status(String key) throws java.io.IOException {
-    return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith(key + ":"))
-        .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(0);
+    return Files.readAllLines(Path.of("/proc/self/status")).stream()
+        .filter(l -> l.startsWith(key + ":"))
+        .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+        .findFirst()
+        .orElse(0);
   }
 
   static final class SimClock extends Clock {

@@ -19,10 +19,16 @@ public final class RulesBench {
     Files.createDirectories(out);
     try (LoopbackGraph graph = new LoopbackGraph().latency(latency)) {
       Files.writeString(out.resolve("graph-token"), "bench-token\n");
-      StringBuilder yaml = new StringBuilder("graph:\n  tenant-id: contoso.onmicrosoft.com\n  base-url: " + graph.baseUrl()
-          + "\n  auth: { type: token, token-file: graph-token }\nprobe: { transport: graph }\ndomains:\n");
+      StringBuilder yaml =
+          new StringBuilder(
+              "graph:\n  tenant-id: contoso.onmicrosoft.com\n  base-url: "
+                  + graph.baseUrl()
+                  + "\n  auth: { type: token, token-file: graph-token }\nprobe: { transport: graph }\ndomains:\n");
       for (int i = 0; i < n; i++) {
-        yaml.append("  - name: d").append(i).append(".bench.example\n    mailbox: secureemailreply@d").append(i)
+        yaml.append("  - name: d")
+            .append(i)
+            .append(".bench.example\n    mailbox: secureemailreply@d")
+            .append(i)
             .append(".bench.example\n");
       }
       Path config = out.resolve("rules-" + n + ".yaml");
@@ -37,8 +43,9 @@ public final class RulesBench {
         System.setOut(realOut);
         int requests = graph.requests().size() - before;
         double ideal = requests * latency.toMillis() / 1000.0 / 4;
-        System.out.printf("%s\t%d\t%d\t%.2f\t%.2f\t%.2f\t%s%n", run, n, requests, seconds, ideal, seconds / ideal,
-            rc == 0 ? "" : "exit " + rc);
+        System.out.printf(
+            "%s\t%d\t%d\t%.2f\t%.2f\t%.2f\t%s%n",
+            run, n, requests, seconds, ideal, seconds / ideal, rc == 0 ? "" : "exit " + rc);
       }
       System.out.printf("max in flight\t%d%n", graph.maxInFlight());
     }

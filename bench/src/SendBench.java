@@ -8,9 +8,9 @@ import org.mailassure.testing.LoopbackRelay;
 
 /**
  * Benchmark harness: runs a STARTTLS relay on 127.0.0.1, writes an N-domain config (RSA-2048 DKIM
- * for every domain), then times (1) `mailassure send` as a fresh process and (2) a sequential
- * loop of swaks doing the same STARTTLS sends. Prints one line per measurement, tab-separated:
- * name, probes, seconds, probes/s, delivered. Loopback only.
+ * for every domain), then times (1) `mailassure send` as a fresh process and (2) a sequential loop
+ * of swaks doing the same STARTTLS sends. Prints one line per measurement, tab-separated: name,
+ * probes, seconds, probes/s, delivered. Loopback only.
  */
 public final class SendBench {
   public static void main(String[] args) throws Exception {
@@ -20,21 +20,46 @@ public final class SendBench {
     try (LoopbackRelay relay = BenchRelay.start(out)) {
       Path config = writeConfig(out, n, relay.port());
       long t0 = System.nanoTime();
-      int rc = run(List.of(launcher, "send", "-c", config.toString(), "--json"), out.resolve("send.json"));
+      int rc =
+          run(
+              List.of(launcher, "send", "-c", config.toString(), "--json"),
+              out.resolve("send.json"));
       double mailassure = (System.nanoTime() - t0) / 1e9;
       int delivered = relay.received().size();
-      line("mailassure send (fresh JVM, 8 in parallel)", n, mailassure, delivered + (rc == 0 ? "" : " exit " + rc));
+      line(
+          "mailassure send (fresh JVM, 8 in parallel)",
+          n,
+          mailassure,
+          delivered + (rc == 0 ? "" : " exit " + rc));
 
       if (hasSwaks()) {
         long t1 = System.nanoTime();
         int before = relay.received().size();
         for (int i = 0; i < n; i++) {
-          run(List.of("swaks", "--silent", "2", "--server", "127.0.0.1", "--port", Integer.toString(relay.port()),
-              "--tls", "--from", "secureemailreply@d" + i + ".bench.example", "--to",
-              "emailsecurity@domaininformation.service.gov.uk", "--helo", "bench.example"), null);
+          run(
+              List.of(
+                  "swaks",
+                  "--silent",
+                  "2",
+                  "--server",
+                  "127.0.0.1",
+                  "--port",
+                  Integer.toString(relay.port()),
+                  "--tls",
+                  "--from",
+                  "secureemailreply@d" + i + ".bench.example",
+                  "--to",
+                  "emailsecurity@domaininformation.service.gov.uk",
+                  "--helo",
+                  "bench.example"),
+              null);
         }
         double swaks = (System.nanoTime() - t1) / 1e9;
-        line("swaks loop (sequential, STARTTLS, unsigned)", n, swaks, Integer.toString(relay.received().size() - before));
+        line(
+            "swaks loop (sequential, STARTTLS, unsigned)",
+            n,
+            swaks,
+            Integer.toString(relay.received().size() - before));
       } else {
         System.out.println("swaks\t-\t-\t-\tnot installed (apt-get install swaks)");
       }
@@ -47,16 +72,24 @@ public final class SendBench {
 
   private static boolean hasSwaks() {
     try {
-      return new ProcessBuilder("swaks", "--version").redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
+      return new ProcessBuilder("swaks", "--version")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start()
+              .waitFor()
+          == 0;
     } catch (IOException | InterruptedException e) {
       return false;
     }
   }
 
-  private static int run(List<String> command, Path stdout) throws IOException, InterruptedException {
+  private static int run(List<String> command, Path stdout)
+      throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
-    pb.redirectOutput(stdout == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(stdout.toFile()));
+    pb.redirectOutput(
+        stdout == null
+            ? ProcessBuilder.Redirect.DISCARD
+            : ProcessBuilder.Redirect.to(stdout.toFile()));
     Process p = pb.start();
     if (!p.waitFor(10, TimeUnit.MINUTES)) {
       p.destroyForcibly();
@@ -72,7 +105,8 @@ public final class SendBench {
     lines.add("probe:");
     lines.add("  transport: smtp");
     lines.add("  retry: { attempts: 2, backoff: 1s, max-backoff: 1s }");
-    lines.add("  smtp: { host: 127.0.0.1, port: " + port + ", auth: none, trust-store: bench-ca.pem }");
+    lines.add(
+        "  smtp: { host: 127.0.0.1, port: " + port + ", auth: none, trust-store: bench-ca.pem }");
     lines.add("domains:");
     for (int i = 0; i < n; i++) {
       lines.add("  - name: d" + i + ".bench.example");

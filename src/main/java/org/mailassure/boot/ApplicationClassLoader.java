@@ -18,13 +18,13 @@ import java.util.List;
  * The class loader of an installed mailassure, made by {@link Boot}. The JVM's own class path holds
  * only the jar of these two classes ({@code lib/mailassure-boot.jar}); this loader holds the other
  * jars of that {@code lib/} directory, which every command needs, and later, on request, the jars
- * of one of its subdirectories
- * ({@code lib/graph/}, {@code lib/demo/}), so that a command that never talks to Microsoft Graph
- * never opens the Graph SDK's 40,000-entry jar, whose directory the JDK would keep on the heap.
+ * of one of its subdirectories ({@code lib/graph/}, {@code lib/demo/}), so that a command that
+ * never talks to Microsoft Graph never opens the Graph SDK's 40,000-entry jar, whose directory the
+ * JDK would keep on the heap.
  *
  * <p>Code comes only from the installation's {@code lib/} directory, found from this class's own
- * location, never from a cache, state or working directory. The checks on who may write those
- * files live in {@code org.mailassure.boot.Libraries}, which calls {@link #addGroup}.
+ * location, never from a cache, state or working directory. The checks on who may write those files
+ * live in {@code org.mailassure.boot.Libraries}, which calls {@link #addGroup}.
  *
  * <p>Thread-safe: {@link URLClassLoader} is parallel capable and {@link #addGroup} is synchronized.
  */
@@ -100,9 +100,14 @@ public final class ApplicationClassLoader extends URLClassLoader {
 
   private static URL[] jars(Path lib) {
     try {
-      String boot = new File(
-          ApplicationClassLoader.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-          .getName();
+      String boot =
+          new File(
+                  ApplicationClassLoader.class
+                      .getProtectionDomain()
+                      .getCodeSource()
+                      .getLocation()
+                      .toURI())
+              .getName();
       List<URL> urls = new ArrayList<>();
       for (Path jar : jarsIn(lib)) {
         if (!jar.getFileName().toString().equals(boot)) {

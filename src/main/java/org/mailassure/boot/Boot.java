@@ -14,11 +14,15 @@ public final class Boot {
   private Boot() {}
 
   public static void main(String[] args) throws Throwable {
-    ApplicationClassLoader loader = ApplicationClassLoader.ofInstallation(Boot.class.getClassLoader());
+    ApplicationClassLoader loader =
+        ApplicationClassLoader.ofInstallation(Boot.class.getClassLoader());
     Thread.currentThread().setContextClassLoader(loader);
-    MethodHandle main = MethodHandles.publicLookup()
-        .findStatic(Class.forName("org.mailassure.Main", true, loader), "main",
-            MethodType.methodType(void.class, String[].class));
+    MethodHandle main =
+        MethodHandles.publicLookup()
+            .findStatic(
+                Class.forName("org.mailassure.Main", true, loader),
+                "main",
+                MethodType.methodType(void.class, String[].class));
     main.invokeExact(args);
   }
 }

@@ -12,8 +12,8 @@ import java.util.Set;
 /**
  * The libraries that only some commands need, installed in their own subdirectory of {@code lib/}
  * and added to the {@link ApplicationClassLoader} when a command first needs them: the Microsoft
- * Graph SDK and Azure Identity ({@code lib/graph/}: Graph, the graph transport, XOAUTH2 tokens)
- * and SubEthaSMTP with Bouncy Castle ({@code lib/demo/}: the demo's relay and certificates).
+ * Graph SDK and Azure Identity ({@code lib/graph/}: Graph, the graph transport, XOAUTH2 tokens) and
+ * SubEthaSMTP with Bouncy Castle ({@code lib/demo/}: the demo's relay and certificates).
  *
  * <p>Since mailassure often runs as root, code is taken only from a directory that nobody but root
  * (or the user running mailassure, for an unpacked tarball in a home directory) can write: the
@@ -69,27 +69,41 @@ public final class Libraries {
       return;
     }
     if (!(loader instanceof ApplicationClassLoader app)) {
-      throw new Unavailable(feature + " needs the libraries in lib/" + group.directory
-          + "/ of an installed mailassure; start it with bin/mailassure");
+      throw new Unavailable(
+          feature
+              + " needs the libraries in lib/"
+              + group.directory
+              + "/ of an installed mailassure; start it with bin/mailassure");
     }
     Path dir = app.lib().resolve(group.directory);
     List<Path> jars;
     try {
       jars = trustedJars(dir, selfUid());
     } catch (IOException e) {
-      throw new Unavailable(feature + " needs the libraries in " + dir + ", which cannot be read ("
-          + e.getClass().getSimpleName() + ": " + e.getMessage() + "); install mailassure again");
+      throw new Unavailable(
+          feature
+              + " needs the libraries in "
+              + dir
+              + ", which cannot be read ("
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
+              + "); install mailassure again");
     }
     if (jars.isEmpty()) {
-      throw new Unavailable(feature + " needs the libraries in " + dir + ", which holds none;"
-          + " install mailassure again");
+      throw new Unavailable(
+          feature
+              + " needs the libraries in "
+              + dir
+              + ", which holds none;"
+              + " install mailassure again");
     }
     app.addGroup(group.directory, jars);
   }
 
   /**
-   * The jars of a directory, once it and every directory above it are found to be writable only
-   * by root or {@code uid}.
+   * The jars of a directory, once it and every directory above it are found to be writable only by
+   * root or {@code uid}.
    */
   static List<Path> trustedJars(Path dir, long uid) throws IOException, Unavailable {
     Path real = dir.toRealPath();
@@ -99,8 +113,10 @@ public final class Libraries {
     List<Path> jars = ApplicationClassLoader.jarsIn(real);
     for (Path jar : jars) {
       if (!Files.isRegularFile(jar, LinkOption.NOFOLLOW_LINKS)) {
-        throw new Unavailable(jar + " is not a regular file; code is loaded only from the"
-            + " installation's own files: install mailassure again");
+        throw new Unavailable(
+            jar
+                + " is not a regular file; code is loaded only from the"
+                + " installation's own files: install mailassure again");
       }
       requireTrusted(jar, uid, "file");
     }
@@ -111,18 +127,34 @@ public final class Libraries {
       throws IOException, Unavailable {
     PosixFileAttributes a =
         Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    long owner = ((Number) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
-    boolean sticky = kind.equals("directory")
-        && (((Number) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS)).intValue()
-            & 01000) != 0;
+    long owner =
+        ((Number) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
+    boolean sticky =
+        kind.equals("directory")
+            && (((Number) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS)).intValue()
+                    & 01000)
+                != 0;
     if (owner != 0 && owner != uid) {
-      throw new Unavailable("code is not loaded from " + p + ": the " + kind + " belongs to "
-          + a.owner().getName() + ", who could change it; mailassure's libraries must belong to"
-          + " root (chown -R root:root the installation) or to the user running it");
+      throw new Unavailable(
+          "code is not loaded from "
+              + p
+              + ": the "
+              + kind
+              + " belongs to "
+              + a.owner().getName()
+              + ", who could change it; mailassure's libraries must belong to"
+              + " root (chown -R root:root the installation) or to the user running it");
     }
     if (!sticky && a.permissions().stream().anyMatch(OTHERS_WRITE::contains)) {
-      throw new Unavailable("code is not loaded from " + p + ": the " + kind + " is writable by"
-          + " its group or others; run 'chmod go-w " + p + "' or install mailassure again");
+      throw new Unavailable(
+          "code is not loaded from "
+              + p
+              + ": the "
+              + kind
+              + " is writable by"
+              + " its group or others; run 'chmod go-w "
+              + p
+              + "' or install mailassure again");
     }
   }
 

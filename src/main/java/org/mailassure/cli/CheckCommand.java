@@ -28,10 +28,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code mailassure check}: is each domain's outbound mail TLS- and DKIM-ready, and how to fix it. */
-@Command(name = "check", mixinStandardHelpOptions = true,
-    description = "Check each domain's mx, spf, dmarc, dkim, mta-sts, tls-rpt, smtp-tls, rule and probe; "
-        + "for anything not pass, say how to fix it. Exit 1 when any check fails.")
+/**
+ * {@code mailassure check}: is each domain's outbound mail TLS- and DKIM-ready, and how to fix it.
+ */
+@Command(
+    name = "check",
+    mixinStandardHelpOptions = true,
+    description =
+        "Check each domain's mx, spf, dmarc, dkim, mta-sts, tls-rpt, smtp-tls, rule and probe; "
+            + "for anything not pass, say how to fix it. Exit 1 when any check fails.")
 final class CheckCommand implements Callable<Integer> {
   private final Context ctx;
   @Mixin CommonOptions options;
@@ -39,7 +44,11 @@ final class CheckCommand implements Callable<Integer> {
   @Option(names = "--only", split = ",", paramLabel = "ID", description = "Run only these checks.")
   List<String> only = new ArrayList<>();
 
-  @Option(names = "--skip", split = ",", paramLabel = "ID", description = "Do not run these checks.")
+  @Option(
+      names = "--skip",
+      split = ",",
+      paramLabel = "ID",
+      description = "Do not run these checks.")
   List<String> skip = new ArrayList<>();
 
   CheckCommand(Context ctx) {
@@ -58,8 +67,11 @@ final class CheckCommand implements Callable<Integer> {
     if (config.graph() != null && chosen.contains(CheckId.RULE)) {
       try {
         Libraries.require(Libraries.Group.GRAPH, "the rule check (Microsoft Graph)");
-        rules = new MailboxRules(GraphClients.create(config.graph(), Credentials.of(config.graph(), ctx.env())),
-            ctx.sleeper(), ctx.clock());
+        rules =
+            new MailboxRules(
+                GraphClients.create(config.graph(), Credentials.of(config.graph(), ctx.env())),
+                ctx.sleeper(),
+                ctx.clock());
       } catch (CredentialException e) {
         rulesUnavailable = e.getMessage();
         rulesFix = "fix graph.auth";
@@ -72,19 +84,31 @@ final class CheckCommand implements Callable<Integer> {
     DnsClient dns = new DnsClient(config.readiness().dnsServers(), config.readiness().timeout());
     String why = !only.isEmpty() ? "not in --only" : "skipped by --skip";
     try (SmtpTransport relays = new SmtpTransport(null)) {
-      List<DomainReport> reports = new Readiness(config, dns, PolicyFetcher.standard(config.readiness().timeout()),
-          relays, rules, journal, ctx.clock()).rulesUnavailable(rulesUnavailable, rulesFix).check(domains, chosen, why);
+      List<DomainReport> reports =
+          new Readiness(
+                  config,
+                  dns,
+                  PolicyFetcher.standard(config.readiness().timeout()),
+                  relays,
+                  rules,
+                  journal,
+                  ctx.clock())
+              .rulesUnavailable(rulesUnavailable, rulesFix)
+              .check(domains, chosen, why);
       if (options.json) {
         json(reports);
       } else {
         table(reports);
       }
-      return reports.stream().anyMatch(r -> r.worst() == Status.FAIL) ? ExitCode.FAILED : ExitCode.OK;
+      return reports.stream().anyMatch(r -> r.worst() == Status.FAIL)
+          ? ExitCode.FAILED
+          : ExitCode.OK;
     }
   }
 
   private Set<CheckId> chosen() throws ConfigSource.UsageError {
-    Set<CheckId> chosen = only.isEmpty() ? EnumSet.allOf(CheckId.class) : EnumSet.noneOf(CheckId.class);
+    Set<CheckId> chosen =
+        only.isEmpty() ? EnumSet.allOf(CheckId.class) : EnumSet.noneOf(CheckId.class);
     for (String id : only) {
       chosen.add(id(id, "--only"));
     }
@@ -101,7 +125,8 @@ final class CheckCommand implements Callable<Integer> {
       for (CheckId c : CheckId.values()) {
         ids.add(c.id());
       }
-      throw new ConfigSource.UsageError(option + " " + text + ": no such check; the checks are " + String.join(", ", ids));
+      throw new ConfigSource.UsageError(
+          option + " " + text + ": no such check; the checks are " + String.join(", ", ids));
     }
     return id;
   }
@@ -126,8 +151,17 @@ final class CheckCommand implements Callable<Integer> {
       t.print(out);
       out.println();
     }
-    out.println(reports.size() + " domain" + (reports.size() == 1 ? "" : "s") + ": " + ready + " ready, " + warned
-        + " with warnings, " + failing + " failing");
+    out.println(
+        reports.size()
+            + " domain"
+            + (reports.size() == 1 ? "" : "s")
+            + ": "
+            + ready
+            + " ready, "
+            + warned
+            + " with warnings, "
+            + failing
+            + " failing");
     out.flush();
   }
 

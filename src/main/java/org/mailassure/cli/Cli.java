@@ -21,11 +21,17 @@ public final class Cli {
 
   /** The CLI on the real process: stdout, stderr, environment, clock. */
   public static Cli system() {
-    return new Cli(new Context(
-        new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
-        new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true),
-        System.getenv(), Path.of("").toAbsolutePath(), "root".equals(System.getProperty("user.name")),
-        Clock.systemUTC(), Sleeper.SYSTEM, Signals.process(), System.console() != null));
+    return new Cli(
+        new Context(
+            new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+            new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true),
+            System.getenv(),
+            Path.of("").toAbsolutePath(),
+            "root".equals(System.getProperty("user.name")),
+            Clock.systemUTC(),
+            Sleeper.SYSTEM,
+            Signals.process(),
+            System.console() != null));
   }
 
   public int run(String... args) {
@@ -35,23 +41,26 @@ public final class Cli {
     cli.setOut(ctx.out());
     cli.setErr(ctx.err());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
-    cli.setParameterExceptionHandler((e, a) -> {
-      ctx.err().println("mailassure: " + e.getMessage());
-      CommandLine.UnmatchedArgumentException.printSuggestions(e, ctx.err());
-      ctx.err().println("Run 'mailassure " + commandName(e.getCommandLine()) + "--help' for usage.");
-      ctx.err().flush();
-      return ExitCode.USAGE;
-    });
-    cli.setExecutionExceptionHandler((e, c, p) -> {
-      if (e instanceof ConfigSource.UsageError u) {
-        ctx.err().println(u.getMessage());
-        ctx.err().flush();
-        return ExitCode.USAGE;
-      }
-      ctx.err().println("mailassure: unexpected error: " + e);
-      ctx.err().flush();
-      throw e;
-    });
+    cli.setParameterExceptionHandler(
+        (e, a) -> {
+          ctx.err().println("mailassure: " + e.getMessage());
+          CommandLine.UnmatchedArgumentException.printSuggestions(e, ctx.err());
+          ctx.err()
+              .println("Run 'mailassure " + commandName(e.getCommandLine()) + "--help' for usage.");
+          ctx.err().flush();
+          return ExitCode.USAGE;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, c, p) -> {
+          if (e instanceof ConfigSource.UsageError u) {
+            ctx.err().println(u.getMessage());
+            ctx.err().flush();
+            return ExitCode.USAGE;
+          }
+          ctx.err().println("mailassure: unexpected error: " + e);
+          ctx.err().flush();
+          throw e;
+        });
     int code = cli.execute(args);
     ctx.out().flush();
     ctx.err().flush();

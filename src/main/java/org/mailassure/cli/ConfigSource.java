@@ -26,8 +26,9 @@ final class ConfigSource {
   }
 
   /**
-   * Loads the config; when it is the installed service's own ({@code /etc/mailassure/mailassure.yaml})
-   * and {@code service} is given, every file it names is checked as that account will see it.
+   * Loads the config; when it is the installed service's own ({@code
+   * /etc/mailassure/mailassure.yaml}) and {@code service} is given, every file it names is checked
+   * as that account will see it.
    */
   static Config load(Context ctx, CommonOptions options, ServiceAccount service) throws UsageError {
     var file = ConfigLocator.locate(options.config, ctx.env(), ctx.workingDir());
@@ -36,7 +37,8 @@ final class ConfigSource {
       return new ConfigLoader(ctx.env(), ctx.root(), theServicesOwn ? service : null).load(file);
     } catch (ConfigException e) {
       int n = e.problems().size();
-      throw new UsageError(e.getMessage() + (n > 1 ? "\n" + n + " problems in " + file + "; nothing was done" : ""));
+      throw new UsageError(
+          e.getMessage() + (n > 1 ? "\n" + n + " problems in " + file + "; nothing was done" : ""));
     }
   }
 
@@ -44,13 +46,19 @@ final class ConfigSource {
   static List<DomainSettings> select(Config config, CommonOptions options) throws UsageError {
     List<String> unknown = new ArrayList<>();
     for (String name : options.domains) {
-      if (config.domains().stream().noneMatch(d -> d.name().equals(name.toLowerCase(Locale.ROOT)))) {
+      if (config.domains().stream()
+          .noneMatch(d -> d.name().equals(name.toLowerCase(Locale.ROOT)))) {
         unknown.add(name);
       }
     }
     if (!unknown.isEmpty()) {
-      throw new UsageError("--domain " + String.join(", ", unknown) + ": not in " + config.source()
-          + "; it has " + String.join(", ", config.domains().stream().map(DomainSettings::name).toList()));
+      throw new UsageError(
+          "--domain "
+              + String.join(", ", unknown)
+              + ": not in "
+              + config.source()
+              + "; it has "
+              + String.join(", ", config.domains().stream().map(DomainSettings::name).toList()));
     }
     return config.select(options.domains);
   }

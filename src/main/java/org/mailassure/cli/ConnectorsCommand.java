@@ -19,26 +19,39 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code mailassure connectors}: each mandatory-TLS connector's recipient domains (static ones
- * plus the published secure-domain list), checked and folded, the change against the current
- * list, and the Exchange Online PowerShell that keeps the connector in step. Changes nothing itself.
+ * {@code mailassure connectors}: each mandatory-TLS connector's recipient domains (static ones plus
+ * the published secure-domain list), checked and folded, the change against the current list, and
+ * the Exchange Online PowerShell that keeps the connector in step. Changes nothing itself.
  */
-@Command(name = "connectors", mixinStandardHelpOptions = true,
-    description = "Build each mandatory-TLS connector's domain list (static domains and the secure-domain list), "
-        + "show the change against --current, and print the Exchange Online PowerShell that creates or updates it.")
+@Command(
+    name = "connectors",
+    mixinStandardHelpOptions = true,
+    description =
+        "Build each mandatory-TLS connector's domain list (static domains and the secure-domain list), "
+            + "show the change against --current, and print the Exchange Online PowerShell that creates or updates it.")
 final class ConnectorsCommand implements Callable<Integer> {
   private final Context ctx;
   @Mixin CommonOptions options;
 
-  @Option(names = "--current", paramLabel = "[NAME=]FILE",
-      description = "The connector's current RecipientDomains, one per line or comma-separated (repeatable as NAME=FILE).")
+  @Option(
+      names = "--current",
+      paramLabel = "[NAME=]FILE",
+      description =
+          "The connector's current RecipientDomains, one per line or comma-separated (repeatable as NAME=FILE).")
   List<String> current = new ArrayList<>();
 
-  @Option(names = "--connector", paramLabel = "NAME", description = "Only this connector (repeatable).")
+  @Option(
+      names = "--connector",
+      paramLabel = "NAME",
+      description = "Only this connector (repeatable).")
   List<String> only = new ArrayList<>();
 
-  @Option(names = "--max-shrink", paramLabel = "PERCENT", description = "Refuse a list that loses more than this share "
-      + "of the current domains (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-shrink",
+      paramLabel = "PERCENT",
+      description =
+          "Refuse a list that loses more than this share "
+              + "of the current domains (default ${DEFAULT-VALUE}).")
   int maxShrink = 20;
 
   @Option(names = "--force", description = "Accept a list that shrank more than --max-shrink.")
@@ -49,25 +62,35 @@ final class ConnectorsCommand implements Callable<Integer> {
   }
 
   /** One connector's outcome. */
-  record Result(ConnectorSettings settings, ConnectorPlan plan, ConnectorPlan.Change change, String powershell,
-      String error, boolean unreachable) {}
+  record Result(
+      ConnectorSettings settings,
+      ConnectorPlan plan,
+      ConnectorPlan.Change change,
+      String powershell,
+      String error,
+      boolean unreachable) {}
 
   @Override
   public Integer call() throws Exception {
     System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(options.verbose));
     Config config = ConfigSource.load(ctx, options);
-    List<ConnectorSettings> connectors = config.connectors().stream()
-        .filter(c -> only.isEmpty() || only.contains(c.name())).toList();
+    List<ConnectorSettings> connectors =
+        config.connectors().stream()
+            .filter(c -> only.isEmpty() || only.contains(c.name()))
+            .toList();
     if (connectors.isEmpty()) {
-      throw new ConfigSource.UsageError(config.connectors().isEmpty()
-          ? config.source() + " has no connectors; add a connectors: list (see config/mailassure.example.yaml)"
-          : "--connector " + only + ": no such connector in " + config.source());
+      throw new ConfigSource.UsageError(
+          config.connectors().isEmpty()
+              ? config.source()
+                  + " has no connectors; add a connectors: list (see config/mailassure.example.yaml)"
+              : "--connector " + only + ": no such connector in " + config.source());
     }
     Map<String, Path> currentFiles = currentFiles(connectors);
     SecureDomainList lists = new SecureDomainList(java.time.Duration.ofSeconds(30));
     List<Result> results = new ArrayList<>();
     for (ConnectorSettings c : connectors) {
-      results.add(one(c, lists, currentFiles.get(c.name()), config.source().toAbsolutePath().getParent()));
+      results.add(
+          one(c, lists, currentFiles.get(c.name()), config.source().toAbsolutePath().getParent()));
     }
     if (options.json) {
       json(results);
@@ -77,10 +100,13 @@ final class ConnectorsCommand implements Callable<Integer> {
     if (results.stream().allMatch(r -> r.error() == null)) {
       return ExitCode.OK;
     }
-    return results.stream().filter(r -> r.error() != null).allMatch(Result::unreachable) ? ExitCode.UNAVAILABLE : ExitCode.FAILED;
+    return results.stream().filter(r -> r.error() != null).allMatch(Result::unreachable)
+        ? ExitCode.UNAVAILABLE
+        : ExitCode.FAILED;
   }
 
-  private Map<String, Path> currentFiles(List<ConnectorSettings> connectors) throws ConfigSource.UsageError {
+  private Map<String, Path> currentFiles(List<ConnectorSettings> connectors)
+      throws ConfigSource.UsageError {
     Map<String, Path> out = new HashMap<>();
     for (String c : current) {
       int eq = c.indexOf('=');
@@ -89,8 +115,12 @@ final class ConnectorsCommand implements Callable<Integer> {
       } else if (connectors.size() == 1) {
         out.put(connectors.get(0).name(), ctx.workingDir().resolve(c));
       } else {
-        throw new ConfigSource.UsageError("--current " + c + ": there are " + connectors.size()
-            + " connectors; say which with --current \"NAME=FILE\" or choose one with --connector");
+        throw new ConfigSource.UsageError(
+            "--current "
+                + c
+                + ": there are "
+                + connectors.size()
+                + " connectors; say which with --current \"NAME=FILE\" or choose one with --connector");
       }
     }
     for (var e : out.entrySet()) {
@@ -101,7 +131,8 @@ final class ConnectorsCommand implements Callable<Integer> {
     return out;
   }
 
-  private Result one(ConnectorSettings c, SecureDomainList lists, Path currentFile, Path base) throws IOException {
+  private Result one(ConnectorSettings c, SecureDomainList lists, Path currentFile, Path base)
+      throws IOException {
     List<String> entries = new ArrayList<>(c.domains());
     if (c.secureDomainList() != null) {
       List<String> listed;
@@ -111,15 +142,33 @@ final class ConnectorsCommand implements Callable<Integer> {
         return new Result(c, null, null, null, e.getMessage() + "; nothing to change", true);
       }
       if (listed.isEmpty()) {
-        return new Result(c, null, null, null, "the secure-domain list " + c.secureDomainList()
-            + " has no domains; refusing to empty the connector", false);
+        return new Result(
+            c,
+            null,
+            null,
+            null,
+            "the secure-domain list "
+                + c.secureDomainList()
+                + " has no domains; refusing to empty the connector",
+            false);
       }
       ConnectorPlan fromList = ConnectorPlan.of(c.name(), listed);
-      long invalid = fromList.refused().stream().filter(f -> f.reason().startsWith("not a domain")).count();
+      long invalid =
+          fromList.refused().stream().filter(f -> f.reason().startsWith("not a domain")).count();
       if (fromList.domains().isEmpty() || invalid * 2 > listed.size()) {
-        return new Result(c, null, null, null, "the secure-domain list " + c.secureDomainList()
-            + " does not look like a list of domains (" + invalid + " of " + listed.size()
-            + " entries are not domain names); nothing to change", false);
+        return new Result(
+            c,
+            null,
+            null,
+            null,
+            "the secure-domain list "
+                + c.secureDomainList()
+                + " does not look like a list of domains ("
+                + invalid
+                + " of "
+                + listed.size()
+                + " entries are not domain names); nothing to change",
+            false);
       }
       entries.addAll(listed);
     }
@@ -128,10 +177,23 @@ final class ConnectorsCommand implements Callable<Integer> {
     if (currentFile != null) {
       List<String> now = SecureDomainList.parse(Files.readString(currentFile));
       change = plan.against(now);
-      if (!now.isEmpty() && !force && change.removed().size() * 100 > (long) maxShrink * now.size()) {
-        return new Result(c, plan, change, null, "the list would remove " + change.removed().size() + " of "
-            + now.size() + " current domains (more than " + maxShrink + "%); a shrinking published list is more "
-            + "likely broken than real, so nothing is printed; check it, then use --force", false);
+      if (!now.isEmpty()
+          && !force
+          && change.removed().size() * 100 > (long) maxShrink * now.size()) {
+        return new Result(
+            c,
+            plan,
+            change,
+            null,
+            "the list would remove "
+                + change.removed().size()
+                + " of "
+                + now.size()
+                + " current domains (more than "
+                + maxShrink
+                + "%); a shrinking published list is more "
+                + "likely broken than real, so nothing is printed; check it, then use --force",
+            false);
       }
     }
     return new Result(c, plan, change, ConnectorPowerShell.script(plan, change), null, false);
@@ -142,9 +204,17 @@ final class ConnectorsCommand implements Callable<Integer> {
     for (Result r : results) {
       out.println(r.settings().name() + ":");
       if (r.plan() != null) {
-        out.println("  " + r.plan().domains().size() + " domains"
-            + (r.change() == null ? " (no --current given: the update replaces the whole list)"
-                : ", " + r.change().added().size() + " to add, " + r.change().removed().size() + " to remove"));
+        out.println(
+            "  "
+                + r.plan().domains().size()
+                + " domains"
+                + (r.change() == null
+                    ? " (no --current given: the update replaces the whole list)"
+                    : ", "
+                        + r.change().added().size()
+                        + " to add, "
+                        + r.change().removed().size()
+                        + " to remove"));
         if (r.change() != null) {
           r.change().added().forEach(d -> out.println("  + " + d));
           r.change().removed().forEach(d -> out.println("  - " + d));

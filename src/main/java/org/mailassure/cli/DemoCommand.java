@@ -11,16 +11,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code mailassure demo}: the probe pipeline end to end on loopback, no tenant, no config. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run the whole probe pipeline on loopback: a STARTTLS relay, throwaway DKIM keys for "
-        + "example domains, probes sent, received back, DKIM-verified, TLS reported.")
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the whole probe pipeline on loopback: a STARTTLS relay, throwaway DKIM keys for "
+            + "example domains, probes sent, received back, DKIM-verified, TLS reported.")
 final class DemoCommand implements Callable<Integer> {
   private final Context ctx;
 
   @Option(names = "--json", description = "Print one JSON document on stdout instead of a table.")
   boolean json;
 
-  @Option(names = {"-v", "--verbose"}, description = "More detail on stderr.")
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "More detail on stderr.")
   boolean verbose;
 
   DemoCommand(Context ctx) {
@@ -47,18 +52,33 @@ final class DemoCommand implements Callable<Integer> {
 
   private void table(Demo.Report report) {
     var out = ctx.out();
-    out.println("Loopback STARTTLS relay on 127.0.0.1:" + report.relayPort() + "; throwaway CA and DKIM keys.");
+    out.println(
+        "Loopback STARTTLS relay on 127.0.0.1:"
+            + report.relayPort()
+            + "; throwaway CA and DKIM keys.");
     Table t = new Table("DOMAIN", "DELIVERED", "TLS", "CIPHER", "DKIM", "MESSAGE-ID");
     for (Demo.Row r : report.rows()) {
-      t.row(r.domain(), r.delivered() ? "yes" : "no: " + r.error(), r.tlsProtocol(), r.tlsCipher(),
-          r.signatures().stream().map(s -> s.algorithm() + " " + s.selector() + " " + (s.pass() ? "pass" : "FAIL: " + s.detail()))
+      t.row(
+          r.domain(),
+          r.delivered() ? "yes" : "no: " + r.error(),
+          r.tlsProtocol(),
+          r.tlsCipher(),
+          r.signatures().stream()
+              .map(
+                  s ->
+                      s.algorithm()
+                          + " "
+                          + s.selector()
+                          + " "
+                          + (s.pass() ? "pass" : "FAIL: " + s.detail()))
               .collect(Collectors.joining(", ")),
           r.messageId());
     }
     t.print(out);
-    out.println(report.good()
-        ? "All probes left over TLS and every DKIM signature verified."
-        : "Some probes failed; see above.");
+    out.println(
+        report.good()
+            ? "All probes left over TLS and every DKIM signature verified."
+            : "Some probes failed; see above.");
     out.flush();
   }
 

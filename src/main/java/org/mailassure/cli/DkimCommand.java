@@ -21,8 +21,13 @@ import org.mailassure.probe.dkim.DkimKeyRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code mailassure dkim keygen}: a DKIM key pair for local signing and the DNS record to publish. */
-@Command(name = "dkim", mixinStandardHelpOptions = true, description = "DKIM keys for local signing.",
+/**
+ * {@code mailassure dkim keygen}: a DKIM key pair for local signing and the DNS record to publish.
+ */
+@Command(
+    name = "dkim",
+    mixinStandardHelpOptions = true,
+    description = "DKIM keys for local signing.",
     subcommands = {DkimCommand.Keygen.class})
 final class DkimCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -33,25 +38,45 @@ final class DkimCommand implements Runnable {
   }
 
   /** {@code dkim keygen}. */
-  @Command(name = "keygen", mixinStandardHelpOptions = true,
-      description = "Make a DKIM key pair: writes the PKCS#8 PEM private key (mode 0600, never overwriting) and "
-          + "prints the TXT record to publish at SELECTOR._domainkey.DOMAIN and the config snippet.")
+  @Command(
+      name = "keygen",
+      mixinStandardHelpOptions = true,
+      description =
+          "Make a DKIM key pair: writes the PKCS#8 PEM private key (mode 0600, never overwriting) and "
+              + "prints the TXT record to publish at SELECTOR._domainkey.DOMAIN and the config snippet.")
   static final class Keygen implements Callable<Integer> {
     private final Context ctx;
 
-    @Option(names = "--domain", required = true, paramLabel = "DOMAIN", description = "The email domain.")
+    @Option(
+        names = "--domain",
+        required = true,
+        paramLabel = "DOMAIN",
+        description = "The email domain.")
     String domain;
 
-    @Option(names = "--selector", required = true, paramLabel = "SELECTOR", description = "The DKIM selector, e.g. mailassure1.")
+    @Option(
+        names = "--selector",
+        required = true,
+        paramLabel = "SELECTOR",
+        description = "The DKIM selector, e.g. mailassure1.")
     String selector;
 
-    @Option(names = "--type", paramLabel = "TYPE", description = "rsa (default) or ed25519 (only beside an RSA key).")
+    @Option(
+        names = "--type",
+        paramLabel = "TYPE",
+        description = "rsa (default) or ed25519 (only beside an RSA key).")
     String type = "rsa";
 
-    @Option(names = "--bits", paramLabel = "BITS", description = "RSA key size: 2048 (default), 3072 or 4096.")
+    @Option(
+        names = "--bits",
+        paramLabel = "BITS",
+        description = "RSA key size: 2048 (default), 3072 or 4096.")
     int bits = 2048;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Where to write the key. Default: the working directory.")
+    @Option(
+        names = "--out",
+        paramLabel = "DIR",
+        description = "Where to write the key. Default: the working directory.")
     Path out;
 
     @Option(names = "--json", description = "Print one JSON document on stdout instead of text.")
@@ -66,38 +91,57 @@ final class DkimCommand implements Runnable {
       String d = domain.toLowerCase(Locale.ROOT);
       String s = selector.toLowerCase(Locale.ROOT);
       if (!Names.isDomainName(d)) {
-        throw new ConfigSource.UsageError("--domain " + domain + ": not a domain name; give the email domain, e.g. example.gov.uk");
+        throw new ConfigSource.UsageError(
+            "--domain "
+                + domain
+                + ": not a domain name; give the email domain, e.g. example.gov.uk");
       }
       if (!Names.isSelector(s)) {
-        throw new ConfigSource.UsageError("--selector " + selector + ": not a DKIM selector; use DNS labels such as mailassure1");
+        throw new ConfigSource.UsageError(
+            "--selector " + selector + ": not a DKIM selector; use DNS labels such as mailassure1");
       }
-      DkimAlgorithm algorithm = switch (type.toLowerCase(Locale.ROOT)) {
-        case "rsa" -> DkimAlgorithm.RSA_SHA256;
-        case "ed25519" -> DkimAlgorithm.ED25519_SHA256;
-        default -> throw new ConfigSource.UsageError("--type " + type + ": use rsa or ed25519");
-      };
+      DkimAlgorithm algorithm =
+          switch (type.toLowerCase(Locale.ROOT)) {
+            case "rsa" -> DkimAlgorithm.RSA_SHA256;
+            case "ed25519" -> DkimAlgorithm.ED25519_SHA256;
+            default -> throw new ConfigSource.UsageError("--type " + type + ": use rsa or ed25519");
+          };
       if (algorithm == DkimAlgorithm.RSA_SHA256 && bits != 2048 && bits != 3072 && bits != 4096) {
-        throw new ConfigSource.UsageError("--bits " + bits + ": use 2048, 3072 or 4096 (under 2048 is below the NCSC's "
-            + "minimum; over 4096 many receivers cannot verify)");
+        throw new ConfigSource.UsageError(
+            "--bits "
+                + bits
+                + ": use 2048, 3072 or 4096 (under 2048 is below the NCSC's "
+                + "minimum; over 4096 many receivers cannot verify)");
       }
       KeyPair pair = generate(algorithm);
-      Path dir = (out == null ? ctx.workingDir() : ctx.workingDir().resolve(out)).toAbsolutePath().normalize();
+      Path dir =
+          (out == null ? ctx.workingDir() : ctx.workingDir().resolve(out))
+              .toAbsolutePath()
+              .normalize();
       Path file = dir.resolve(d + "-" + s + ".pem");
       try {
         Files.createDirectories(dir);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+            file,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, PemKeys.toPem(pair.getPrivate()), StandardCharsets.US_ASCII);
       } catch (FileAlreadyExistsException e) {
-        throw new ConfigSource.UsageError(file + " already exists; mailassure never overwrites a key. Choose another "
-            + "--selector or --out, or move the old key away first");
+        throw new ConfigSource.UsageError(
+            file
+                + " already exists; mailassure never overwrites a key. Choose another "
+                + "--selector or --out, or move the old key away first");
       } catch (IOException e) {
         throw new ConfigSource.UsageError("cannot write " + file + ": " + e.getMessage());
       }
       String name = s + "._domainkey." + d;
       String record = DkimKeyRecord.format(algorithm, pair.getPublic());
       List<String> strings = split(record);
-      String zone = name + ". 3600 IN TXT " + String.join(" ", strings.stream().map(x -> "\"" + x + "\"").toList());
-      String snippet = "    dkim:\n      - selector: " + s + "\n        private-key-file: " + file + "\n";
+      String zone =
+          name
+              + ". 3600 IN TXT "
+              + String.join(" ", strings.stream().map(x -> "\"" + x + "\"").toList());
+      String snippet =
+          "    dkim:\n      - selector: " + s + "\n        private-key-file: " + file + "\n";
       if (json) {
         try (Json j = new Json(ctx.out())) {
           JsonGenerator g = j.g();
@@ -117,14 +161,16 @@ final class DkimCommand implements Runnable {
         var o = ctx.out();
         o.println("Wrote " + algorithm.tagValue() + " private key to " + file + " (mode 0600).");
         o.println();
-        o.println("Publish this TXT record at " + name + " (split into strings of at most 255 bytes):");
+        o.println(
+            "Publish this TXT record at " + name + " (split into strings of at most 255 bytes):");
         o.println(zone);
         o.println();
         o.println("Then add the key to the domain " + d + " in the config:");
         o.print(snippet);
         if (algorithm == DkimAlgorithm.ED25519_SHA256) {
           o.println();
-          o.println("An Ed25519 key is accepted only beside an RSA key: many receivers ignore ed25519-sha256 alone.");
+          o.println(
+              "An Ed25519 key is accepted only beside an RSA key: many receivers ignore ed25519-sha256 alone.");
         }
         o.println();
         o.println("Check it once published: mailassure check --domain " + d + " --only dkim");
@@ -135,7 +181,8 @@ final class DkimCommand implements Runnable {
 
     private KeyPair generate(DkimAlgorithm algorithm) {
       try {
-        KeyPairGenerator g = KeyPairGenerator.getInstance(algorithm == DkimAlgorithm.RSA_SHA256 ? "RSA" : "Ed25519");
+        KeyPairGenerator g =
+            KeyPairGenerator.getInstance(algorithm == DkimAlgorithm.RSA_SHA256 ? "RSA" : "Ed25519");
         if (algorithm == DkimAlgorithm.RSA_SHA256) {
           g.initialize(bits);
         }

@@ -7,16 +7,18 @@ import picocli.CommandLine.IVersionProvider;
  * The top command. Its subcommands are added by {@link Cli} — only the one being run, so that
  * start-up does not pay for reflecting over every command's options.
  */
-@Command(name = "mailassure",
+@Command(
+    name = "mailassure",
     mixinStandardHelpOptions = true,
     versionProvider = MailassureCommand.VersionProvider.class,
     description = "Proves that each email domain's outbound mail leaves over TLS and DKIM-signed.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-        "0:all done and all good",
-        "1:done, but at least one domain failed",
-        "2:usage or configuration error; nothing sent, nothing changed",
-        "3:could not authenticate or reach the service at all"})
+      "0:all done and all good",
+      "1:done, but at least one domain failed",
+      "2:usage or configuration error; nothing sent, nothing changed",
+      "3:could not authenticate or reach the service at all"
+    })
 final class MailassureCommand implements Runnable {
   /** Every subcommand, in the order help lists them. */
   static final java.util.Map<String, Class<?>> SUBCOMMANDS = subcommands();

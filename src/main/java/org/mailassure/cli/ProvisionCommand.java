@@ -5,11 +5,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code mailassure provision [--dry-run]}: create or update the inbox rule in each domain's mailbox. */
-@Command(name = "provision", mixinStandardHelpOptions = true,
-    description = "Create or update the inbox rule in each domain's mailbox (idempotent); domains with "
-        + "rule: false get their owned rule removed. Prints the Exchange Online PowerShell that lets the "
-        + "mailboxes forward externally.")
+/**
+ * {@code mailassure provision [--dry-run]}: create or update the inbox rule in each domain's
+ * mailbox.
+ */
+@Command(
+    name = "provision",
+    mixinStandardHelpOptions = true,
+    description =
+        "Create or update the inbox rule in each domain's mailbox (idempotent); domains with "
+            + "rule: false get their owned rule removed. Prints the Exchange Online PowerShell that lets the "
+            + "mailboxes forward externally.")
 final class ProvisionCommand implements Callable<Integer> {
   private final Context ctx;
   @Mixin CommonOptions options;
@@ -23,7 +29,11 @@ final class ProvisionCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return RulesOutput.execute(ctx, options, dryRun, true,
+    return RulesOutput.execute(
+        ctx,
+        options,
+        dryRun,
+        true,
         (service, domains, progress) -> service.provision(domains, dryRun, progress));
   }
 }

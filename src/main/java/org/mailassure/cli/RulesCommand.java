@@ -6,7 +6,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mailassure rules list|remove}: the rules mailassure owns, found by display name. */
-@Command(name = "rules", mixinStandardHelpOptions = true,
+@Command(
+    name = "rules",
+    mixinStandardHelpOptions = true,
     description = "The inbox rules mailassure owns (found by rule.name).",
     subcommands = {RulesCommand.ListRules.class, RulesCommand.RemoveRules.class})
 final class RulesCommand implements Runnable {
@@ -14,12 +16,16 @@ final class RulesCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say 'rules list' or 'rules remove'");
+    throw new picocli.CommandLine.ParameterException(
+        spec.commandLine(), "say 'rules list' or 'rules remove'");
   }
 
   /** {@code rules list}. */
-  @Command(name = "list", mixinStandardHelpOptions = true,
-      description = "Show the rules mailassure owns in each mailbox and whether they match the config. Changes nothing.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description =
+          "Show the rules mailassure owns in each mailbox and whether they match the config. Changes nothing.")
   static final class ListRules implements Callable<Integer> {
     private final Context ctx;
     @Mixin CommonOptions options;
@@ -30,12 +36,19 @@ final class RulesCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      return RulesOutput.execute(ctx, options, true, false, (service, domains, progress) -> service.list(domains, progress));
+      return RulesOutput.execute(
+          ctx,
+          options,
+          true,
+          false,
+          (service, domains, progress) -> service.list(domains, progress));
     }
   }
 
   /** {@code rules remove [--dry-run]}. */
-  @Command(name = "remove", mixinStandardHelpOptions = true,
+  @Command(
+      name = "remove",
+      mixinStandardHelpOptions = true,
       description = "Delete the rules mailassure owns; nothing else.")
   static final class RemoveRules implements Callable<Integer> {
     private final Context ctx;
@@ -50,7 +63,11 @@ final class RulesCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      return RulesOutput.execute(ctx, options, dryRun, false,
+      return RulesOutput.execute(
+          ctx,
+          options,
+          dryRun,
+          false,
           (service, domains, progress) -> service.remove(domains, dryRun, progress));
     }
   }

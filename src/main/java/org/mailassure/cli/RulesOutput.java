@@ -17,21 +17,26 @@ import org.mailassure.rules.RuleStep;
 import org.mailassure.rules.RulesService;
 import org.mailassure.rules.RulesService.MailboxResult;
 
-/** Shared by provision and rules: the one Graph client of a run, progress lines, and the result table or JSON. */
+/**
+ * Shared by provision and rules: the one Graph client of a run, progress lines, and the result
+ * table or JSON.
+ */
 final class RulesOutput {
   private RulesOutput() {}
 
   /** What a rules command does with the service. */
   @FunctionalInterface
   interface Operation {
-    List<MailboxResult> apply(RulesService service, List<DomainSettings> domains, Consumer<String> progress);
+    List<MailboxResult> apply(
+        RulesService service, List<DomainSettings> domains, Consumer<String> progress);
   }
 
   /**
    * The whole of a rules command: config, mailboxes, the Graph client (exit 3 when no credential),
    * the operation, then the table or JSON and, for provision, the forwarding PowerShell.
    */
-  static int execute(Context ctx, CommonOptions options, boolean dryRun, boolean forwardingScript, Operation op)
+  static int execute(
+      Context ctx, CommonOptions options, boolean dryRun, boolean forwardingScript, Operation op)
       throws Exception {
     System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(options.verbose));
     Config config = ConfigSource.load(ctx, options);
@@ -45,10 +50,11 @@ final class RulesOutput {
     }
     List<MailboxResult> results = op.apply(service, domains, progress(ctx));
     endProgress(ctx);
-    String powershell = forwardingScript
-        ? org.mailassure.rules.ForwardingPolicy.script(domains.stream().filter(DomainSettings::rule)
-            .map(DomainSettings::mailbox).toList())
-        : null;
+    String powershell =
+        forwardingScript
+            ? org.mailassure.rules.ForwardingPolicy.script(
+                domains.stream().filter(DomainSettings::rule).map(DomainSettings::mailbox).toList())
+            : null;
     if (options.json) {
       json(ctx, results, dryRun, powershell);
     } else {
@@ -65,16 +71,20 @@ final class RulesOutput {
   static RulesService service(Context ctx, Config config)
       throws ConfigSource.UsageError, CredentialException, Libraries.Unavailable {
     if (config.graph() == null) {
-      throw new ConfigSource.UsageError(config.source() + ": inbox rules are managed through Microsoft Graph, but "
-          + "there is no 'graph' section; add graph: with tenant-id and auth (see config/mailassure.example.yaml)");
+      throw new ConfigSource.UsageError(
+          config.source()
+              + ": inbox rules are managed through Microsoft Graph, but "
+              + "there is no 'graph' section; add graph: with tenant-id and auth (see config/mailassure.example.yaml)");
     }
     Libraries.require(Libraries.Group.GRAPH, "Microsoft Graph");
     var client = GraphClients.create(config.graph(), Credentials.of(config.graph(), ctx.env()));
     return new RulesService(config, new MailboxRules(client, ctx.sleeper(), ctx.clock()));
   }
 
-  static List<DomainSettings> mailboxes(Config config, CommonOptions options) throws ConfigSource.UsageError {
-    List<DomainSettings> d = ConfigSource.select(config, options).stream().filter(x -> x.mailbox() != null).toList();
+  static List<DomainSettings> mailboxes(Config config, CommonOptions options)
+      throws ConfigSource.UsageError {
+    List<DomainSettings> d =
+        ConfigSource.select(config, options).stream().filter(x -> x.mailbox() != null).toList();
     if (d.isEmpty()) {
       throw new ConfigSource.UsageError("no selected domain has a mailbox; nothing to do");
     }
@@ -84,7 +94,7 @@ final class RulesOutput {
   /** Progress on stderr, one line rewritten in place, only when stderr is a terminal. */
   static Consumer<String> progress(Context ctx) {
     if (!ctx.terminal()) {
-      return s -> { };
+      return s -> {};
     }
     return s -> {
       synchronized (ctx.err()) {
@@ -112,8 +122,15 @@ final class RulesOutput {
         t.row(r.domain(), r.mailbox(), "-", "none", "no rule owned by mailassure", "ok");
       }
       for (RuleStep s : r.steps()) {
-        t.row(r.domain(), r.mailbox(), id(s), s.verb(), detail(s),
-            !r.ok() ? "failed: " + r.error() : !s.writes() ? "ok" : dryRun ? "planned (dry run)" : "done");
+        t.row(
+            r.domain(),
+            r.mailbox(),
+            id(s),
+            s.verb(),
+            detail(s),
+            !r.ok()
+                ? "failed: " + r.error()
+                : !s.writes() ? "ok" : dryRun ? "planned (dry run)" : "done");
       }
     }
     t.print(ctx.out());
@@ -132,7 +149,9 @@ final class RulesOutput {
 
   static String detail(RuleStep s) {
     if (s instanceof RuleStep.Update u) {
-      return u.differences().stream().map(ObservedRule.Difference::toString).collect(Collectors.joining("; "));
+      return u.differences().stream()
+          .map(ObservedRule.Difference::toString)
+          .collect(Collectors.joining("; "));
     } else if (s instanceof RuleStep.Delete d) {
       return d.why();
     } else if (s instanceof RuleStep.Create) {
@@ -141,7 +160,8 @@ final class RulesOutput {
     return "matches the config";
   }
 
-  static void json(Context ctx, List<MailboxResult> results, boolean dryRun, String powershell) throws IOException {
+  static void json(Context ctx, List<MailboxResult> results, boolean dryRun, String powershell)
+      throws IOException {
     try (Json json = new Json(ctx.out())) {
       JsonGenerator g = json.g();
       g.writeStartObject();

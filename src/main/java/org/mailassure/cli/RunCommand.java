@@ -16,9 +16,12 @@ import picocli.CommandLine.Mixin;
  * and SIGINT finish the send in flight and exit 0; SIGHUP loads the config again, keeping the
  * running one if the new one is invalid.
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
-    description = "The daemon: send each domain's probe at every slot of probe.schedule until stopped. "
-        + "SIGTERM/SIGINT stop it after the send in flight; SIGHUP reloads the config.")
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description =
+        "The daemon: send each domain's probe at every slot of probe.schedule until stopped. "
+            + "SIGTERM/SIGINT stop it after the send in flight; SIGHUP reloads the config.")
 final class RunCommand implements Callable<Integer> {
   private final Context ctx;
   @Mixin CommonOptions options;
@@ -31,30 +34,50 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(options.verbose));
     if (options.json) {
-      throw new ConfigSource.UsageError("run writes no document; its output is the journal, the metrics and its log");
+      throw new ConfigSource.UsageError(
+          "run writes no document; its output is the journal, the metrics and its log");
     }
     Config config = ConfigSource.load(ctx, options);
-    java.util.Set<String> only = ConfigSource.select(config, options).stream().map(DomainSettings::name)
-        .collect(java.util.stream.Collectors.toSet());
+    java.util.Set<String> only =
+        ConfigSource.select(config, options).stream()
+            .map(DomainSettings::name)
+            .collect(java.util.stream.Collectors.toSet());
     StateLock lock;
     try {
       lock = StateLock.acquire(config.stateDir(), ProcessHandle.current().pid());
     } catch (StateLock.HeldException e) {
       throw new ConfigSource.UsageError("mailassure run: " + e.getMessage());
     } catch (IOException e) {
-      throw new ConfigSource.UsageError("state-dir " + config.stateDir() + " cannot be used (" + e.getMessage()
-          + "); create it for this user or set state-dir");
+      throw new ConfigSource.UsageError(
+          "state-dir "
+              + config.stateDir()
+              + " cannot be used ("
+              + e.getMessage()
+              + "); create it for this user or set state-dir");
     }
     try (lock) {
-      Daemon daemon = new Daemon(config, ctx.clock(), Waiter.system(ctx.clock()), this::transport,
-          () -> ConfigSource.load(ctx, options), Version.get()).only(options.domains.isEmpty() ? java.util.Set.of() : only);
+      Daemon daemon =
+          new Daemon(
+                  config,
+                  ctx.clock(),
+                  Waiter.system(ctx.clock()),
+                  this::transport,
+                  () -> ConfigSource.load(ctx, options),
+                  Version.get())
+              .only(options.domains.isEmpty() ? java.util.Set.of() : only);
       ctx.signals().on("TERM", daemon::stop);
       ctx.signals().on("INT", daemon::stop);
       ctx.signals().on("HUP", daemon::reload);
-      org.slf4j.LoggerFactory.getLogger(RunCommand.class).info("mailassure {} running: {} domains, schedule \"{}\" {}",
-          Version.get(), config.domains().stream().filter(DomainSettings::probe)
-              .filter(d -> options.domains.isEmpty() || only.contains(d.name())).count(),
-          config.probe().scheduleText(), config.probe().timeZone());
+      org.slf4j.LoggerFactory.getLogger(RunCommand.class)
+          .info(
+              "mailassure {} running: {} domains, schedule \"{}\" {}",
+              Version.get(),
+              config.domains().stream()
+                  .filter(DomainSettings::probe)
+                  .filter(d -> options.domains.isEmpty() || only.contains(d.name()))
+                  .count(),
+              config.probe().scheduleText(),
+              config.probe().timeZone());
       daemon.run();
     }
     return ExitCode.OK;

@@ -3,6 +3,7 @@ package org.mailassure.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.mailassure.boot.Libraries;
@@ -13,13 +14,15 @@ import org.mailassure.journal.Journal;
 import org.mailassure.probe.ProbeResult;
 import org.mailassure.probe.ProbeSender;
 import org.mailassure.probe.transport.ProbeTransport;
-import java.time.temporal.ChronoUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code mailassure send}: one probe now from each selected domain, in parallel under a bound. */
-@Command(name = "send", mixinStandardHelpOptions = true,
-    description = "Send one probe now from each selected domain (domains with probe: false are skipped).")
+@Command(
+    name = "send",
+    mixinStandardHelpOptions = true,
+    description =
+        "Send one probe now from each selected domain (domains with probe: false are skipped).")
 final class SendCommand implements Callable<Integer> {
   private final Context ctx;
   @Mixin CommonOptions options;
@@ -35,7 +38,8 @@ final class SendCommand implements Callable<Integer> {
     List<DomainSettings> selected = ConfigSource.select(config, options);
     List<DomainSettings> domains = selected.stream().filter(DomainSettings::probe).toList();
     if (domains.isEmpty()) {
-      throw new ConfigSource.UsageError("no selected domain sends probes (all have probe: false); nothing was sent");
+      throw new ConfigSource.UsageError(
+          "no selected domain sends probes (all have probe: false); nothing was sent");
     }
     try {
       Files.createDirectories(config.stateDir());
@@ -43,8 +47,12 @@ final class SendCommand implements Callable<Integer> {
         throw new IOException("not writable");
       }
     } catch (IOException e) {
-      throw new ConfigSource.UsageError("state-dir " + config.stateDir() + " cannot be written (" + e.getMessage()
-          + "); the journal lives there, so nothing was sent. Create it for this user or set state-dir.");
+      throw new ConfigSource.UsageError(
+          "state-dir "
+              + config.stateDir()
+              + " cannot be written ("
+              + e.getMessage()
+              + "); the journal lives there, so nothing was sent. Create it for this user or set state-dir.");
     }
     ProbeTransport transport;
     try {
@@ -55,9 +63,17 @@ final class SendCommand implements Callable<Integer> {
     }
     List<ProbeResult> results;
     try (transport) {
-      ProbeSender sender = new ProbeSender(config, transport, new Journal(config.stateDir()), ctx.clock(),
-          ctx.sleeper(), Version.get());
-      results = sender.sendAll(domains, ctx.clock().instant().truncatedTo(ChronoUnit.SECONDS), "manual", null);
+      ProbeSender sender =
+          new ProbeSender(
+              config,
+              transport,
+              new Journal(config.stateDir()),
+              ctx.clock(),
+              ctx.sleeper(),
+              Version.get());
+      results =
+          sender.sendAll(
+              domains, ctx.clock().instant().truncatedTo(ChronoUnit.SECONDS), "manual", null);
     }
     if (options.json) {
       json(results);
@@ -68,10 +84,18 @@ final class SendCommand implements Callable<Integer> {
   }
 
   private void table(List<ProbeResult> results) {
-    Table t = new Table("DOMAIN", "OUTCOME", "ATTEMPTS", "TLS", "CIPHER", "DKIM", "MESSAGE-ID", "ERROR");
+    Table t =
+        new Table("DOMAIN", "OUTCOME", "ATTEMPTS", "TLS", "CIPHER", "DKIM", "MESSAGE-ID", "ERROR");
     for (ProbeResult r : results) {
-      t.row(r.domain(), r.sent() ? "sent" : "failed", r.attempts(), r.tlsProtocol(), r.tlsCipher(),
-          r.dkim().journalName(), r.messageId(), r.error());
+      t.row(
+          r.domain(),
+          r.sent() ? "sent" : "failed",
+          r.attempts(),
+          r.tlsProtocol(),
+          r.tlsCipher(),
+          r.dkim().journalName(),
+          r.messageId(),
+          r.error());
     }
     t.print(ctx.out());
     long sent = results.stream().filter(ProbeResult::sent).count();

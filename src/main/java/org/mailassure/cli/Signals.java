@@ -16,6 +16,6 @@ public interface Signals {
 
   /** No signals: for tests that stop the daemon themselves. */
   static Signals none() {
-    return (name, action) -> { };
+    return (name, action) -> {};
   }
 }

@@ -17,10 +17,15 @@ import org.mailassure.schedule.Schedule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code mailassure status}: the last probe of each domain, from the journal, and the next slot. */
-@Command(name = "status", mixinStandardHelpOptions = true,
-    description = "The last probe of each domain, from the journal, and the next scheduled slot. "
-        + "Exit 1 when a domain's last slot failed or it has no success in 26 hours.")
+/**
+ * {@code mailassure status}: the last probe of each domain, from the journal, and the next slot.
+ */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description =
+        "The last probe of each domain, from the journal, and the next scheduled slot. "
+            + "Exit 1 when a domain's last slot failed or it has no success in 26 hours.")
 final class StatusCommand implements Callable<Integer> {
   /** A domain with no success for this long is unhealthy: a day's slot plus two hours of slack. */
   static final Duration STALE = Duration.ofHours(26);
@@ -33,13 +38,15 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   /** One domain's line. */
-  record Row(String domain, JournalEntry last, Instant lastSuccess, boolean healthy, String problem) {}
+  record Row(
+      String domain, JournalEntry last, Instant lastSuccess, boolean healthy, String problem) {}
 
   @Override
   public Integer call() throws Exception {
     System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(options.verbose));
     Config config = ConfigSource.load(ctx, options);
-    List<DomainSettings> domains = ConfigSource.select(config, options).stream().filter(DomainSettings::probe).toList();
+    List<DomainSettings> domains =
+        ConfigSource.select(config, options).stream().filter(DomainSettings::probe).toList();
     Journal.Contents contents = new Journal(config.stateDir()).read();
     JournalState state = JournalState.of(contents.entries());
     Instant now = ctx.clock().instant();
@@ -47,7 +54,8 @@ final class StatusCommand implements Callable<Integer> {
     for (DomainSettings d : domains) {
       rows.add(row(d.name(), state, now));
     }
-    Instant next = new Schedule(config.probe().schedule(), config.probe().timeZone()).next(now).orElse(null);
+    Instant next =
+        new Schedule(config.probe().schedule(), config.probe().timeZone()).next(now).orElse(null);
     if (options.json) {
       json(rows, next, config);
     } else {
@@ -72,18 +80,45 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   private void table(List<Row> rows, Instant next, Config config, int unreadable) {
-    Table t = new Table("DOMAIN", "LAST SLOT", "OUTCOME", "AT", "TLS", "CIPHER", "DKIM", "MESSAGE-ID", "STATUS");
+    Table t =
+        new Table(
+            "DOMAIN",
+            "LAST SLOT",
+            "OUTCOME",
+            "AT",
+            "TLS",
+            "CIPHER",
+            "DKIM",
+            "MESSAGE-ID",
+            "STATUS");
     for (Row r : rows) {
       JournalEntry e = r.last();
-      t.row(r.domain(), e == null ? null : e.slot(), e == null ? null : e.outcome().journalName(),
-          e == null ? null : e.sentAt(), e == null ? null : e.tlsProtocol(), e == null ? null : e.tlsCipher(),
-          e == null ? null : e.dkim(), e == null ? null : e.messageId(),
-          r.healthy() ? "ok" : r.problem() + (e != null && e.error() != null ? ": " + e.error() : ""));
+      t.row(
+          r.domain(),
+          e == null ? null : e.slot(),
+          e == null ? null : e.outcome().journalName(),
+          e == null ? null : e.sentAt(),
+          e == null ? null : e.tlsProtocol(),
+          e == null ? null : e.tlsCipher(),
+          e == null ? null : e.dkim(),
+          e == null ? null : e.messageId(),
+          r.healthy()
+              ? "ok"
+              : r.problem() + (e != null && e.error() != null ? ": " + e.error() : ""));
     }
     t.print(ctx.out());
-    ctx.out().println("next slot: " + (next == null ? "none" : next.atZone(config.probe().timeZone()).toOffsetDateTime()));
+    ctx.out()
+        .println(
+            "next slot: "
+                + (next == null
+                    ? "none"
+                    : next.atZone(config.probe().timeZone()).toOffsetDateTime()));
     if (unreadable > 0) {
-      ctx.out().println("journal: " + unreadable + " unreadable line(s) skipped (a write cut short by a crash)");
+      ctx.out()
+          .println(
+              "journal: "
+                  + unreadable
+                  + " unreadable line(s) skipped (a write cut short by a crash)");
     }
     ctx.out().flush();
   }
@@ -92,7 +127,11 @@ final class StatusCommand implements Callable<Integer> {
     try (Json json = new Json(ctx.out())) {
       JsonGenerator g = json.g();
       g.writeStartObject();
-      g.writeStringField("next_slot", next == null ? null : next.atZone(config.probe().timeZone()).toOffsetDateTime().toString());
+      g.writeStringField(
+          "next_slot",
+          next == null
+              ? null
+              : next.atZone(config.probe().timeZone()).toOffsetDateTime().toString());
       g.writeArrayFieldStart("domains");
       for (Row r : rows) {
         JournalEntry e = r.last();
@@ -100,7 +139,8 @@ final class StatusCommand implements Callable<Integer> {
         g.writeStringField("domain", r.domain());
         g.writeBooleanField("healthy", r.healthy());
         g.writeStringField("problem", r.problem());
-        g.writeStringField("last_success", r.lastSuccess() == null ? null : r.lastSuccess().toString());
+        g.writeStringField(
+            "last_success", r.lastSuccess() == null ? null : r.lastSuccess().toString());
         g.writeStringField("slot", e == null ? null : e.slot().toString());
         g.writeStringField("outcome", e == null ? null : e.outcome().journalName());
         g.writeStringField("sent_at", e == null ? null : e.sentAt().toString());

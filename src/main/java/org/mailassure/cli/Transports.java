@@ -1,5 +1,6 @@
 package org.mailassure.cli;
 
+import java.util.List;
 import org.mailassure.boot.Libraries;
 import org.mailassure.config.Config;
 import org.mailassure.config.DomainSettings;
@@ -12,7 +13,6 @@ import org.mailassure.graph.GraphClients;
 import org.mailassure.probe.transport.GraphTransport;
 import org.mailassure.probe.transport.ProbeTransport;
 import org.mailassure.probe.transport.SmtpTransport;
-import java.util.List;
 
 /**
  * Builds the one transport of a run from the config: Graph client or SMTP with its token source.
@@ -33,6 +33,7 @@ final class Transports {
       return new SmtpTransport(null);
     }
     Libraries.require(Libraries.Group.GRAPH, "smtp auth xoauth2");
-    return new SmtpTransport(new AccessTokens(Credentials.of(config.graph(), ctx.env()), config.graph()));
+    return new SmtpTransport(
+        new AccessTokens(Credentials.of(config.graph(), ctx.env()), config.graph()));
   }
 }

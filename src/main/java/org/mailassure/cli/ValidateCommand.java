@@ -10,14 +10,16 @@ import java.util.stream.Collectors;
 import org.mailassure.config.Config;
 import org.mailassure.config.DkimKey;
 import org.mailassure.config.DomainSettings;
-import org.mailassure.config.ServiceAccount;
 import org.mailassure.config.Durations;
 import org.mailassure.config.ProbeSettings.TransportKind;
+import org.mailassure.config.ServiceAccount;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code mailassure validate}: loads and checks the config and prints a summary of the domains. */
-@Command(name = "validate", mixinStandardHelpOptions = true,
+@Command(
+    name = "validate",
+    mixinStandardHelpOptions = true,
     description = "Load and validate the config; print a summary of the domains.")
 final class ValidateCommand implements Callable<Integer> {
   private final Context ctx;
@@ -32,9 +34,11 @@ final class ValidateCommand implements Callable<Integer> {
     System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(options.verbose));
     Config config = ConfigSource.load(ctx, options, serviceAccount());
     List<DomainSettings> domains = ConfigSource.select(config, options);
-    ZonedDateTime next = ExecutionTime.forCron(config.probe().schedule())
-        .nextExecution(ZonedDateTime.now(ctx.clock()).withZoneSameInstant(config.probe().timeZone()))
-        .orElse(null);
+    ZonedDateTime next =
+        ExecutionTime.forCron(config.probe().schedule())
+            .nextExecution(
+                ZonedDateTime.now(ctx.clock()).withZoneSameInstant(config.probe().timeZone()))
+            .orElse(null);
     if (options.json) {
       json(config, domains, next);
     } else {
@@ -50,7 +54,10 @@ final class ValidateCommand implements Callable<Integer> {
   private static ServiceAccount serviceAccount() {
     long self;
     try {
-      self = ((Number) java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid")).longValue();
+      self =
+          ((Number)
+                  java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid"))
+              .longValue();
     } catch (java.io.IOException | UnsupportedOperationException e) {
       return null;
     }
@@ -59,22 +66,58 @@ final class ValidateCommand implements Callable<Integer> {
 
   private void table(Config config, List<DomainSettings> domains, ZonedDateTime next) {
     var out = ctx.out();
-    out.println(config.source() + ": valid, " + domains.size() + " domain" + (domains.size() == 1 ? "" : "s"));
-    Table t = new Table("DOMAIN", "MAILBOX", "SENDER", "RULE", "PROBE", "LOCAL DKIM", "SELECTORS CHECKED");
+    out.println(
+        config.source()
+            + ": valid, "
+            + domains.size()
+            + " domain"
+            + (domains.size() == 1 ? "" : "s"));
+    Table t =
+        new Table(
+            "DOMAIN", "MAILBOX", "SENDER", "RULE", "PROBE", "LOCAL DKIM", "SELECTORS CHECKED");
     for (DomainSettings d : domains) {
-      t.row(d.name(), d.mailbox(), d.sender(), d.rule() ? "yes" : "no", d.probe() ? "yes" : "no",
-          d.dkim().isEmpty() ? "-" : d.dkim().stream().map(ValidateCommand::describe).collect(Collectors.joining(", ")),
+      t.row(
+          d.name(),
+          d.mailbox(),
+          d.sender(),
+          d.rule() ? "yes" : "no",
+          d.probe() ? "yes" : "no",
+          d.dkim().isEmpty()
+              ? "-"
+              : d.dkim().stream().map(ValidateCommand::describe).collect(Collectors.joining(", ")),
           String.join(", ", d.selectors()));
     }
     t.print(out);
     var p = config.probe();
-    String transport = p.transport() == TransportKind.GRAPH ? "graph sendMail"
-        : "smtp " + p.smtp().host() + ":" + p.smtp().port() + " " + p.smtp().security().configName()
-            + " (TLS >= " + p.smtp().minTlsVersion().protocol() + ", auth " + p.smtp().auth().configName() + ")";
-    out.println("probe: " + transport + "; schedule \"" + p.scheduleText() + "\" " + p.timeZone()
-        + (next == null ? "" : ", next " + next.toOffsetDateTime()) + "; catch-up " + Durations.format(p.catchUp())
-        + "; retry " + p.retry().attempts() + " attempts");
-    out.println("assessment address: " + config.assessmentAddress() + "; state: " + config.stateDir());
+    String transport =
+        p.transport() == TransportKind.GRAPH
+            ? "graph sendMail"
+            : "smtp "
+                + p.smtp().host()
+                + ":"
+                + p.smtp().port()
+                + " "
+                + p.smtp().security().configName()
+                + " (TLS >= "
+                + p.smtp().minTlsVersion().protocol()
+                + ", auth "
+                + p.smtp().auth().configName()
+                + ")";
+    out.println(
+        "probe: "
+            + transport
+            + "; schedule \""
+            + p.scheduleText()
+            + "\" "
+            + p.timeZone()
+            + (next == null ? "" : ", next " + next.toOffsetDateTime())
+            + "; catch-up "
+            + Durations.format(p.catchUp())
+            + "; retry "
+            + p.retry().attempts()
+            + " attempts");
+    out.println(
+        "assessment address: " + config.assessmentAddress() + "; state: " + config.stateDir());
     out.flush();
   }
 
@@ -82,7 +125,8 @@ final class ValidateCommand implements Callable<Integer> {
     return k.selector() + " (" + k.algorithm().tagValue() + ")";
   }
 
-  private void json(Config config, List<DomainSettings> domains, ZonedDateTime next) throws IOException {
+  private void json(Config config, List<DomainSettings> domains, ZonedDateTime next)
+      throws IOException {
     try (Json json = new Json(ctx.out())) {
       JsonGenerator g = json.g();
       g.writeStartObject();

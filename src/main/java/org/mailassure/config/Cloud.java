@@ -6,13 +6,25 @@ package org.mailassure.config;
  * deployments" page for Graph.
  */
 public enum Cloud {
-  GLOBAL("global", "https://login.microsoftonline.com/", "https://graph.microsoft.com",
+  GLOBAL(
+      "global",
+      "https://login.microsoftonline.com/",
+      "https://graph.microsoft.com",
       "https://outlook.office365.com"),
-  US_GOV("us-gov", "https://login.microsoftonline.us/", "https://graph.microsoft.us",
+  US_GOV(
+      "us-gov",
+      "https://login.microsoftonline.us/",
+      "https://graph.microsoft.us",
       "https://outlook.office365.us"),
-  US_GOV_DOD("us-gov-dod", "https://login.microsoftonline.us/", "https://dod-graph.microsoft.us",
+  US_GOV_DOD(
+      "us-gov-dod",
+      "https://login.microsoftonline.us/",
+      "https://dod-graph.microsoft.us",
       "https://outlook-dod.office365.us"),
-  CHINA("china", "https://login.chinacloudapi.cn/", "https://microsoftgraph.chinacloudapi.cn",
+  CHINA(
+      "china",
+      "https://login.chinacloudapi.cn/",
+      "https://microsoftgraph.chinacloudapi.cn",
       "https://partner.outlook.cn");
 
   private final String configName;

@@ -31,10 +31,19 @@ import org.mailassure.config.YamlNode.Location;
  */
 public final class ConfigLoader {
   static final Set<String> TOP =
-      Set.of("assessment-address", "state-dir", "graph", "rule", "probe", "readiness", "connectors", "domains");
+      Set.of(
+          "assessment-address",
+          "state-dir",
+          "graph",
+          "rule",
+          "probe",
+          "readiness",
+          "connectors",
+          "domains");
   static final Set<String> GRAPH = Set.of("tenant-id", "cloud", "base-url", "auth");
   static final Set<String> AUTH =
-      Set.of("type", "client-id", "client-secret-file", "certificate-file", "token-env", "token-file");
+      Set.of(
+          "type", "client-id", "client-secret-file", "certificate-file", "token-env", "token-file");
   static final Set<String> RULE = Set.of("name", "mark-as-read");
   static final Set<String> PROBE =
       Set.of("schedule", "time-zone", "catch-up", "transport", "subject", "retry", "smtp");
@@ -43,7 +52,8 @@ public final class ConfigLoader {
   static final Set<String> CONNECTOR = Set.of("name", "domains", "secure-domain-list");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
   private static final Pattern DNS_SERVER =
-      Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3}|\\[[0-9A-Fa-f:.]+]|[0-9A-Fa-f:]+:[0-9A-Fa-f:.]*)(?::(\\d{1,5}))?");
+      Pattern.compile(
+          "(\\d{1,3}(?:\\.\\d{1,3}){3}|\\[[0-9A-Fa-f:.]+]|[0-9A-Fa-f:]+:[0-9A-Fa-f:.]*)(?::(\\d{1,5}))?");
 
   private final Map<String, String> environment;
   private final boolean root;
@@ -73,16 +83,24 @@ public final class ConfigLoader {
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      throw new ConfigException("config file " + file + " does not exist; create it from "
-          + "config/mailassure.example.yaml or name another with -c FILE");
+      throw new ConfigException(
+          "config file "
+              + file
+              + " does not exist; create it from "
+              + "config/mailassure.example.yaml or name another with -c FILE");
     } catch (IOException e) {
-      throw new ConfigException("config file " + file + " cannot be read (" + e.getClass().getSimpleName()
-          + "); check its permissions");
+      throw new ConfigException(
+          "config file "
+              + file
+              + " cannot be read ("
+              + e.getClass().getSimpleName()
+              + "); check its permissions");
     }
     if (service != null) {
       var why = service.cannotRead(file);
       if (why.isPresent()) {
-        throw new ConfigException("config file " + file + ": " + why.get()[0] + "; " + why.get()[1]);
+        throw new ConfigException(
+            "config file " + file + ": " + why.get()[0] + "; " + why.get()[1]);
       }
     }
     return parse(text, file);
@@ -94,7 +112,10 @@ public final class ConfigLoader {
     YamlNode root = new YamlReader(file.toString(), problems.list()).read(text);
     if (root == null) {
       if (problems.isEmpty()) {
-        problems.add(new Location(1, 1), "", "the file is empty",
+        problems.add(
+            new Location(1, 1),
+            "",
+            "the file is empty",
             "start from config/mailassure.example.yaml; at least 'domains' is needed");
       }
       throw new ConfigException(problems.list());
@@ -104,7 +125,8 @@ public final class ConfigLoader {
       throw new ConfigException(problems.list());
     }
     Path base = file.toAbsolutePath().getParent();
-    FileChecks files = new FileChecks(problems, base, environment.get("CREDENTIALS_DIRECTORY"), service);
+    FileChecks files =
+        new FileChecks(problems, base, environment.get("CREDENTIALS_DIRECTORY"), service);
     Config config = read(top, files, file);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems.list());
@@ -115,7 +137,9 @@ public final class ConfigLoader {
   private Config read(Section top, FileChecks files, Path file) {
     String assessment = top.text("assessment-address", Config.DEFAULT_ASSESSMENT_ADDRESS);
     if (!Names.isAddress(assessment)) {
-      top.problem("assessment-address", "'" + assessment + "' is not an email address",
+      top.problem(
+          "assessment-address",
+          "'" + assessment + "' is not an email address",
           "use the assessment service's address, " + Config.DEFAULT_ASSESSMENT_ADDRESS);
     }
     String stateText = top.text("state-dir", null);
@@ -123,9 +147,12 @@ public final class ConfigLoader {
 
     GraphSettings graph = GraphReader.read(top.section("graph", GRAPH), files);
     Section ruleSection = top.section("rule", RULE);
-    RuleSettings rule = ruleSection == null
-        ? new RuleSettings(RuleSettings.DEFAULT_NAME, true)
-        : new RuleSettings(ruleSection.text("name", RuleSettings.DEFAULT_NAME), ruleSection.bool("mark-as-read", true));
+    RuleSettings rule =
+        ruleSection == null
+            ? new RuleSettings(RuleSettings.DEFAULT_NAME, true)
+            : new RuleSettings(
+                ruleSection.text("name", RuleSettings.DEFAULT_NAME),
+                ruleSection.bool("mark-as-read", true));
     Section probeSection = top.section("probe", PROBE);
     ProbeSettings probe = readProbe(probeSection, files);
     ReadinessSettings readiness = readReadiness(top.section("readiness", READINESS));
@@ -133,8 +160,16 @@ public final class ConfigLoader {
     List<DomainSettings> domains = new DomainReader(top.problems(), files, probe.smtp()).read(top);
 
     checkCredentialsNeeded(top, probeSection, probe, graph, domains);
-    return new Config(file, assessment.toLowerCase(Locale.ROOT), stateDir, graph, rule, probe, readiness,
-        connectors, domains);
+    return new Config(
+        file,
+        assessment.toLowerCase(Locale.ROOT),
+        stateDir,
+        graph,
+        rule,
+        probe,
+        readiness,
+        connectors,
+        domains);
   }
 
   private Path defaultStateDir() {
@@ -154,18 +189,36 @@ public final class ConfigLoader {
       try {
         zone = ZoneId.of(zoneText);
       } catch (DateTimeException e) {
-        p.problem("time-zone", "'" + zoneText + "' is not a time zone", "use an IANA name such as Europe/London or UTC");
+        p.problem(
+            "time-zone",
+            "'" + zoneText + "' is not a time zone",
+            "use an IANA name such as Europe/London or UTC");
       }
     }
-    if (p != null && com.cronutils.model.time.ExecutionTime.forCron(cron)
-        .nextExecution(java.time.ZonedDateTime.of(2024, 1, 1, 0, 0, 0, 0, java.time.ZoneOffset.UTC)).isEmpty()) {
-      p.problem("schedule", "'" + scheduleText + "' never fires (no such date)",
+    if (p != null
+        && com.cronutils.model.time.ExecutionTime.forCron(cron)
+            .nextExecution(
+                java.time.ZonedDateTime.of(2024, 1, 1, 0, 0, 0, 0, java.time.ZoneOffset.UTC))
+            .isEmpty()) {
+      p.problem(
+          "schedule",
+          "'" + scheduleText + "' never fires (no such date)",
           "choose days that exist, e.g. \"0 6 * * *\" for 06:00 daily");
     }
-    Duration catchUp = p == null ? Duration.ofHours(6) : p.duration("catch-up", Duration.ofHours(6));
-    TransportKind transport = p == null ? TransportKind.GRAPH
-        : p.choice("transport", TransportKind.GRAPH, TransportKind.values(), TransportKind::configName);
-    String subject = p == null ? ProbeSettings.DEFAULT_SUBJECT : p.text("subject", ProbeSettings.DEFAULT_SUBJECT);
+    Duration catchUp =
+        p == null ? Duration.ofHours(6) : p.duration("catch-up", Duration.ofHours(6));
+    TransportKind transport =
+        p == null
+            ? TransportKind.GRAPH
+            : p.choice(
+                "transport",
+                TransportKind.GRAPH,
+                TransportKind.values(),
+                TransportKind::configName);
+    String subject =
+        p == null
+            ? ProbeSettings.DEFAULT_SUBJECT
+            : p.text("subject", ProbeSettings.DEFAULT_SUBJECT);
     if (p != null) {
       checkSubject(p, subject);
     }
@@ -182,7 +235,8 @@ public final class ConfigLoader {
 
   private static Cron parseCron(Section p, String text) {
     CronParser parser = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
-    String fix = "write five fields: minute hour day-of-month month day-of-week, e.g. \"0 6 * * *\" for 06:00 daily";
+    String fix =
+        "write five fields: minute hour day-of-month month day-of-week, e.g. \"0 6 * * *\" for 06:00 daily";
     if (text.trim().split("\\s+").length != 5) {
       if (p != null) {
         p.problem("schedule", "'" + text + "' does not have five fields", fix);
@@ -193,7 +247,10 @@ public final class ConfigLoader {
       return parser.parse(text.trim()).validate();
     } catch (IllegalArgumentException e) {
       if (p != null) {
-        p.problem("schedule", "'" + text + "' is not a valid cron expression (" + e.getMessage() + ")", fix);
+        p.problem(
+            "schedule",
+            "'" + text + "' is not a valid cron expression (" + e.getMessage() + ")",
+            fix);
       }
       return parser.parse("0 6 * * *");
     }
@@ -206,7 +263,8 @@ public final class ConfigLoader {
     Matcher m = PLACEHOLDER.matcher(subject);
     while (m.find()) {
       if (!m.group(1).equals("domain") && !m.group(1).equals("time")) {
-        p.problem("subject", "unknown placeholder {" + m.group(1) + "}", "use {domain} and {time} only");
+        p.problem(
+            "subject", "unknown placeholder {" + m.group(1) + "}", "use {domain} and {time} only");
       }
     }
   }
@@ -223,7 +281,9 @@ public final class ConfigLoader {
       backoff = RetryPolicy.DEFAULT.backoff();
     }
     if (max.compareTo(backoff) < 0) {
-      r.problem("max-backoff", "is shorter than backoff (" + Durations.format(backoff) + ")",
+      r.problem(
+          "max-backoff",
+          "is shorter than backoff (" + Durations.format(backoff) + ")",
           "make max-backoff at least as long as backoff");
       max = backoff;
     }
@@ -240,7 +300,9 @@ public final class ConfigLoader {
     for (String s : servers) {
       Matcher m = DNS_SERVER.matcher(s);
       if (!m.matches() || (m.group(2) != null && Integer.parseInt(m.group(2)) > 65535)) {
-        r.problem("dns-servers", "'" + s + "' is not an IP address with an optional port",
+        r.problem(
+            "dns-servers",
+            "'" + s + "' is not an IP address with an optional port",
             "write e.g. 192.0.2.53 or 127.0.0.1:5353 (names are not allowed: they would need DNS)");
       }
     }
@@ -252,12 +314,17 @@ public final class ConfigLoader {
     List<String> tls = r.has("tls-rpt-rua") ? r.texts("tls-rpt-rua") : tlsDefault;
     for (String d : dmarc) {
       if (!d.startsWith("mailto:")) {
-        r.problem("dmarc-rua", "'" + d + "' is not a mailto: URI", "write e.g. mailto:dmarc-rua@dmarc.service.gov.uk");
+        r.problem(
+            "dmarc-rua",
+            "'" + d + "' is not a mailto: URI",
+            "write e.g. mailto:dmarc-rua@dmarc.service.gov.uk");
       }
     }
     for (String t : tls) {
       if (!t.startsWith("mailto:") && !t.startsWith("https://")) {
-        r.problem("tls-rpt-rua", "'" + t + "' is neither a mailto: nor an https: URI",
+        r.problem(
+            "tls-rpt-rua",
+            "'" + t + "' is neither a mailto: nor an https: URI",
             "write e.g. mailto:tls-rua@mailcheck.service.ncsc.gov.uk");
       }
     }
@@ -274,19 +341,33 @@ public final class ConfigLoader {
       }
       String name = c.text("name", null);
       if (name == null) {
-        c.problem("name", "is required", "give the connector's name as it should appear in Exchange Online");
+        c.problem(
+            "name",
+            "is required",
+            "give the connector's name as it should appear in Exchange Online");
         continue;
       }
       if (out.stream().anyMatch(o -> o.name().equals(name))) {
-        c.problem("name", "the connector name '" + name + "' is used twice", "give each connector its own name");
+        c.problem(
+            "name",
+            "the connector name '" + name + "' is used twice",
+            "give each connector its own name");
       }
       List<String> domains = c.texts("domains");
       String list = c.text("secure-domain-list", null);
-      if (list != null && list.startsWith("http://") && !list.startsWith("http://127.0.0.1") && !list.startsWith("http://localhost")) {
-        c.problem("secure-domain-list", "'" + list + "' is plain http", "use https:// (plain http only for 127.0.0.1, in tests)");
+      if (list != null
+          && list.startsWith("http://")
+          && !list.startsWith("http://127.0.0.1")
+          && !list.startsWith("http://localhost")) {
+        c.problem(
+            "secure-domain-list",
+            "'" + list + "' is plain http",
+            "use https:// (plain http only for 127.0.0.1, in tests)");
       }
       if (domains.isEmpty() && list == null) {
-        c.problem("domains", "the connector has no domains and no secure-domain-list",
+        c.problem(
+            "domains",
+            "the connector has no domains and no secure-domain-list",
             "add 'domains:' or 'secure-domain-list:'");
       }
       out.add(new ConnectorSettings(name, domains, list));
@@ -294,20 +375,35 @@ public final class ConfigLoader {
     return out;
   }
 
-  private static void checkCredentialsNeeded(Section top, Section probeSection, ProbeSettings probe,
-      GraphSettings graph, List<DomainSettings> domains) {
+  private static void checkCredentialsNeeded(
+      Section top,
+      Section probeSection,
+      ProbeSettings probe,
+      GraphSettings graph,
+      List<DomainSettings> domains) {
     if (graph != null) {
       return;
     }
     boolean probes = domains.stream().anyMatch(DomainSettings::probe);
     if (probes && probe.transport() == TransportKind.GRAPH) {
-      Location at = probeSection != null && probeSection.has("transport") ? probeSection.at("transport") : top.location();
-      top.problems().add(at, "graph", "probe.transport is graph but there is no 'graph' section",
-          "add 'graph:' with tenant-id and auth, or set probe.transport: smtp");
-    } else if (probes && domains.stream().anyMatch(d -> d.probe() && d.smtp().auth() == SmtpAuthKind.XOAUTH2)) {
-      top.problems().add(top.location(), "graph",
-          "SMTP auth xoauth2 takes its token from graph.auth, but there is no 'graph' section",
-          "add 'graph:' with tenant-id and auth, or set probe.smtp.auth to password or none");
+      Location at =
+          probeSection != null && probeSection.has("transport")
+              ? probeSection.at("transport")
+              : top.location();
+      top.problems()
+          .add(
+              at,
+              "graph",
+              "probe.transport is graph but there is no 'graph' section",
+              "add 'graph:' with tenant-id and auth, or set probe.transport: smtp");
+    } else if (probes
+        && domains.stream().anyMatch(d -> d.probe() && d.smtp().auth() == SmtpAuthKind.XOAUTH2)) {
+      top.problems()
+          .add(
+              top.location(),
+              "graph",
+              "SMTP auth xoauth2 takes its token from graph.auth, but there is no 'graph' section",
+              "add 'graph:' with tenant-id and auth, or set probe.smtp.auth to password or none");
     }
   }
 }

@@ -6,13 +6,19 @@ import org.mailassure.keys.DkimAlgorithm;
 
 /**
  * A local DKIM signing key, loaded and checked when the config is loaded so that a bad key is a
- * configuration error and not a failed probe at six in the morning. {@link #toString()} never
- * shows key material.
+ * configuration error and not a failed probe at six in the morning. {@link #toString()} never shows
+ * key material.
  */
-public record DkimKey(String selector, Path privateKeyFile, DkimAlgorithm algorithm, PrivateKey privateKey) {
+public record DkimKey(
+    String selector, Path privateKeyFile, DkimAlgorithm algorithm, PrivateKey privateKey) {
   @Override
   public String toString() {
-    return "DkimKey[selector=" + selector + ", file=" + privateKeyFile + ", algorithm="
-        + algorithm.tagValue() + "]";
+    return "DkimKey[selector="
+        + selector
+        + ", file="
+        + privateKeyFile
+        + ", algorithm="
+        + algorithm.tagValue()
+        + "]";
   }
 }

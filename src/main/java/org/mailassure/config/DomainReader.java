@@ -13,7 +13,9 @@ import java.util.Set;
 import org.mailassure.keys.DkimAlgorithm;
 import org.mailassure.keys.PemKeys;
 
-/** Reads the {@code domains} list: names, mailboxes, senders, DKIM keys and per-domain overrides. */
+/**
+ * Reads the {@code domains} list: names, mailboxes, senders, DKIM keys and per-domain overrides.
+ */
 final class DomainReader {
   static final Set<String> DOMAIN =
       Set.of("name", "mailbox", "sender", "dkim", "selectors", "rule", "probe", "smtp");
@@ -32,13 +34,17 @@ final class DomainReader {
 
   List<DomainSettings> read(Section top) {
     if (!top.has("domains")) {
-      problems.add(top.location(), "domains", "there is no 'domains' list",
+      problems.add(
+          top.location(),
+          "domains",
+          "there is no 'domains' list",
           "add 'domains:' with at least one '- name: example.gov.uk' and its mailbox");
       return List.of();
     }
     List<YamlNode> items = top.items("domains");
     if (items.isEmpty() && problems.isEmpty()) {
-      top.problem("domains", "the list is empty", "add at least one domain with its name and mailbox");
+      top.problem(
+          "domains", "the list is empty", "add at least one domain with its name and mailbox");
     }
     List<DomainSettings> out = new ArrayList<>();
     Map<String, Integer> seenAtLine = new HashMap<>();
@@ -53,7 +59,9 @@ final class DomainReader {
       }
       Integer first = seenAtLine.putIfAbsent(domain.name(), d.at("name").line());
       if (first != null) {
-        d.problem("name", "the domain " + domain.name() + " is listed twice (first at line " + first + ")",
+        d.problem(
+            "name",
+            "the domain " + domain.name() + " is listed twice (first at line " + first + ")",
             "list each domain once");
         continue;
       }
@@ -70,7 +78,10 @@ final class DomainReader {
     }
     name = name.toLowerCase(Locale.ROOT);
     if (!Names.isDomainName(name)) {
-      d.problem("name", "'" + name + "' is not a domain name", "write the email domain, e.g. example.gov.uk");
+      d.problem(
+          "name",
+          "'" + name + "' is not a domain name",
+          "write the email domain, e.g. example.gov.uk");
       return null;
     }
     boolean rule = d.bool("rule", true);
@@ -78,7 +89,9 @@ final class DomainReader {
     String mailbox = address(d, "mailbox", name);
     String sender = address(d, "sender", name);
     if (mailbox == null && !d.has("mailbox") && (rule || sender == null)) {
-      d.problem("mailbox", "is required" + (rule ? " (it holds the inbox rule)" : " when no sender is given"),
+      d.problem(
+          "mailbox",
+          "is required" + (rule ? " (it holds the inbox rule)" : " when no sender is given"),
           "add 'mailbox:' with the domain's shared mailbox, e.g. secureemailreply@" + name);
     }
     if (sender == null) {
@@ -89,7 +102,8 @@ final class DomainReader {
     List<String> given = d.texts("selectors");
     for (String s : given) {
       if (!Names.isSelector(s)) {
-        d.problem("selectors", "'" + s + "' is not a DKIM selector", "use DNS labels such as selector1");
+        d.problem(
+            "selectors", "'" + s + "' is not a DKIM selector", "use DNS labels such as selector1");
       }
       selectors.add(s.toLowerCase(Locale.ROOT));
     }
@@ -100,7 +114,8 @@ final class DomainReader {
     keys.forEach(k -> selectors.add(k.selector()));
     Section override = d.section("smtp", SmtpReader.KEYS);
     SmtpSettings effective = override == null ? smtp : new SmtpReader(files).read(override, smtp);
-    return new DomainSettings(name, mailbox, sender, keys, List.copyOf(selectors), rule, probe, effective);
+    return new DomainSettings(
+        name, mailbox, sender, keys, List.copyOf(selectors), rule, probe, effective);
   }
 
   private static String address(Section d, String key, String domain) {
@@ -109,11 +124,16 @@ final class DomainReader {
       return null;
     }
     if (!Names.isAddress(a)) {
-      d.problem(key, "'" + a + "' is not an email address", "write a plain address such as secureemailreply@" + domain);
+      d.problem(
+          key,
+          "'" + a + "' is not an email address",
+          "write a plain address such as secureemailreply@" + domain);
       return null;
     }
     if (!Names.domainOf(a).equals(domain)) {
-      d.problem(key, "'" + a + "' is not in the domain " + domain,
+      d.problem(
+          key,
+          "'" + a + "' is not in the domain " + domain,
           "use an address @" + domain + ": the probe must come from the domain it proves");
       return null;
     }
@@ -135,17 +155,26 @@ final class DomainReader {
       }
       selector = selector.toLowerCase(Locale.ROOT);
       if (!Names.isSelector(selector)) {
-        k.problem("selector", "'" + selector + "' is not a DKIM selector", "use DNS labels such as mailassure1");
+        k.problem(
+            "selector",
+            "'" + selector + "' is not a DKIM selector",
+            "use DNS labels such as mailassure1");
         continue;
       }
       String sel = selector;
       if (keys.stream().anyMatch(x -> x.selector().equals(sel))) {
-        k.problem("selector", "the selector " + selector + " is used twice in this domain", "give each key its own selector");
+        k.problem(
+            "selector",
+            "the selector " + selector + " is used twice in this domain",
+            "give each key its own selector");
         continue;
       }
       String fileText = k.text("private-key-file", null);
       if (fileText == null) {
-        k.problem("private-key-file", "is required", "name the PKCS#8 PEM private key, e.g. from 'mailassure dkim keygen'");
+        k.problem(
+            "private-key-file",
+            "is required",
+            "name the PKCS#8 PEM private key, e.g. from 'mailassure dkim keygen'");
         continue;
       }
       Path file = files.existing(k, "private-key-file", fileText);
@@ -160,7 +189,9 @@ final class DomainReader {
     boolean hasEd = keys.stream().anyMatch(k -> k.algorithm() == DkimAlgorithm.ED25519_SHA256);
     boolean hasRsa = keys.stream().anyMatch(k -> k.algorithm() == DkimAlgorithm.RSA_SHA256);
     if (hasEd && !hasRsa) {
-      d.problem("dkim", "an Ed25519 key is accepted only beside an RSA key",
+      d.problem(
+          "dkim",
+          "an Ed25519 key is accepted only beside an RSA key",
           "add an RSA key (2048 bits or more): many receivers ignore ed25519-sha256 signatures (RFC 8463)");
     }
     return keys;
@@ -168,17 +199,24 @@ final class DomainReader {
 
   private static DkimKey loadKey(Section k, String selector, Path file) {
     try {
-      PemKeys.LoadedKey loaded = PemKeys.readPrivateKey(java.nio.file.Files.readString(file, StandardCharsets.US_ASCII));
+      PemKeys.LoadedKey loaded =
+          PemKeys.readPrivateKey(java.nio.file.Files.readString(file, StandardCharsets.US_ASCII));
       if (loaded.algorithm() == DkimAlgorithm.RSA_SHA256 && loaded.bits() < MIN_RSA_BITS) {
-        k.problem("private-key-file", "the RSA key in " + file + " has " + loaded.bits() + " bits",
-            "use an RSA key of at least " + MIN_RSA_BITS + " bits (NCSC guidance; RFC 8301 forbids under 1024)");
+        k.problem(
+            "private-key-file",
+            "the RSA key in " + file + " has " + loaded.bits() + " bits",
+            "use an RSA key of at least "
+                + MIN_RSA_BITS
+                + " bits (NCSC guidance; RFC 8301 forbids under 1024)");
         return null;
       }
       return new DkimKey(selector, file, loaded.algorithm(), loaded.key());
     } catch (IOException e) {
-      k.problem("private-key-file", "the file " + file + " cannot be read", "check its permissions");
+      k.problem(
+          "private-key-file", "the file " + file + " cannot be read", "check its permissions");
     } catch (IllegalArgumentException e) {
-      k.problem("private-key-file", "the file " + file + " is not a usable key: " + e.getMessage(), "");
+      k.problem(
+          "private-key-file", "the file " + file + " is not a usable key: " + e.getMessage(), "");
     }
     return null;
   }

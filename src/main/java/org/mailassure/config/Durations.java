@@ -6,7 +6,10 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as written in the config: {@code 30s}, {@code 5m}, {@code 6h}, {@code 1d}, {@code 0} or ISO-8601. */
+/**
+ * Durations as written in the config: {@code 30s}, {@code 5m}, {@code 6h}, {@code 1d}, {@code 0} or
+ * ISO-8601.
+ */
 public final class Durations {
   private static final Pattern SHORT = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)");
 

@@ -3,12 +3,12 @@ package org.mailassure.config;
 import java.nio.file.Path;
 
 /**
- * Resolves and checks file paths, relative to the config file's directory. A path that starts
- * with {@code ${CREDENTIALS_DIRECTORY}} is resolved in systemd's credentials directory; outside
- * the service (no such variable, e.g. an admin running {@code validate}) it cannot be checked and
- * is left to be checked when the service reads it. When mailassure is installed as a service and
- * another user (root, say) checks the config, each file is also checked as the service's user
- * will see it.
+ * Resolves and checks file paths, relative to the config file's directory. A path that starts with
+ * {@code ${CREDENTIALS_DIRECTORY}} is resolved in systemd's credentials directory; outside the
+ * service (no such variable, e.g. an admin running {@code validate}) it cannot be checked and is
+ * left to be checked when the service reads it. When mailassure is installed as a service and
+ * another user (root, say) checks the config, each file is also checked as the service's user will
+ * see it.
  */
 final class FileChecks {
   static final String CREDENTIALS = "${CREDENTIALS_DIRECTORY}";
@@ -24,7 +24,8 @@ final class FileChecks {
   FileChecks(Problems problems, Path base, String credentials, ServiceAccount service) {
     this.problems = problems;
     this.base = base;
-    this.credentials = credentials == null || credentials.isBlank() ? null : credentials.split(":")[0];
+    this.credentials =
+        credentials == null || credentials.isBlank() ? null : credentials.split(":")[0];
     this.service = service;
   }
 
@@ -52,8 +53,14 @@ final class FileChecks {
       return null;
     }
     if (!java.nio.file.Files.isReadable(p)) {
-      s.problem(key, "the file " + p + " is not readable by this user",
-          "give this user read access, e.g. 'chown root:mailassure " + p + " && chmod 0640 " + p + "'");
+      s.problem(
+          key,
+          "the file " + p + " is not readable by this user",
+          "give this user read access, e.g. 'chown root:mailassure "
+              + p
+              + " && chmod 0640 "
+              + p
+              + "'");
       return null;
     }
     if (service != null && !text.startsWith(CREDENTIALS)) {

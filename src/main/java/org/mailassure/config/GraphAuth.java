@@ -6,8 +6,8 @@ import java.nio.file.Path;
  * The Graph credential: which kind, and where its secret lives. Secrets are never held here, only
  * the file or environment variable they are read from when a token is needed.
  *
- * @param clientId the app registration's client id; null for {@code default}, {@code azure-cli}
- *     and {@code token}, optional for {@code managed-identity}
+ * @param clientId the app registration's client id; null for {@code default}, {@code azure-cli} and
+ *     {@code token}, optional for {@code managed-identity}
  */
 public record GraphAuth(
     AuthType type,

@@ -3,7 +3,10 @@ package org.mailassure.config;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Syntax of domain names (RFC 1035 section 2.3.1 as relaxed by RFC 1123) and addresses (RFC 5321 dot-atom). */
+/**
+ * Syntax of domain names (RFC 1035 section 2.3.1 as relaxed by RFC 1123) and addresses (RFC 5321
+ * dot-atom).
+ */
 public final class Names {
   private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   private static final Pattern LOCAL_PART =

@@ -14,9 +14,9 @@ import org.mailassure.config.YamlNode.Scalar;
 import org.mailassure.config.YamlNode.Sequence;
 
 /**
- * One mapping of the config being read: typed getters that report a problem (with the key's
- * path, line and column) and return the default instead of throwing, so reading goes on and every
- * problem in the file is found in one pass. Unknown keys are reported with a suggestion.
+ * One mapping of the config being read: typed getters that report a problem (with the key's path,
+ * line and column) and return the default instead of throwing, so reading goes on and every problem
+ * in the file is found in one pass. Unknown keys are reported with a suggestion.
  */
 final class Section {
   /** Keys that would put a secret in the file; each names the key to use instead. */
@@ -44,12 +44,17 @@ final class Section {
     }
   }
 
-  /** Reads {@code node} as a section when it is a mapping; reports it and returns null otherwise. */
+  /**
+   * Reads {@code node} as a section when it is a mapping; reports it and returns null otherwise.
+   */
   static Section of(Problems problems, String path, YamlNode node, Set<String> known) {
     if (node instanceof Mapping m) {
       return new Section(problems, path, m, known);
     }
-    problems.add(node.location(), path, "expected a mapping of keys, found " + node.kind(),
+    problems.add(
+        node.location(),
+        path,
+        "expected a mapping of keys, found " + node.kind(),
         "write the keys of '" + path + "' indented below it");
     return null;
   }
@@ -58,13 +63,20 @@ final class Section {
     String key = keyPath(e.key());
     String secretKey = INLINE_SECRETS.get(e.key());
     if (secretKey != null && known.stream().anyMatch(k -> k.startsWith(e.key()))) {
-      problems.add(e.keyLocation(), key,
+      problems.add(
+          e.keyLocation(),
+          key,
           "secrets are never written in the config file",
-          "put the secret in a file readable only by mailassure and name it with '" + secretKey + "'");
+          "put the secret in a file readable only by mailassure and name it with '"
+              + secretKey
+              + "'");
       return;
     }
     String suggestion = closest(e.key(), known);
-    problems.add(e.keyLocation(), key, "unknown key '" + e.key() + "'",
+    problems.add(
+        e.keyLocation(),
+        key,
+        "unknown key '" + e.key() + "'",
         suggestion != null
             ? "did you mean '" + suggestion + "'?"
             : "known keys here are: " + String.join(", ", known.stream().sorted().toList()));
@@ -151,7 +163,8 @@ final class Section {
       }
       return s.text().trim();
     }
-    problem(key, "expected a single value, found " + n.kind(), "write it on the same line as the key");
+    problem(
+        key, "expected a single value, found " + n.kind(), "write it on the same line as the key");
     return fallback;
   }
 
@@ -183,7 +196,10 @@ final class Section {
       }
       return v;
     } catch (NumberFormatException e) {
-      problem(key, "expected a whole number, found '" + t + "'", "use a whole number from " + min + " to " + max);
+      problem(
+          key,
+          "expected a whole number, found '" + t + "'",
+          "use a whole number from " + min + " to " + max);
       return fallback;
     }
   }
@@ -195,14 +211,18 @@ final class Section {
     }
     Duration d = Durations.parse(t);
     if (d == null) {
-      problem(key, "'" + t + "' is not a duration", "write e.g. 30s, 5m, 6h, 1d or ISO-8601 such as PT6H");
+      problem(
+          key,
+          "'" + t + "' is not a duration",
+          "write e.g. 30s, 5m, 6h, 1d or ISO-8601 such as PT6H");
       return fallback;
     }
     return d;
   }
 
   /** An enum value by its config name. */
-  <E extends Enum<E>> E choice(String key, E fallback, E[] values, java.util.function.Function<E, String> name) {
+  <E extends Enum<E>> E choice(
+      String key, E fallback, E[] values, java.util.function.Function<E, String> name) {
     String t = text(key, null);
     if (t == null) {
       return fallback;
@@ -216,7 +236,10 @@ final class Section {
     for (E v : values) {
       names.add(name.apply(v));
     }
-    problem(key, "'" + t + "' is not one of " + String.join(", ", names), "use one of " + String.join(" | ", names));
+    problem(
+        key,
+        "'" + t + "' is not one of " + String.join(", ", names),
+        "use one of " + String.join(" | ", names));
     return fallback;
   }
 
@@ -236,13 +259,19 @@ final class Section {
         if (item instanceof Scalar s && !s.isNull() && !s.text().isBlank()) {
           out.add(s.text().trim());
         } else {
-          problems.add(item.location(), keyPath(key) + "[" + i + "]",
-              "expected a single value, found " + item.kind(), "write one value per list item");
+          problems.add(
+              item.location(),
+              keyPath(key) + "[" + i + "]",
+              "expected a single value, found " + item.kind(),
+              "write one value per list item");
         }
       }
       return out;
     }
-    problem(key, "expected a list, found " + n.kind(), "write a list such as [a, b] or one '- item' per line");
+    problem(
+        key,
+        "expected a list, found " + n.kind(),
+        "write a list such as [a, b] or one '- item' per line");
     return List.of();
   }
 

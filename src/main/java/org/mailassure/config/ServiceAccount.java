@@ -12,8 +12,8 @@ import java.util.Set;
 /**
  * The system user the installed service runs as ({@code User=mailassure} in the unit), so that a
  * config checked by root sees its files as the service will: a key root can read but the service
- * cannot is a config error before the service ever starts. Read from {@code /etc/passwd} and
- * {@code /etc/group}; only the classic owner/group/other bits are judged (no ACLs). Immutable.
+ * cannot is a config error before the service ever starts. Read from {@code /etc/passwd} and {@code
+ * /etc/group}; only the classic owner/group/other bits are judged (no ACLs). Immutable.
  *
  * @param name the user name
  * @param uid its user id
@@ -24,7 +24,8 @@ public record ServiceAccount(String name, long uid, Set<Long> gids) {
   public static final String NAME = "mailassure";
 
   /** Directories the unit hides from the service or gives it a private copy of. */
-  private static final List<String> HIDDEN = List.of("/home/", "/root/", "/run/user/", "/tmp/", "/var/tmp/");
+  private static final List<String> HIDDEN =
+      List.of("/home/", "/root/", "/run/user/", "/tmp/", "/var/tmp/");
 
   public ServiceAccount {
     gids = Set.copyOf(gids);
@@ -60,33 +61,60 @@ public record ServiceAccount(String name, long uid, Set<Long> gids) {
 
   /**
    * Why this account cannot read the file, with the fix; empty when it can. A file under a
-   * directory the unit hides ({@code ProtectHome=}, {@code PrivateTmp=}) cannot be read whatever its
-   * mode.
+   * directory the unit hides ({@code ProtectHome=}, {@code PrivateTmp=}) cannot be read whatever
+   * its mode.
    */
   public Optional<String[]> cannotRead(Path file) {
     Path abs = file.toAbsolutePath().normalize();
     for (String hidden : HIDDEN) {
       if ((abs + "/").startsWith(hidden)) {
-        return Optional.of(new String[] {
-            "the service (user " + name + ") cannot see " + abs + ": the unit hides " + hidden
-                + " from it (ProtectHome=, PrivateTmp=)",
-            "keep the file in /etc/mailassure, owned root:" + name + " with mode 0640"});
+        return Optional.of(
+            new String[] {
+              "the service (user "
+                  + name
+                  + ") cannot see "
+                  + abs
+                  + ": the unit hides "
+                  + hidden
+                  + " from it (ProtectHome=, PrivateTmp=)",
+              "keep the file in /etc/mailassure, owned root:" + name + " with mode 0640"
+            });
       }
     }
     try {
       for (Path dir = abs.getParent(); dir != null; dir = dir.getParent()) {
         if (!allows(dir, 1)) {
-          return Optional.of(new String[] {
-              "the service (user " + name + ") cannot reach " + abs + ": it may not enter " + dir
-                  + " (" + describe(dir) + ")",
-              "keep the file in /etc/mailassure (root:" + name + ", mode 0750), or run 'chmod o+x "
-                  + dir + "'"});
+          return Optional.of(
+              new String[] {
+                "the service (user "
+                    + name
+                    + ") cannot reach "
+                    + abs
+                    + ": it may not enter "
+                    + dir
+                    + " ("
+                    + describe(dir)
+                    + ")",
+                "keep the file in /etc/mailassure (root:"
+                    + name
+                    + ", mode 0750), or run 'chmod o+x "
+                    + dir
+                    + "'"
+              });
         }
       }
       if (!allows(abs, 4)) {
-        return Optional.of(new String[] {
-            "the file " + abs + " is not readable by the service's user " + name + " (" + describe(abs) + ")",
-            "run 'chown root:" + name + " " + abs + " && chmod 0640 " + abs + "'"});
+        return Optional.of(
+            new String[] {
+              "the file "
+                  + abs
+                  + " is not readable by the service's user "
+                  + name
+                  + " ("
+                  + describe(abs)
+                  + ")",
+              "run 'chown root:" + name + " " + abs + " && chmod 0640 " + abs + "'"
+            });
       }
     } catch (IOException e) {
       return Optional.empty(); // what this user cannot inspect is checked when the service reads it
@@ -109,8 +137,15 @@ public record ServiceAccount(String name, long uid, Set<Long> gids) {
   }
 
   private static String describe(Path p) throws IOException {
-    var a = Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    var a =
+        Files.readAttributes(
+            p, java.nio.file.attribute.PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     int mode = (Integer) Files.getAttribute(p, "unix:mode") & 07777;
-    return "owner " + a.owner().getName() + ":" + a.group().getName() + ", mode " + String.format("%04o", mode);
+    return "owner "
+        + a.owner().getName()
+        + ":"
+        + a.group().getName()
+        + ", mode "
+        + String.format("%04o", mode);
   }
 }

@@ -11,8 +11,16 @@ import org.mailassure.config.SmtpSettings.SmtpAuthKind;
  * {@code smtp} over {@code probe.smtp}, so that a domain names only what it changes.
  */
 final class SmtpReader {
-  static final Set<String> KEYS = Set.of("host", "port", "security", "min-tls-version", "auth",
-      "username", "password-file", "trust-store");
+  static final Set<String> KEYS =
+      Set.of(
+          "host",
+          "port",
+          "security",
+          "min-tls-version",
+          "auth",
+          "username",
+          "password-file",
+          "trust-store");
 
   private final FileChecks files;
 
@@ -21,32 +29,54 @@ final class SmtpReader {
   }
 
   static SmtpSettings defaults() {
-    return new SmtpSettings("smtp.office365.com", Security.STARTTLS.defaultPort(), Security.STARTTLS,
-        TlsVersion.TLS_1_2, SmtpAuthKind.XOAUTH2, null, null, null);
+    return new SmtpSettings(
+        "smtp.office365.com",
+        Security.STARTTLS.defaultPort(),
+        Security.STARTTLS,
+        TlsVersion.TLS_1_2,
+        SmtpAuthKind.XOAUTH2,
+        null,
+        null,
+        null);
   }
 
   SmtpSettings read(Section s, SmtpSettings base) {
     String host = s.text("host", base.host()).toLowerCase(Locale.ROOT);
-    if (!Names.isDomainName(host) && !host.equals("localhost") && !host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-      s.problem("host", "'" + host + "' is not a host name", "use the relay's name, e.g. smtp.office365.com");
+    if (!Names.isDomainName(host)
+        && !host.equals("localhost")
+        && !host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+      s.problem(
+          "host",
+          "'" + host + "' is not a host name",
+          "use the relay's name, e.g. smtp.office365.com");
     }
     String securityText = s.text("security", null);
-    if (securityText != null && Set.of("none", "plain", "off", "false").contains(securityText.toLowerCase(Locale.ROOT))) {
-      s.problem("security", "mailassure never sends in clear text",
+    if (securityText != null
+        && Set.of("none", "plain", "off", "false")
+            .contains(securityText.toLowerCase(Locale.ROOT))) {
+      s.problem(
+          "security",
+          "mailassure never sends in clear text",
           "use starttls (port 587) or implicit-tls (port 465)");
       securityText = null;
     }
-    Security security = securityText == null ? base.security()
-        : s.choice("security", base.security(), Security.values(), Security::configName);
+    Security security =
+        securityText == null
+            ? base.security()
+            : s.choice("security", base.security(), Security.values(), Security::configName);
     int defaultPort = security != base.security() ? security.defaultPort() : base.port();
     int port = s.integer("port", defaultPort, 1, 65535);
     TlsVersion minTls = readMinTls(s, base.minTlsVersion());
-    SmtpAuthKind auth = s.choice("auth", base.auth(), SmtpAuthKind.values(), SmtpAuthKind::configName);
+    SmtpAuthKind auth =
+        s.choice("auth", base.auth(), SmtpAuthKind.values(), SmtpAuthKind::configName);
     String username = s.text("username", base.username());
-    Path password = s.has("password-file") ? files.optional(s, "password-file") : base.passwordFile();
+    Path password =
+        s.has("password-file") ? files.optional(s, "password-file") : base.passwordFile();
     Path trust = s.has("trust-store") ? files.optional(s, "trust-store") : base.trustStore();
     if (auth == SmtpAuthKind.PASSWORD && password == null && !s.has("password-file")) {
-      s.problem("auth", "auth password needs password-file",
+      s.problem(
+          "auth",
+          "auth password needs password-file",
           "add 'password-file:' naming a file that holds the password, or use auth: xoauth2");
     }
     if (trust != null && s.has("trust-store")) {
@@ -66,7 +96,9 @@ final class SmtpReader {
       }
     }
     boolean old = t.matches("(?i)(TLSv?1(\\.[01])?|SSLv?3)");
-    s.problem("min-tls-version", "'" + t + "' is not allowed" + (old ? ": TLS below 1.2 is deprecated (RFC 8996)" : ""),
+    s.problem(
+        "min-tls-version",
+        "'" + t + "' is not allowed" + (old ? ": TLS below 1.2 is deprecated (RFC 8996)" : ""),
         "use TLSv1.2 or TLSv1.3");
     return base;
   }
@@ -75,13 +107,17 @@ final class SmtpReader {
     try {
       String pem = java.nio.file.Files.readString(trust);
       if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
-        s.problem("trust-store", "the file " + trust + " holds no PEM certificate",
+        s.problem(
+            "trust-store",
+            "the file " + trust + " holds no PEM certificate",
             "give a PEM file with the relay's CA certificate ('-----BEGIN CERTIFICATE-----')");
       } else {
         org.mailassure.keys.PemCertificates.read(trust);
       }
     } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-      s.problem("trust-store", "the file " + trust + " cannot be read as PEM certificates (" + e.getMessage() + ")",
+      s.problem(
+          "trust-store",
+          "the file " + trust + " cannot be read as PEM certificates (" + e.getMessage() + ")",
           "give a PEM file with the relay's CA certificate");
     }
   }

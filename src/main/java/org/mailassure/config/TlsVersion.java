@@ -3,8 +3,8 @@ package org.mailassure.config;
 import java.util.Arrays;
 
 /**
- * The TLS versions mailassure may negotiate. Older ones are not representable: the gov.uk
- * guidance and RFC 8996 rule out TLS 1.0 and 1.1.
+ * The TLS versions mailassure may negotiate. Older ones are not representable: the gov.uk guidance
+ * and RFC 8996 rule out TLS 1.0 and 1.1.
  */
 public enum TlsVersion {
   TLS_1_2("TLSv1.2"),

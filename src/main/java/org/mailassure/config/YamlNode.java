@@ -13,7 +13,10 @@ public sealed interface YamlNode {
   /** Where the node starts in the file. */
   Location location();
 
-  /** What a person would call this kind of value, for messages such as "expected a list, found a mapping". */
+  /**
+   * What a person would call this kind of value, for messages such as "expected a list, found a
+   * mapping".
+   */
   String kind();
 
   /** A one-based line and column. */

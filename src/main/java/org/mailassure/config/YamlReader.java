@@ -77,8 +77,11 @@ final class YamlReader {
                 file,
                 keyAt,
                 key,
-                "the key '" + key + "' appears twice in one mapping (first at line "
-                    + previous.keyLocation().line() + ")",
+                "the key '"
+                    + key
+                    + "' appears twice in one mapping (first at line "
+                    + previous.keyLocation().line()
+                    + ")",
                 "keep one of them"));
       }
     }

@@ -37,17 +37,22 @@ public record ConnectorPlan(String name, List<String> domains, List<Refusal> ref
       String e = raw.strip().toLowerCase(Locale.ROOT);
       String base = e.startsWith("*.") ? e.substring(2) : e;
       if (TOO_BROAD.contains(base) || e.equals("*")) {
-        refused.add(new Refusal(raw, "the guidance says never to force TLS to all of gov.uk: many gov.uk domains "
-            + "cannot do TLS yet, and their mail would bounce"));
+        refused.add(
+            new Refusal(
+                raw,
+                "the guidance says never to force TLS to all of gov.uk: many gov.uk domains "
+                    + "cannot do TLS yet, and their mail would bounce"));
       } else if (!Names.isDomainName(base)) {
         refused.add(new Refusal(raw, "not a domain name or *.domain wildcard"));
       } else {
         valid.add(e);
       }
     }
-    List<String> folded = valid.stream()
-        .filter(d -> valid.stream().noneMatch(w -> !w.equals(d) && covers(w, d)))
-        .sorted(Comparator.naturalOrder()).toList();
+    List<String> folded =
+        valid.stream()
+            .filter(d -> valid.stream().noneMatch(w -> !w.equals(d) && covers(w, d)))
+            .sorted(Comparator.naturalOrder())
+            .toList();
     return new ConnectorPlan(name, folded, refused);
   }
 
@@ -68,7 +73,8 @@ public record ConnectorPlan(String name, List<String> domains, List<Refusal> ref
     Set<String> now = new TreeSet<>();
     current.forEach(c -> now.add(c.strip().toLowerCase(Locale.ROOT)));
     Set<String> want = new TreeSet<>(domains);
-    return new Change(want.stream().filter(d -> !now.contains(d)).toList(),
+    return new Change(
+        want.stream().filter(d -> !now.contains(d)).toList(),
         now.stream().filter(d -> !want.contains(d)).toList());
   }
 }

@@ -21,7 +21,8 @@ public final class ConnectorPowerShell {
     } else if (change.added().isEmpty() && change.removed().isEmpty()) {
       update = "  # already in step: nothing to change";
     } else {
-      StringBuilder b = new StringBuilder("  Set-OutboundConnector -Identity " + name + " -RecipientDomains @{");
+      StringBuilder b =
+          new StringBuilder("  Set-OutboundConnector -Identity " + name + " -RecipientDomains @{");
       if (!change.added().isEmpty()) {
         b.append("Add=").append(list(change.added()));
       }
@@ -33,11 +34,15 @@ public final class ConnectorPowerShell {
       }
       update = b.append('}').toString();
     }
-    return String.join("\n",
+    return String.join(
+        "\n",
         "# " + plan.name() + ": " + plan.domains().size() + " recipient domains",
         "if (-not (Get-OutboundConnector -Identity " + name + " -ErrorAction SilentlyContinue)) {",
-        "  New-OutboundConnector -Name " + name + " -ConnectorType Partner -UseMXRecord $true "
-            + "-TlsSettings CertificateValidation -IsTransportRuleScoped $false -Enabled $true -RecipientDomains " + all,
+        "  New-OutboundConnector -Name "
+            + name
+            + " -ConnectorType Partner -UseMXRecord $true "
+            + "-TlsSettings CertificateValidation -IsTransportRuleScoped $false -Enabled $true -RecipientDomains "
+            + all,
         "} else {",
         update,
         "}",

@@ -23,7 +23,11 @@ public final class SecureDomainList {
 
   public SecureDomainList(Duration timeout) {
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
   }
 
   /** The list could not be had: download, status or read failure. Its message says which. */
@@ -39,14 +43,22 @@ public final class SecureDomainList {
     if (source.startsWith("https://") || source.startsWith("http://")) {
       URI uri = URI.create(source);
       try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(timeout)
-            .header("User-Agent", "mailassure").GET().build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(uri)
+                    .timeout(timeout)
+                    .header("User-Agent", "mailassure")
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (r.statusCode() != 200) {
-          throw new UnavailableException("the secure-domain list " + source + " answered HTTP " + r.statusCode());
+          throw new UnavailableException(
+              "the secure-domain list " + source + " answered HTTP " + r.statusCode());
         }
         text = r.body();
       } catch (IOException e) {
-        throw new UnavailableException("cannot download the secure-domain list " + source + ": " + e.getMessage());
+        throw new UnavailableException(
+            "cannot download the secure-domain list " + source + ": " + e.getMessage());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new UnavailableException("interrupted while downloading " + source);
@@ -56,7 +68,8 @@ public final class SecureDomainList {
       try {
         text = Files.readString(p, StandardCharsets.UTF_8);
       } catch (IOException e) {
-        throw new UnavailableException("cannot read the secure-domain list " + p + ": " + e.getMessage());
+        throw new UnavailableException(
+            "cannot read the secure-domain list " + p + ": " + e.getMessage());
       }
     }
     return parse(text);

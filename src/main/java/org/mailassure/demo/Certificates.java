@@ -31,9 +31,9 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * Throwaway X.509 certificates for loopback relays: a private CA and server certificates it
- * issues, for {@code demo}, the tests and the benchmarks. Never for production use. Keys are
- * ECDSA P-256 so making them is quick.
+ * Throwaway X.509 certificates for loopback relays: a private CA and server certificates it issues,
+ * for {@code demo}, the tests and the benchmarks. Never for production use. Keys are ECDSA P-256 so
+ * making them is quick.
  */
 public final class Certificates {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -47,11 +47,13 @@ public final class Certificates {
       try {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
-        X509Certificate[] chain = issuer == null || issuer == certificate
-            ? new X509Certificate[] {certificate}
-            : new X509Certificate[] {certificate, issuer};
+        X509Certificate[] chain =
+            issuer == null || issuer == certificate
+                ? new X509Certificate[] {certificate}
+                : new X509Certificate[] {certificate, issuer};
         ks.setKeyEntry("server", keys.getPrivate(), new char[0], chain);
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        KeyManagerFactory kmf =
+            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, new char[0]);
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(kmf.getKeyManagers(), null, null);
@@ -64,9 +66,11 @@ public final class Certificates {
     /** Writes this certificate as PEM, for a {@code trust-store}. */
     public Path writePem(Path file) throws IOException {
       try {
-        String pem = "-----BEGIN CERTIFICATE-----\n"
-            + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(certificate.getEncoded())
-            + "\n-----END CERTIFICATE-----\n";
+        String pem =
+            "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'})
+                    .encodeToString(certificate.getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
         return Files.writeString(file, pem);
       } catch (GeneralSecurityException e) {
         throw new IOException("cannot encode the certificate", e);
@@ -82,11 +86,21 @@ public final class Certificates {
     return new Issued(keys, cert, cert);
   }
 
-  /** A server certificate for the given names (DNS names or IP literals), valid for {@code validity}. */
+  /**
+   * A server certificate for the given names (DNS names or IP literals), valid for {@code
+   * validity}.
+   */
   public static Issued server(Issued ca, Duration validity, String... names) {
     KeyPair keys = keyPair();
-    X509Certificate cert = build(new X500Name("CN=" + names[0]), keys,
-        new X500Name(ca.certificate().getSubjectX500Principal().getName()), ca.keys(), validity, false, names);
+    X509Certificate cert =
+        build(
+            new X500Name("CN=" + names[0]),
+            keys,
+            new X500Name(ca.certificate().getSubjectX500Principal().getName()),
+            ca.keys(),
+            validity,
+            false,
+            names);
     return new Issued(keys, cert, ca.certificate());
   }
 
@@ -100,17 +114,33 @@ public final class Certificates {
     }
   }
 
-  private static X509Certificate build(X500Name subject, KeyPair subjectKeys, X500Name issuer, KeyPair issuerKeys,
-      Duration validity, boolean ca, String[] names) {
+  private static X509Certificate build(
+      X500Name subject,
+      KeyPair subjectKeys,
+      X500Name issuer,
+      KeyPair issuerKeys,
+      Duration validity,
+      boolean ca,
+      String[] names) {
     try {
       Instant now = Instant.now();
-      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, RANDOM),
-          Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), subject, subjectKeys.getPublic());
+      X509v3CertificateBuilder b =
+          new JcaX509v3CertificateBuilder(
+              issuer,
+              new BigInteger(64, RANDOM),
+              Date.from(now.minus(Duration.ofMinutes(5))),
+              Date.from(now.plus(validity)),
+              subject,
+              subjectKeys.getPublic());
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
       if (ca) {
-        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        b.addExtension(
+            Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
       } else {
-        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
+        b.addExtension(
+            Extension.keyUsage,
+            true,
+            new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
         GeneralName[] alt = new GeneralName[names.length];
         for (int i = 0; i < names.length; i++) {
           boolean ip = names[i].matches("[0-9.]+") || names[i].contains(":");
@@ -118,7 +148,8 @@ public final class Certificates {
         }
         b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(alt));
       }
-      ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate());
+      ContentSigner signer =
+          new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate());
       return new JcaX509CertificateConverter().getCertificate(b.build(signer));
     } catch (OperatorCreationException | GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot make a certificate", e);

@@ -40,10 +40,18 @@ public final class Demo {
   static final List<String> DOMAINS = List.of("council.example", "agency.example", "trust.example");
 
   /** One domain's probe as the relay saw it. */
-  public record Row(String domain, boolean delivered, String tlsProtocol, String tlsCipher,
-      List<DkimVerifier.Result> signatures, String messageId, String error) {
+  public record Row(
+      String domain,
+      boolean delivered,
+      String tlsProtocol,
+      String tlsCipher,
+      List<DkimVerifier.Result> signatures,
+      String messageId,
+      String error) {
     public boolean good() {
-      return delivered && !signatures.isEmpty() && signatures.stream().allMatch(DkimVerifier.Result::pass);
+      return delivered
+          && !signatures.isEmpty()
+          && signatures.stream().allMatch(DkimVerifier.Result::pass);
     }
   }
 
@@ -71,18 +79,31 @@ public final class Demo {
         SmtpTransport transport = new SmtpTransport(null)) {
       Map<String, String> records = new HashMap<>();
       Config config = writeConfig(dir, relay.port(), records);
-      ProbeSender sender = new ProbeSender(config, transport, new Journal(config.stateDir()), clock,
-          Sleeper.SYSTEM, version);
+      ProbeSender sender =
+          new ProbeSender(
+              config, transport, new Journal(config.stateDir()), clock, Sleeper.SYSTEM, version);
       Instant slot = clock.instant().truncatedTo(ChronoUnit.SECONDS);
       List<ProbeResult> results = sender.sendAll(config.domains(), slot, "manual", null);
-      DkimVerifier verifier = new DkimVerifier((selector, domain) -> records.get(selector + "._domainkey." + domain));
+      DkimVerifier verifier =
+          new DkimVerifier((selector, domain) -> records.get(selector + "._domainkey." + domain));
       List<Row> rows = new ArrayList<>();
       for (ProbeResult r : results) {
-        DemoRelay.Received got = relay.received().stream()
-            .filter(m -> m.from().endsWith("@" + r.domain())).findFirst().orElse(null);
-        rows.add(got == null
-            ? new Row(r.domain(), false, null, null, List.of(), r.messageId(), r.error())
-            : new Row(r.domain(), true, got.tlsProtocol(), got.tlsCipher(), verifier.verify(got.data()), r.messageId(), null));
+        DemoRelay.Received got =
+            relay.received().stream()
+                .filter(m -> m.from().endsWith("@" + r.domain()))
+                .findFirst()
+                .orElse(null);
+        rows.add(
+            got == null
+                ? new Row(r.domain(), false, null, null, List.of(), r.messageId(), r.error())
+                : new Row(
+                    r.domain(),
+                    true,
+                    got.tlsProtocol(),
+                    got.tlsCipher(),
+                    verifier.verify(got.data()),
+                    r.messageId(),
+                    null));
       }
       return new Report(relay.port(), rows);
     } finally {
@@ -90,17 +111,25 @@ public final class Demo {
     }
   }
 
-  private static Config writeConfig(Path dir, int port, Map<String, String> records) throws IOException {
+  private static Config writeConfig(Path dir, int port, Map<String, String> records)
+      throws IOException {
     StringBuilder yaml = new StringBuilder();
     yaml.append("state-dir: state\n")
-        .append("probe:\n  transport: smtp\n  retry: { attempts: 2, backoff: 1s, max-backoff: 1s }\n")
-        .append("  smtp:\n    host: 127.0.0.1\n    port: ").append(port).append('\n')
+        .append(
+            "probe:\n  transport: smtp\n  retry: { attempts: 2, backoff: 1s, max-backoff: 1s }\n")
+        .append("  smtp:\n    host: 127.0.0.1\n    port: ")
+        .append(port)
+        .append('\n')
         .append("    security: starttls\n    auth: none\n    trust-store: demo-ca.pem\n")
         .append("domains:\n");
     for (int i = 0; i < DOMAINS.size(); i++) {
       String domain = DOMAINS.get(i);
-      yaml.append("  - name: ").append(domain).append('\n')
-          .append("    mailbox: secureemailreply@").append(domain).append('\n')
+      yaml.append("  - name: ")
+          .append(domain)
+          .append('\n')
+          .append("    mailbox: secureemailreply@")
+          .append(domain)
+          .append('\n')
           .append("    rule: false\n")
           .append("    dkim:\n");
       yaml.append(key(dir, domain, "mailassure1", "RSA", records));
@@ -117,7 +146,8 @@ public final class Demo {
     }
   }
 
-  private static String key(Path dir, String domain, String selector, String algorithm, Map<String, String> records)
+  private static String key(
+      Path dir, String domain, String selector, String algorithm, Map<String, String> records)
       throws IOException {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance(algorithm);
@@ -127,9 +157,14 @@ public final class Demo {
       KeyPair pair = g.generateKeyPair();
       Path file = dir.resolve(domain + "-" + selector + ".pem");
       Files.writeString(file, PemKeys.toPem(pair.getPrivate()));
-      DkimAlgorithm a = algorithm.equals("RSA") ? DkimAlgorithm.RSA_SHA256 : DkimAlgorithm.ED25519_SHA256;
+      DkimAlgorithm a =
+          algorithm.equals("RSA") ? DkimAlgorithm.RSA_SHA256 : DkimAlgorithm.ED25519_SHA256;
       records.put(selector + "._domainkey." + domain, DkimKeyRecord.format(a, pair.getPublic()));
-      return "      - selector: " + selector + "\n        private-key-file: " + file.getFileName() + "\n";
+      return "      - selector: "
+          + selector
+          + "\n        private-key-file: "
+          + file.getFileName()
+          + "\n";
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(algorithm + " is always available", e);
     }

@@ -26,21 +26,25 @@ final class DemoRelay implements AutoCloseable {
   private final List<Received> received = new ArrayList<>();
 
   DemoRelay(SSLContext tls) {
-    this.server = SMTPServer.port(0)
-        .bindAddress(InetAddress.getLoopbackAddress())
-        .hostName("relay.demo.loopback")
-        .connectionTimeout(30, TimeUnit.SECONDS)
-        .enableTLS()
-        .requireTLS()
-        .startTlsSocketFactory(socket -> startTls(tls, socket))
-        .messageHandler(this::accept)
-        .build();
+    this.server =
+        SMTPServer.port(0)
+            .bindAddress(InetAddress.getLoopbackAddress())
+            .hostName("relay.demo.loopback")
+            .connectionTimeout(30, TimeUnit.SECONDS)
+            .enableTLS()
+            .requireTLS()
+            .startTlsSocketFactory(socket -> startTls(tls, socket))
+            .messageHandler(this::accept)
+            .build();
     server.start();
   }
 
   private static SSLSocket startTls(SSLContext tls, Socket plain) throws IOException {
-    SSLSocket ssl = (SSLSocket) tls.getSocketFactory()
-        .createSocket(plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
+    SSLSocket ssl =
+        (SSLSocket)
+            tls.getSocketFactory()
+                .createSocket(
+                    plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
     ssl.setUseClientMode(false);
     return ssl;
   }

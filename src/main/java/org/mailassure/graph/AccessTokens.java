@@ -31,12 +31,21 @@ public final class AccessTokens {
     try {
       var token = credential.getTokenSync(new TokenRequestContext().addScopes(scope));
       if (token == null || token.getToken() == null) {
-        throw new CredentialException("the " + settings.auth().type().configName() + " credential gave no token for " + scope);
+        throw new CredentialException(
+            "the "
+                + settings.auth().type().configName()
+                + " credential gave no token for "
+                + scope);
       }
       return token.getToken();
     } catch (RuntimeException e) {
-      throw new CredentialException("could not get a token for " + scope + " with the "
-          + settings.auth().type().configName() + " credential: " + firstLine(e.getMessage()));
+      throw new CredentialException(
+          "could not get a token for "
+              + scope
+              + " with the "
+              + settings.auth().type().configName()
+              + " credential: "
+              + firstLine(e.getMessage()));
     }
   }
 

@@ -38,7 +38,8 @@ public final class Credentials {
     String authority = settings.cloud().authority();
     return switch (auth.type()) {
       case DEFAULT -> {
-        DefaultAzureCredentialBuilder b = new DefaultAzureCredentialBuilder().authorityHost(authority);
+        DefaultAzureCredentialBuilder b =
+            new DefaultAzureCredentialBuilder().authorityHost(authority);
         if (settings.tenantId() != null) {
           b.tenantId(settings.tenantId());
         }
@@ -47,18 +48,20 @@ public final class Credentials {
         }
         yield b.build();
       }
-      case CLIENT_SECRET -> new ClientSecretCredentialBuilder()
-          .authorityHost(authority)
-          .tenantId(settings.tenantId())
-          .clientId(auth.clientId())
-          .clientSecret(readSecret(auth.clientSecretFile(), "client-secret-file"))
-          .build();
-      case CLIENT_CERTIFICATE -> new ClientCertificateCredentialBuilder()
-          .authorityHost(authority)
-          .tenantId(settings.tenantId())
-          .clientId(auth.clientId())
-          .pemCertificate(auth.certificateFile().toString())
-          .build();
+      case CLIENT_SECRET ->
+          new ClientSecretCredentialBuilder()
+              .authorityHost(authority)
+              .tenantId(settings.tenantId())
+              .clientId(auth.clientId())
+              .clientSecret(readSecret(auth.clientSecretFile(), "client-secret-file"))
+              .build();
+      case CLIENT_CERTIFICATE ->
+          new ClientCertificateCredentialBuilder()
+              .authorityHost(authority)
+              .tenantId(settings.tenantId())
+              .clientId(auth.clientId())
+              .pemCertificate(auth.certificateFile().toString())
+              .build();
       case MANAGED_IDENTITY -> {
         ManagedIdentityCredentialBuilder b = new ManagedIdentityCredentialBuilder();
         if (auth.clientId() != null) {
@@ -73,17 +76,23 @@ public final class Credentials {
         }
         yield b.build();
       }
-      case TOKEN -> new StaticToken(auth.tokenEnv() != null
-          ? fromEnvironment(environment, auth.tokenEnv())
-          : readSecret(auth.tokenFile(), "token-file"));
+      case TOKEN ->
+          new StaticToken(
+              auth.tokenEnv() != null
+                  ? fromEnvironment(environment, auth.tokenEnv())
+                  : readSecret(auth.tokenFile(), "token-file"));
     };
   }
 
-  private static String fromEnvironment(Map<String, String> environment, String name) throws CredentialException {
+  private static String fromEnvironment(Map<String, String> environment, String name)
+      throws CredentialException {
     String value = environment.get(name);
     if (value == null || value.isBlank()) {
-      throw new CredentialException("graph.auth.token-env names " + name + ", which is not set or empty; "
-          + "export a bearer token in it, or use token-file");
+      throw new CredentialException(
+          "graph.auth.token-env names "
+              + name
+              + ", which is not set or empty; "
+              + "export a bearer token in it, or use token-file");
     }
     return value.strip();
   }
@@ -92,16 +101,26 @@ public final class Credentials {
     try {
       String value = Files.readString(file, StandardCharsets.UTF_8).strip();
       if (value.isEmpty()) {
-        throw new CredentialException("graph.auth." + key + " " + file + " is empty; put the secret in it");
+        throw new CredentialException(
+            "graph.auth." + key + " " + file + " is empty; put the secret in it");
       }
       return value;
     } catch (IOException e) {
-      throw new CredentialException("graph.auth." + key + " " + file + " cannot be read ("
-          + e.getClass().getSimpleName() + "); check that it exists and mailassure may read it");
+      throw new CredentialException(
+          "graph.auth."
+              + key
+              + " "
+              + file
+              + " cannot be read ("
+              + e.getClass().getSimpleName()
+              + "); check that it exists and mailassure may read it");
     }
   }
 
-  /** A bearer token taken as it is ({@code auth.type: token}): for tests and for tokens minted elsewhere. */
+  /**
+   * A bearer token taken as it is ({@code auth.type: token}): for tests and for tokens minted
+   * elsewhere.
+   */
   static final class StaticToken implements TokenCredential {
     private final String token;
 

@@ -23,22 +23,29 @@ public final class GraphClients {
   public static GraphServiceClient create(GraphSettings settings, TokenCredential credential) {
     String endpoint = settings.endpoint().toString();
     String host = settings.endpoint().getHost();
-    var auth = new AzureIdentityAuthenticationProvider(
-        credential, new String[] {host}, settings.cloud().graphScope());
-    OkHttpClient http = GraphClientFactory.create()
-        .addNetworkInterceptor(chain -> {
-          LAST_HANDSHAKE.set(chain.connection() == null ? null : chain.connection().handshake());
-          return chain.proceed(chain.request());
-        })
-        .connectTimeout(Duration.ofSeconds(30))
-        .readTimeout(Duration.ofSeconds(100))
-        .build();
+    var auth =
+        new AzureIdentityAuthenticationProvider(
+            credential, new String[] {host}, settings.cloud().graphScope());
+    OkHttpClient http =
+        GraphClientFactory.create()
+            .addNetworkInterceptor(
+                chain -> {
+                  LAST_HANDSHAKE.set(
+                      chain.connection() == null ? null : chain.connection().handshake());
+                  return chain.proceed(chain.request());
+                })
+            .connectTimeout(Duration.ofSeconds(30))
+            .readTimeout(Duration.ofSeconds(100))
+            .build();
     GraphServiceClient client = new GraphServiceClient(auth, http);
     client.getRequestAdapter().setBaseUrl(endpoint);
     return client;
   }
 
-  /** The TLS handshake of this thread's last Graph call, or null (plain http on loopback, or none yet). */
+  /**
+   * The TLS handshake of this thread's last Graph call, or null (plain http on loopback, or none
+   * yet).
+   */
   public static Handshake lastHandshake() {
     return LAST_HANDSHAKE.get();
   }

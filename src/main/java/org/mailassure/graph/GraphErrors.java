@@ -13,7 +13,10 @@ import java.util.Set;
 public final class GraphErrors {
   private GraphErrors() {}
 
-  /** Graph's error text, e.g. {@code ErrorAccessDenied: Access is denied.}, or the exception's message. */
+  /**
+   * Graph's error text, e.g. {@code ErrorAccessDenied: Access is denied.}, or the exception's
+   * message.
+   */
   public static String describe(ApiException e) {
     if (e instanceof ODataError o && o.getError() != null) {
       String code = o.getError().getCode();
@@ -30,15 +33,22 @@ public final class GraphErrors {
   public static GraphFailure fromRuntime(RuntimeException e, String what) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       String type = t.getClass().getName();
-      if (type.equals("com.azure.core.exception.ClientAuthenticationException") || type.startsWith("com.microsoft.aad.msal4j")) {
-        return new GraphFailure(GraphFailure.Kind.AUTHENTICATION, "could not get a Graph token: " + firstLine(t.getMessage()), e);
+      if (type.equals("com.azure.core.exception.ClientAuthenticationException")
+          || type.startsWith("com.microsoft.aad.msal4j")) {
+        return new GraphFailure(
+            GraphFailure.Kind.AUTHENTICATION,
+            "could not get a Graph token: " + firstLine(t.getMessage()),
+            e);
       }
       if (t instanceof java.io.IOException) {
-        return new GraphFailure(GraphFailure.Kind.UNREACHABLE, "cannot reach Graph to " + what + ": "
-            + firstLine(t.getMessage()), e);
+        return new GraphFailure(
+            GraphFailure.Kind.UNREACHABLE,
+            "cannot reach Graph to " + what + ": " + firstLine(t.getMessage()),
+            e);
       }
     }
-    return new GraphFailure(GraphFailure.Kind.PERMANENT, "could not " + what + ": " + firstLine(e.getMessage()), e);
+    return new GraphFailure(
+        GraphFailure.Kind.PERMANENT, "could not " + what + ": " + firstLine(e.getMessage()), e);
   }
 
   private static String firstLine(String s) {

@@ -21,10 +21,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The append-only record of every probe attempt, {@code state-dir/journal.jsonl}: one JSON object
- * a line (JSON Lines). Each line is written with one {@code write} and forced to disk before
- * {@link #append} returns, so an attempt reported done survives a crash. A torn last line (a
- * crash mid-write) is skipped and counted when reading, never fatal. Thread-safe.
+ * The append-only record of every probe attempt, {@code state-dir/journal.jsonl}: one JSON object a
+ * line (JSON Lines). Each line is written with one {@code write} and forced to disk before {@link
+ * #append} returns, so an attempt reported done survives a crash. A torn last line (a crash
+ * mid-write) is skipped and counted when reading, never fatal. Thread-safe.
  */
 public final class Journal {
   public static final String FILE_NAME = "journal.jsonl";
@@ -34,7 +34,7 @@ public final class Journal {
   private final java.util.function.Consumer<JournalEntry> listener;
 
   public Journal(Path stateDir) {
-    this(stateDir, e -> { });
+    this(stateDir, e -> {});
   }
 
   /** A journal that tells {@code listener} of each entry once it is on disk. */
@@ -53,10 +53,15 @@ public final class Journal {
     byte[] line = (toJson(e) + "\n").getBytes(StandardCharsets.UTF_8);
     // O_APPEND keeps whole lines whole when `send` and `run` append at the same time.
     boolean torn = endsTorn();
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND)) {
-      ByteBuffer buf = ByteBuffer.wrap(torn ? ("\n" + new String(line, StandardCharsets.UTF_8))
-          .getBytes(StandardCharsets.UTF_8) : line);
+    try (FileChannel ch =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      ByteBuffer buf =
+          ByteBuffer.wrap(
+              torn
+                  ? ("\n" + new String(line, StandardCharsets.UTF_8))
+                      .getBytes(StandardCharsets.UTF_8)
+                  : line);
       while (buf.hasRemaining()) {
         ch.write(buf);
       }
@@ -84,7 +89,10 @@ public final class Journal {
     }
   }
 
-  /** What reading found: the entries, and how many lines could not be read (a torn tail after a crash). */
+  /**
+   * What reading found: the entries, and how many lines could not be read (a torn tail after a
+   * crash).
+   */
   public record Contents(List<JournalEntry> entries, int unreadableLines) {}
 
   /** Reads every entry; an absent journal is empty. */

@@ -8,9 +8,9 @@ import java.util.Optional;
 
 /**
  * What the journal says about each domain, kept small so the daemon can hold it all year: the
- * latest settled scheduled slot, the last entry, the last success and attempt, the count of
- * failed slots and the TLS of the last success. Built once from the journal and updated as entries
- * are appended. Thread-safe.
+ * latest settled scheduled slot, the last entry, the last success and attempt, the count of failed
+ * slots and the TLS of the last success. Built once from the journal and updated as entries are
+ * appended. Thread-safe.
  */
 public final class JournalState {
 
@@ -36,7 +36,11 @@ public final class JournalState {
       }
       boolean sent = e.outcome() == Outcome.SENT;
       boolean attempt = e.outcome() != Outcome.MISSED;
-      return new DomainState(domain, settled, e, scheduled ? e : lastScheduled,
+      return new DomainState(
+          domain,
+          settled,
+          e,
+          scheduled ? e : lastScheduled,
           sent ? max(lastSuccess, e.sentAt()) : lastSuccess,
           attempt ? max(lastAttempt, e.sentAt()) : lastAttempt,
           failures + (e.outcome() == Outcome.FAILED ? 1 : 0),
@@ -59,11 +63,17 @@ public final class JournalState {
   }
 
   public synchronized void apply(JournalEntry e) {
-    domains.compute(e.domain(), (k, v) ->
-        (v == null ? new DomainState(k, null, null, null, null, null, 0, 0, null, null) : v).with(e));
+    domains.compute(
+        e.domain(),
+        (k, v) ->
+            (v == null ? new DomainState(k, null, null, null, null, null, 0, 0, null, null) : v)
+                .with(e));
   }
 
-  /** Whether a scheduled slot of the domain is settled: it, or a later slot, was sent, failed or missed. */
+  /**
+   * Whether a scheduled slot of the domain is settled: it, or a later slot, was sent, failed or
+   * missed.
+   */
   public synchronized boolean settled(String domain, Instant slot) {
     DomainState d = domains.get(domain);
     return d != null && d.lastSettledSlot() != null && !slot.isAfter(d.lastSettledSlot());

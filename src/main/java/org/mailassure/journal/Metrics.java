@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * Writes {@code state-dir/mailassure.prom} in the Prometheus text exposition format, for the
- * node_exporter textfile collector: written to a temporary file and renamed over the old one, so
- * a scrape never sees half a file.
+ * node_exporter textfile collector: written to a temporary file and renamed over the old one, so a
+ * scrape never sees half a file.
  */
 public final class Metrics {
   public static final String FILE_NAME = "mailassure.prom";
@@ -19,45 +19,102 @@ public final class Metrics {
   private Metrics() {}
 
   /** Writes the metrics of the given domains and the next slot (null when there is none). */
-  public static void write(Path stateDir, JournalState state, List<String> domains, Instant nextSlot)
+  public static void write(
+      Path stateDir, JournalState state, List<String> domains, Instant nextSlot)
       throws IOException {
     StringBuilder b = new StringBuilder(256 + domains.size() * 600);
-    family(b, "mailassure_probe_last_success_timestamp_seconds", "gauge",
+    family(
+        b,
+        "mailassure_probe_last_success_timestamp_seconds",
+        "gauge",
         "Unix time the relay or Graph last accepted a probe from the domain.");
     for (String d : domains) {
-      state.get(d).map(JournalState.DomainState::lastSuccess)
-          .ifPresent(t -> sample(b, "mailassure_probe_last_success_timestamp_seconds", d, null, seconds(t)));
+      state
+          .get(d)
+          .map(JournalState.DomainState::lastSuccess)
+          .ifPresent(
+              t ->
+                  sample(
+                      b, "mailassure_probe_last_success_timestamp_seconds", d, null, seconds(t)));
     }
-    family(b, "mailassure_probe_last_attempt_timestamp_seconds", "gauge",
+    family(
+        b,
+        "mailassure_probe_last_attempt_timestamp_seconds",
+        "gauge",
         "Unix time of the last attempt to send the domain's probe.");
     for (String d : domains) {
-      state.get(d).map(JournalState.DomainState::lastAttempt)
-          .ifPresent(t -> sample(b, "mailassure_probe_last_attempt_timestamp_seconds", d, null, seconds(t)));
+      state
+          .get(d)
+          .map(JournalState.DomainState::lastAttempt)
+          .ifPresent(
+              t ->
+                  sample(
+                      b, "mailassure_probe_last_attempt_timestamp_seconds", d, null, seconds(t)));
     }
-    family(b, "mailassure_probe_failures_total", "counter", "Probes that failed for good, per domain.");
+    family(
+        b,
+        "mailassure_probe_failures_total",
+        "counter",
+        "Probes that failed for good, per domain.");
     for (String d : domains) {
-      sample(b, "mailassure_probe_failures_total", d, null,
+      sample(
+          b,
+          "mailassure_probe_failures_total",
+          d,
+          null,
           Long.toString(state.get(d).map(JournalState.DomainState::failures).orElse(0L)));
     }
-    family(b, "mailassure_probe_missed_total", "counter",
+    family(
+        b,
+        "mailassure_probe_missed_total",
+        "counter",
         "Slots not sent because mailassure was down for longer than probe.catch-up.");
     for (String d : domains) {
-      sample(b, "mailassure_probe_missed_total", d, null,
+      sample(
+          b,
+          "mailassure_probe_missed_total",
+          d,
+          null,
           Long.toString(state.get(d).map(JournalState.DomainState::missed).orElse(0L)));
     }
-    family(b, "mailassure_probe_tls_info", "gauge", "TLS protocol and cipher of the domain's last sent probe.");
+    family(
+        b,
+        "mailassure_probe_tls_info",
+        "gauge",
+        "TLS protocol and cipher of the domain's last sent probe.");
     for (String d : domains) {
-      state.get(d).filter(s -> s.tlsProtocol() != null).ifPresent(s -> sample(b, "mailassure_probe_tls_info", d,
-          "protocol=\"" + escape(s.tlsProtocol()) + "\",cipher=\"" + escape(s.tlsCipher()) + "\"", "1"));
+      state
+          .get(d)
+          .filter(s -> s.tlsProtocol() != null)
+          .ifPresent(
+              s ->
+                  sample(
+                      b,
+                      "mailassure_probe_tls_info",
+                      d,
+                      "protocol=\""
+                          + escape(s.tlsProtocol())
+                          + "\",cipher=\""
+                          + escape(s.tlsCipher())
+                          + "\"",
+                      "1"));
     }
     if (nextSlot != null) {
-      family(b, "mailassure_next_slot_timestamp_seconds", "gauge", "Unix time of the next scheduled slot.");
+      family(
+          b,
+          "mailassure_next_slot_timestamp_seconds",
+          "gauge",
+          "Unix time of the next scheduled slot.");
       b.append("mailassure_next_slot_timestamp_seconds ").append(seconds(nextSlot)).append('\n');
     }
     Files.createDirectories(stateDir);
     Path tmp = stateDir.resolve(FILE_NAME + ".tmp");
     Files.writeString(tmp, b, StandardCharsets.UTF_8);
-    Files.move(tmp, stateDir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        tmp,
+        stateDir.resolve(FILE_NAME),
+        StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
   }
 
   private static void family(StringBuilder b, String name, String type, String help) {
@@ -65,7 +122,8 @@ public final class Metrics {
     b.append("# TYPE ").append(name).append(' ').append(type).append('\n');
   }
 
-  private static void sample(StringBuilder b, String name, String domain, String more, String value) {
+  private static void sample(
+      StringBuilder b, String name, String domain, String more, String value) {
     b.append(name).append("{domain=\"").append(escape(domain)).append('"');
     if (more != null) {
       b.append(',').append(more);

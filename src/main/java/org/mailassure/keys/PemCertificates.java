@@ -17,9 +17,10 @@ public final class PemCertificates {
   /** Every certificate in a PEM file; at least one, or an exception. */
   public static List<X509Certificate> read(Path file) throws IOException, GeneralSecurityException {
     try (InputStream in = Files.newInputStream(file)) {
-      List<X509Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
-          .map(X509Certificate.class::cast)
-          .toList();
+      List<X509Certificate> certs =
+          CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
+              .map(X509Certificate.class::cast)
+              .toList();
       if (certs.isEmpty()) {
         throw new GeneralSecurityException("no certificate found");
       }

@@ -44,7 +44,9 @@ public final class PemKeys {
     int end = pem.indexOf(END_PKCS8);
     if (begin < 0 || end < begin) {
       throw new IllegalArgumentException(
-          "no '" + BEGIN_PKCS8 + "' block found; expected a PKCS#8 PEM private key "
+          "no '"
+              + BEGIN_PKCS8
+              + "' block found; expected a PKCS#8 PEM private key "
               + "(make one with 'mailassure dkim keygen' or 'openssl genpkey -algorithm RSA "
               + "-pkeyopt rsa_keygen_bits:2048')");
     }
@@ -74,8 +76,9 @@ public final class PemKeys {
 
   /** The PKCS#8 PEM text of a private key, 64 characters a line (RFC 7468). */
   public static String toPem(PrivateKey key) {
-    String body = Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-        .encodeToString(key.getEncoded());
+    String body =
+        Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+            .encodeToString(key.getEncoded());
     return BEGIN_PKCS8 + "\n" + body + "\n" + END_PKCS8 + "\n";
   }
 

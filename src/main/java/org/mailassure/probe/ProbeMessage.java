@@ -14,9 +14,9 @@ import java.util.Locale;
 import java.util.Properties;
 
 /**
- * Composes the probe email of SPEC.md with Jakarta Mail: from the domain's sender to the
- * assessment address, a Date, a Message-ID in the domain that carries the slot (so a receiver can
- * de-duplicate retries of one slot), the configured subject and a short plain-text body. Stateless.
+ * Composes the probe email of SPEC.md with Jakarta Mail: from the domain's sender to the assessment
+ * address, a Date, a Message-ID in the domain that carries the slot (so a receiver can de-duplicate
+ * retries of one slot), the configured subject and a short plain-text body. Stateless.
  */
 public final class ProbeMessage {
   private static final DateTimeFormatter RFC5322 =
@@ -40,24 +40,34 @@ public final class ProbeMessage {
    * @param slot the scheduled instant this probe stands for
    * @param now when it is composed (its Date header)
    */
-  public static byte[] compose(String domain, String sender, String recipient, String subjectTemplate,
-      Instant slot, Instant now, ZoneId zone, String version) {
+  public static byte[] compose(
+      String domain,
+      String sender,
+      String recipient,
+      String subjectTemplate,
+      Instant slot,
+      Instant now,
+      ZoneId zone,
+      String version) {
     ZonedDateTime slotTime = slot.atZone(zone);
-    String subject = subjectTemplate
-        .replace("{domain}", domain)
-        .replace("{time}", SUBJECT_TIME.format(slotTime));
-    String body = String.join("\r\n",
-        "This is an automated email security probe.",
-        "",
-        "Domain:  " + domain,
-        "Slot:    " + slotTime.toOffsetDateTime(),
-        "Sent by: mailassure " + version,
-        "",
-        "It is sent on a schedule from every email domain of this organisation to the email",
-        "assessment service, to show that outbound mail leaves over TLS and is DKIM-signed,",
-        "as the gov.uk guidance \"Set up government email services securely\" asks.",
-        "No reply is needed.",
-        "");
+    String subject =
+        subjectTemplate
+            .replace("{domain}", domain)
+            .replace("{time}", SUBJECT_TIME.format(slotTime));
+    String body =
+        String.join(
+            "\r\n",
+            "This is an automated email security probe.",
+            "",
+            "Domain:  " + domain,
+            "Slot:    " + slotTime.toOffsetDateTime(),
+            "Sent by: mailassure " + version,
+            "",
+            "It is sent on a schedule from every email domain of this organisation to the email",
+            "assessment service, to show that outbound mail leaves over TLS and is DKIM-signed,",
+            "as the gov.uk guidance \"Set up government email services securely\" asks.",
+            "No reply is needed.",
+            "");
     try {
       MimeMessage m = new FixedIdMessage(SESSION, messageId(domain, slot));
       m.setFrom(new InternetAddress(sender, true));
@@ -72,7 +82,8 @@ public final class ProbeMessage {
       m.writeTo(out);
       return out.toByteArray();
     } catch (MessagingException | IOException e) {
-      throw new IllegalStateException("composing a probe cannot fail for validated addresses: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "composing a probe cannot fail for validated addresses: " + e.getMessage(), e);
     }
   }
 

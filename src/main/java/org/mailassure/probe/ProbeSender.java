@@ -27,10 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a domain's probe for a slot: composes it once, signs it with the domain's DKIM keys,
- * hands it to the transport, retries temporary failures by {@code probe.retry} (or the server's
- * Retry-After), and appends every attempt to the journal before moving on. A batch sends domains
- * in parallel under a bound and never stops at a failed domain. Thread-safe.
+ * Sends a domain's probe for a slot: composes it once, signs it with the domain's DKIM keys, hands
+ * it to the transport, retries temporary failures by {@code probe.retry} (or the server's
+ * Retry-After), and appends every attempt to the journal before moving on. A batch sends domains in
+ * parallel under a bound and never stops at a failed domain. Thread-safe.
  */
 public final class ProbeSender {
   private static final Logger LOG = LoggerFactory.getLogger(ProbeSender.class);
@@ -42,7 +42,12 @@ public final class ProbeSender {
   private final Sleeper sleeper;
   private final String version;
 
-  public ProbeSender(Config config, ProbeTransport transport, Journal journal, Clock clock, Sleeper sleeper,
+  public ProbeSender(
+      Config config,
+      ProbeTransport transport,
+      Journal journal,
+      Clock clock,
+      Sleeper sleeper,
       String version) {
     this.config = config;
     this.transport = transport;
@@ -52,18 +57,24 @@ public final class ProbeSender {
     this.version = version;
   }
 
-  /** The most domains sent at once: Graph allows 4 concurrent requests per app; relays are given 8. */
+  /**
+   * The most domains sent at once: Graph allows 4 concurrent requests per app; relays are given 8.
+   */
   public int parallelism() {
     return config.probe().transport() == TransportKind.GRAPH ? 4 : 8;
   }
 
   /** Sends every domain's probe for a slot, domains in parallel; results in the order given. */
-  public List<ProbeResult> sendAll(List<DomainSettings> domains, Instant slot, String trigger, Instant deadline) {
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism(), domains.size())), r -> {
-      Thread t = new Thread(r, "probe");
-      t.setDaemon(true);
-      return t;
-    });
+  public List<ProbeResult> sendAll(
+      List<DomainSettings> domains, Instant slot, String trigger, Instant deadline) {
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.max(1, Math.min(parallelism(), domains.size())),
+            r -> {
+              Thread t = new Thread(r, "probe");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       List<Future<ProbeResult>> futures = new ArrayList<>();
       for (DomainSettings d : domains) {
@@ -84,12 +95,28 @@ public final class ProbeSender {
       return f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new ProbeResult(d.name(), ProbeMessage.messageId(d.name(), slot), false, SendFailure.Kind.TEMPORARY, 0,
-          null, null, dkimMode(d), "interrupted before it finished");
+      return new ProbeResult(
+          d.name(),
+          ProbeMessage.messageId(d.name(), slot),
+          false,
+          SendFailure.Kind.TEMPORARY,
+          0,
+          null,
+          null,
+          dkimMode(d),
+          "interrupted before it finished");
     } catch (ExecutionException e) {
       LOG.error("probe for {} failed unexpectedly", d.name(), e.getCause());
-      return new ProbeResult(d.name(), ProbeMessage.messageId(d.name(), slot), false, SendFailure.Kind.PERMANENT, 0,
-          null, null, dkimMode(d), "internal error: " + e.getCause());
+      return new ProbeResult(
+          d.name(),
+          ProbeMessage.messageId(d.name(), slot),
+          false,
+          SendFailure.Kind.PERMANENT,
+          0,
+          null,
+          null,
+          dkimMode(d),
+          "internal error: " + e.getCause());
     }
   }
 
@@ -101,48 +128,121 @@ public final class ProbeSender {
   public ProbeResult send(DomainSettings d, Instant slot, String trigger, Instant deadline) {
     Instant composedAt = clock.instant();
     String messageId = ProbeMessage.messageId(d.name(), slot);
-    byte[] mime = ProbeMessage.compose(d.name(), d.sender(), config.assessmentAddress(), config.probe().subject(),
-        slot, composedAt, config.probe().timeZone(), version);
+    byte[] mime =
+        ProbeMessage.compose(
+            d.name(),
+            d.sender(),
+            config.assessmentAddress(),
+            config.probe().subject(),
+            slot,
+            composedAt,
+            config.probe().timeZone(),
+            version);
     if (!d.dkim().isEmpty()) {
       mime = new DkimSigner(d.name(), d.dkim()).sign(mime, composedAt);
     }
-    OutgoingProbe probe = new OutgoingProbe(d.name(), d.sender(), config.assessmentAddress(), messageId, mime);
+    OutgoingProbe probe =
+        new OutgoingProbe(d.name(), d.sender(), config.assessmentAddress(), messageId, mime);
     DkimMode dkim = dkimMode(d);
     RetryPolicy retry = config.probe().retry();
     for (int attempt = 1; ; attempt++) {
       try {
         Delivery delivery = transport.send(probe, d);
-        record(slot, d, messageId, Outcome.SENT, attempt, trigger, delivery.tlsProtocol(), delivery.tlsCipher(), dkim, null);
-        LOG.info("{}: probe {} sent over {} {}", d.name(), messageId, delivery.tlsProtocol(), delivery.tlsCipher());
-        return new ProbeResult(d.name(), messageId, true, null, attempt, delivery.tlsProtocol(), delivery.tlsCipher(),
-            dkim, null);
+        record(
+            slot,
+            d,
+            messageId,
+            Outcome.SENT,
+            attempt,
+            trigger,
+            delivery.tlsProtocol(),
+            delivery.tlsCipher(),
+            dkim,
+            null);
+        LOG.info(
+            "{}: probe {} sent over {} {}",
+            d.name(),
+            messageId,
+            delivery.tlsProtocol(),
+            delivery.tlsCipher());
+        return new ProbeResult(
+            d.name(),
+            messageId,
+            true,
+            null,
+            attempt,
+            delivery.tlsProtocol(),
+            delivery.tlsCipher(),
+            dkim,
+            null);
       } catch (SendFailure f) {
         Duration wait = f.retryAfter().orElse(retry.delayAfter(attempt));
-        boolean again = f.retryable() && attempt < retry.attempts()
-            && (deadline == null || !clock.instant().plus(wait).isAfter(deadline));
-        record(slot, d, messageId, again ? Outcome.RETRYING : Outcome.FAILED, attempt, trigger, null, null, dkim,
+        boolean again =
+            f.retryable()
+                && attempt < retry.attempts()
+                && (deadline == null || !clock.instant().plus(wait).isAfter(deadline));
+        record(
+            slot,
+            d,
+            messageId,
+            again ? Outcome.RETRYING : Outcome.FAILED,
+            attempt,
+            trigger,
+            null,
+            null,
+            dkim,
             f.getMessage());
         if (!again) {
           LOG.warn("{}: probe failed after {} attempt(s): {}", d.name(), attempt, f.getMessage());
-          return new ProbeResult(d.name(), messageId, false, f.kind(), attempt, null, null, dkim, f.getMessage());
+          return new ProbeResult(
+              d.name(), messageId, false, f.kind(), attempt, null, null, dkim, f.getMessage());
         }
-        LOG.info("{}: attempt {} failed ({}); retrying in {}", d.name(), attempt, f.getMessage(), wait);
+        LOG.info(
+            "{}: attempt {} failed ({}); retrying in {}", d.name(), attempt, f.getMessage(), wait);
         try {
           sleeper.sleep(wait);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          return new ProbeResult(d.name(), messageId, false, f.kind(), attempt, null, null, dkim,
+          return new ProbeResult(
+              d.name(),
+              messageId,
+              false,
+              f.kind(),
+              attempt,
+              null,
+              null,
+              dkim,
               f.getMessage() + " (stopped before retrying)");
         }
       }
     }
   }
 
-  private void record(Instant slot, DomainSettings d, String messageId, Outcome outcome, int attempt, String trigger,
-      String tlsProtocol, String tlsCipher, DkimMode dkim, String error) {
-    JournalEntry entry = new JournalEntry(slot.atZone(config.probe().timeZone()).toOffsetDateTime(), d.name(),
-        clock.instant(), messageId, outcome, attempt, config.probe().transport().configName(), trigger, tlsProtocol,
-        tlsCipher, dkim.journalName(), error);
+  private void record(
+      Instant slot,
+      DomainSettings d,
+      String messageId,
+      Outcome outcome,
+      int attempt,
+      String trigger,
+      String tlsProtocol,
+      String tlsCipher,
+      DkimMode dkim,
+      String error) {
+    JournalEntry entry =
+        new JournalEntry(
+            slot.atZone(config.probe().timeZone()).toOffsetDateTime(),
+            d.name(),
+            clock.instant(),
+            messageId,
+            outcome,
+            attempt,
+            config.probe().transport().configName(),
+            trigger,
+            tlsProtocol,
+            tlsCipher,
+            dkim.journalName(),
+            error);
     try {
       journal.append(entry);
     } catch (IOException e) {
@@ -164,7 +264,10 @@ public final class ProbeSender {
   /** Exchange Online's submission hosts sign outbound mail with the tenant's DKIM keys. */
   private static boolean isMicrosoftRelay(String host) {
     String h = host.toLowerCase(Locale.ROOT);
-    return h.endsWith(".office365.com") || h.endsWith(".office365.us") || h.endsWith(".outlook.com")
-        || h.endsWith(".outlook.cn") || h.endsWith(".office365.cn");
+    return h.endsWith(".office365.com")
+        || h.endsWith(".office365.us")
+        || h.endsWith(".outlook.com")
+        || h.endsWith(".outlook.cn")
+        || h.endsWith(".office365.cn");
   }
 }

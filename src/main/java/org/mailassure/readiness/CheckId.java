@@ -4,8 +4,15 @@ import java.util.Locale;
 
 /** The checks of SPEC.md's table, in the order they are reported. */
 public enum CheckId {
-  MX("mx"), SPF("spf"), DMARC("dmarc"), DKIM("dkim"), MTA_STS("mta-sts"), TLS_RPT("tls-rpt"),
-  SMTP_TLS("smtp-tls"), RULE("rule"), PROBE("probe");
+  MX("mx"),
+  SPF("spf"),
+  DMARC("dmarc"),
+  DKIM("dkim"),
+  MTA_STS("mta-sts"),
+  TLS_RPT("tls-rpt"),
+  SMTP_TLS("smtp-tls"),
+  RULE("rule"),
+  PROBE("probe");
 
   private final String id;
 

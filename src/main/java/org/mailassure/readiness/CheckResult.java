@@ -22,11 +22,16 @@ public record CheckResult(CheckId id, Status status, String detail, String fix) 
 
   /** A DNS question that could not be answered: never read as "record absent". */
   public static CheckResult couldNotCheck(CheckId id, String name, String reason) {
-    return fail(id, "could not check: " + name + ": " + reason,
+    return fail(
+        id,
+        "could not check: " + name + ": " + reason,
         "make sure readiness.dns-servers answer (or the system's resolvers), then run check again");
   }
 
-  /** Collects findings of one check and folds them into a result: worst status, details and fixes joined. */
+  /**
+   * Collects findings of one check and folds them into a result: worst status, details and fixes
+   * joined.
+   */
   public static final class Builder {
     private final CheckId id;
     private final List<String> details = new ArrayList<>();
@@ -52,7 +57,11 @@ public record CheckResult(CheckId id, Status status, String detail, String fix) 
     }
 
     public CheckResult build() {
-      return new CheckResult(id, status, String.join("; ", details), fixes.isEmpty() ? null : String.join("; ", fixes));
+      return new CheckResult(
+          id,
+          status,
+          String.join("; ", details),
+          fixes.isEmpty() ? null : String.join("; ", fixes));
     }
   }
 }

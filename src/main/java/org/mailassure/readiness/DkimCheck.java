@@ -38,12 +38,16 @@ final class DkimCheck {
 
   private static void one(DnsClient dns, DomainSettings d, String selector, CheckResult.Builder b) {
     String name = selector + "._domainkey." + d.name();
-    DkimKey local = d.dkim().stream().filter(k -> k.selector().equals(selector)).findFirst().orElse(null);
+    DkimKey local =
+        d.dkim().stream().filter(k -> k.selector().equals(selector)).findFirst().orElse(null);
     // The TXT question follows a CNAME and reports it; the CNAME is asked for on its own only when
     // no key came back, to tell "points to Microsoft, key not there yet" from "nothing published".
     DnsAnswer txt = dns.get(name, Type.TXT);
     if (txt instanceof DnsAnswer.Failed f) {
-      b.problem(Status.FAIL, "could not check " + name + " TXT: " + f.reason(), "make sure the DNS servers answer");
+      b.problem(
+          Status.FAIL,
+          "could not check " + name + " TXT: " + f.reason(),
+          "make sure the DNS servers answer");
       return;
     }
     String target = null;
@@ -52,25 +56,50 @@ final class DkimCheck {
     } else if (txt.absent()) {
       DnsAnswer cname = dns.get(name, Type.CNAME);
       if (cname instanceof DnsAnswer.Failed f) {
-        b.problem(Status.FAIL, "could not check " + name + " CNAME: " + f.reason(), "make sure the DNS servers answer");
+        b.problem(
+            Status.FAIL,
+            "could not check " + name + " CNAME: " + f.reason(),
+            "make sure the DNS servers answer");
         return;
       }
-      if (cname instanceof DnsAnswer.Records r && !r.records().isEmpty() && r.records().get(0) instanceof CNAMERecord c) {
+      if (cname instanceof DnsAnswer.Records r
+          && !r.records().isEmpty()
+          && r.records().get(0) instanceof CNAMERecord c) {
         target = MxCheck.strip(c.getTarget().toString());
       }
     }
-    boolean microsoft = target != null && (target.endsWith(".onmicrosoft.com") || target.endsWith(".dkim.mail.microsoft"));
+    boolean microsoft =
+        target != null
+            && (target.endsWith(".onmicrosoft.com") || target.endsWith(".dkim.mail.microsoft"));
     List<String> keys = Txt.of(txt).stream().filter(t -> t.contains("p=")).toList();
     if (keys.isEmpty()) {
       if (microsoft) {
-        b.problem(Status.WARN, selector + " points to Microsoft (" + target + ") but no key is published there yet",
-            "enable DKIM signing for " + d.name() + " in the Microsoft Defender portal (Email authentication settings, DKIM)");
+        b.problem(
+            Status.WARN,
+            selector + " points to Microsoft (" + target + ") but no key is published there yet",
+            "enable DKIM signing for "
+                + d.name()
+                + " in the Microsoft Defender portal (Email authentication settings, DKIM)");
       } else if (local != null) {
-        b.problem(Status.FAIL, "no DKIM key record at " + name, "publish the TXT record that 'mailassure dkim keygen' "
-            + "printed for " + selector + " at " + name);
+        b.problem(
+            Status.FAIL,
+            "no DKIM key record at " + name,
+            "publish the TXT record that 'mailassure dkim keygen' "
+                + "printed for "
+                + selector
+                + " at "
+                + name);
       } else {
-        b.problem(Status.FAIL, "no record at " + name, "publish the CNAME Microsoft 365 gives in the Defender portal: "
-            + name + " CNAME " + selector + "-" + d.name().replace('.', '-') + "._domainkey.<tenant>.onmicrosoft.com");
+        b.problem(
+            Status.FAIL,
+            "no record at " + name,
+            "publish the CNAME Microsoft 365 gives in the Defender portal: "
+                + name
+                + " CNAME "
+                + selector
+                + "-"
+                + d.name().replace('.', '-')
+                + "._domainkey.<tenant>.onmicrosoft.com");
       }
       return;
     }
@@ -79,13 +108,19 @@ final class DkimCheck {
     try {
       record = DkimKeyRecord.parse(keys.get(0));
       if (record.revoked()) {
-        b.problem(Status.FAIL, selector + " is revoked (empty p=) at " + name,
-            local != null ? "publish the key again, or remove the selector from dkim" : "rotate the DKIM keys in Microsoft 365");
+        b.problem(
+            Status.FAIL,
+            selector + " is revoked (empty p=) at " + name,
+            local != null
+                ? "publish the key again, or remove the selector from dkim"
+                : "rotate the DKIM keys in Microsoft 365");
         return;
       }
       published = record.publicKey();
     } catch (IllegalArgumentException | GeneralSecurityException e) {
-      b.problem(Status.FAIL, "the key record at " + name + " is not usable: " + e.getMessage(),
+      b.problem(
+          Status.FAIL,
+          "the key record at " + name + " is not usable: " + e.getMessage(),
           "publish a valid record: v=DKIM1; k=rsa; p=<base64 public key>");
       return;
     }
@@ -94,25 +129,45 @@ final class DkimCheck {
       int bits = rsa.getModulus().bitLength();
       kind = "rsa-" + bits;
       if (bits < 1024) {
-        b.problem(Status.FAIL, selector + " is a " + bits + "-bit RSA key; receivers reject keys under 1024 bits (RFC 8301)",
+        b.problem(
+            Status.FAIL,
+            selector
+                + " is a "
+                + bits
+                + "-bit RSA key; receivers reject keys under 1024 bits (RFC 8301)",
             "publish a 2048-bit key");
         return;
       }
       if (bits < 2048) {
-        b.problem(Status.WARN, selector + " is a " + bits + "-bit RSA key; 2048 bits is the NCSC's minimum",
-            microsoft ? "rotate to 2048-bit keys in the Defender portal (DKIM, Rotate DKIM keys)" : "publish a 2048-bit key");
+        b.problem(
+            Status.WARN,
+            selector + " is a " + bits + "-bit RSA key; 2048 bits is the NCSC's minimum",
+            microsoft
+                ? "rotate to 2048-bit keys in the Defender portal (DKIM, Rotate DKIM keys)"
+                : "publish a 2048-bit key");
         return;
       }
     }
     if (local != null && !matches(local, published)) {
-      b.problem(Status.FAIL, "the key published at " + name + " is not the public half of " + local.privateKeyFile(),
+      b.problem(
+          Status.FAIL,
+          "the key published at " + name + " is not the public half of " + local.privateKeyFile(),
           "publish the record for this key ('mailassure dkim keygen' prints it), or point dkim at the right file");
       return;
     }
-    b.note(selector + " ok (" + kind + (microsoft ? ", Microsoft 365" : "") + (local != null ? ", matches the local key" : "") + ")");
+    b.note(
+        selector
+            + " ok ("
+            + kind
+            + (microsoft ? ", Microsoft 365" : "")
+            + (local != null ? ", matches the local key" : "")
+            + ")");
   }
 
-  /** Where the first CNAME of a followed chain points: the alias after the asked name, or the final owner. */
+  /**
+   * Where the first CNAME of a followed chain points: the alias after the asked name, or the final
+   * owner.
+   */
   private static String cnameTarget(DnsClient dns, String name, List<org.xbill.DNS.Name> aliases) {
     List<String> names = aliases.stream().map(a -> MxCheck.strip(a.toString())).toList();
     int at = names.indexOf(name.toLowerCase(Locale.ROOT));
@@ -121,13 +176,15 @@ final class DkimCheck {
     }
     DnsAnswer r = dns.get(name, Type.TXT);
     return r instanceof DnsAnswer.Records rec && !rec.records().isEmpty()
-        ? MxCheck.strip(rec.records().get(0).getName().toString()) : null;
+        ? MxCheck.strip(rec.records().get(0).getName().toString())
+        : null;
   }
 
   /** Whether the published key is the public half of the local private key. */
   static boolean matches(DkimKey local, PublicKey published) {
     if (local.algorithm() == DkimAlgorithm.RSA_SHA256) {
-      return Arrays.equals(PemKeys.rsaPublicKey(local.privateKey()).getEncoded(), published.getEncoded());
+      return Arrays.equals(
+          PemKeys.rsaPublicKey(local.privateKey()).getEncoded(), published.getEncoded());
     }
     // The JDK cannot derive an Ed25519 public key from a private one; a signature tells instead.
     byte[] probe = ("mailassure key match " + local.selector()).getBytes(StandardCharsets.US_ASCII);

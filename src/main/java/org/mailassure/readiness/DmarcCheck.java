@@ -10,10 +10,10 @@ import org.mailassure.readiness.dns.DnsClient;
 import org.xbill.DNS.Type;
 
 /**
- * {@code dmarc}: one {@code v=DMARC1} record at {@code _dmarc} (RFC 7489 section 6.1) with
- * {@code p=quarantine} or {@code p=reject}; {@code p=none} is a warning, as are {@code pct<100}
- * and a subdomain policy weaker than {@code p}; every expected report destination is in
- * {@code rua}, and an external destination has authorised the domain (section 7.1).
+ * {@code dmarc}: one {@code v=DMARC1} record at {@code _dmarc} (RFC 7489 section 6.1) with {@code
+ * p=quarantine} or {@code p=reject}; {@code p=none} is a warning, as are {@code pct<100} and a
+ * subdomain policy weaker than {@code p}; every expected report destination is in {@code rua}, and
+ * an external destination has authorised the domain (section 7.1).
  */
 final class DmarcCheck {
   private static final List<String> STRENGTH = List.of("none", "quarantine", "reject");
@@ -29,37 +29,58 @@ final class DmarcCheck {
     String suggested = "v=DMARC1; p=quarantine; rua=" + String.join(",", expectedRua);
     List<String> records = Txt.versioned(a, "v=DMARC1");
     if (records.isEmpty()) {
-      return CheckResult.fail(CheckId.DMARC, "no v=DMARC1 record at " + name,
+      return CheckResult.fail(
+          CheckId.DMARC,
+          "no v=DMARC1 record at " + name,
           "publish a TXT record at " + name + ": \"" + suggested + "\"");
     }
     if (records.size() > 1) {
-      return CheckResult.fail(CheckId.DMARC, records.size() + " v=DMARC1 records at " + name
-          + "; receivers then apply none (RFC 7489 section 6.6.3)", "keep exactly one record");
+      return CheckResult.fail(
+          CheckId.DMARC,
+          records.size()
+              + " v=DMARC1 records at "
+              + name
+              + "; receivers then apply none (RFC 7489 section 6.6.3)",
+          "keep exactly one record");
     }
     Map<String, String> tags;
     try {
       tags = TagList.parse(records.get(0));
     } catch (IllegalArgumentException e) {
-      return CheckResult.fail(CheckId.DMARC, "the record does not parse: " + e.getMessage(), "publish \"" + suggested + "\"");
+      return CheckResult.fail(
+          CheckId.DMARC,
+          "the record does not parse: " + e.getMessage(),
+          "publish \"" + suggested + "\"");
     }
     CheckResult.Builder b = new CheckResult.Builder(CheckId.DMARC);
     String p = tags.getOrDefault("p", "").toLowerCase(Locale.ROOT);
     if (!STRENGTH.contains(p)) {
-      return CheckResult.fail(CheckId.DMARC, "p= is missing or not none/quarantine/reject", "publish \"" + suggested + "\"");
+      return CheckResult.fail(
+          CheckId.DMARC,
+          "p= is missing or not none/quarantine/reject",
+          "publish \"" + suggested + "\"");
     }
     b.note("p=" + p);
     if (p.equals("none")) {
-      b.problem(Status.WARN, "p=none only monitors: spoofed mail is still delivered",
+      b.problem(
+          Status.WARN,
+          "p=none only monitors: spoofed mail is still delivered",
           "once the reports show your own mail passing, raise it to p=quarantine and then p=reject, as the guidance advises");
     }
     String pct = tags.get("pct");
     if (pct != null && !pct.strip().equals("100")) {
-      b.problem(Status.WARN, "pct=" + pct + " applies the policy to only part of the mail", "remove pct (it defaults to 100)");
+      b.problem(
+          Status.WARN,
+          "pct=" + pct + " applies the policy to only part of the mail",
+          "remove pct (it defaults to 100)");
     }
     String sp = tags.get("sp");
-    if (sp != null && STRENGTH.indexOf(sp.toLowerCase(Locale.ROOT)) >= 0
+    if (sp != null
+        && STRENGTH.indexOf(sp.toLowerCase(Locale.ROOT)) >= 0
         && STRENGTH.indexOf(sp.toLowerCase(Locale.ROOT)) < STRENGTH.indexOf(p)) {
-      b.problem(Status.WARN, "sp=" + sp + " is weaker than p=" + p + " for subdomains",
+      b.problem(
+          Status.WARN,
+          "sp=" + sp + " is weaker than p=" + p + " for subdomains",
           "remove sp (subdomains then get p) or set it as strong as p");
     }
     List<String> rua = new ArrayList<>();
@@ -71,7 +92,10 @@ final class DmarcCheck {
     }
     for (String want : expectedRua) {
       if (!rua.contains(want.toLowerCase(Locale.ROOT))) {
-        b.problem(Status.FAIL, "rua does not include " + want, "add " + want + " to rua= (comma-separated)");
+        b.problem(
+            Status.FAIL,
+            "rua does not include " + want,
+            "add " + want + " to rua= (comma-separated)");
       }
     }
     for (String u : rua) {
@@ -85,11 +109,21 @@ final class DmarcCheck {
       String auth = domain + "._report._dmarc." + dest;
       DnsAnswer authorised = dns.get(auth, Type.TXT);
       if (authorised instanceof DnsAnswer.Failed f) {
-        b.problem(Status.FAIL, "could not check the authorisation " + auth + ": " + f.reason(),
+        b.problem(
+            Status.FAIL,
+            "could not check the authorisation " + auth + ": " + f.reason(),
             "make sure the DNS servers answer, then run check again");
       } else if (Txt.versioned(authorised, "v=DMARC1").isEmpty()) {
-        b.problem(Status.FAIL, "the external destination " + dest + " has not authorised reports for " + domain
-            + " (no v=DMARC1 at " + auth + ")", "ask the operator of " + dest + " to publish it, or use another rua");
+        b.problem(
+            Status.FAIL,
+            "the external destination "
+                + dest
+                + " has not authorised reports for "
+                + domain
+                + " (no v=DMARC1 at "
+                + auth
+                + ")",
+            "ask the operator of " + dest + " to publish it, or use another rua");
       }
     }
     if (!rua.isEmpty()) {

@@ -24,36 +24,59 @@ final class MtaStsCheck {
     if (a instanceof DnsAnswer.Failed f) {
       return CheckResult.couldNotCheck(CheckId.MTA_STS, name + " TXT", f.reason());
     }
-    String policyFix = "serve https://mta-sts." + domain + "/.well-known/mta-sts.txt with \"version: STSv1\\nmode: "
-        + "enforce\\n" + String.join("", mx.stream().map(h -> "mx: " + h + "\\n").toList()) + "max_age: 604800\", "
-        + "and publish TXT " + name + " \"v=STSv1; id=<yyyymmddhhmm>\"";
+    String policyFix =
+        "serve https://mta-sts."
+            + domain
+            + "/.well-known/mta-sts.txt with \"version: STSv1\\nmode: "
+            + "enforce\\n"
+            + String.join("", mx.stream().map(h -> "mx: " + h + "\\n").toList())
+            + "max_age: 604800\", "
+            + "and publish TXT "
+            + name
+            + " \"v=STSv1; id=<yyyymmddhhmm>\"";
     List<String> records = Txt.versioned(a, "v=STSv1");
     if (records.isEmpty()) {
       return CheckResult.fail(CheckId.MTA_STS, "no v=STSv1 record at " + name, policyFix);
     }
     if (records.size() > 1) {
-      return CheckResult.fail(CheckId.MTA_STS, records.size() + " v=STSv1 records at " + name
-          + "; senders then ignore MTA-STS (RFC 8461 section 3.1)", "keep exactly one");
+      return CheckResult.fail(
+          CheckId.MTA_STS,
+          records.size()
+              + " v=STSv1 records at "
+              + name
+              + "; senders then ignore MTA-STS (RFC 8461 section 3.1)",
+          "keep exactly one");
     }
     if (!records.get(0).toLowerCase(Locale.ROOT).matches(".*\\bid=[a-z0-9]{1,32}.*")) {
-      return CheckResult.fail(CheckId.MTA_STS, "the record has no valid id=", "publish \"v=STSv1; id=<yyyymmddhhmm>\"");
+      return CheckResult.fail(
+          CheckId.MTA_STS, "the record has no valid id=", "publish \"v=STSv1; id=<yyyymmddhhmm>\"");
     }
     String host = "mta-sts." + domain;
     DnsAnswer addr = dns.get(host, Type.A);
     if (addr instanceof DnsAnswer.Failed f) {
       return CheckResult.couldNotCheck(CheckId.MTA_STS, host + " A", f.reason());
     }
-    if (!(addr instanceof DnsAnswer.Records r) || r.records().stream().noneMatch(x -> x instanceof ARecord)) {
-      return CheckResult.fail(CheckId.MTA_STS, host + " has no address, so no policy can be fetched", policyFix);
+    if (!(addr instanceof DnsAnswer.Records r)
+        || r.records().stream().noneMatch(x -> x instanceof ARecord)) {
+      return CheckResult.fail(
+          CheckId.MTA_STS, host + " has no address, so no policy can be fetched", policyFix);
     }
-    InetAddress ip = ((ARecord) r.records().stream().filter(x -> x instanceof ARecord).findFirst().get()).getAddress();
+    InetAddress ip =
+        ((ARecord) r.records().stream().filter(x -> x instanceof ARecord).findFirst().get())
+            .getAddress();
     PolicyFetcher.Fetched got = fetcher.fetch(host, ip);
     if (got.error() != null) {
       return CheckResult.fail(CheckId.MTA_STS, "no policy: " + got.error(), policyFix);
     }
     if (got.status() != 200) {
-      return CheckResult.fail(CheckId.MTA_STS, "no policy: https://" + host + "/.well-known/mta-sts.txt answered HTTP "
-          + got.status() + " (redirects are not followed, RFC 8461 section 3.3)", policyFix);
+      return CheckResult.fail(
+          CheckId.MTA_STS,
+          "no policy: https://"
+              + host
+              + "/.well-known/mta-sts.txt answered HTTP "
+              + got.status()
+              + " (redirects are not followed, RFC 8461 section 3.3)",
+          policyFix);
     }
     String mode = null;
     String version = null;
@@ -69,21 +92,28 @@ final class MtaStsCheck {
         case "version" -> version = v;
         case "mode" -> mode = v.toLowerCase(Locale.ROOT);
         case "mx" -> patterns.add(v.toLowerCase(Locale.ROOT));
-        default -> { }
+        default -> {}
       }
     }
     if (!"STSv1".equals(version) || mode == null) {
-      return CheckResult.fail(CheckId.MTA_STS, "the policy lacks version: STSv1 or mode", policyFix);
+      return CheckResult.fail(
+          CheckId.MTA_STS, "the policy lacks version: STSv1 or mode", policyFix);
     }
     CheckResult.Builder b = new CheckResult.Builder(CheckId.MTA_STS).note("mode " + mode);
     if (mode.equals("none")) {
-      b.problem(Status.FAIL, "mode none switches MTA-STS off", "set mode: testing, then enforce once TLS-RPT shows no failures");
+      b.problem(
+          Status.FAIL,
+          "mode none switches MTA-STS off",
+          "set mode: testing, then enforce once TLS-RPT shows no failures");
     } else if (!mode.equals("enforce") && !mode.equals("testing")) {
-      b.problem(Status.FAIL, "mode " + mode + " is not enforce, testing or none", "set mode: enforce");
+      b.problem(
+          Status.FAIL, "mode " + mode + " is not enforce, testing or none", "set mode: enforce");
     }
     for (String h : mx) {
       if (patterns.stream().noneMatch(p -> covers(p, h))) {
-        b.problem(Status.FAIL, "MX host " + h + " is not in the policy's mx list " + patterns,
+        b.problem(
+            Status.FAIL,
+            "MX host " + h + " is not in the policy's mx list " + patterns,
             "add \"mx: " + h + "\" to the policy (and change the id= in " + name + ")");
       }
     }

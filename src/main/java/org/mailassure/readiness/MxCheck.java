@@ -17,9 +17,11 @@ final class MxCheck {
     if (!(a instanceof DnsAnswer.Records r)) {
       return List.of();
     }
-    return r.records().stream().filter(x -> x instanceof MXRecord)
+    return r.records().stream()
+        .filter(x -> x instanceof MXRecord)
         .sorted(java.util.Comparator.comparingInt(x -> ((MXRecord) x).getPriority()))
-        .map(x -> strip(((MXRecord) x).getTarget().toString())).toList();
+        .map(x -> strip(((MXRecord) x).getTarget().toString()))
+        .toList();
   }
 
   static String strip(String name) {
@@ -39,9 +41,14 @@ final class MxCheck {
     }
     List<String> hosts = hosts(dns, domain);
     if (hosts.isEmpty()) {
-      return CheckResult.fail(CheckId.MX, "no MX records for " + domain,
-          "publish the MX record Microsoft 365 gives for the domain, e.g. " + domain + ". MX 0 "
-              + domain.replace('.', '-') + ".mail.protection.outlook.com.");
+      return CheckResult.fail(
+          CheckId.MX,
+          "no MX records for " + domain,
+          "publish the MX record Microsoft 365 gives for the domain, e.g. "
+              + domain
+              + ". MX 0 "
+              + domain.replace('.', '-')
+              + ".mail.protection.outlook.com.");
     }
     return CheckResult.pass(CheckId.MX, String.join(", ", hosts));
   }

@@ -28,7 +28,9 @@ public final class PolicyFetcher {
   private final SSLContext tls;
   private final Duration timeout;
 
-  /** @param tls the trust for policy hosts' certificates; the JDK's default for real use */
+  /**
+   * @param tls the trust for policy hosts' certificates; the JDK's default for real use
+   */
   public PolicyFetcher(int port, SSLContext tls, Duration timeout) {
     this.port = port;
     this.tls = tls;
@@ -59,16 +61,32 @@ public final class PolicyFetcher {
         ssl.setSSLParameters(p);
         ssl.startHandshake();
         OutputStream out = ssl.getOutputStream();
-        out.write(("GET /.well-known/mta-sts.txt HTTP/1.1\r\nHost: " + host
-            + "\r\nUser-Agent: mailassure\r\nAccept: text/plain\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            ("GET /.well-known/mta-sts.txt HTTP/1.1\r\nHost: "
+                    + host
+                    + "\r\nUser-Agent: mailassure\r\nAccept: text/plain\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         return parse(readAll(ssl.getInputStream()));
       }
     } catch (SSLException e) {
-      return new Fetched(0, null, null, "TLS to " + host + " failed: " + e.getMessage()
-          + " (the policy host needs a certificate for " + host + " from a public CA)");
+      return new Fetched(
+          0,
+          null,
+          null,
+          "TLS to "
+              + host
+              + " failed: "
+              + e.getMessage()
+              + " (the policy host needs a certificate for "
+              + host
+              + " from a public CA)");
     } catch (IOException e) {
-      return new Fetched(0, null, null, "cannot fetch https://" + host + "/.well-known/mta-sts.txt: " + e.getMessage());
+      return new Fetched(
+          0,
+          null,
+          null,
+          "cannot fetch https://" + host + "/.well-known/mta-sts.txt: " + e.getMessage());
     }
   }
 

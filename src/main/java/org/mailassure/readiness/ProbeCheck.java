@@ -17,15 +17,20 @@ final class ProbeCheck {
     }
     var state = journal.get(d.name());
     Instant last = state.map(JournalState.DomainState::lastSuccess).orElse(null);
-    String fix = "make sure the daemon runs (systemctl status mailassure; mailassure status), or send one now: "
-        + "mailassure send --domain " + d.name();
+    String fix =
+        "make sure the daemon runs (systemctl status mailassure; mailassure status), or send one now: "
+            + "mailassure send --domain "
+            + d.name();
     if (last == null) {
       return CheckResult.fail(CheckId.PROBE, "the journal has no sent probe for " + d.name(), fix);
     }
     if (Duration.between(last, now).compareTo(WINDOW) > 0) {
-      return CheckResult.fail(CheckId.PROBE, "the last sent probe was at " + last + ", over 26 hours ago", fix);
+      return CheckResult.fail(
+          CheckId.PROBE, "the last sent probe was at " + last + ", over 26 hours ago", fix);
     }
     var s = state.get();
-    return CheckResult.pass(CheckId.PROBE, "sent at " + last + (s.tlsProtocol() == null ? "" : " over " + s.tlsProtocol()));
+    return CheckResult.pass(
+        CheckId.PROBE,
+        "sent at " + last + (s.tlsProtocol() == null ? "" : " over " + s.tlsProtocol()));
   }
 }

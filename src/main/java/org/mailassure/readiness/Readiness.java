@@ -18,8 +18,8 @@ import org.mailassure.readiness.dns.DnsClient;
 import org.mailassure.rules.MailboxRules;
 
 /**
- * Runs the readiness checks of SPEC.md for each domain: all domains at once under a bound, each
- * DNS name asked once per run. Everything that touches the world comes in through the constructor.
+ * Runs the readiness checks of SPEC.md for each domain: all domains at once under a bound, each DNS
+ * name asked once per run. Everything that touches the world comes in through the constructor.
  */
 public final class Readiness {
   private static final int PARALLEL_DOMAINS = 32;
@@ -43,9 +43,17 @@ public final class Readiness {
   private final java.util.Map<org.mailassure.config.SmtpSettings, CheckResult> relayResults =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  /** @param rules null when the config has no graph section */
-  public Readiness(Config config, DnsClient dns, PolicyFetcher policies, SmtpTransport relays, MailboxRules rules,
-      JournalState journal, Clock clock) {
+  /**
+   * @param rules null when the config has no graph section
+   */
+  public Readiness(
+      Config config,
+      DnsClient dns,
+      PolicyFetcher policies,
+      SmtpTransport relays,
+      MailboxRules rules,
+      JournalState journal,
+      Clock clock) {
     this.config = config;
     this.dns = dns;
     this.policies = policies;
@@ -66,12 +74,16 @@ public final class Readiness {
   }
 
   /** Runs the chosen checks; the others are reported as skipped with the reason. */
-  public List<DomainReport> check(List<DomainSettings> domains, Set<CheckId> chosen, String whyNotChosen) {
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(PARALLEL_DOMAINS, domains.size())), r -> {
-      Thread t = new Thread(r, "check");
-      t.setDaemon(true);
-      return t;
-    });
+  public List<DomainReport> check(
+      List<DomainSettings> domains, Set<CheckId> chosen, String whyNotChosen) {
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.max(1, Math.min(PARALLEL_DOMAINS, domains.size())),
+            r -> {
+              Thread t = new Thread(r, "check");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       List<Future<DomainReport>> futures = new ArrayList<>();
       for (DomainSettings d : domains) {
@@ -96,7 +108,8 @@ public final class Readiness {
 
   private DomainReport one(DomainSettings d, Set<CheckId> chosen, String whyNotChosen) {
     // Ask the domain's names up front so the DNS questions go out together.
-    for (String n : List.of(d.name(), "_dmarc." + d.name(), "_mta-sts." + d.name(), "_smtp._tls." + d.name())) {
+    for (String n :
+        List.of(d.name(), "_dmarc." + d.name(), "_mta-sts." + d.name(), "_smtp._tls." + d.name())) {
       dns.ask(n, org.xbill.DNS.Type.TXT);
     }
     dns.ask(d.name(), org.xbill.DNS.Type.MX);
@@ -107,21 +120,30 @@ public final class Readiness {
         results.add(CheckResult.skip(id, whyNotChosen));
         continue;
       }
-      results.add(switch (id) {
-        case MX -> MxCheck.run(dns, d.name());
-        case SPF -> SpfCheck.run(dns, d.name(), mx);
-        case DMARC -> DmarcCheck.run(dns, d.name(), config.readiness().dmarcRua());
-        case DKIM -> DkimCheck.run(dns, d);
-        case MTA_STS -> MtaStsCheck.run(dns, policies, d.name(), mx);
-        case TLS_RPT -> TlsRptCheck.run(dns, d.name(), config.readiness().tlsRptRua());
-        case SMTP_TLS -> config.probe().transport() == TransportKind.SMTP
-            ? relayResults.computeIfAbsent(d.smtp(), s -> SmtpTlsCheck.run(relays, s, d.name(), clock.instant()))
-            : CheckResult.skip(id, "probe.transport is graph: probes leave through Exchange Online, not an SMTP relay");
-        case RULE -> rulesUnavailable != null && d.rule()
-            ? CheckResult.fail(id, "could not check: " + rulesUnavailable, rulesFix + ", then run check again")
-            : RuleCheck.run(config, rules, d);
-        case PROBE -> ProbeCheck.run(journal, d, clock.instant());
-      });
+      results.add(
+          switch (id) {
+            case MX -> MxCheck.run(dns, d.name());
+            case SPF -> SpfCheck.run(dns, d.name(), mx);
+            case DMARC -> DmarcCheck.run(dns, d.name(), config.readiness().dmarcRua());
+            case DKIM -> DkimCheck.run(dns, d);
+            case MTA_STS -> MtaStsCheck.run(dns, policies, d.name(), mx);
+            case TLS_RPT -> TlsRptCheck.run(dns, d.name(), config.readiness().tlsRptRua());
+            case SMTP_TLS ->
+                config.probe().transport() == TransportKind.SMTP
+                    ? relayResults.computeIfAbsent(
+                        d.smtp(), s -> SmtpTlsCheck.run(relays, s, d.name(), clock.instant()))
+                    : CheckResult.skip(
+                        id,
+                        "probe.transport is graph: probes leave through Exchange Online, not an SMTP relay");
+            case RULE ->
+                rulesUnavailable != null && d.rule()
+                    ? CheckResult.fail(
+                        id,
+                        "could not check: " + rulesUnavailable,
+                        rulesFix + ", then run check again")
+                    : RuleCheck.run(config, rules, d);
+            case PROBE -> ProbeCheck.run(journal, d, clock.instant());
+          });
     }
     return new DomainReport(d.name(), results);
   }

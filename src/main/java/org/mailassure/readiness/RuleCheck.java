@@ -8,7 +8,10 @@ import org.mailassure.rules.InboxRule;
 import org.mailassure.rules.MailboxRules;
 import org.mailassure.rules.ObservedRule;
 
-/** {@code rule}: the owned inbox rule exists in the mailbox, is enabled and matches the config (read-only). */
+/**
+ * {@code rule}: the owned inbox rule exists in the mailbox, is enabled and matches the config
+ * (read-only).
+ */
 final class RuleCheck {
   private RuleCheck() {}
 
@@ -17,28 +20,42 @@ final class RuleCheck {
       return CheckResult.skip(CheckId.RULE, "rule: false for this domain");
     }
     if (rules == null) {
-      return CheckResult.skip(CheckId.RULE, "no graph section in the config, so the mailbox cannot be read");
+      return CheckResult.skip(
+          CheckId.RULE, "no graph section in the config, so the mailbox cannot be read");
     }
     List<ObservedRule> owned;
     try {
-      owned = rules.list(d.mailbox()).stream().filter(r -> config.rule().name().equals(r.getDisplayName()))
-          .map(ObservedRule::of).toList();
+      owned =
+          rules.list(d.mailbox()).stream()
+              .filter(r -> config.rule().name().equals(r.getDisplayName()))
+              .map(ObservedRule::of)
+              .toList();
     } catch (GraphFailure f) {
-      return CheckResult.fail(CheckId.RULE, "could not check: " + f.getMessage(), "fix the Graph access above");
+      return CheckResult.fail(
+          CheckId.RULE, "could not check: " + f.getMessage(), "fix the Graph access above");
     }
     String fix = "run: mailassure provision --domain " + d.name();
     if (owned.isEmpty()) {
-      return CheckResult.fail(CheckId.RULE, "no rule named \"" + config.rule().name() + "\" in " + d.mailbox(), fix);
+      return CheckResult.fail(
+          CheckId.RULE, "no rule named \"" + config.rule().name() + "\" in " + d.mailbox(), fix);
     }
     InboxRule want = InboxRule.of(config, d);
-    ObservedRule best = owned.stream().filter(r -> r.differencesFrom(want).isEmpty()).findFirst().orElse(owned.get(0));
+    ObservedRule best =
+        owned.stream()
+            .filter(r -> r.differencesFrom(want).isEmpty())
+            .findFirst()
+            .orElse(owned.get(0));
     var diff = best.differencesFrom(want);
     if (!diff.isEmpty()) {
-      return CheckResult.fail(CheckId.RULE, "the rule in " + d.mailbox() + " differs: " + diff, fix);
+      return CheckResult.fail(
+          CheckId.RULE, "the rule in " + d.mailbox() + " differs: " + diff, fix);
     }
     if (owned.size() > 1) {
-      return new CheckResult(CheckId.RULE, Status.WARN, owned.size() + " rules named \"" + config.rule().name()
-          + "\" in " + d.mailbox(), fix + " (it keeps one)");
+      return new CheckResult(
+          CheckId.RULE,
+          Status.WARN,
+          owned.size() + " rules named \"" + config.rule().name() + "\" in " + d.mailbox(),
+          fix + " (it keeps one)");
     }
     return CheckResult.pass(CheckId.RULE, "enabled and matching in " + d.mailbox());
   }

@@ -7,10 +7,9 @@ import org.mailassure.readiness.dns.DnsClient;
 import org.xbill.DNS.Type;
 
 /**
- * {@code spf}: one {@code v=spf1} record (RFC 7208 section 4.5), ending in {@code ~all} or
- * {@code -all}, with {@code include:spf.protection.outlook.com} when mail is on Microsoft 365, and
- * at most 10 DNS-querying terms (section 4.6.4) and 2 void lookups after following includes and
- * redirects.
+ * {@code spf}: one {@code v=spf1} record (RFC 7208 section 4.5), ending in {@code ~all} or {@code
+ * -all}, with {@code include:spf.protection.outlook.com} when mail is on Microsoft 365, and at most
+ * 10 DNS-querying terms (section 4.6.4) and 2 void lookups after following includes and redirects.
  */
 final class SpfCheck {
   static final String OUTLOOK = "spf.protection.outlook.com";
@@ -40,41 +39,59 @@ final class SpfCheck {
     String suggested = "v=spf1 " + (m365 ? "include:" + OUTLOOK + " " : "") + "-all";
     List<String> spf = Txt.versioned(a, "v=spf1");
     if (spf.isEmpty()) {
-      return CheckResult.fail(CheckId.SPF, "no v=spf1 record at " + domain,
+      return CheckResult.fail(
+          CheckId.SPF,
+          "no v=spf1 record at " + domain,
           "publish one TXT record at " + domain + ": \"" + suggested + "\"");
     }
     if (spf.size() > 1) {
-      return CheckResult.fail(CheckId.SPF, spf.size() + " v=spf1 records at " + domain
-          + "; receivers treat several as a permanent error (RFC 7208 section 4.5)",
+      return CheckResult.fail(
+          CheckId.SPF,
+          spf.size()
+              + " v=spf1 records at "
+              + domain
+              + "; receivers treat several as a permanent error (RFC 7208 section 4.5)",
           "merge them into one record, e.g. \"" + suggested + "\"");
     }
     String record = spf.get(0);
     CheckResult.Builder b = new CheckResult.Builder(CheckId.SPF).note(record);
     String all = allQualifier(record);
     if (all == null && redirectOf(record) == null) {
-      b.problem(Status.FAIL, "no all mechanism: mail from anywhere else is 'neutral'",
+      b.problem(
+          Status.FAIL,
+          "no all mechanism: mail from anywhere else is 'neutral'",
           "end the record with -all (or ~all while you check your senders)");
     } else if ("+".equals(all) || "?".equals(all)) {
-      b.problem(Status.FAIL, "ends in " + all + "all, which lets anyone send as " + domain,
+      b.problem(
+          Status.FAIL,
+          "ends in " + all + "all, which lets anyone send as " + domain,
           "end the record with -all (or ~all while you check your senders)");
     }
     walk(record, domain, 0);
     if (m365 && !outlook) {
-      b.problem(Status.FAIL, "MX is Microsoft 365 but the record does not include " + OUTLOOK,
+      b.problem(
+          Status.FAIL,
+          "MX is Microsoft 365 but the record does not include " + OUTLOOK,
           "add include:" + OUTLOOK + " before the all mechanism");
     }
     if (loop) {
       b.problem(Status.FAIL, "an include or redirect loops back on itself", "remove the loop");
     }
     if (lookups > MAX_LOOKUPS) {
-      b.problem(Status.FAIL, lookups + " DNS-querying terms after expansion; the limit is " + MAX_LOOKUPS
-          + " (RFC 7208 section 4.6.4), beyond it receivers return permerror",
+      b.problem(
+          Status.FAIL,
+          lookups
+              + " DNS-querying terms after expansion; the limit is "
+              + MAX_LOOKUPS
+              + " (RFC 7208 section 4.6.4), beyond it receivers return permerror",
           "flatten or remove includes so that at most 10 remain");
     } else {
       b.note(lookups + " of " + MAX_LOOKUPS + " DNS lookups");
     }
     if (voids > MAX_VOID) {
-      b.problem(Status.FAIL, voids + " void lookups (names with no record); the limit is " + MAX_VOID,
+      b.problem(
+          Status.FAIL,
+          voids + " void lookups (names with no record); the limit is " + MAX_VOID,
           "remove includes of names that publish no SPF record");
     }
     return b.build();
@@ -99,9 +116,15 @@ final class SpfCheck {
       } else if (bare.startsWith("redirect=")) {
         lookups++;
         follow(bare.substring("redirect=".length()), depth);
-      } else if (bare.equals("a") || bare.startsWith("a:") || bare.startsWith("a/")
-          || bare.equals("mx") || bare.startsWith("mx:") || bare.startsWith("mx/")
-          || bare.equals("ptr") || bare.startsWith("ptr:") || bare.startsWith("exists:")) {
+      } else if (bare.equals("a")
+          || bare.startsWith("a:")
+          || bare.startsWith("a/")
+          || bare.equals("mx")
+          || bare.startsWith("mx:")
+          || bare.startsWith("mx/")
+          || bare.equals("ptr")
+          || bare.startsWith("ptr:")
+          || bare.startsWith("exists:")) {
         lookups++;
       }
     }

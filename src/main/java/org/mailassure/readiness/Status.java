@@ -2,7 +2,10 @@ package org.mailassure.readiness;
 
 /** A check's verdict, ordered from best to worst (skip is outside the order). */
 public enum Status {
-  PASS, WARN, FAIL, SKIP;
+  PASS,
+  WARN,
+  FAIL,
+  SKIP;
 
   public String label() {
     return name().toLowerCase(java.util.Locale.ROOT);

@@ -7,7 +7,10 @@ import org.mailassure.readiness.dns.DnsAnswer;
 import org.mailassure.readiness.dns.DnsClient;
 import org.xbill.DNS.Type;
 
-/** {@code tls-rpt}: a {@code _smtp._tls} TXT record with {@code v=TLSRPTv1} and a {@code rua} (RFC 8460 section 3). */
+/**
+ * {@code tls-rpt}: a {@code _smtp._tls} TXT record with {@code v=TLSRPTv1} and a {@code rua} (RFC
+ * 8460 section 3).
+ */
 final class TlsRptCheck {
   private TlsRptCheck() {}
 
@@ -17,13 +20,15 @@ final class TlsRptCheck {
     if (a instanceof DnsAnswer.Failed f) {
       return CheckResult.couldNotCheck(CheckId.TLS_RPT, name + " TXT", f.reason());
     }
-    String fix = "publish TXT " + name + " \"v=TLSRPTv1; rua=" + String.join(",", expectedRua) + "\"";
+    String fix =
+        "publish TXT " + name + " \"v=TLSRPTv1; rua=" + String.join(",", expectedRua) + "\"";
     List<String> records = Txt.versioned(a, "v=TLSRPTv1");
     if (records.isEmpty()) {
       return CheckResult.fail(CheckId.TLS_RPT, "no v=TLSRPTv1 record at " + name, fix);
     }
     if (records.size() > 1) {
-      return CheckResult.fail(CheckId.TLS_RPT, records.size() + " v=TLSRPTv1 records at " + name, "keep exactly one");
+      return CheckResult.fail(
+          CheckId.TLS_RPT, records.size() + " v=TLSRPTv1 records at " + name, "keep exactly one");
     }
     String rua;
     try {

@@ -19,15 +19,22 @@ public final class ForwardingPolicy {
     if (mailboxes.isEmpty()) {
       return "";
     }
-    String from = mailboxes.stream().sorted().map(m -> "\"" + m + "\"").collect(Collectors.joining(","));
-    return String.join("\n",
+    String from =
+        mailboxes.stream().sorted().map(m -> "\"" + m + "\"").collect(Collectors.joining(","));
+    return String.join(
+        "\n",
         "# Exchange Online blocks automatic forwarding to external addresses by default (outbound spam",
         "# filter policy AutoForwardingMode; senders get NDR 5.7.520). Run once in Exchange Online",
         "# PowerShell to allow it for exactly the mailboxes that hold mailassure's rule:",
         "Connect-ExchangeOnline",
         "New-HostedOutboundSpamFilterPolicy -Name \"" + NAME + "\" -AutoForwardingMode On",
-        "New-HostedOutboundSpamFilterRule -Name \"" + NAME + "\" -HostedOutboundSpamFilterPolicy \"" + NAME
-            + "\" -From " + from + " -Priority 0",
+        "New-HostedOutboundSpamFilterRule -Name \""
+            + NAME
+            + "\" -HostedOutboundSpamFilterPolicy \""
+            + NAME
+            + "\" -From "
+            + from
+            + " -Priority 0",
         "# Already created? Keep its mailboxes in step instead:",
         "# Set-HostedOutboundSpamFilterRule -Identity \"" + NAME + "\" -From " + from,
         "");

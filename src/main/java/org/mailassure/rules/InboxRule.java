@@ -16,11 +16,16 @@ import org.mailassure.config.DomainSettings;
  * action; Exchange Online sends the forward as a new message from the mailbox, over TLS,
  * DKIM-signed by the tenant), mark as read per config, stop processing further rules. Immutable.
  */
-public record InboxRule(String domain, String mailbox, String name, String assessmentAddress, boolean markAsRead) {
+public record InboxRule(
+    String domain, String mailbox, String name, String assessmentAddress, boolean markAsRead) {
   public static final int SEQUENCE = 1;
 
   public static InboxRule of(Config config, DomainSettings domain) {
-    return new InboxRule(domain.name(), domain.mailbox(), config.rule().name(), config.assessmentAddress(),
+    return new InboxRule(
+        domain.name(),
+        domain.mailbox(),
+        config.rule().name(),
+        config.assessmentAddress(),
         config.rule().markAsRead());
   }
 

@@ -20,13 +20,17 @@ import org.mailassure.probe.Sleeper;
 
 /**
  * The inbox rules of mailboxes through the Graph SDK ({@code /users/{mailbox}/mailFolders/inbox/
- * messageRules}), with Graph's mail limits kept: never more than {@link #MAX_IN_FLIGHT} requests
- * in flight across all threads, and 429/503/504 waited out for their Retry-After (or backoff),
+ * messageRules}), with Graph's mail limits kept: never more than {@link #MAX_IN_FLIGHT} requests in
+ * flight across all threads, and 429/503/504 waited out for their Retry-After (or backoff),
  * mailassure's own retry replacing the SDK's. Thread-safe.
  */
 public final class MailboxRules {
-  /** Graph allows 4 concurrent requests per app and mailbox for mail resources; 4 per app is the safe reading. */
+  /**
+   * Graph allows 4 concurrent requests per app and mailbox for mail resources; 4 per app is the
+   * safe reading.
+   */
   public static final int MAX_IN_FLIGHT = 4;
+
   private static final int ATTEMPTS = 6;
   private static final Duration FIRST_BACKOFF = Duration.ofSeconds(2);
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
@@ -53,33 +57,50 @@ public final class MailboxRules {
   /** Every rule of the mailbox's inbox, following @odata.nextLink. */
   public List<MessageRule> list(String mailbox) throws GraphFailure {
     List<MessageRule> all = new ArrayList<>();
-    MessageRuleCollectionResponse page = call(mailbox, "read the inbox rules of",
-        () -> rules(mailbox).get(c -> c.options.addAll(noSdkRetry())));
+    MessageRuleCollectionResponse page =
+        call(
+            mailbox,
+            "read the inbox rules of",
+            () -> rules(mailbox).get(c -> c.options.addAll(noSdkRetry())));
     while (page != null) {
       if (page.getValue() != null) {
         all.addAll(page.getValue());
       }
       String next = page.getOdataNextLink();
-      page = next == null ? null
-          : call(mailbox, "read the inbox rules of", () -> rules(mailbox).withUrl(next).get(c -> c.options.addAll(noSdkRetry())));
+      page =
+          next == null
+              ? null
+              : call(
+                  mailbox,
+                  "read the inbox rules of",
+                  () -> rules(mailbox).withUrl(next).get(c -> c.options.addAll(noSdkRetry())));
     }
     return all;
   }
 
   public MessageRule create(String mailbox, MessageRule rule) throws GraphFailure {
-    return call(mailbox, "create an inbox rule in", () -> rules(mailbox).post(rule, c -> c.options.addAll(noSdkRetry())));
+    return call(
+        mailbox,
+        "create an inbox rule in",
+        () -> rules(mailbox).post(rule, c -> c.options.addAll(noSdkRetry())));
   }
 
   public void update(String mailbox, String id, MessageRule changes) throws GraphFailure {
-    call(mailbox, "update an inbox rule in",
-        () -> rules(mailbox).byMessageRuleId(id).patch(changes, c -> c.options.addAll(noSdkRetry())));
+    call(
+        mailbox,
+        "update an inbox rule in",
+        () ->
+            rules(mailbox).byMessageRuleId(id).patch(changes, c -> c.options.addAll(noSdkRetry())));
   }
 
   public void delete(String mailbox, String id) throws GraphFailure {
-    call(mailbox, "delete an inbox rule in", () -> {
-      rules(mailbox).byMessageRuleId(id).delete(c -> c.options.addAll(noSdkRetry()));
-      return null;
-    });
+    call(
+        mailbox,
+        "delete an inbox rule in",
+        () -> {
+          rules(mailbox).byMessageRuleId(id).delete(c -> c.options.addAll(noSdkRetry()));
+          return null;
+        });
   }
 
   private <T> T call(String mailbox, String what, Supplier<T> request) throws GraphFailure {
@@ -107,7 +128,10 @@ public final class MailboxRules {
       }
       Duration after = GraphErrors.retryAfter(throttled, clock.instant());
       sleep(after != null ? after : backoff);
-      backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+      backoff =
+          backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+              ? MAX_BACKOFF
+              : backoff.multipliedBy(2);
     }
   }
 
@@ -124,16 +148,42 @@ public final class MailboxRules {
     int status = e.getResponseStatusCode();
     String graph = GraphErrors.describe(e);
     return switch (status) {
-      case 429, 503, 504 -> new GraphFailure(Kind.TEMPORARY, "Graph is throttling or busy (HTTP " + status + "): " + graph, e);
-      case 401 -> new GraphFailure(Kind.AUTHENTICATION, "Graph refused the token (HTTP 401): " + graph
-          + "; check graph.tenant-id and graph.auth (an expired client secret looks like this)", e);
-      case 403 -> new GraphFailure(Kind.AUTHENTICATION, "Graph denied the right to " + what + " " + mailbox
-          + " (HTTP 403): " + graph + "; grant the app the MailboxSettings.ReadWrite application permission and, "
-          + "with RBAC for Applications, include this mailbox in its management scope", e);
-      case 404 -> new GraphFailure(Kind.PERMANENT, "Graph has no mailbox " + mailbox + " (HTTP 404): " + graph
-          + "; check the domain's mailbox in the config: it must be an Exchange Online mailbox of this tenant", e);
-      default -> new GraphFailure(status >= 500 ? Kind.TEMPORARY : Kind.PERMANENT,
-          "could not " + what + " " + mailbox + " (HTTP " + status + "): " + graph, e);
+      case 429, 503, 504 ->
+          new GraphFailure(
+              Kind.TEMPORARY, "Graph is throttling or busy (HTTP " + status + "): " + graph, e);
+      case 401 ->
+          new GraphFailure(
+              Kind.AUTHENTICATION,
+              "Graph refused the token (HTTP 401): "
+                  + graph
+                  + "; check graph.tenant-id and graph.auth (an expired client secret looks like this)",
+              e);
+      case 403 ->
+          new GraphFailure(
+              Kind.AUTHENTICATION,
+              "Graph denied the right to "
+                  + what
+                  + " "
+                  + mailbox
+                  + " (HTTP 403): "
+                  + graph
+                  + "; grant the app the MailboxSettings.ReadWrite application permission and, "
+                  + "with RBAC for Applications, include this mailbox in its management scope",
+              e);
+      case 404 ->
+          new GraphFailure(
+              Kind.PERMANENT,
+              "Graph has no mailbox "
+                  + mailbox
+                  + " (HTTP 404): "
+                  + graph
+                  + "; check the domain's mailbox in the config: it must be an Exchange Online mailbox of this tenant",
+              e);
+      default ->
+          new GraphFailure(
+              status >= 500 ? Kind.TEMPORARY : Kind.PERMANENT,
+              "could not " + what + " " + mailbox + " (HTTP " + status + "): " + graph,
+              e);
     };
   }
 }

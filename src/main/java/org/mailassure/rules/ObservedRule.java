@@ -36,7 +36,8 @@ public record ObservedRule(
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> OUR_CONDITIONS = Set.of("fromAddresses", "sentToAddresses");
-  private static final Set<String> OUR_ACTIONS = Set.of("forwardTo", "markAsRead", "stopProcessingRules");
+  private static final Set<String> OUR_ACTIONS =
+      Set.of("forwardTo", "markAsRead", "stopProcessingRules");
 
   /** One field that differs from the desired rule. */
   public record Difference(String field, String found, String wanted) {
@@ -49,18 +50,27 @@ public record ObservedRule(
   public static ObservedRule of(MessageRule r) {
     var c = r.getConditions();
     var a = r.getActions();
-    return new ObservedRule(r.getId(), r.getDisplayName(), r.getSequence(), r.getIsEnabled(),
-        addresses(c == null ? null : c.getFromAddresses()), addresses(c == null ? null : c.getSentToAddresses()),
-        addresses(a == null ? null : a.getForwardTo()), a == null ? null : a.getMarkAsRead(),
+    return new ObservedRule(
+        r.getId(),
+        r.getDisplayName(),
+        r.getSequence(),
+        r.getIsEnabled(),
+        addresses(c == null ? null : c.getFromAddresses()),
+        addresses(c == null ? null : c.getSentToAddresses()),
+        addresses(a == null ? null : a.getForwardTo()),
+        a == null ? null : a.getMarkAsRead(),
         a == null ? null : a.getStopProcessingRules(),
-        setKeys(c, OUR_CONDITIONS), setKeys(a, OUR_ACTIONS), setKeys(r.getExceptions(), Set.of()));
+        setKeys(c, OUR_CONDITIONS),
+        setKeys(a, OUR_ACTIONS),
+        setKeys(r.getExceptions(), Set.of()));
   }
 
   /** What differs from the desired rule, field by field; empty when it matches. */
   public List<Difference> differencesFrom(InboxRule want) {
     List<Difference> d = new ArrayList<>();
     if (!Objects.equals(sequence, InboxRule.SEQUENCE)) {
-      d.add(new Difference("sequence", String.valueOf(sequence), String.valueOf(InboxRule.SEQUENCE)));
+      d.add(
+          new Difference("sequence", String.valueOf(sequence), String.valueOf(InboxRule.SEQUENCE)));
     }
     if (!Boolean.TRUE.equals(enabled)) {
       d.add(new Difference("isEnabled", String.valueOf(enabled), "true"));
@@ -71,7 +81,8 @@ public record ObservedRule(
       d.add(new Difference("conditions.fromAddresses", fromAddresses.toString(), from.toString()));
     }
     if (!sentToAddresses.equals(to)) {
-      d.add(new Difference("conditions.sentToAddresses", sentToAddresses.toString(), to.toString()));
+      d.add(
+          new Difference("conditions.sentToAddresses", sentToAddresses.toString(), to.toString()));
     }
     if (!otherConditions.isEmpty()) {
       d.add(new Difference("conditions", "also " + otherConditions, "none other"));
@@ -80,10 +91,14 @@ public record ObservedRule(
       d.add(new Difference("actions.forwardTo", forwardTo.toString(), from.toString()));
     }
     if (Boolean.TRUE.equals(markAsRead) != want.markAsRead()) {
-      d.add(new Difference("actions.markAsRead", String.valueOf(markAsRead), String.valueOf(want.markAsRead())));
+      d.add(
+          new Difference(
+              "actions.markAsRead", String.valueOf(markAsRead), String.valueOf(want.markAsRead())));
     }
     if (!Boolean.TRUE.equals(stopProcessingRules)) {
-      d.add(new Difference("actions.stopProcessingRules", String.valueOf(stopProcessingRules), "true"));
+      d.add(
+          new Difference(
+              "actions.stopProcessingRules", String.valueOf(stopProcessingRules), "true"));
     }
     if (!otherActions.isEmpty()) {
       d.add(new Difference("actions", "also " + otherActions, "none other"));
@@ -106,7 +121,9 @@ public record ObservedRule(
     return out;
   }
 
-  /** The properties set on a Graph complex value other than ours: non-null, non-false, non-empty. */
+  /**
+   * The properties set on a Graph complex value other than ours: non-null, non-false, non-empty.
+   */
   private static Set<String> setKeys(Parsable value, Set<String> ours) {
     Set<String> out = new TreeSet<>();
     if (value == null) {
@@ -117,7 +134,8 @@ public record ObservedRule(
       for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
         String k = it.next();
         JsonNode v = node.get(k);
-        boolean unset = v.isNull() || (v.isBoolean() && !v.asBoolean()) || (v.isContainerNode() && v.isEmpty());
+        boolean unset =
+            v.isNull() || (v.isBoolean() && !v.asBoolean()) || (v.isContainerNode() && v.isEmpty());
         if (!ours.contains(k) && !k.startsWith("@odata") && !unset) {
           out.add(k);
         }

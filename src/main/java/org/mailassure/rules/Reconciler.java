@@ -18,9 +18,16 @@ public final class Reconciler {
       steps.add(new RuleStep.Create(want));
       return steps;
     }
-    ObservedRule keep = owned.stream().filter(r -> r.differencesFrom(want).isEmpty()).findFirst().orElse(owned.get(0));
+    ObservedRule keep =
+        owned.stream()
+            .filter(r -> r.differencesFrom(want).isEmpty())
+            .findFirst()
+            .orElse(owned.get(0));
     var differences = keep.differencesFrom(want);
-    steps.add(differences.isEmpty() ? new RuleStep.Unchanged(keep.id()) : new RuleStep.Update(keep.id(), want, differences));
+    steps.add(
+        differences.isEmpty()
+            ? new RuleStep.Unchanged(keep.id())
+            : new RuleStep.Update(keep.id(), want, differences));
     for (ObservedRule r : owned) {
       if (r != keep) {
         steps.add(new RuleStep.Delete(r.id(), "duplicate of " + keep.id()));

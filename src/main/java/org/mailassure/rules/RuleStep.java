@@ -21,7 +21,8 @@ public sealed interface RuleStep {
   }
 
   /** The owned rule differs: change these fields in place. */
-  record Update(String id, InboxRule rule, List<ObservedRule.Difference> differences) implements RuleStep {
+  record Update(String id, InboxRule rule, List<ObservedRule.Difference> differences)
+      implements RuleStep {
     @Override
     public String verb() {
       return "update";

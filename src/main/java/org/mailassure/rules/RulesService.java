@@ -21,14 +21,24 @@ import org.mailassure.graph.GraphFailure;
 public final class RulesService {
 
   /** What happened in one mailbox. */
-  public record MailboxResult(String domain, String mailbox, List<ObservedRule> owned, List<RuleStep> steps,
-      boolean applied, GraphFailure.Kind failure, String error) {
+  public record MailboxResult(
+      String domain,
+      String mailbox,
+      List<ObservedRule> owned,
+      List<RuleStep> steps,
+      boolean applied,
+      GraphFailure.Kind failure,
+      String error) {
     public boolean ok() {
       return error == null;
     }
   }
 
-  private enum Mode { PROVISION, LIST, REMOVE }
+  private enum Mode {
+    PROVISION,
+    LIST,
+    REMOVE
+  }
 
   private final Config config;
   private final MailboxRules graph;
@@ -39,7 +49,8 @@ public final class RulesService {
   }
 
   /** Makes each mailbox's owned rule match the config; with {@code dryRun}, only plans. */
-  public List<MailboxResult> provision(List<DomainSettings> domains, boolean dryRun, Consumer<String> progress) {
+  public List<MailboxResult> provision(
+      List<DomainSettings> domains, boolean dryRun, Consumer<String> progress) {
     return forEach(domains, Mode.PROVISION, dryRun, progress);
   }
 
@@ -49,26 +60,34 @@ public final class RulesService {
   }
 
   /** Deletes every owned rule; with {@code dryRun}, only plans. */
-  public List<MailboxResult> remove(List<DomainSettings> domains, boolean dryRun, Consumer<String> progress) {
+  public List<MailboxResult> remove(
+      List<DomainSettings> domains, boolean dryRun, Consumer<String> progress) {
     return forEach(domains, Mode.REMOVE, dryRun, progress);
   }
 
-  private List<MailboxResult> forEach(List<DomainSettings> domains, Mode mode, boolean dryRun, Consumer<String> progress) {
+  private List<MailboxResult> forEach(
+      List<DomainSettings> domains, Mode mode, boolean dryRun, Consumer<String> progress) {
     List<DomainSettings> withMailbox = domains.stream().filter(d -> d.mailbox() != null).toList();
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(MailboxRules.MAX_IN_FLIGHT, withMailbox.size())), r -> {
-      Thread t = new Thread(r, "rules");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.max(1, Math.min(MailboxRules.MAX_IN_FLIGHT, withMailbox.size())),
+            r -> {
+              Thread t = new Thread(r, "rules");
+              t.setDaemon(true);
+              return t;
+            });
     AtomicInteger done = new AtomicInteger();
     try {
       List<Future<MailboxResult>> futures = new ArrayList<>();
       for (DomainSettings d : withMailbox) {
-        futures.add(pool.submit(() -> {
-          MailboxResult r = one(d, mode, dryRun);
-          progress.accept(done.incrementAndGet() + "/" + withMailbox.size() + " " + d.mailbox());
-          return r;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  MailboxResult r = one(d, mode, dryRun);
+                  progress.accept(
+                      done.incrementAndGet() + "/" + withMailbox.size() + " " + d.mailbox());
+                  return r;
+                }));
       }
       List<MailboxResult> results = new ArrayList<>();
       for (int i = 0; i < futures.size(); i++) {
@@ -79,8 +98,15 @@ public final class RulesService {
           break;
         } catch (ExecutionException e) {
           DomainSettings d = withMailbox.get(i);
-          results.add(new MailboxResult(d.name(), d.mailbox(), List.of(), List.of(), false, GraphFailure.Kind.PERMANENT,
-              "internal error: " + e.getCause()));
+          results.add(
+              new MailboxResult(
+                  d.name(),
+                  d.mailbox(),
+                  List.of(),
+                  List.of(),
+                  false,
+                  GraphFailure.Kind.PERMANENT,
+                  "internal error: " + e.getCause()));
         }
       }
       return results;
@@ -93,15 +119,18 @@ public final class RulesService {
     List<ObservedRule> owned = List.of();
     List<RuleStep> steps = List.of();
     try {
-      owned = graph.list(d.mailbox()).stream()
-          .filter(r -> config.rule().name().equals(r.getDisplayName()))
-          .map(ObservedRule::of)
-          .toList();
+      owned =
+          graph.list(d.mailbox()).stream()
+              .filter(r -> config.rule().name().equals(r.getDisplayName()))
+              .map(ObservedRule::of)
+              .toList();
       InboxRule want = InboxRule.of(config, d);
-      steps = switch (mode) {
-        case PROVISION, LIST -> d.rule() ? Reconciler.provision(want, owned) : Reconciler.remove(owned);
-        case REMOVE -> Reconciler.remove(owned);
-      };
+      steps =
+          switch (mode) {
+            case PROVISION, LIST ->
+                d.rule() ? Reconciler.provision(want, owned) : Reconciler.remove(owned);
+            case REMOVE -> Reconciler.remove(owned);
+          };
       if (!dryRun) {
         for (RuleStep step : steps) {
           apply(d.mailbox(), step);
@@ -109,7 +138,8 @@ public final class RulesService {
       }
       return new MailboxResult(d.name(), d.mailbox(), owned, steps, !dryRun, null, null);
     } catch (GraphFailure f) {
-      return new MailboxResult(d.name(), d.mailbox(), owned, steps, false, f.kind(), f.getMessage());
+      return new MailboxResult(
+          d.name(), d.mailbox(), owned, steps, false, f.kind(), f.getMessage());
     }
   }
 
@@ -123,19 +153,24 @@ public final class RulesService {
     }
   }
 
-  /** Only the properties that differ; conditions and actions are sent whole, as PATCH replaces complex values. */
+  /**
+   * Only the properties that differ; conditions and actions are sent whole, as PATCH replaces
+   * complex values.
+   */
   private static MessageRule changes(RuleStep.Update u) {
     MessageRule full = u.rule().toGraph();
     MessageRule patch = new MessageRule();
     for (ObservedRule.Difference d : u.differences()) {
-      String top = d.field().contains(".") ? d.field().substring(0, d.field().indexOf('.')) : d.field();
+      String top =
+          d.field().contains(".") ? d.field().substring(0, d.field().indexOf('.')) : d.field();
       switch (top) {
         case "sequence" -> patch.setSequence(full.getSequence());
         case "isEnabled" -> patch.setIsEnabled(full.getIsEnabled());
         case "conditions" -> patch.setConditions(full.getConditions());
         case "actions" -> patch.setActions(full.getActions());
-        case "exceptions" -> patch.setExceptions(new com.microsoft.graph.models.MessageRulePredicates());
-        default -> { }
+        case "exceptions" ->
+            patch.setExceptions(new com.microsoft.graph.models.MessageRulePredicates());
+        default -> {}
       }
     }
     return patch;

@@ -15,13 +15,14 @@ import java.util.Optional;
  * <p>cron-utils is asked only about wall-clock times (it runs on a zone without daylight saving),
  * and each matching wall time becomes one instant here with {@link ZonedDateTime#ofLocal}: a wall
  * time that occurs twice when clocks go back is taken at its first occurrence, and one skipped when
- * clocks go forward is moved forward by the gap, as cron implementations do for fixed-time jobs.
- * So Europe/London's spring-forward and fall-back days each give a daily schedule exactly one
- * slot, and a next slot is always strictly after the time asked about. Immutable and thread-safe.
+ * clocks go forward is moved forward by the gap, as cron implementations do for fixed-time jobs. So
+ * Europe/London's spring-forward and fall-back days each give a daily schedule exactly one slot,
+ * and a next slot is always strictly after the time asked about. Immutable and thread-safe.
  */
 public final class Schedule {
   /** How many wall-clock matches are mapped at a time; more than any DST transition can reorder. */
   private static final int WINDOW = 8;
+
   /** Wall times this far either side are considered, covering any daylight-saving shift. */
   private static final long MARGIN_HOURS = 3;
 
@@ -48,21 +49,24 @@ public final class Schedule {
   }
 
   /**
-   * Walks wall-clock matches from a little before (forward) or after (backward) {@code at}, a window
-   * at a time, maps each to its instant, and returns the nearest on the wanted side of {@code at}.
-   * Looking at a window rather than the first match is what keeps DST reordering harmless.
+   * Walks wall-clock matches from a little before (forward) or after (backward) {@code at}, a
+   * window at a time, maps each to its instant, and returns the nearest on the wanted side of
+   * {@code at}. Looking at a window rather than the first match is what keeps DST reordering
+   * harmless.
    */
   private Optional<Instant> search(Instant at, boolean forward) {
     LocalDateTime start = LocalDateTime.ofInstant(at, zone);
-    LocalDateTime wall = forward ? start.minusHours(MARGIN_HOURS) : start.plusHours(MARGIN_HOURS).plusMinutes(1);
+    LocalDateTime wall =
+        forward ? start.minusHours(MARGIN_HOURS) : start.plusHours(MARGIN_HOURS).plusMinutes(1);
     LocalDateTime floor = wall.minusYears(1);
     for (int round = 0; round < 400 && (forward || wall.isAfter(floor)); round++) {
       Instant best = null;
       LocalDateTime last = wall;
       for (int i = 0; i < WINDOW; i++) {
-        Optional<ZonedDateTime> match = forward
-            ? execution.nextExecution(last.atZone(ZoneOffset.UTC))
-            : execution.lastExecution(last.atZone(ZoneOffset.UTC));
+        Optional<ZonedDateTime> match =
+            forward
+                ? execution.nextExecution(last.atZone(ZoneOffset.UTC))
+                : execution.lastExecution(last.atZone(ZoneOffset.UTC));
         if (match.isEmpty()) {
           break;
         }

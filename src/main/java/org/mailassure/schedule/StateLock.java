@@ -11,9 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The one-instance lock of {@code run}: an exclusive lock (fcntl) on {@code state-dir/mailassure.lock},
- * which holds the holder's pid. The kernel releases it when the process dies, even by SIGKILL, so a
- * crash never leaves a stale lock.
+ * The one-instance lock of {@code run}: an exclusive lock (fcntl) on {@code
+ * state-dir/mailassure.lock}, which holds the holder's pid. The kernel releases it when the process
+ * dies, even by SIGKILL, so a crash never leaves a stale lock.
  */
 public final class StateLock implements AutoCloseable {
   public static final String FILE_NAME = "mailassure.lock";
@@ -36,7 +36,9 @@ public final class StateLock implements AutoCloseable {
   public static StateLock acquire(Path stateDir, long pid) throws IOException, HeldException {
     Files.createDirectories(stateDir);
     Path file = stateDir.resolve(FILE_NAME);
-    FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    FileChannel ch =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     FileLock lock;
     try {
       lock = ch.tryLock();
@@ -46,8 +48,12 @@ public final class StateLock implements AutoCloseable {
     if (lock == null) {
       String holder = Files.readString(file, StandardCharsets.US_ASCII).strip();
       ch.close();
-      throw new HeldException("another 'mailassure run' (pid " + (holder.isEmpty() ? "unknown" : holder)
-          + ") holds " + file + "; stop it first (systemctl stop mailassure), or give this one another state-dir");
+      throw new HeldException(
+          "another 'mailassure run' (pid "
+              + (holder.isEmpty() ? "unknown" : holder)
+              + ") holds "
+              + file
+              + "; stop it first (systemctl stop mailassure), or give this one another state-dir");
     }
     ch.truncate(0);
     ch.write(ByteBuffer.wrap((pid + "\n").getBytes(StandardCharsets.US_ASCII)), 0);

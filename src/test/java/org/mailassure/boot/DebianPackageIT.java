@@ -16,12 +16,17 @@ import org.mailassure.testing.Installed;
 
 /**
  * The .deb that {@code mvn package} builds, read with {@code dpkg-deb}, judged by {@code lintian},
- * and installed for real with {@code dpkg -i} on this machine when it is root and has no
- * mailassure installed already, then purged.
+ * and installed for real with {@code dpkg -i} on this machine when it is root and has no mailassure
+ * installed already, then purged.
  */
 class DebianPackageIT {
-  private static final Path DEB = Installed.home().getParent()
-      .resolve("mailassure_" + Installed.home().getFileName().toString().substring("mailassure-".length()) + "_all.deb");
+  private static final Path DEB =
+      Installed.home()
+          .getParent()
+          .resolve(
+              "mailassure_"
+                  + Installed.home().getFileName().toString().substring("mailassure-".length())
+                  + "_all.deb");
 
   private record Result(int code, String out) {}
 
@@ -43,15 +48,19 @@ class DebianPackageIT {
     List<String> lines = contents.lines().toList();
 
     assertThat(lines).allMatch(l -> l.contains(" root/root "), "every file owned by root");
-    assertThat(lines).noneMatch(l -> l.matches("^.....w.*|^........w.*"), "nothing writable by group or others");
+    assertThat(lines)
+        .noneMatch(l -> l.matches("^.....w.*|^........w.*"), "nothing writable by group or others");
     assertThat(contents)
         .containsPattern("-rwxr-xr-x root/root +\\d+ .* \\./usr/share/mailassure/bin/mailassure\n")
-        .containsPattern("-rw-r--r-- root/root +\\d+ .* \\./usr/share/mailassure/lib/mailassure\\.jar\n")
-        .containsPattern("-rw-r--r-- root/root +\\d+ .* \\./usr/share/mailassure/lib/mailassure-boot\\.jar\n")
+        .containsPattern(
+            "-rw-r--r-- root/root +\\d+ .* \\./usr/share/mailassure/lib/mailassure\\.jar\n")
+        .containsPattern(
+            "-rw-r--r-- root/root +\\d+ .* \\./usr/share/mailassure/lib/mailassure-boot\\.jar\n")
         .containsPattern("\\./usr/share/mailassure/lib/graph/microsoft-graph-[0-9.]+\\.jar\n")
         .containsPattern("\\./usr/share/mailassure/lib/demo/subethasmtp-[0-9.]+\\.jar\n")
         .contains("./usr/bin/mailassure -> ../share/mailassure/bin/mailassure")
-        .containsPattern("-rw-r--r-- root/root +\\d+ .* \\./lib/systemd/system/mailassure\\.service\n")
+        .containsPattern(
+            "-rw-r--r-- root/root +\\d+ .* \\./lib/systemd/system/mailassure\\.service\n")
         .containsPattern("-rw-r--r-- root/root +\\d+ .* \\./etc/mailassure/mailassure\\.yaml\n")
         .contains("./usr/share/doc/mailassure/copyright", "./usr/share/man/man1/mailassure.1.gz");
     // One HTTP client: no Netty, and no native libraries for other platforms.
@@ -59,29 +68,43 @@ class DebianPackageIT {
 
     assertThat(run("dpkg-deb", "-f", DEB.toString(), "Depends").out().strip())
         .isEqualTo("default-jre-headless (>= 2:1.17) | openjdk-17-jre-headless, adduser");
-    assertThat(run("dpkg-deb", "-f", DEB.toString(), "Architecture").out().strip()).isEqualTo("all");
+    assertThat(run("dpkg-deb", "-f", DEB.toString(), "Architecture").out().strip())
+        .isEqualTo("all");
     Path control = Files.createTempDirectory("mailassure-deb-control");
     assertThat(run("dpkg-deb", "-e", DEB.toString(), control.toString()).code()).isZero();
-    assertThat(Files.readString(control.resolve("conffiles")).strip()).isEqualTo("/etc/mailassure/mailassure.yaml");
+    assertThat(Files.readString(control.resolve("conffiles")).strip())
+        .isEqualTo("/etc/mailassure/mailassure.yaml");
     String postinst = Files.readString(control.resolve("postinst"));
-    assertThat(postinst).contains("adduser --system").doesNotContain("systemctl", "deb-systemd-invoke");
+    assertThat(postinst)
+        .contains("adduser --system")
+        .doesNotContain("systemctl", "deb-systemd-invoke");
   }
 
   @Test
   void lintianFindsNothingToSay() throws Exception {
     assumeTrue(installed("lintian"), "lintian is not installed");
     Result r = run("lintian", DEB.toString());
-    assertThat(r.out().lines().filter(l -> l.matches("^[EWIXP]: .*")).toList()).as(r.out()).isEmpty();
+    assertThat(r.out().lines().filter(l -> l.matches("^[EWIXP]: .*")).toList())
+        .as(r.out())
+        .isEmpty();
     assertThat(r.code()).as(r.out()).isZero();
   }
 
   @Test
   void dpkgInstallsItWithoutStartingTheServiceAndTheInstalledCommandRuns() throws Exception {
-    assumeTrue(installed("dpkg") && "root".equals(System.getProperty("user.name")), "needs dpkg and root");
-    assumeTrue(run("dpkg-query", "-W", "-f", "${Status}", "mailassure").out().contains("not-installed")
-        || run("dpkg-query", "-W", "mailassure").code() != 0, "mailassure is installed here already");
-    assumeTrue(run("dpkg-query", "-W", "-f", "${Status}", "openjdk-17-jre-headless").out().contains("ok installed")
-        || run("dpkg-query", "-W", "-f", "${Status}", "default-jre-headless").out().contains("ok installed"),
+    assumeTrue(
+        installed("dpkg") && "root".equals(System.getProperty("user.name")), "needs dpkg and root");
+    assumeTrue(
+        run("dpkg-query", "-W", "-f", "${Status}", "mailassure").out().contains("not-installed")
+            || run("dpkg-query", "-W", "mailassure").code() != 0,
+        "mailassure is installed here already");
+    assumeTrue(
+        run("dpkg-query", "-W", "-f", "${Status}", "openjdk-17-jre-headless")
+                .out()
+                .contains("ok installed")
+            || run("dpkg-query", "-W", "-f", "${Status}", "default-jre-headless")
+                .out()
+                .contains("ok installed"),
         "no Debian Java 17 to satisfy the dependency");
     try {
       Result install = run("dpkg", "-i", DEB.toString());
@@ -91,36 +114,59 @@ class DebianPackageIT {
       assertThat(version.code()).as(version.out()).isZero();
       assertThat(version.out()).startsWith("mailassure ");
       assertThat(run("getent", "passwd", "mailassure").out()).contains(":/var/lib/mailassure:");
-      assertThat(run("stat", "-c", "%U:%G %a", "/etc/mailassure").out().strip()).isEqualTo("root:mailassure 750");
+      assertThat(run("stat", "-c", "%U:%G %a", "/etc/mailassure").out().strip())
+          .isEqualTo("root:mailassure 750");
       assertThat(run("stat", "-c", "%U:%G %a", "/etc/mailassure/mailassure.yaml").out().strip())
           .isEqualTo("root:mailassure 640");
-      assertThat(Path.of("/etc/systemd/system/multi-user.target.wants/mailassure.service")).doesNotExist();
+      assertThat(Path.of("/etc/systemd/system/multi-user.target.wants/mailassure.service"))
+          .doesNotExist();
 
       // An admin, as root, makes a DKIM key beside the config: root's 0600 file, which the service
       // could not read. validate says so and how to fix it; after the fix the config is valid.
-      Result keygen = run("/usr/bin/mailassure", "dkim", "keygen", "--domain", "example.gov.uk", "--selector",
-          "mailassure1", "--out", "/etc/mailassure");
+      Result keygen =
+          run(
+              "/usr/bin/mailassure",
+              "dkim",
+              "keygen",
+              "--domain",
+              "example.gov.uk",
+              "--selector",
+              "mailassure1",
+              "--out",
+              "/etc/mailassure");
       assertThat(keygen.code()).as(keygen.out()).isZero();
       Path key = Path.of("/etc/mailassure/example.gov.uk-mailassure1.pem");
       assertThat(key).exists();
-      Files.writeString(Path.of("/etc/mailassure/mailassure.yaml"), """
+      Files.writeString(
+          Path.of("/etc/mailassure/mailassure.yaml"),
+          """
           probe: { transport: smtp, smtp: { host: smtp.example.gov.uk, auth: none } }
           domains:
             - name: example.gov.uk
               mailbox: secureemailreply@example.gov.uk
               dkim: [{ selector: mailassure1, private-key-file: %s }]
-          """.formatted(key));
+          """
+              .formatted(key));
       Result refused = run("/usr/bin/mailassure", "validate");
       assertThat(refused.code()).as(refused.out()).isEqualTo(2);
-      assertThat(refused.out()).contains("not readable by the service's user mailassure",
-          "chown root:mailassure " + key + " && chmod 0640 " + key);
+      assertThat(refused.out())
+          .contains(
+              "not readable by the service's user mailassure",
+              "chown root:mailassure " + key + " && chmod 0640 " + key);
       assertThat(run("chown", "root:mailassure", key.toString()).code()).isZero();
       assertThat(run("chmod", "0640", key.toString()).code()).isZero();
       Result valid = run("/usr/bin/mailassure", "validate");
       assertThat(valid.code()).as(valid.out()).isZero();
       if (installed("systemd-analyze")) {
-        Result security = run("systemd-analyze", "security", "--offline=true", "/lib/systemd/system/mailassure.service");
-        Matcher m = Pattern.compile("Overall exposure level for mailassure.service: ([0-9.]+)").matcher(security.out());
+        Result security =
+            run(
+                "systemd-analyze",
+                "security",
+                "--offline=true",
+                "/lib/systemd/system/mailassure.service");
+        Matcher m =
+            Pattern.compile("Overall exposure level for mailassure.service: ([0-9.]+)")
+                .matcher(security.out());
         assertThat(m.find()).as(security.out()).isTrue();
         assertThat(Double.parseDouble(m.group(1))).isLessThanOrEqualTo(1.5);
       }

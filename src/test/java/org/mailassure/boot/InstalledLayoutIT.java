@@ -34,7 +34,9 @@ class InstalledLayoutIT {
   void start() throws IOException {
     graph = new LoopbackGraph();
     config = dir.resolve("mailassure.yaml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         state-dir: state
         graph:
           tenant-id: contoso.onmicrosoft.com
@@ -45,7 +47,8 @@ class InstalledLayoutIT {
         domains:
           - name: example.gov.uk
             mailbox: secureemailreply@example.gov.uk
-        """.formatted(graph.baseUrl()));
+        """
+            .formatted(graph.baseUrl()));
   }
 
   @AfterEach
@@ -58,16 +61,22 @@ class InstalledLayoutIT {
   private Run mailassure(Path launcher, String... args) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of(launcher.toString()));
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
-        .redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectOutput(dir.resolve("out").toFile())
+            .redirectError(dir.resolve("err").toFile());
     pb.environment().put("XDG_CACHE_HOME", dir.resolve("cache").toString());
     pb.environment().put("CACHE_DIRECTORY", dir.resolve("cache").toString());
     pb.environment().put("MAILASSURE_GRAPH_TOKEN", "token-for-tests");
     // Every class the JVM loads, and where from, on stdout after the command's own output.
-    pb.environment().put("MAILASSURE_JAVA_OPTS", "-Xlog:class+load=info:file=" + dir.resolve("classes.log"));
+    pb.environment()
+        .put("MAILASSURE_JAVA_OPTS", "-Xlog:class+load=info:file=" + dir.resolve("classes.log"));
     Process p = pb.start();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), Files.readString(dir.resolve("out"), StandardCharsets.UTF_8),
+    return new Run(
+        p.exitValue(),
+        Files.readString(dir.resolve("out"), StandardCharsets.UTF_8),
         Files.readString(dir.resolve("err"), StandardCharsets.UTF_8));
   }
 
@@ -78,18 +87,24 @@ class InstalledLayoutIT {
   /** The jars the last command loaded classes from. */
   private List<String> loadedFrom() throws IOException {
     try (Stream<String> lines = Files.lines(dir.resolve("classes.log"))) {
-      return lines.filter(l -> l.contains(" source: file:"))
+      return lines
+          .filter(l -> l.contains(" source: file:"))
           .map(l -> l.substring(l.indexOf(" source: file:") + " source: file:".length()))
-          .distinct().toList();
+          .distinct()
+          .toList();
     }
   }
 
   /** A jar holding a class that mailassure would run if it took code from where it lies. */
   private static void plant(Path jar) throws IOException {
     Files.createDirectories(jar.getParent());
-    try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out)) {
-      for (String name : List.of("org/mailassure/graph/GraphClients.class",
-          "com/microsoft/graph/serviceclient/GraphServiceClient.class", "org/mailassure/Main.class")) {
+    try (OutputStream out = Files.newOutputStream(jar);
+        JarOutputStream j = new JarOutputStream(out)) {
+      for (String name :
+          List.of(
+              "org/mailassure/graph/GraphClients.class",
+              "com/microsoft/graph/serviceclient/GraphServiceClient.class",
+              "org/mailassure/Main.class")) {
         j.putNextEntry(new JarEntry(name));
         j.write(new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0, 0, 61});
         j.closeEntry();
@@ -100,8 +115,12 @@ class InstalledLayoutIT {
   @Test
   void theGraphCommandsRunFromTheLayoutAndLoadTheGraphLibrariesOnlyFromIt() throws Exception {
     Path lib = Installed.home().resolve("lib");
-    List<Path> planted = List.of(dir.resolve("cache/mailassure/libraries.jar"), dir.resolve("state/graph.jar"),
-        dir.resolve("graph.jar"), dir.resolve("lib/graph/microsoft-graph-6.55.0.jar"));
+    List<Path> planted =
+        List.of(
+            dir.resolve("cache/mailassure/libraries.jar"),
+            dir.resolve("state/graph.jar"),
+            dir.resolve("graph.jar"),
+            dir.resolve("lib/graph/microsoft-graph-6.55.0.jar"));
     for (Path p : planted) {
       plant(p);
     }
@@ -109,12 +128,14 @@ class InstalledLayoutIT {
     Run provision = mailassure("provision", "-c", config.toString());
     assertThat(provision.exitCode()).as(provision.err()).isZero();
     assertThat(graph.rules("secureemailreply@example.gov.uk")).hasSize(1);
-    assertThat(loadedFrom()).allMatch(p -> p.startsWith(lib.toString()), "every class from " + lib)
+    assertThat(loadedFrom())
+        .allMatch(p -> p.startsWith(lib.toString()), "every class from " + lib)
         .anyMatch(p -> p.startsWith(lib.resolve("graph").toString()));
 
     Run send = mailassure("send", "-c", config.toString());
     assertThat(send.exitCode()).as(send.err()).isZero();
-    assertThat(graph.requests()).anyMatch(r -> r.method().equals("POST") && r.path().endsWith("/sendMail"));
+    assertThat(graph.requests())
+        .anyMatch(r -> r.method().equals("POST") && r.path().endsWith("/sendMail"));
     assertThat(loadedFrom()).allMatch(p -> p.startsWith(lib.toString()));
 
     Run check = mailassure("check", "--only", "rule", "-c", config.toString());
@@ -128,25 +149,42 @@ class InstalledLayoutIT {
 
   @Test
   void theSmtpCommandsNeverOpenTheGraphOrDemoLibraries() throws Exception {
-    Files.writeString(dir.resolve("smtp.yaml"), """
+    Files.writeString(
+        dir.resolve("smtp.yaml"),
+        """
         probe: { transport: smtp, smtp: { host: 127.0.0.1, auth: none } }
         domains:
           - name: example.gov.uk
             mailbox: secureemailreply@example.gov.uk
         """);
     Path lib = Installed.home().resolve("lib");
-    for (String[] args : List.of(new String[] {"--version"},
-        new String[] {"validate", "-c", dir.resolve("smtp.yaml").toString()},
-        new String[] {"status", "-c", dir.resolve("smtp.yaml").toString()},
-        new String[] {"dkim", "keygen", "--selector", "s1", "--domain", "example.gov.uk", "--out", dir.toString()})) {
+    for (String[] args :
+        List.of(
+            new String[] {"--version"},
+            new String[] {"validate", "-c", dir.resolve("smtp.yaml").toString()},
+            new String[] {"status", "-c", dir.resolve("smtp.yaml").toString()},
+            new String[] {
+              "dkim",
+              "keygen",
+              "--selector",
+              "s1",
+              "--domain",
+              "example.gov.uk",
+              "--out",
+              dir.toString()
+            })) {
       Run run = mailassure(args);
       // status: 1, since no probe was ever sent (SPEC: done, but a domain failed)
       int expected = args[0].equals("status") ? 1 : 0;
       assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run.err()).isEqualTo(expected);
       assertThat(run.err()).doesNotContain("Exception");
-      assertThat(loadedFrom()).as(String.join(" ", args))
+      assertThat(loadedFrom())
+          .as(String.join(" ", args))
           .allMatch(p -> p.startsWith(lib.toString()))
-          .noneMatch(p -> p.startsWith(lib.resolve("graph").toString()) || p.startsWith(lib.resolve("demo").toString()));
+          .noneMatch(
+              p ->
+                  p.startsWith(lib.resolve("graph").toString())
+                      || p.startsWith(lib.resolve("demo").toString()));
     }
     assertThat(dir.resolve("cache")).doesNotExist();
   }
@@ -157,7 +195,8 @@ class InstalledLayoutIT {
 
     assertThat(demo.exitCode()).as(demo.err()).isZero();
     assertThat(demo.out()).contains("All probes left over TLS and every DKIM signature verified.");
-    assertThat(loadedFrom()).anyMatch(p -> p.contains("/lib/demo/subethasmtp"))
+    assertThat(loadedFrom())
+        .anyMatch(p -> p.contains("/lib/demo/subethasmtp"))
         .noneMatch(p -> p.contains("/lib/graph/"));
   }
 
@@ -171,8 +210,11 @@ class InstalledLayoutIT {
     Run list = mailassure(copy.resolve("bin/mailassure"), "rules", "list", "-c", config.toString());
 
     assertThat(list.exitCode()).isEqualTo(3);
-    assertThat(list.err()).contains("code is not loaded from " + graphLib, "writable by its group or others",
-        "chmod go-w " + graphLib);
+    assertThat(list.err())
+        .contains(
+            "code is not loaded from " + graphLib,
+            "writable by its group or others",
+            "chmod go-w " + graphLib);
     assertThat(list.err()).doesNotContain("Exception");
     assertThat(graph.requests()).isEmpty();
     assertThat(loadedFrom()).noneMatch(p -> p.startsWith(graphLib.toString()));

@@ -19,12 +19,14 @@ import org.mailassure.testing.Fixtures;
 class BadConfigTest {
   @TempDir static Path dir;
 
-  private static final String GOOD_DOMAIN = """
+  private static final String GOOD_DOMAIN =
+      """
       domains:
         - name: example.gov.uk
           mailbox: secureemailreply@example.gov.uk
       """;
-  private static final String SMTP = "probe:\n  transport: smtp\n  smtp: { host: 127.0.0.1, auth: none }\n";
+  private static final String SMTP =
+      "probe:\n  transport: smtp\n  smtp: { host: 127.0.0.1, auth: none }\n";
 
   @BeforeAll
   static void material() throws Exception {
@@ -32,11 +34,16 @@ class BadConfigTest {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(1024);
     Files.writeString(dir.resolve("rsa1024.pem"), PemKeys.toPem(g.generateKeyPair().getPrivate()));
-    Files.writeString(dir.resolve("pkcs1.pem"), "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n");
+    Files.writeString(
+        dir.resolve("pkcs1.pem"),
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n");
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       an empty file                    | ''                                                                   | 1:1   | the file is empty
       YAML that does not parse         | 'domains: [a, b\\n'                                                  | 1:15  | not valid YAML
       a misspelt top-level key         | 'domain:\\n  - name: x\\n'                                           | 1:1   | did you mean 'domains'?
@@ -75,10 +82,13 @@ class BadConfigTest {
       a key written twice              | 'SMTPDOMAINS    probe: true\\n    probe: false\\n'                   | 8:5   | appears twice in one mapping
       a domain without a mailbox       | 'SMTPdomains:\\n  - name: example.gov.uk\\n'                         | 5:5   | domains[0].mailbox: is required (it holds the inbox rule)
       """)
-  void aBrokenConfigExitsTwoNamingLineColumnAndKey(String what, String yaml, String lineColumn, String message)
-      throws Exception {
-    String text = yaml.replace("\\n", "\n").replace("SMTP", SMTP).replace("DOMAINS", GOOD_DOMAIN)
-        .replace("\\\"", "\"");
+  void aBrokenConfigExitsTwoNamingLineColumnAndKey(
+      String what, String yaml, String lineColumn, String message) throws Exception {
+    String text =
+        yaml.replace("\\n", "\n")
+            .replace("SMTP", SMTP)
+            .replace("DOMAINS", GOOD_DOMAIN)
+            .replace("\\\"", "\"");
     Path file = dir.resolve("mailassure.yaml");
     Files.writeString(file, text);
 

@@ -22,13 +22,16 @@ class CheckCommandTest {
 
   @BeforeEach
   void start() throws Exception {
-    dns = new LoopbackDns()
-        .add("good.gov.uk", "MX", "10 mail.good.gov.uk.")
-        .txt("good.gov.uk", "v=spf1 ip4:192.0.2.1 -all")
-        .txt("_dmarc.good.gov.uk", "v=DMARC1; p=reject; rua=mailto:dmarc@good.gov.uk")
-        .txt("bad.gov.uk", "v=spf1 +all");
+    dns =
+        new LoopbackDns()
+            .add("good.gov.uk", "MX", "10 mail.good.gov.uk.")
+            .txt("good.gov.uk", "v=spf1 ip4:192.0.2.1 -all")
+            .txt("_dmarc.good.gov.uk", "v=DMARC1; p=reject; rua=mailto:dmarc@good.gov.uk")
+            .txt("bad.gov.uk", "v=spf1 +all");
     config = dir.resolve("mailassure.yaml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         state-dir: state
         probe: { transport: smtp, smtp: { host: 127.0.0.1, auth: none } }
         readiness:
@@ -40,7 +43,8 @@ class CheckCommandTest {
             mailbox: secureemailreply@good.gov.uk
           - name: bad.gov.uk
             mailbox: secureemailreply@bad.gov.uk
-        """.formatted(dns.address()));
+        """
+            .formatted(dns.address()));
   }
 
   @AfterEach
@@ -72,16 +76,32 @@ class CheckCommandTest {
 
   @Test
   void onlyPassingChecksExitZeroAndTheTableSaysSo() {
-    CliRun r = run("check", "--domain", "good.gov.uk", "--only", "mx,spf,dmarc", "-c", config.toString());
+    CliRun r =
+        run("check", "--domain", "good.gov.uk", "--only", "mx,spf,dmarc", "-c", config.toString());
     assertThat(r.exitCode()).as(r.out()).isZero();
-    assertThat(r.out()).contains("good.gov.uk: pass").contains("1 domain: 1 ready, 0 with warnings, 0 failing");
+    assertThat(r.out())
+        .contains("good.gov.uk: pass")
+        .contains("1 domain: 1 ready, 0 with warnings, 0 failing");
   }
 
   @Test
   void aGraphCredentialThatCannotBeBuiltFailsTheRuleCheckSayingWhy() throws Exception {
-    Files.writeString(config, Files.readString(config).replace("probe: {",
-        "graph: { tenant-id: contoso.onmicrosoft.com, auth: { type: token, token-env: NOT_SET_HERE } }\nprobe: {"));
-    CliRun r = run("check", "--json", "--only", "rule", "--domain", "good.gov.uk", "-c", config.toString());
+    Files.writeString(
+        config,
+        Files.readString(config)
+            .replace(
+                "probe: {",
+                "graph: { tenant-id: contoso.onmicrosoft.com, auth: { type: token, token-env: NOT_SET_HERE } }\nprobe: {"));
+    CliRun r =
+        run(
+            "check",
+            "--json",
+            "--only",
+            "rule",
+            "--domain",
+            "good.gov.uk",
+            "-c",
+            config.toString());
     assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED);
     JsonNode rule = new ObjectMapper().readTree(r.out()).at("/domains/0/checks/7");
     assertThat(rule.get("id").asText()).isEqualTo("rule");

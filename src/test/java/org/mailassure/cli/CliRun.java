@@ -9,16 +9,26 @@ import org.mailassure.probe.Sleeper;
 
 /** Runs the CLI in-process with string writers, as google-java-format's tests drive its Main. */
 public record CliRun(int exitCode, String out, String err) {
-  public static CliRun of(Path workingDir, Map<String, String> env, Clock clock, Sleeper sleeper, String... args) {
+  public static CliRun of(
+      Path workingDir, Map<String, String> env, Clock clock, Sleeper sleeper, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    Context ctx = new Context(new PrintWriter(out), new PrintWriter(err), env, workingDir, false, clock, sleeper,
-        Signals.none(), false);
+    Context ctx =
+        new Context(
+            new PrintWriter(out),
+            new PrintWriter(err),
+            env,
+            workingDir,
+            false,
+            clock,
+            sleeper,
+            Signals.none(),
+            false);
     int code = new Cli(ctx).run(args);
     return new CliRun(code, out.toString(), err.toString());
   }
 
   public static CliRun of(Path workingDir, String... args) {
-    return of(workingDir, Map.of(), Clock.systemUTC(), d -> { }, args);
+    return of(workingDir, Map.of(), Clock.systemUTC(), d -> {}, args);
   }
 }

@@ -16,14 +16,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.mailassure.testing.LoopbackRelay;
 import org.mailassure.testing.Fixtures;
+import org.mailassure.testing.LoopbackRelay;
 import org.mailassure.testing.RecordingSleeper;
 import org.subethamail.smtp.RejectException;
 
 /** The command line driven in-process: output, JSON, exit codes. */
 class CliTest {
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-29T07:30:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-11-29T07:30:00Z"), ZoneOffset.UTC);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
@@ -47,7 +48,9 @@ class CliTest {
 
   private Path config(int port, int portOfTwo) throws Exception {
     Path file = dir.resolve("mailassure.yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         state-dir: state
         probe:
           transport: smtp
@@ -63,7 +66,8 @@ class CliTest {
           - name: quiet.example.gov.uk
             mailbox: secureemailreply@quiet.example.gov.uk
             probe: false
-        """.formatted(port, portOfTwo));
+        """
+            .formatted(port, portOfTwo));
     return file;
   }
 
@@ -79,7 +83,20 @@ class CliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"validate", "provision", "rules list", "rules remove", "send", "run", "status", "check", "dkim keygen", "connectors", "demo"})
+  @ValueSource(
+      strings = {
+        "validate",
+        "provision",
+        "rules list",
+        "rules remove",
+        "send",
+        "run",
+        "status",
+        "check",
+        "dkim keygen",
+        "connectors",
+        "demo"
+      })
   void everyCommandHasHelp(String command) {
     String[] words = (command + " --help").split(" ");
     CliRun run = run(words);
@@ -98,14 +115,18 @@ class CliTest {
   void validatePrintsOneRowPerDomain() throws Exception {
     CliRun run = run("validate", "-c", config(25).toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).contains("valid, 3 domains").contains("one.example.gov.uk")
-        .contains("mailassure1 (rsa-sha256)").contains("selector1, selector2, mailassure1")
+    assertThat(run.out())
+        .contains("valid, 3 domains")
+        .contains("one.example.gov.uk")
+        .contains("mailassure1 (rsa-sha256)")
+        .contains("selector1, selector2, mailassure1")
         .contains("next 2026-11-30T06:00Z");
   }
 
   @Test
   void validateJsonIsOneDocumentOnStdout() throws Exception {
-    CliRun run = run("validate", "--json", "-c", config(25).toString(), "--domain", "two.example.gov.uk");
+    CliRun run =
+        run("validate", "--json", "-c", config(25).toString(), "--domain", "two.example.gov.uk");
     JsonNode doc = JSON.readTree(run.out());
     assertThat(doc.get("valid").asBoolean()).isTrue();
     assertThat(doc.get("domains")).hasSize(1);
@@ -115,8 +136,13 @@ class CliTest {
   @Test
   void theConfigIsFoundThroughTheEnvironmentVariable() throws Exception {
     Path file = config(25);
-    CliRun run = CliRun.of(dir.resolve("state").getParent().getParent(), Map.of("MAILASSURE_CONFIG", file.toString()),
-        CLOCK, new RecordingSleeper(), "validate");
+    CliRun run =
+        CliRun.of(
+            dir.resolve("state").getParent().getParent(),
+            Map.of("MAILASSURE_CONFIG", file.toString()),
+            CLOCK,
+            new RecordingSleeper(),
+            "validate");
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains(file.toString());
   }
@@ -130,7 +156,11 @@ class CliTest {
 
   @Test
   void anUnknownDomainIsAUsageErrorAndNothingIsSent() throws Exception {
-    relay = LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext()).build().start();
+    relay =
+        LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
+            .tls(Fixtures.LOOPBACK.serverContext())
+            .build()
+            .start();
     CliRun run = run("send", "-c", config(relay.port()).toString(), "--domain", "nope.gov.uk");
     assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(run.err()).contains("nope.gov.uk").contains("one.example.gov.uk");
@@ -139,35 +169,68 @@ class CliTest {
 
   @Test
   void sendSendsEveryProbingDomainAndPrintsTheTable() throws Exception {
-    relay = LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext()).build().start();
+    relay =
+        LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
+            .tls(Fixtures.LOOPBACK.serverContext())
+            .build()
+            .start();
     CliRun run = run("send", "-c", config(relay.port()).toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(relay.received()).extracting(LoopbackRelay.Received::from).containsExactlyInAnyOrder(
-        "secureemailreply@one.example.gov.uk", "secureemailreply@two.example.gov.uk");
-    assertThat(run.out()).contains("one.example.gov.uk").contains("two.example.gov.uk")
-        .doesNotContain("quiet.example.gov.uk").contains("2 of 2 probes sent").contains("signed");
+    assertThat(relay.received())
+        .extracting(LoopbackRelay.Received::from)
+        .containsExactlyInAnyOrder(
+            "secureemailreply@one.example.gov.uk", "secureemailreply@two.example.gov.uk");
+    assertThat(run.out())
+        .contains("one.example.gov.uk")
+        .contains("two.example.gov.uk")
+        .doesNotContain("quiet.example.gov.uk")
+        .contains("2 of 2 probes sent")
+        .contains("signed");
     assertThat(Files.readAllLines(dir.resolve("state/journal.jsonl"))).hasSize(2);
   }
 
   @Test
   void sendJsonReportsTlsAndDkimPerDomain() throws Exception {
-    relay = LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext()).build().start();
-    CliRun run = run("send", "--json", "-c", config(relay.port()).toString(), "--domain", "one.example.gov.uk");
+    relay =
+        LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
+            .tls(Fixtures.LOOPBACK.serverContext())
+            .build()
+            .start();
+    CliRun run =
+        run(
+            "send",
+            "--json",
+            "-c",
+            config(relay.port()).toString(),
+            "--domain",
+            "one.example.gov.uk");
     JsonNode doc = JSON.readTree(run.out());
-    assertThat(doc.get("domains")).singleElement().satisfies(d -> {
-      assertThat(d.get("outcome").asText()).isEqualTo("sent");
-      assertThat(d.get("tls_protocol").asText()).startsWith("TLSv1.");
-      assertThat(d.get("dkim").asText()).isEqualTo("signed");
-      assertThat(d.get("message_id").asText()).isEqualTo("<mailassure.20261129T073000Z@one.example.gov.uk>");
-    });
+    assertThat(doc.get("domains"))
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.get("outcome").asText()).isEqualTo("sent");
+              assertThat(d.get("tls_protocol").asText()).startsWith("TLSv1.");
+              assertThat(d.get("dkim").asText()).isEqualTo("signed");
+              assertThat(d.get("message_id").asText())
+                  .isEqualTo("<mailassure.20261129T073000Z@one.example.gov.uk>");
+            });
   }
 
   @Test
   void oneFailingDomainDoesNotStopTheOthersAndExitsOne() throws Exception {
-    relay = LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext())
-        .replies(i -> null).build().start();
-    try (LoopbackRelay refusing = LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
-        .tls(Fixtures.LOOPBACK.serverContext()).replies(i -> new RejectException(550, "5.7.1 no")).build().start()) {
+    relay =
+        LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
+            .tls(Fixtures.LOOPBACK.serverContext())
+            .replies(i -> null)
+            .build()
+            .start();
+    try (LoopbackRelay refusing =
+        LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
+            .tls(Fixtures.LOOPBACK.serverContext())
+            .replies(i -> new RejectException(550, "5.7.1 no"))
+            .build()
+            .start()) {
       Path file = config(relay.port(), refusing.port());
       CliRun run = run("send", "-c", file.toString());
       assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(ExitCode.FAILED);
@@ -188,7 +251,11 @@ class CliTest {
 
   @Test
   void aConfigErrorSendsNothing() throws Exception {
-    relay = LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext()).build().start();
+    relay =
+        LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
+            .tls(Fixtures.LOOPBACK.serverContext())
+            .build()
+            .start();
     Path file = config(relay.port());
     Files.writeString(file, Files.readString(file).replace("probe: false", "probe: nope"));
     CliRun run = run("send", "-c", file.toString());
@@ -199,7 +266,7 @@ class CliTest {
 
   @Test
   void demoSendsVerifiesAndReportsEveryDomain() {
-    CliRun run = CliRun.of(dir, Map.of(), Clock.systemUTC(), d -> { }, "demo", "--json");
+    CliRun run = CliRun.of(dir, Map.of(), Clock.systemUTC(), d -> {}, "demo", "--json");
     assertThat(run.exitCode()).as(run.err()).isZero();
     JsonNode doc;
     try {
@@ -208,10 +275,15 @@ class CliTest {
       throw new AssertionError(run.out(), e);
     }
     assertThat(doc.get("ok").asBoolean()).isTrue();
-    assertThat(doc.get("domains")).hasSize(3).allSatisfy(d -> {
-      assertThat(d.get("delivered").asBoolean()).isTrue();
-      assertThat(d.get("tls_protocol").asText()).isIn("TLSv1.2", "TLSv1.3");
-      assertThat(d.get("dkim")).isNotEmpty().allSatisfy(s -> assertThat(s.get("result").asText()).isEqualTo("pass"));
-    });
+    assertThat(doc.get("domains"))
+        .hasSize(3)
+        .allSatisfy(
+            d -> {
+              assertThat(d.get("delivered").asBoolean()).isTrue();
+              assertThat(d.get("tls_protocol").asText()).isIn("TLSv1.2", "TLSv1.3");
+              assertThat(d.get("dkim"))
+                  .isNotEmpty()
+                  .allSatisfy(s -> assertThat(s.get("result").asText()).isEqualTo("pass"));
+            });
   }
 }

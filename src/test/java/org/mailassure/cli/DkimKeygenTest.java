@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailassure.config.Config;
 import org.mailassure.config.ConfigLoader;
-import org.mailassure.testing.LoopbackDns;
 import org.mailassure.probe.ProbeMessage;
 import org.mailassure.probe.dkim.DkimSigner;
 import org.mailassure.probe.dkim.DkimVerifier;
 import org.mailassure.readiness.dns.DnsClient;
+import org.mailassure.testing.LoopbackDns;
 
 /** dkim keygen: the key file, the record, and a round trip through a published record. */
 class DkimKeygenTest {
@@ -43,41 +43,79 @@ class DkimKeygenTest {
     JsonNode out = keygen("--selector", "mailassure1");
     Path key = Path.of(out.get("private_key_file").asText());
     assertThat(key).isEqualTo(dir.resolve("example.gov.uk-mailassure1.pem"));
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+        .isEqualTo("rw-------");
     assertThat(Files.readString(key)).startsWith("-----BEGIN PRIVATE KEY-----");
 
-    CliRun again = CliRun.of(dir, "dkim", "keygen", "--domain", "example.gov.uk", "--selector", "mailassure1");
+    CliRun again =
+        CliRun.of(dir, "dkim", "keygen", "--domain", "example.gov.uk", "--selector", "mailassure1");
     assertThat(again.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(again.err()).contains("already exists").contains("never overwrites");
   }
 
   @Test
   void theRecordIsSplitInto255ByteStringsAndTheTextShowsZoneAndConfig() {
-    CliRun r = CliRun.of(dir, "dkim", "keygen", "--domain", "example.gov.uk", "--selector", "s2048", "--bits", "4096");
+    CliRun r =
+        CliRun.of(
+            dir,
+            "dkim",
+            "keygen",
+            "--domain",
+            "example.gov.uk",
+            "--selector",
+            "s2048",
+            "--bits",
+            "4096");
     assertThat(r.exitCode()).isZero();
-    String zone = r.out().lines().filter(l -> l.startsWith("s2048._domainkey.example.gov.uk. 3600 IN TXT")).findFirst().orElseThrow();
-    List<String> strings = java.util.Arrays.stream(zone.substring(zone.indexOf('"')).split("\" \"")).map(s -> s.replace("\"", "")).toList();
-    assertThat(strings).hasSizeGreaterThan(1).allSatisfy(s -> assertThat(s.length()).isLessThanOrEqualTo(255));
+    String zone =
+        r.out()
+            .lines()
+            .filter(l -> l.startsWith("s2048._domainkey.example.gov.uk. 3600 IN TXT"))
+            .findFirst()
+            .orElseThrow();
+    List<String> strings =
+        java.util.Arrays.stream(zone.substring(zone.indexOf('"')).split("\" \""))
+            .map(s -> s.replace("\"", ""))
+            .toList();
+    assertThat(strings)
+        .hasSizeGreaterThan(1)
+        .allSatisfy(s -> assertThat(s.length()).isLessThanOrEqualTo(255));
     assertThat(String.join("", strings)).startsWith("v=DKIM1; k=rsa; p=");
-    assertThat(r.out()).contains("    dkim:\n      - selector: s2048\n        private-key-file: " + dir.resolve("example.gov.uk-s2048.pem"));
+    assertThat(r.out())
+        .contains(
+            "    dkim:\n      - selector: s2048\n        private-key-file: "
+                + dir.resolve("example.gov.uk-s2048.pem"));
   }
 
   @Test
   void smallRsaKeysAreRefused() {
-    CliRun r = CliRun.of(dir, "dkim", "keygen", "--domain", "example.gov.uk", "--selector", "s", "--bits", "1024");
+    CliRun r =
+        CliRun.of(
+            dir,
+            "dkim",
+            "keygen",
+            "--domain",
+            "example.gov.uk",
+            "--selector",
+            "s",
+            "--bits",
+            "1024");
     assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(r.err()).contains("2048");
   }
 
   @Test
-  void oncePublishedCheckFindsTheRecordAndAProbeSignedWithTheKeyVerifiesAgainstIt() throws Exception {
+  void oncePublishedCheckFindsTheRecordAndAProbeSignedWithTheKeyVerifiesAgainstIt()
+      throws Exception {
     JsonNode rsa = keygen("--selector", "mailassure1");
     JsonNode ed = keygen("--selector", "mailassure2", "--type", "ed25519");
     try (LoopbackDns dns = new LoopbackDns()) {
       dns.txt(rsa.get("dns_name").asText(), rsa.get("txt").asText());
       dns.txt(ed.get("dns_name").asText(), ed.get("txt").asText());
       Path config = dir.resolve("mailassure.yaml");
-      Files.writeString(config, """
+      Files.writeString(
+          config,
+          """
           probe: { transport: smtp, smtp: { host: 127.0.0.1, auth: none } }
           readiness: { dns-servers: ["%s"], timeout: 1s }
           domains:
@@ -87,24 +125,44 @@ class DkimKeygenTest {
               dkim:
                 - { selector: mailassure1, private-key-file: %s }
                 - { selector: mailassure2, private-key-file: %s }
-          """.formatted(dns.address(), rsa.get("private_key_file").asText(), ed.get("private_key_file").asText()));
+          """
+              .formatted(
+                  dns.address(),
+                  rsa.get("private_key_file").asText(),
+                  ed.get("private_key_file").asText()));
 
       CliRun check = CliRun.of(dir, "check", "--only", "dkim", "-c", config.toString());
       assertThat(check.exitCode()).as(check.out()).isZero();
-      assertThat(check.out()).contains("mailassure1 ok (rsa-2048, matches the local key)")
+      assertThat(check.out())
+          .contains("mailassure1 ok (rsa-2048, matches the local key)")
           .contains("mailassure2 ok (ed25519, matches the local key)");
 
       Config c = new ConfigLoader(Map.of(), false).load(config);
       Instant now = Instant.parse("2026-11-29T06:00:00Z");
-      byte[] signed = new DkimSigner("example.gov.uk", c.domains().get(0).dkim()).sign(ProbeMessage.compose(
-          "example.gov.uk", "secureemailreply@example.gov.uk", c.assessmentAddress(), "probe {domain}", now, now,
-          ZoneId.of("UTC"), "test"), now);
+      byte[] signed =
+          new DkimSigner("example.gov.uk", c.domains().get(0).dkim())
+              .sign(
+                  ProbeMessage.compose(
+                      "example.gov.uk",
+                      "secureemailreply@example.gov.uk",
+                      c.assessmentAddress(),
+                      "probe {domain}",
+                      now,
+                      now,
+                      ZoneId.of("UTC"),
+                      "test"),
+                  now);
       DnsClient client = new DnsClient(List.of(dns.address()), java.time.Duration.ofSeconds(1));
-      var results = new DkimVerifier((s, d) -> {
-        var txt = client.get(s + "._domainkey." + d, org.xbill.DNS.Type.TXT);
-        return txt instanceof org.mailassure.readiness.dns.DnsAnswer.Records r
-            ? String.join("", ((org.xbill.DNS.TXTRecord) r.records().get(0)).getStrings()) : null;
-      }).verify(signed);
+      var results =
+          new DkimVerifier(
+                  (s, d) -> {
+                    var txt = client.get(s + "._domainkey." + d, org.xbill.DNS.Type.TXT);
+                    return txt instanceof org.mailassure.readiness.dns.DnsAnswer.Records r
+                        ? String.join(
+                            "", ((org.xbill.DNS.TXTRecord) r.records().get(0)).getStrings())
+                        : null;
+                  })
+              .verify(signed);
       assertThat(results).extracting(DkimVerifier.Result::pass).containsExactly(true, true);
     }
   }

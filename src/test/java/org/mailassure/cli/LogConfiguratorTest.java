@@ -14,8 +14,14 @@ class LogConfiguratorTest {
     layout.setContext(context);
     layout.setPattern(LogConfigurator.pattern(journal));
     layout.start();
-    LoggingEvent e = new LoggingEvent("x", context.getLogger("org.mailassure.schedule.Daemon"),
-        ch.qos.logback.classic.Level.INFO, "slot sent", null, null);
+    LoggingEvent e =
+        new LoggingEvent(
+            "x",
+            context.getLogger("org.mailassure.schedule.Daemon"),
+            ch.qos.logback.classic.Level.INFO,
+            "slot sent",
+            null,
+            null);
     e.setTimeStamp(0);
     return layout.doLayout(e);
   }

@@ -28,7 +28,9 @@ class StatusAndRunTest {
   @BeforeEach
   void config() throws Exception {
     config = dir.resolve("mailassure.yaml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         state-dir: state
         probe:
           transport: smtp
@@ -46,10 +48,21 @@ class StatusAndRunTest {
   }
 
   private void journal(String domain, String slot, Outcome outcome, String error) throws Exception {
-    new Journal(dir.resolve("state")).append(new JournalEntry(OffsetDateTime.parse(slot), domain,
-        Instant.parse(slot).plusSeconds(3), "<mailassure.x@" + domain + ">", outcome, 1, "smtp", "schedule",
-        outcome == Outcome.SENT ? "TLSv1.3" : null, outcome == Outcome.SENT ? "TLS_AES_256_GCM_SHA384" : null,
-        "none", error));
+    new Journal(dir.resolve("state"))
+        .append(
+            new JournalEntry(
+                OffsetDateTime.parse(slot),
+                domain,
+                Instant.parse(slot).plusSeconds(3),
+                "<mailassure.x@" + domain + ">",
+                outcome,
+                1,
+                "smtp",
+                "schedule",
+                outcome == Outcome.SENT ? "TLSv1.3" : null,
+                outcome == Outcome.SENT ? "TLS_AES_256_GCM_SHA384" : null,
+                "none",
+                error));
   }
 
   @Test
@@ -58,13 +71,20 @@ class StatusAndRunTest {
     journal("b.gov.uk", "2026-11-29T06:00:00Z", Outcome.SENT, null);
     CliRun r = run("status", "-c", config.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.out()).contains("a.gov.uk").contains("TLSv1.3").contains("next slot: 2026-11-30T06:00Z");
+    assertThat(r.out())
+        .contains("a.gov.uk")
+        .contains("TLSv1.3")
+        .contains("next slot: 2026-11-30T06:00Z");
   }
 
   @Test
   void statusExitsOneWhenALastSlotFailed() throws Exception {
     journal("a.gov.uk", "2026-11-29T06:00:00Z", Outcome.SENT, null);
-    journal("b.gov.uk", "2026-11-29T06:00:00Z", Outcome.FAILED, "the relay 127.0.0.1:25 replied 550 no");
+    journal(
+        "b.gov.uk",
+        "2026-11-29T06:00:00Z",
+        Outcome.FAILED,
+        "the relay 127.0.0.1:25 replied 550 no");
     CliRun r = run("status", "-c", config.toString());
     assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED);
     assertThat(r.out()).contains("the last slot failed: the relay 127.0.0.1:25 replied 550 no");
@@ -78,7 +98,8 @@ class StatusAndRunTest {
     assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED);
     var doc = new ObjectMapper().readTree(r.out());
     assertThat(doc.get("domains").get(0).get("healthy").asBoolean()).isFalse();
-    assertThat(doc.get("domains").get(0).get("problem").asText()).isEqualTo("no probe sent in the last 26 hours");
+    assertThat(doc.get("domains").get(0).get("problem").asText())
+        .isEqualTo("no probe sent in the last 26 hours");
     assertThat(doc.get("domains").get(1).get("healthy").asBoolean()).isTrue();
     assertThat(doc.get("next_slot").asText()).isEqualTo("2026-11-30T06:00Z");
   }

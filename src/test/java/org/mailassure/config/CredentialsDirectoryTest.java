@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Secret files named through systemd's ${CREDENTIALS_DIRECTORY}. */
 class CredentialsDirectoryTest {
-  private static final String YAML = """
+  private static final String YAML =
+      """
       graph:
         tenant-id: contoso.onmicrosoft.com
         auth: { type: client-secret, client-id: 00000000-0000-0000-0000-000000000000, client-secret-file: "${CREDENTIALS_DIRECTORY}/graph-secret" }
@@ -25,21 +26,26 @@ class CredentialsDirectoryTest {
   @Test
   void insideTheServiceThePathIsResolvedInTheCredentialsDirectory() throws Exception {
     Files.writeString(dir.resolve("graph-secret"), "s");
-    Config c = new ConfigLoader(Map.of("CREDENTIALS_DIRECTORY", dir.toString()), false)
-        .parse(YAML, dir.resolve("mailassure.yaml"));
+    Config c =
+        new ConfigLoader(Map.of("CREDENTIALS_DIRECTORY", dir.toString()), false)
+            .parse(YAML, dir.resolve("mailassure.yaml"));
     assertThat(c.graph().auth().clientSecretFile()).isEqualTo(dir.resolve("graph-secret"));
   }
 
   @Test
   void insideTheServiceAMissingCredentialIsAnError() {
-    assertThatThrownBy(() -> new ConfigLoader(Map.of("CREDENTIALS_DIRECTORY", dir.toString()), false)
-        .parse(YAML, dir.resolve("mailassure.yaml")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("graph-secret does not exist");
+    assertThatThrownBy(
+            () ->
+                new ConfigLoader(Map.of("CREDENTIALS_DIRECTORY", dir.toString()), false)
+                    .parse(YAML, dir.resolve("mailassure.yaml")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("graph-secret does not exist");
   }
 
   @Test
   void outsideTheServiceTheCredentialCannotBeCheckedAndIsAccepted() throws Exception {
     Config c = new ConfigLoader(Map.of(), false).parse(YAML, dir.resolve("mailassure.yaml"));
-    assertThat(c.graph().auth().clientSecretFile().toString()).isEqualTo("${CREDENTIALS_DIRECTORY}/graph-secret");
+    assertThat(c.graph().auth().clientSecretFile().toString())
+        .isEqualTo("${CREDENTIALS_DIRECTORY}/graph-secret");
   }
 }

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailassure.testing.Fixtures;
 
-/** The shipped example config loads, and the JSON Schema names exactly the keys the loader knows. */
+/**
+ * The shipped example config loads, and the JSON Schema names exactly the keys the loader knows.
+ */
 class ExampleConfigTest {
   private static final Path EXAMPLE = Path.of("config/mailassure.example.yaml");
   private static final Path SCHEMA = Path.of("config/mailassure.schema.json");
@@ -24,17 +26,23 @@ class ExampleConfigTest {
   void theExampleConfigLoadsOnceItsFilesExist() throws Exception {
     Fixtures.writeMaterial(dir);
     Files.writeString(dir.resolve("secret"), "not-a-real-secret");
-    String text = Files.readString(EXAMPLE)
-        .replace("${CREDENTIALS_DIRECTORY}/graph-secret", dir.resolve("secret").toString())
-        .replace("/run/credentials/mailassure.service/relay-password", dir.resolve("secret").toString())
-        .replace("/etc/mailassure/dkim/example.gov.uk.pem", dir.resolve("rsa.pem").toString())
-        .replace("/etc/mailassure/dkim/example.gov.uk-ed25519.pem", dir.resolve("ed25519.pem").toString());
+    String text =
+        Files.readString(EXAMPLE)
+            .replace("${CREDENTIALS_DIRECTORY}/graph-secret", dir.resolve("secret").toString())
+            .replace(
+                "/run/credentials/mailassure.service/relay-password",
+                dir.resolve("secret").toString())
+            .replace("/etc/mailassure/dkim/example.gov.uk.pem", dir.resolve("rsa.pem").toString())
+            .replace(
+                "/etc/mailassure/dkim/example.gov.uk-ed25519.pem",
+                dir.resolve("ed25519.pem").toString());
 
     Config config = new ConfigLoader(Map.of(), false).parse(text, dir.resolve("mailassure.yaml"));
 
     assertThat(config.domains()).hasSize(2);
     assertThat(config.domains().get(0).dkim()).hasSize(2);
-    assertThat(config.domains().get(0).selectors()).containsExactly("selector1", "selector2", "mailassure1", "mailassure2");
+    assertThat(config.domains().get(0).selectors())
+        .containsExactly("selector1", "selector2", "mailassure1", "mailassure2");
     assertThat(config.domains().get(1).smtp().host()).isEqualTo("relay.example.org.uk");
     assertThat(config.domains().get(1).smtp().port()).isEqualTo(587);
     assertThat(config.connectors()).hasSize(2);
@@ -54,8 +62,10 @@ class ExampleConfigTest {
     assertThat(keys(top.at("/readiness/properties"))).isEqualTo(ConfigLoader.READINESS);
     assertThat(keys(top.at("/connectors/items/properties"))).isEqualTo(ConfigLoader.CONNECTOR);
     assertThat(keys(top.at("/domains/items/properties"))).isEqualTo(DomainReader.DOMAIN);
-    assertThat(keys(top.at("/domains/items/properties/dkim/items/properties"))).isEqualTo(DomainReader.DKIM);
-    assertThat(keys(top.at("/domains/items/properties/smtp/properties"))).isEqualTo(SmtpReader.KEYS);
+    assertThat(keys(top.at("/domains/items/properties/dkim/items/properties")))
+        .isEqualTo(DomainReader.DKIM);
+    assertThat(keys(top.at("/domains/items/properties/smtp/properties")))
+        .isEqualTo(SmtpReader.KEYS);
   }
 
   private static Set<String> keys(JsonNode properties) {

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class ServiceAccountTest {
   /** Runs as root here; the account is someone else: uid 64999, group 64998. */
-  private static final ServiceAccount SERVICE = new ServiceAccount("mailassure", 64_999, Set.of(64_998L));
+  private static final ServiceAccount SERVICE =
+      new ServiceAccount("mailassure", 64_999, Set.of(64_998L));
 
   private Path dir;
 
@@ -48,14 +49,17 @@ class ServiceAccountTest {
   }
 
   @Test
-  void aKeyOnlyRootCanReadIsNotReadableByTheServiceAndTheFixNamesChownAndChmod() throws IOException {
+  void aKeyOnlyRootCanReadIsNotReadableByTheServiceAndTheFixNamesChownAndChmod()
+      throws IOException {
     Path key = file("dkim.pem", "rw-------", null);
 
     var why = SERVICE.cannotRead(key);
 
     assertThat(why).isPresent();
-    assertThat(why.get()[0]).contains(key.toString(), "not readable by the service's user mailassure", "mode 0600");
-    assertThat(why.get()[1]).isEqualTo("run 'chown root:mailassure " + key + " && chmod 0640 " + key + "'");
+    assertThat(why.get()[0])
+        .contains(key.toString(), "not readable by the service's user mailassure", "mode 0600");
+    assertThat(why.get()[1])
+        .isEqualTo("run 'chown root:mailassure " + key + " && chmod 0640 " + key + "'");
   }
 
   @Test
@@ -83,7 +87,10 @@ class ServiceAccountTest {
 
   @Test
   void filesUnderHomeOrTmpAreHiddenFromTheServiceWhateverTheirMode() {
-    for (String p : new String[] {"/root/dkim.pem", "/home/admin/dkim.pem", "/tmp/dkim.pem", "/var/tmp/x.pem"}) {
+    for (String p :
+        new String[] {
+          "/root/dkim.pem", "/home/admin/dkim.pem", "/tmp/dkim.pem", "/var/tmp/x.pem"
+        }) {
       var why = SERVICE.cannotRead(Path.of(p));
       assertThat(why).as(p).isPresent();
       assertThat(why.get()[0]).contains("cannot see " + p, "hides");
@@ -92,11 +99,17 @@ class ServiceAccountTest {
 
   @Test
   void theAccountIsReadFromPasswdAndGroupWithItsSupplementaryGroups() throws IOException {
-    Path passwd = Files.writeString(dir.resolve("passwd"), """
+    Path passwd =
+        Files.writeString(
+            dir.resolve("passwd"),
+            """
         root:x:0:0:root:/root:/bin/bash
         mailassure:x:998:997:mailassure daemon:/var/lib/mailassure:/usr/sbin/nologin
         """);
-    Path group = Files.writeString(dir.resolve("group"), """
+    Path group =
+        Files.writeString(
+            dir.resolve("group"),
+            """
         root:x:0:
         mailassure:x:997:
         ssl-cert:x:110:postfix,mailassure

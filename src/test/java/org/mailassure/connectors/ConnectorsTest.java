@@ -26,15 +26,17 @@ class ConnectorsTest {
   @BeforeEach
   void start() throws Exception {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
-    server.createContext("/", ex -> {
-      String[] r = served.getOrDefault(ex.getRequestURI().getPath(), new String[] {"404", ""});
-      byte[] body = r[1].getBytes(StandardCharsets.UTF_8);
-      ex.sendResponseHeaders(Integer.parseInt(r[0]), body.length == 0 ? -1 : body.length);
-      if (body.length > 0) {
-        ex.getResponseBody().write(body);
-      }
-      ex.close();
-    });
+    server.createContext(
+        "/",
+        ex -> {
+          String[] r = served.getOrDefault(ex.getRequestURI().getPath(), new String[] {"404", ""});
+          byte[] body = r[1].getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(Integer.parseInt(r[0]), body.length == 0 ? -1 : body.length);
+          if (body.length > 0) {
+            ex.getResponseBody().write(body);
+          }
+          ex.close();
+        });
     server.start();
   }
 
@@ -49,7 +51,9 @@ class ConnectorsTest {
 
   private Path config(String listPath) throws Exception {
     Path file = dir.resolve("mailassure.yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         probe: { transport: smtp, smtp: { host: 127.0.0.1, auth: none } }
         connectors:
           - name: "mailassure: UK government mandatory TLS"
@@ -58,31 +62,51 @@ class ConnectorsTest {
         domains:
           - name: example.gov.uk
             mailbox: secureemailreply@example.gov.uk
-        """.formatted(url(listPath)));
+        """
+            .formatted(url(listPath)));
     return file;
   }
 
   @Test
   void theExportIsReadDespiteAHeaderBlankLinesCaseAndWhitespace() {
-    assertThat(SecureDomainList.parse("\uFEFFDomain\r\n\r\n  Alpha.GOV.UK , beta.gov.uk\n\ngamma.nhs.uk  \n"))
+    assertThat(
+            SecureDomainList.parse(
+                "\uFEFFDomain\r\n\r\n  Alpha.GOV.UK , beta.gov.uk\n\ngamma.nhs.uk  \n"))
         .containsExactly("alpha.gov.uk", "beta.gov.uk", "gamma.nhs.uk");
   }
 
   @Test
   void goviukAndBroaderAreRefusedAndDuplicatesAndSubsumedNamesFolded() {
-    ConnectorPlan plan = ConnectorPlan.of("c", List.of("*.gov.uk", "gov.uk", "uk", "*", "a.example.gov.uk",
-        "A.example.gov.uk", "*.example.gov.uk", "x.y.example.gov.uk", "example.gov.uk", "not a domain"));
+    ConnectorPlan plan =
+        ConnectorPlan.of(
+            "c",
+            List.of(
+                "*.gov.uk",
+                "gov.uk",
+                "uk",
+                "*",
+                "a.example.gov.uk",
+                "A.example.gov.uk",
+                "*.example.gov.uk",
+                "x.y.example.gov.uk",
+                "example.gov.uk",
+                "not a domain"));
     assertThat(plan.domains()).containsExactly("*.example.gov.uk", "example.gov.uk");
-    assertThat(plan.refused()).extracting(ConnectorPlan.Refusal::entry)
+    assertThat(plan.refused())
+        .extracting(ConnectorPlan.Refusal::entry)
         .containsExactly("*.gov.uk", "gov.uk", "uk", "*", "not a domain");
     assertThat(plan.refused().get(0).reason()).contains("many gov.uk domains cannot do TLS yet");
   }
 
   @Test
   void thePowerShellCreatesTheConnectorWhenMissingAndOtherwiseAddsAndRemoves() {
-    ConnectorPlan plan = ConnectorPlan.of("mailassure: partners", List.of("b.example.com", "a.example.com"));
-    String script = ConnectorPowerShell.script(plan, plan.against(List.of("a.example.com", "old.example.com")));
-    assertThat(script).isEqualTo("""
+    ConnectorPlan plan =
+        ConnectorPlan.of("mailassure: partners", List.of("b.example.com", "a.example.com"));
+    String script =
+        ConnectorPowerShell.script(plan, plan.against(List.of("a.example.com", "old.example.com")));
+    assertThat(script)
+        .isEqualTo(
+            """
         # mailassure: partners: 2 recipient domains
         if (-not (Get-OutboundConnector -Identity "mailassure: partners" -ErrorAction SilentlyContinue)) {
           New-OutboundConnector -Name "mailassure: partners" -ConnectorType Partner -UseMXRecord $true \
@@ -107,8 +131,11 @@ class ConnectorsTest {
     served.put("/list", new String[] {"200", "domain\nalpha.gov.uk,beta.gov.uk\n*.gov.uk\n"});
     CliRun r = CliRun.of(dir, "connectors", "-c", config("/list").toString());
     assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
-    assertThat(r.out()).contains("4 domains").contains("refused *.gov.uk")
-        .contains("-RecipientDomains \"*.gsi.gov.uk\",\"*.gsx.gov.uk\",\"alpha.gov.uk\",\"beta.gov.uk\"");
+    assertThat(r.out())
+        .contains("4 domains")
+        .contains("refused *.gov.uk")
+        .contains(
+            "-RecipientDomains \"*.gsi.gov.uk\",\"*.gsx.gov.uk\",\"alpha.gov.uk\",\"beta.gov.uk\"");
   }
 
   @Test
@@ -128,26 +155,35 @@ class ConnectorsTest {
 
   @Test
   void aMalformedListIsRefused() throws Exception {
-    served.put("/html", new String[] {"200", "<html><body>Service unavailable, please try later</body></html>"});
+    served.put(
+        "/html",
+        new String[] {"200", "<html><body>Service unavailable, please try later</body></html>"});
     CliRun r = CliRun.of(dir, "connectors", "-c", config("/html").toString());
     assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED);
-    assertThat(r.out()).contains("does not look like a list of domains").doesNotContain("Set-OutboundConnector");
+    assertThat(r.out())
+        .contains("does not look like a list of domains")
+        .doesNotContain("Set-OutboundConnector");
   }
 
   @Test
   void aShrunkenListIsRefusedWithoutForceAndAcceptedWithIt() throws Exception {
     served.put("/small", new String[] {"200", "alpha.gov.uk\n"});
-    Files.writeString(dir.resolve("current.txt"),
+    Files.writeString(
+        dir.resolve("current.txt"),
         "*.gsi.gov.uk\n*.gsx.gov.uk\nalpha.gov.uk\nbeta.gov.uk\ngamma.gov.uk\ndelta.gov.uk\n");
     Path c = config("/small");
 
     CliRun refused = CliRun.of(dir, "connectors", "-c", c.toString(), "--current", "current.txt");
     assertThat(refused.exitCode()).isEqualTo(ExitCode.FAILED);
-    assertThat(refused.out()).contains("would remove 3 of 6").doesNotContain("Set-OutboundConnector");
+    assertThat(refused.out())
+        .contains("would remove 3 of 6")
+        .doesNotContain("Set-OutboundConnector");
 
-    CliRun forced = CliRun.of(dir, "connectors", "-c", c.toString(), "--current", "current.txt", "--force");
+    CliRun forced =
+        CliRun.of(dir, "connectors", "-c", c.toString(), "--current", "current.txt", "--force");
     assertThat(forced.exitCode()).isZero();
-    assertThat(forced.out()).contains("- beta.gov.uk")
+    assertThat(forced.out())
+        .contains("- beta.gov.uk")
         .contains("@{Remove=\"beta.gov.uk\",\"delta.gov.uk\",\"gamma.gov.uk\"}");
   }
 }

@@ -14,9 +14,19 @@ class JournalTest {
   @TempDir Path dir;
 
   private static JournalEntry entry(String domain, Outcome outcome) {
-    return new JournalEntry(OffsetDateTime.parse("2026-11-29T06:00:00Z"), domain, Instant.parse("2026-11-29T06:00:01Z"),
-        "<mailassure.20261129T060000Z@" + domain + ">", outcome, 1, "smtp", "schedule", "TLSv1.3",
-        "TLS_AES_256_GCM_SHA384", "signed", outcome == Outcome.SENT ? null : "the relay replied 451 \"busy\"");
+    return new JournalEntry(
+        OffsetDateTime.parse("2026-11-29T06:00:00Z"),
+        domain,
+        Instant.parse("2026-11-29T06:00:01Z"),
+        "<mailassure.20261129T060000Z@" + domain + ">",
+        outcome,
+        1,
+        "smtp",
+        "schedule",
+        "TLSv1.3",
+        "TLS_AES_256_GCM_SHA384",
+        "signed",
+        outcome == Outcome.SENT ? null : "the relay replied 451 \"busy\"");
   }
 
   @Test
@@ -26,9 +36,17 @@ class JournalTest {
 
     String line = Files.readString(dir.resolve("journal.jsonl"));
     assertThat(line).endsWith("}\n").doesNotContain("\n{");
-    assertThat(line).contains("\"slot\":\"2026-11-29T06:00Z\"", "\"domain\":\"example.gov.uk\"",
-        "\"sent_at\":\"2026-11-29T06:00:01Z\"", "\"message_id\":", "\"outcome\":\"sent\"", "\"tls_protocol\":\"TLSv1.3\"",
-        "\"tls_cipher\":\"TLS_AES_256_GCM_SHA384\"", "\"dkim\":\"signed\"", "\"error\":null");
+    assertThat(line)
+        .contains(
+            "\"slot\":\"2026-11-29T06:00Z\"",
+            "\"domain\":\"example.gov.uk\"",
+            "\"sent_at\":\"2026-11-29T06:00:01Z\"",
+            "\"message_id\":",
+            "\"outcome\":\"sent\"",
+            "\"tls_protocol\":\"TLSv1.3\"",
+            "\"tls_cipher\":\"TLS_AES_256_GCM_SHA384\"",
+            "\"dkim\":\"signed\"",
+            "\"error\":null");
   }
 
   @Test
@@ -46,7 +64,10 @@ class JournalTest {
   void aTornLastLineAfterACrashIsSkippedAndCountedNotFatal() throws Exception {
     Journal journal = new Journal(dir);
     journal.append(entry("a.gov.uk", Outcome.SENT));
-    Files.writeString(dir.resolve("journal.jsonl"), "{\"slot\":\"2026-11-29T06:00Z\",\"dom", StandardOpenOption.APPEND);
+    Files.writeString(
+        dir.resolve("journal.jsonl"),
+        "{\"slot\":\"2026-11-29T06:00Z\",\"dom",
+        StandardOpenOption.APPEND);
 
     Journal.Contents contents = journal.read();
     assertThat(contents.entries()).hasSize(1);
@@ -57,12 +78,17 @@ class JournalTest {
   void anEntryAppendedAfterATornLineStartsOnItsOwnLine() throws Exception {
     Journal journal = new Journal(dir);
     journal.append(entry("a.gov.uk", Outcome.SENT));
-    Files.writeString(dir.resolve("journal.jsonl"), "{\"slot\":\"2026-11-29T06:00Z\",\"dom", StandardOpenOption.APPEND);
+    Files.writeString(
+        dir.resolve("journal.jsonl"),
+        "{\"slot\":\"2026-11-29T06:00Z\",\"dom",
+        StandardOpenOption.APPEND);
 
     journal.append(entry("b.gov.uk", Outcome.SENT));
 
     Journal.Contents contents = journal.read();
-    assertThat(contents.entries()).extracting(JournalEntry::domain).containsExactly("a.gov.uk", "b.gov.uk");
+    assertThat(contents.entries())
+        .extracting(JournalEntry::domain)
+        .containsExactly("a.gov.uk", "b.gov.uk");
     assertThat(contents.unreadableLines()).isEqualTo(1);
   }
 

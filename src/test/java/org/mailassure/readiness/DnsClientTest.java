@@ -7,9 +7,9 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mailassure.testing.LoopbackDns;
 import org.mailassure.readiness.dns.DnsAnswer;
 import org.mailassure.readiness.dns.DnsClient;
+import org.mailassure.testing.LoopbackDns;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
@@ -20,13 +20,18 @@ class DnsClientTest {
 
   @BeforeEach
   void start() throws Exception {
-    dns = new LoopbackDns()
-        .txt("example.gov.uk", "v=spf1 include:spf.protection.outlook.com -all")
-        .add("example.gov.uk", "MX", "0 example-gov-uk.mail.protection.outlook.com.")
-        .add("selector1._domainkey.example.gov.uk", "CNAME", "selector1-example-gov-uk._domainkey.contoso.onmicrosoft.com.")
-        .txt("selector1-example-gov-uk._domainkey.contoso.onmicrosoft.com", "v=DKIM1; k=rsa; p=")
-        .servfail("broken.gov.uk")
-        .silent("slow.gov.uk");
+    dns =
+        new LoopbackDns()
+            .txt("example.gov.uk", "v=spf1 include:spf.protection.outlook.com -all")
+            .add("example.gov.uk", "MX", "0 example-gov-uk.mail.protection.outlook.com.")
+            .add(
+                "selector1._domainkey.example.gov.uk",
+                "CNAME",
+                "selector1-example-gov-uk._domainkey.contoso.onmicrosoft.com.")
+            .txt(
+                "selector1-example-gov-uk._domainkey.contoso.onmicrosoft.com", "v=DKIM1; k=rsa; p=")
+            .servfail("broken.gov.uk")
+            .silent("slow.gov.uk");
     client = new DnsClient(List.of(dns.address()), Duration.ofMillis(300));
   }
 
@@ -40,13 +45,17 @@ class DnsClientTest {
     DnsAnswer a = client.get("example.gov.uk", Type.TXT);
     assertThat(a).isInstanceOf(DnsAnswer.Records.class);
     TXTRecord txt = (TXTRecord) ((DnsAnswer.Records) a).records().get(0);
-    assertThat(String.join("", txt.getStrings())).isEqualTo("v=spf1 include:spf.protection.outlook.com -all");
+    assertThat(String.join("", txt.getStrings()))
+        .isEqualTo("v=spf1 include:spf.protection.outlook.com -all");
   }
 
   @Test
   void aCnameIsFollowedAndReported() {
-    DnsAnswer.Records a = (DnsAnswer.Records) client.get("selector1._domainkey.example.gov.uk", Type.TXT);
-    assertThat(a.aliases()).extracting(Object::toString).contains("selector1._domainkey.example.gov.uk.");
+    DnsAnswer.Records a =
+        (DnsAnswer.Records) client.get("selector1._domainkey.example.gov.uk", Type.TXT);
+    assertThat(a.aliases())
+        .extracting(Object::toString)
+        .contains("selector1._domainkey.example.gov.uk.");
     assertThat(a.records()).hasSize(1);
   }
 

@@ -36,9 +36,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.mailassure.config.Config;
 import org.mailassure.config.ConfigLoader;
 import org.mailassure.demo.Certificates;
-import org.mailassure.testing.LoopbackDns;
-import org.mailassure.testing.LoopbackGraph;
-import org.mailassure.testing.LoopbackRelay;
 import org.mailassure.graph.Credentials;
 import org.mailassure.graph.GraphClients;
 import org.mailassure.journal.JournalEntry;
@@ -49,6 +46,9 @@ import org.mailassure.probe.transport.SmtpTransport;
 import org.mailassure.readiness.dns.DnsClient;
 import org.mailassure.rules.MailboxRules;
 import org.mailassure.testing.Fixtures;
+import org.mailassure.testing.LoopbackDns;
+import org.mailassure.testing.LoopbackGraph;
+import org.mailassure.testing.LoopbackRelay;
 import org.mailassure.testing.RecordingSleeper;
 
 /**
@@ -58,7 +58,8 @@ import org.mailassure.testing.RecordingSleeper;
  */
 class ReadinessTest {
   // Real time: the relays' certificates are made now, so expiry is measured against now.
-  private static final Instant NOW = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+  private static final Instant NOW =
+      Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
   private static final KeyPair RSA1024 = rsa(1024);
   private static final KeyPair OTHER = rsa(2048);
 
@@ -83,53 +84,165 @@ class ReadinessTest {
     String outlookOnly = "v=spf1 include:spf.protection.outlook.com -all";
     return List.of(
         new Variant("no MX", z -> z.remove("@", "MX"), CheckId.MX, Status.FAIL, "no MX records"),
-        new Variant("no SPF", z -> z.remove("@", "TXT"), CheckId.SPF, Status.FAIL, "no v=spf1 record"),
-        new Variant("two SPF records", z -> z.add("@", "TXT", "v=spf1 -all"), CheckId.SPF, Status.FAIL, "2 v=spf1 records"),
-        new Variant("+all", z -> z.set("@", "TXT", outlookOnly.replace("-all", "+all")), CheckId.SPF, Status.FAIL, "+all"),
-        new Variant("11 lookups", z -> z.set("@", "TXT", "v=spf1 include:spf.protection.outlook.com a mx ptr a:x.example "
-            + "a:y.example mx:z.example exists:e.example a:w.example a:v.example a:u.example -all"),
-            CheckId.SPF, Status.FAIL, "11 DNS-querying terms"),
-        new Variant("missing outlook include", z -> z.set("@", "TXT", "v=spf1 ip4:192.0.2.1 -all"), CheckId.SPF,
-            Status.FAIL, "does not include spf.protection.outlook.com"),
-        new Variant("no DMARC", z -> z.remove("_dmarc", "TXT"), CheckId.DMARC, Status.FAIL, "no v=DMARC1 record"),
-        new Variant("p=none", z -> z.set("_dmarc", "TXT", "v=DMARC1; p=none; rua=mailto:dmarc-rua@dmarc.service.gov.uk"),
-            CheckId.DMARC, Status.WARN, "p=none"),
-        new Variant("pct below 100", z -> z.set("_dmarc", "TXT",
-            "v=DMARC1; p=reject; pct=50; rua=mailto:dmarc-rua@dmarc.service.gov.uk"), CheckId.DMARC, Status.WARN, "pct=50"),
-        new Variant("missing rua", z -> z.set("_dmarc", "TXT", "v=DMARC1; p=reject"), CheckId.DMARC, Status.FAIL,
+        new Variant(
+            "no SPF", z -> z.remove("@", "TXT"), CheckId.SPF, Status.FAIL, "no v=spf1 record"),
+        new Variant(
+            "two SPF records",
+            z -> z.add("@", "TXT", "v=spf1 -all"),
+            CheckId.SPF,
+            Status.FAIL,
+            "2 v=spf1 records"),
+        new Variant(
+            "+all",
+            z -> z.set("@", "TXT", outlookOnly.replace("-all", "+all")),
+            CheckId.SPF,
+            Status.FAIL,
+            "+all"),
+        new Variant(
+            "11 lookups",
+            z ->
+                z.set(
+                    "@",
+                    "TXT",
+                    "v=spf1 include:spf.protection.outlook.com a mx ptr a:x.example "
+                        + "a:y.example mx:z.example exists:e.example a:w.example a:v.example a:u.example -all"),
+            CheckId.SPF,
+            Status.FAIL,
+            "11 DNS-querying terms"),
+        new Variant(
+            "missing outlook include",
+            z -> z.set("@", "TXT", "v=spf1 ip4:192.0.2.1 -all"),
+            CheckId.SPF,
+            Status.FAIL,
+            "does not include spf.protection.outlook.com"),
+        new Variant(
+            "no DMARC",
+            z -> z.remove("_dmarc", "TXT"),
+            CheckId.DMARC,
+            Status.FAIL,
+            "no v=DMARC1 record"),
+        new Variant(
+            "p=none",
+            z ->
+                z.set(
+                    "_dmarc", "TXT", "v=DMARC1; p=none; rua=mailto:dmarc-rua@dmarc.service.gov.uk"),
+            CheckId.DMARC,
+            Status.WARN,
+            "p=none"),
+        new Variant(
+            "pct below 100",
+            z ->
+                z.set(
+                    "_dmarc",
+                    "TXT",
+                    "v=DMARC1; p=reject; pct=50; rua=mailto:dmarc-rua@dmarc.service.gov.uk"),
+            CheckId.DMARC,
+            Status.WARN,
+            "pct=50"),
+        new Variant(
+            "missing rua",
+            z -> z.set("_dmarc", "TXT", "v=DMARC1; p=reject"),
+            CheckId.DMARC,
+            Status.FAIL,
             "rua does not include mailto:dmarc-rua@dmarc.service.gov.uk"),
-        new Variant("unauthorised external rua", z -> z.set("_dmarc", "TXT",
-            "v=DMARC1; p=reject; rua=mailto:dmarc-rua@dmarc.service.gov.uk,mailto:reports@vendor.example"),
-            CheckId.DMARC, Status.FAIL, "vendor.example has not authorised reports"),
-        new Variant("missing selector2", z -> z.remove("selector2._domainkey", "CNAME"), CheckId.DKIM, Status.FAIL,
+        new Variant(
+            "unauthorised external rua",
+            z ->
+                z.set(
+                    "_dmarc",
+                    "TXT",
+                    "v=DMARC1; p=reject; rua=mailto:dmarc-rua@dmarc.service.gov.uk,mailto:reports@vendor.example"),
+            CheckId.DMARC,
+            Status.FAIL,
+            "vendor.example has not authorised reports"),
+        new Variant(
+            "missing selector2",
+            z -> z.remove("selector2._domainkey", "CNAME"),
+            CheckId.DKIM,
+            Status.FAIL,
             "no record at selector2._domainkey"),
-        new Variant("1024-bit key", z -> z.setTarget("selector1", "v=DKIM1; k=rsa; p=" + b64(RSA1024)), CheckId.DKIM,
-            Status.WARN, "1024-bit RSA key"),
-        new Variant("revoked key", z -> z.setTarget("selector1", "v=DKIM1; k=rsa; p="), CheckId.DKIM, Status.FAIL,
+        new Variant(
+            "1024-bit key",
+            z -> z.setTarget("selector1", "v=DKIM1; k=rsa; p=" + b64(RSA1024)),
+            CheckId.DKIM,
+            Status.WARN,
+            "1024-bit RSA key"),
+        new Variant(
+            "revoked key",
+            z -> z.setTarget("selector1", "v=DKIM1; k=rsa; p="),
+            CheckId.DKIM,
+            Status.FAIL,
             "revoked (empty p=)"),
-        new Variant("key not matching the local private key", z -> z.set("mailassure1._domainkey", "TXT",
-            "v=DKIM1; k=rsa; p=" + b64(OTHER)), CheckId.DKIM, Status.FAIL, "is not the public half of"),
-        new Variant("no MTA-STS policy", z -> z.policy("404", ""), CheckId.MTA_STS, Status.FAIL, "answered HTTP 404"),
-        new Variant("MX not in policy", z -> z.policy("200", "version: STSv1\nmode: enforce\nmx: mail.other.example\n"
-            + "max_age: 86400\n"), CheckId.MTA_STS, Status.FAIL, "is not in the policy's mx list"),
-        new Variant("MTA-STS mode none", z -> z.policy("200", "version: STSv1\nmode: none\nmx: *.mail.protection.outlook.com\n"
-            + "max_age: 86400\n"), CheckId.MTA_STS, Status.FAIL, "mode none"),
-        new Variant("no TLS-RPT", z -> z.remove("_smtp._tls", "TXT"), CheckId.TLS_RPT, Status.FAIL, "no v=TLSRPTv1 record"),
-        new Variant("relay with TLS 1.1 only", z -> z.relay = oldTlsRelay, CheckId.SMTP_TLS, Status.FAIL,
+        new Variant(
+            "key not matching the local private key",
+            z -> z.set("mailassure1._domainkey", "TXT", "v=DKIM1; k=rsa; p=" + b64(OTHER)),
+            CheckId.DKIM,
+            Status.FAIL,
+            "is not the public half of"),
+        new Variant(
+            "no MTA-STS policy",
+            z -> z.policy("404", ""),
+            CheckId.MTA_STS,
+            Status.FAIL,
+            "answered HTTP 404"),
+        new Variant(
+            "MX not in policy",
+            z ->
+                z.policy(
+                    "200",
+                    "version: STSv1\nmode: enforce\nmx: mail.other.example\n" + "max_age: 86400\n"),
+            CheckId.MTA_STS,
+            Status.FAIL,
+            "is not in the policy's mx list"),
+        new Variant(
+            "MTA-STS mode none",
+            z ->
+                z.policy(
+                    "200",
+                    "version: STSv1\nmode: none\nmx: *.mail.protection.outlook.com\n"
+                        + "max_age: 86400\n"),
+            CheckId.MTA_STS,
+            Status.FAIL,
+            "mode none"),
+        new Variant(
+            "no TLS-RPT",
+            z -> z.remove("_smtp._tls", "TXT"),
+            CheckId.TLS_RPT,
+            Status.FAIL,
+            "no v=TLSRPTv1 record"),
+        new Variant(
+            "relay with TLS 1.1 only",
+            z -> z.relay = oldTlsRelay,
+            CheckId.SMTP_TLS,
+            Status.FAIL,
             "offers no TLS version mailassure accepts"),
-        new Variant("relay certificate expiring in 5 days", z -> z.relay = expiringRelay, CheckId.SMTP_TLS, Status.WARN,
+        new Variant(
+            "relay certificate expiring in 5 days",
+            z -> z.relay = expiringRelay,
+            CheckId.SMTP_TLS,
+            Status.WARN,
             "expires in"),
-        new Variant("DNS timeout", z -> z.silent = true, CheckId.SPF, Status.FAIL, "could not check"),
-        new Variant("SERVFAIL", z -> z.servfail = "_dmarc", CheckId.DMARC, Status.FAIL, "could not check"),
-        new Variant("no inbox rule", z -> z.rule = false, CheckId.RULE, Status.FAIL, "no rule named"),
-        new Variant("no recent probe", z -> z.probeAge = Duration.ofHours(30), CheckId.PROBE, Status.FAIL, "over 26 hours ago"));
+        new Variant(
+            "DNS timeout", z -> z.silent = true, CheckId.SPF, Status.FAIL, "could not check"),
+        new Variant(
+            "SERVFAIL", z -> z.servfail = "_dmarc", CheckId.DMARC, Status.FAIL, "could not check"),
+        new Variant(
+            "no inbox rule", z -> z.rule = false, CheckId.RULE, Status.FAIL, "no rule named"),
+        new Variant(
+            "no recent probe",
+            z -> z.probeAge = Duration.ofHours(30),
+            CheckId.PROBE,
+            Status.FAIL,
+            "over 26 hours ago"));
   }
 
   /** A domain's records before they are published; starts as a fully ready Microsoft 365 domain. */
   static final class Zone {
     final String domain;
     final Map<String, List<String>> records = new LinkedHashMap<>();
-    String[] policy = {"200", "version: STSv1\nmode: enforce\nmx: *.mail.protection.outlook.com\nmax_age: 604800\n"};
+    String[] policy = {
+      "200", "version: STSv1\nmode: enforce\nmx: *.mail.protection.outlook.com\nmax_age: 604800\n"
+    };
     LoopbackRelay relay = ReadinessTest.relay;
     boolean silent;
     String servfail;
@@ -144,18 +257,24 @@ class ReadinessTest {
       add("_dmarc", "TXT", "v=DMARC1; p=reject; rua=mailto:dmarc-rua@dmarc.service.gov.uk");
       for (String s : List.of("selector1", "selector2")) {
         add(s + "._domainkey", "CNAME", s + "-" + dashed + "._domainkey.contoso.onmicrosoft.com.");
-        add("=" + s + "-" + dashed + "._domainkey.contoso.onmicrosoft.com", "TXT", "v=DKIM1; k=rsa; p=" + b64(Fixtures.RSA));
+        add(
+            "=" + s + "-" + dashed + "._domainkey.contoso.onmicrosoft.com",
+            "TXT",
+            "v=DKIM1; k=rsa; p=" + b64(Fixtures.RSA));
       }
       add("mailassure1._domainkey", "TXT", "v=DKIM1; k=rsa; p=" + b64(Fixtures.RSA));
       add("_mta-sts", "TXT", "v=STSv1; id=20261129T0900");
       add("mta-sts", "A", "127.0.0.1");
       add("_smtp._tls", "TXT", "v=TLSRPTv1; rua=mailto:tls-rua@mailcheck.service.ncsc.gov.uk");
-      // dmarc.service.gov.uk authorises every domain with a wildcard; the loopback server has no wildcards.
+      // dmarc.service.gov.uk authorises every domain with a wildcard; the loopback server has no
+      // wildcards.
       add("=" + domain + "._report._dmarc.dmarc.service.gov.uk", "TXT", "v=DMARC1");
     }
 
     private String owner(String label) {
-      return label.startsWith("=") ? label.substring(1) : label.equals("@") ? domain : label + "." + domain;
+      return label.startsWith("=")
+          ? label.substring(1)
+          : label.equals("@") ? domain : label + "." + domain;
     }
 
     void add(String label, String type, String rdata) {
@@ -171,7 +290,10 @@ class ReadinessTest {
     }
 
     void setTarget(String selector, String rdata) {
-      set("=" + selector + "-" + domain.replace('.', '-') + "._domainkey.contoso.onmicrosoft.com", "TXT", rdata);
+      set(
+          "=" + selector + "-" + domain.replace('.', '-') + "._domainkey.contoso.onmicrosoft.com",
+          "TXT",
+          rdata);
     }
 
     void policy(String status, String body) {
@@ -179,16 +301,17 @@ class ReadinessTest {
     }
 
     void publish() throws Exception {
-      records.forEach((key, values) -> {
-        String[] k = key.split(" ");
-        for (String v : values) {
-          if (k[1].equals("TXT")) {
-            dns.txt(k[0], v);
-          } else {
-            dns.add(k[0], k[1], v);
-          }
-        }
-      });
+      records.forEach(
+          (key, values) -> {
+            String[] k = key.split(" ");
+            for (String v : values) {
+              if (k[1].equals("TXT")) {
+                dns.txt(k[0], v);
+              } else {
+                dns.add(k[0], k[1], v);
+              }
+            }
+          });
       if (silent) {
         dns.silent(domain);
       }
@@ -197,12 +320,15 @@ class ReadinessTest {
       }
       policyByHost.put("mta-sts." + domain, policy);
       if (rule) {
-        graph.addRule("secureemailreply@" + domain, """
+        graph.addRule(
+            "secureemailreply@" + domain,
+            """
             {"displayName":"mailassure: email security assessment reply","sequence":1,"isEnabled":true,
              "conditions":{"fromAddresses":[{"emailAddress":{"address":"emailsecurity@domaininformation.service.gov.uk"}}],
                "sentToAddresses":[{"emailAddress":{"address":"secureemailreply@%s"}}]},
              "actions":{"forwardTo":[{"emailAddress":{"address":"emailsecurity@domaininformation.service.gov.uk"}}],
-               "markAsRead":true,"stopProcessingRules":true}}""".formatted(domain));
+               "markAsRead":true,"stopProcessingRules":true}}"""
+                .formatted(domain));
       }
     }
   }
@@ -231,25 +357,40 @@ class ReadinessTest {
       names.add("mta-sts.v" + i + ".gov.uk");
     }
     policies = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 32);
-    policies.setHttpsConfigurator(new HttpsConfigurator(
-        Certificates.server(Fixtures.CA, Duration.ofDays(30), names.toArray(String[]::new)).serverContext()));
-    policies.createContext("/.well-known/mta-sts.txt", ex -> {
-      String host = ex.getRequestHeaders().getFirst("Host");
-      String[] p = policyByHost.getOrDefault(host, new String[] {"404", ""});
-      byte[] body = p[1].getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().add("Content-Type", "text/plain");
-      ex.sendResponseHeaders(Integer.parseInt(p[0]), body.length == 0 ? -1 : body.length);
-      if (body.length > 0) {
-        ex.getResponseBody().write(body);
-      }
-      ex.close();
-    });
+    policies.setHttpsConfigurator(
+        new HttpsConfigurator(
+            Certificates.server(Fixtures.CA, Duration.ofDays(30), names.toArray(String[]::new))
+                .serverContext()));
+    policies.createContext(
+        "/.well-known/mta-sts.txt",
+        ex -> {
+          String host = ex.getRequestHeaders().getFirst("Host");
+          String[] p = policyByHost.getOrDefault(host, new String[] {"404", ""});
+          byte[] body = p[1].getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().add("Content-Type", "text/plain");
+          ex.sendResponseHeaders(Integer.parseInt(p[0]), body.length == 0 ? -1 : body.length);
+          if (body.length > 0) {
+            ex.getResponseBody().write(body);
+          }
+          ex.close();
+        });
     policies.start();
-    relay = LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext()).build().start();
-    oldTlsRelay = LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext())
-        .protocols("TLSv1.1").build().start();
-    expiringRelay = LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
-        .tls(Certificates.server(Fixtures.CA, Duration.ofDays(5), "127.0.0.1").serverContext()).build().start();
+    relay =
+        LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
+            .tls(Fixtures.LOOPBACK.serverContext())
+            .build()
+            .start();
+    oldTlsRelay =
+        LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
+            .tls(Fixtures.LOOPBACK.serverContext())
+            .protocols("TLSv1.1")
+            .build()
+            .start();
+    expiringRelay =
+        LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
+            .tls(Certificates.server(Fixtures.CA, Duration.ofDays(5), "127.0.0.1").serverContext())
+            .build()
+            .start();
     graph = new LoopbackGraph();
   }
 
@@ -263,10 +404,13 @@ class ReadinessTest {
     graph.close();
   }
 
-  private static List<Readiness.DomainReport> check(Zone zone, EnumSet<CheckId> which) throws Exception {
+  private static List<Readiness.DomainReport> check(Zone zone, EnumSet<CheckId> which)
+      throws Exception {
     zone.publish();
     Path file = dir.resolve(zone.domain + ".yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         state-dir: state-%s
         graph:
           tenant-id: contoso.onmicrosoft.com
@@ -282,35 +426,73 @@ class ReadinessTest {
           - name: %s
             mailbox: secureemailreply@%s
             dkim: [{ selector: mailassure1, private-key-file: rsa.pem }]
-        """.formatted(zone.domain, graph.baseUrl(), zone.relay.port(), dns.address(), zone.domain, zone.domain));
+        """
+            .formatted(
+                zone.domain,
+                graph.baseUrl(),
+                zone.relay.port(),
+                dns.address(),
+                zone.domain,
+                zone.domain));
     Config config = new ConfigLoader(Map.of(), false).load(file);
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(PemCertificates.trustStore(dir.resolve("ca.pem")));
     SSLContext trust = SSLContext.getInstance("TLS");
     trust.init(null, tmf.getTrustManagers(), null);
     Instant sent = NOW.minus(zone.probeAge);
-    JournalState journal = JournalState.of(List.of(new JournalEntry(OffsetDateTime.ofInstant(sent, ZoneOffset.UTC),
-        zone.domain, sent, "<x@" + zone.domain + ">", Outcome.SENT, 1, "smtp", "schedule", "TLSv1.3", "TLS_AES_256_GCM_SHA384",
-        "signed", null)));
-    MailboxRules rules = new MailboxRules(GraphClients.create(config.graph(), Credentials.of(config.graph(), Map.of("T", "t"))),
-        new RecordingSleeper(), Clock.fixed(NOW, ZoneOffset.UTC));
+    JournalState journal =
+        JournalState.of(
+            List.of(
+                new JournalEntry(
+                    OffsetDateTime.ofInstant(sent, ZoneOffset.UTC),
+                    zone.domain,
+                    sent,
+                    "<x@" + zone.domain + ">",
+                    Outcome.SENT,
+                    1,
+                    "smtp",
+                    "schedule",
+                    "TLSv1.3",
+                    "TLS_AES_256_GCM_SHA384",
+                    "signed",
+                    null)));
+    MailboxRules rules =
+        new MailboxRules(
+            GraphClients.create(config.graph(), Credentials.of(config.graph(), Map.of("T", "t"))),
+            new RecordingSleeper(),
+            Clock.fixed(NOW, ZoneOffset.UTC));
     try (SmtpTransport relays = new SmtpTransport(null)) {
-      return new Readiness(config, new DnsClient(config.readiness().dnsServers(), config.readiness().timeout()),
-          new PolicyFetcher(policies.getAddress().getPort(), trust, Duration.ofSeconds(2)), relays, rules, journal,
-          Clock.fixed(NOW, ZoneOffset.UTC)).check(config.domains(), which, "not chosen");
+      return new Readiness(
+              config,
+              new DnsClient(config.readiness().dnsServers(), config.readiness().timeout()),
+              new PolicyFetcher(policies.getAddress().getPort(), trust, Duration.ofSeconds(2)),
+              relays,
+              rules,
+              journal,
+              Clock.fixed(NOW, ZoneOffset.UTC))
+          .check(config.domains(), which, "not chosen");
     }
   }
 
   @Test
   void aFullyReadyMicrosoft365DomainPassesEveryCheck() throws Exception {
-    List<Readiness.DomainReport> reports = check(new Zone("ready.gov.uk"), EnumSet.allOf(CheckId.class));
-    assertThat(reports).singleElement().satisfies(r -> {
-      assertThat(r.checks()).extracting(CheckResult::id).containsExactly(CheckId.values());
-      assertThat(r.checks()).allSatisfy(c -> {
-        assertThat(c.status()).as(c.id() + ": " + c.detail() + " / " + c.fix()).isEqualTo(Status.PASS);
-        assertThat(c.fix()).isNull();
-      });
-    });
+    List<Readiness.DomainReport> reports =
+        check(new Zone("ready.gov.uk"), EnumSet.allOf(CheckId.class));
+    assertThat(reports)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.checks()).extracting(CheckResult::id).containsExactly(CheckId.values());
+              assertThat(r.checks())
+                  .allSatisfy(
+                      c -> {
+                        assertThat(c.status())
+                            .as(c.id() + ": " + c.detail() + " / " + c.fix())
+                            .isEqualTo(Status.PASS);
+                        assertThat(c.fix()).isNull();
+                      });
+            });
   }
 
   static Stream<Object[]> numberedVariants() {
@@ -324,8 +506,11 @@ class ReadinessTest {
     Zone zone = new Zone("v" + index + ".gov.uk");
     variant.change().accept(zone);
 
-    CheckResult result = check(zone, EnumSet.of(variant.check())).get(0).checks().stream()
-        .filter(c -> c.id() == variant.check()).findFirst().orElseThrow();
+    CheckResult result =
+        check(zone, EnumSet.of(variant.check())).get(0).checks().stream()
+            .filter(c -> c.id() == variant.check())
+            .findFirst()
+            .orElseThrow();
 
     assertThat(result.status()).as(result.detail()).isEqualTo(variant.status());
     assertThat(result.detail()).contains(variant.says());
@@ -335,10 +520,12 @@ class ReadinessTest {
   @Test
   void checksNotChosenAreSkippedWithTheReason() throws Exception {
     Readiness.DomainReport r = check(new Zone("chosen.gov.uk"), EnumSet.of(CheckId.MX)).get(0);
-    assertThat(r.checks()).filteredOn(c -> c.id() != CheckId.MX)
-        .allSatisfy(c -> {
-          assertThat(c.status()).isEqualTo(Status.SKIP);
-          assertThat(c.detail()).isEqualTo("not chosen");
-        });
+    assertThat(r.checks())
+        .filteredOn(c -> c.id() != CheckId.MX)
+        .allSatisfy(
+            c -> {
+              assertThat(c.status()).isEqualTo(Status.SKIP);
+              assertThat(c.detail()).isEqualTo("not chosen");
+            });
   }
 }

@@ -46,7 +46,9 @@ class RulesTest {
   }
 
   private Path config(int domains) throws Exception {
-    StringBuilder b = new StringBuilder("""
+    StringBuilder b =
+        new StringBuilder(
+            """
         graph:
           tenant-id: contoso.onmicrosoft.com
           base-url: %s
@@ -54,10 +56,15 @@ class RulesTest {
         probe:
           transport: graph
         domains:
-        """.formatted(graph.baseUrl()));
+        """
+                .formatted(graph.baseUrl()));
     for (int i = 1; i <= domains; i++) {
-      b.append("  - name: d").append(i).append(".example.gov.uk\n")
-          .append("    mailbox: secureemailreply@d").append(i).append(".example.gov.uk\n");
+      b.append("  - name: d")
+          .append(i)
+          .append(".example.gov.uk\n")
+          .append("    mailbox: secureemailreply@d")
+          .append(i)
+          .append(".example.gov.uk\n");
     }
     Path file = dir.resolve("mailassure.yaml");
     Files.writeString(file, b);
@@ -65,7 +72,8 @@ class RulesTest {
   }
 
   private CliRun run(String... args) {
-    return CliRun.of(dir, Map.of("MAILASSURE_GRAPH_TOKEN", "token-for-tests"), Clock.systemUTC(), sleeper, args);
+    return CliRun.of(
+        dir, Map.of("MAILASSURE_GRAPH_TOKEN", "token-for-tests"), Clock.systemUTC(), sleeper, args);
   }
 
   private List<Request> writes() {
@@ -81,7 +89,8 @@ class RulesTest {
         {"displayName":"%s","sequence":1,"isEnabled":true,
          "conditions":{"fromAddresses":[{"emailAddress":{"address":"%s"}}],"sentToAddresses":[{"emailAddress":{"address":"%s"}}]},
          "actions":{"forwardTo":[{"emailAddress":{"address":"%s"}}],"markAsRead":%s,"stopProcessingRules":true}}
-        """.formatted(NAME, ASSESSMENT, mailbox(i), ASSESSMENT, markAsRead);
+        """
+        .formatted(NAME, ASSESSMENT, mailbox(i), ASSESSMENT, markAsRead);
   }
 
   @Test
@@ -91,23 +100,30 @@ class RulesTest {
     assertThat(r.exitCode()).as(r.err() + r.out()).isZero();
     assertThat(graph.requests()).extracting(Request::method).containsExactly("GET", "POST");
     Request post = writes().get(0);
-    assertThat(post.path()).isEqualTo("/v1.0/users/secureemailreply%40d1.example.gov.uk/mailFolders/inbox/messageRules");
+    assertThat(post.path())
+        .isEqualTo(
+            "/v1.0/users/secureemailreply%40d1.example.gov.uk/mailFolders/inbox/messageRules");
     assertThat(post.header("Authorization")).isEqualTo("Bearer token-for-tests");
     JsonNode body = JSON.readTree(post.body());
     assertThat(body.get("displayName").asText()).isEqualTo(NAME);
     assertThat(body.get("sequence").asInt()).isEqualTo(1);
     assertThat(body.get("isEnabled").asBoolean()).isTrue();
     assertThat(body.at("/conditions/fromAddresses").size()).isEqualTo(1);
-    assertThat(body.at("/conditions/fromAddresses/0/emailAddress/address").asText()).isEqualTo(ASSESSMENT);
+    assertThat(body.at("/conditions/fromAddresses/0/emailAddress/address").asText())
+        .isEqualTo(ASSESSMENT);
     assertThat(body.at("/conditions/sentToAddresses").size()).isEqualTo(1);
-    assertThat(body.at("/conditions/sentToAddresses/0/emailAddress/address").asText()).isEqualTo(mailbox(1));
+    assertThat(body.at("/conditions/sentToAddresses/0/emailAddress/address").asText())
+        .isEqualTo(mailbox(1));
     assertThat(body.at("/actions/forwardTo").size()).isEqualTo(1);
     assertThat(body.at("/actions/forwardTo/0/emailAddress/address").asText()).isEqualTo(ASSESSMENT);
     assertThat(body.at("/actions/markAsRead").asBoolean()).isTrue();
     assertThat(body.at("/actions/stopProcessingRules").asBoolean()).isTrue();
     assertThat(body.has("exceptions")).isFalse();
-    assertThat(r.out()).contains("create").contains("done")
-        .contains("New-HostedOutboundSpamFilterPolicy -Name \"mailassure assessment forwarding\" -AutoForwardingMode On")
+    assertThat(r.out())
+        .contains("create")
+        .contains("done")
+        .contains(
+            "New-HostedOutboundSpamFilterPolicy -Name \"mailassure assessment forwarding\" -AutoForwardingMode On")
         .contains("-From \"" + mailbox(1) + "\"");
   }
 
@@ -133,24 +149,33 @@ class RulesTest {
     CliRun r = run("provision", "-c", config(1).toString());
 
     assertThat(r.exitCode()).isZero();
-    assertThat(writes()).singleElement().satisfies(w -> {
-      assertThat(w.method()).isEqualTo("PATCH");
-      assertThat(w.path()).endsWith("/messageRules/" + id);
-      JsonNode body = JSON.readTree(w.body());
-      assertThat(body.get("isEnabled").asBoolean()).isTrue();
-      assertThat(body.at("/actions/markAsRead").asBoolean()).isTrue();
-      assertThat(body.at("/actions/stopProcessingRules").asBoolean()).isTrue();
-      assertThat(body.at("/actions/forwardTo/0/emailAddress/address").asText()).isEqualTo(ASSESSMENT);
-      assertThat(body.has("conditions")).isFalse();
-      assertThat(body.has("displayName")).isFalse();
-    });
-    assertThat(r.out()).contains("actions.markAsRead: false -> true").contains("isEnabled: false -> true");
+    assertThat(writes())
+        .singleElement()
+        .satisfies(
+            w -> {
+              assertThat(w.method()).isEqualTo("PATCH");
+              assertThat(w.path()).endsWith("/messageRules/" + id);
+              JsonNode body = JSON.readTree(w.body());
+              assertThat(body.get("isEnabled").asBoolean()).isTrue();
+              assertThat(body.at("/actions/markAsRead").asBoolean()).isTrue();
+              assertThat(body.at("/actions/stopProcessingRules").asBoolean()).isTrue();
+              assertThat(body.at("/actions/forwardTo/0/emailAddress/address").asText())
+                  .isEqualTo(ASSESSMENT);
+              assertThat(body.has("conditions")).isFalse();
+              assertThat(body.has("displayName")).isFalse();
+            });
+    assertThat(r.out())
+        .contains("actions.markAsRead: false -> true")
+        .contains("isEnabled: false -> true");
   }
 
   @Test
   void duplicatesAreCutToOneAndOtherRulesAreNeverTouched() throws Exception {
-    String other = graph.addRule(mailbox(1), "{\"displayName\":\"Move newsletters\",\"sequence\":2,\"isEnabled\":true,"
-        + "\"actions\":{\"moveToFolder\":\"abc\"}}");
+    String other =
+        graph.addRule(
+            mailbox(1),
+            "{\"displayName\":\"Move newsletters\",\"sequence\":2,\"isEnabled\":true,"
+                + "\"actions\":{\"moveToFolder\":\"abc\"}}");
     String a = graph.addRule(mailbox(1), ownedRule(1, false));
     String b = graph.addRule(mailbox(1), ownedRule(1, true));
     String c = graph.addRule(mailbox(1), ownedRule(1, true));
@@ -158,9 +183,12 @@ class RulesTest {
     CliRun r = run("provision", "-c", config(1).toString());
 
     assertThat(r.exitCode()).isZero();
-    assertThat(writes()).extracting(w -> w.method() + " " + w.path().substring(w.path().lastIndexOf('/') + 1))
+    assertThat(writes())
+        .extracting(w -> w.method() + " " + w.path().substring(w.path().lastIndexOf('/') + 1))
         .containsExactlyInAnyOrder("DELETE " + a, "DELETE " + c);
-    assertThat(graph.rules(mailbox(1))).extracting(n -> n.get("id").asText()).containsExactly(other, b);
+    assertThat(graph.rules(mailbox(1)))
+        .extracting(n -> n.get("id").asText())
+        .containsExactly(other, b);
     assertThat(graph.requests()).noneMatch(q -> q.path().endsWith(other));
   }
 
@@ -171,14 +199,21 @@ class RulesTest {
 
     assertThat(r.exitCode()).isZero();
     assertThat(writes()).isEmpty();
-    assertThat(r.out()).contains("create").contains("update").contains("planned (dry run)")
+    assertThat(r.out())
+        .contains("create")
+        .contains("update")
+        .contains("planned (dry run)")
         .contains("actions.markAsRead: false -> true");
   }
 
   @Test
   void a429IsWaitedOutForItsRetryAfter() throws Exception {
-    graph.then(Reply.error(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.",
-        Map.of("Retry-After", "7")));
+    graph.then(
+        Reply.error(
+            429,
+            "ApplicationThrottled",
+            "Application is over its MailboxConcurrency limit.",
+            Map.of("Retry-After", "7")));
 
     CliRun r = run("provision", "-c", config(1).toString());
 
@@ -189,12 +224,20 @@ class RulesTest {
 
   @Test
   void a403NamesThePermissionAndTheMailboxAndAllFailingSoExitsThree() throws Exception {
-    graph.then(Reply.error(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.", Map.of()));
+    graph.then(
+        Reply.error(
+            403,
+            "ErrorAccessDenied",
+            "Access is denied. Check credentials and try again.",
+            Map.of()));
 
     CliRun r = run("provision", "-c", config(1).toString());
 
     assertThat(r.exitCode()).isEqualTo(ExitCode.UNAVAILABLE);
-    assertThat(r.out()).contains("MailboxSettings.ReadWrite").contains(mailbox(1)).contains("RBAC for Applications");
+    assertThat(r.out())
+        .contains("MailboxSettings.ReadWrite")
+        .contains(mailbox(1))
+        .contains("RBAC for Applications");
     assertThat(writes()).isEmpty();
   }
 
@@ -247,15 +290,20 @@ class RulesTest {
 
     CliRun r = run("rules", "remove", "-c", config(1).toString());
     assertThat(r.exitCode()).isZero();
-    assertThat(writes()).extracting(w -> w.method() + " " + w.path().substring(w.path().lastIndexOf('/') + 1))
+    assertThat(writes())
+        .extracting(w -> w.method() + " " + w.path().substring(w.path().lastIndexOf('/') + 1))
         .containsExactly("DELETE " + mine);
-    assertThat(graph.rules(mailbox(1))).extracting(n -> n.get("id").asText()).containsExactly(theirs);
+    assertThat(graph.rules(mailbox(1)))
+        .extracting(n -> n.get("id").asText())
+        .containsExactly(theirs);
   }
 
   @Test
   void provisionWithoutAGraphSectionIsAUsageError() throws Exception {
     Path file = dir.resolve("mailassure.yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         probe: { transport: smtp, smtp: { host: 127.0.0.1, auth: none } }
         domains:
           - name: example.gov.uk

@@ -14,18 +14,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mailassure.testing.LoopbackRelay;
 import org.mailassure.journal.Journal;
 import org.mailassure.journal.JournalEntry;
 import org.mailassure.journal.Outcome;
 import org.mailassure.testing.Fixtures;
 import org.mailassure.testing.Installed;
+import org.mailassure.testing.LoopbackRelay;
 
 /**
- * The installed layout as a real daemon process, started as the shipped unit starts it: it sends the
- * slot, is killed with SIGKILL, is started again, and neither repeats nor skips the slot; a second
- * instance is refused naming the first's pid; SIGHUP with a broken config keeps the running one,
- * with a good one loads it; SIGTERM ends it with exit code 0; the JVM itself prints nothing.
+ * The installed layout as a real daemon process, started as the shipped unit starts it: it sends
+ * the slot, is killed with SIGKILL, is started again, and neither repeats nor skips the slot; a
+ * second instance is refused naming the first's pid; SIGHUP with a broken config keeps the running
+ * one, with a good one loads it; SIGTERM ends it with exit code 0; the JVM itself prints nothing.
  */
 class DaemonProcessIT {
 
@@ -36,10 +36,16 @@ class DaemonProcessIT {
   @BeforeEach
   void start() throws Exception {
     Fixtures.writeMaterial(dir);
-    relay = LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext()).build().start();
+    relay =
+        LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
+            .tls(Fixtures.LOOPBACK.serverContext())
+            .build()
+            .start();
     config = dir.resolve("mailassure.yaml");
     // catch-up of a day: whenever this runs, the latest 06:00 slot is due at start.
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         state-dir: state
         probe:
           schedule: "0 6 * * *"
@@ -52,7 +58,8 @@ class DaemonProcessIT {
           - name: example.gov.uk
             mailbox: secureemailreply@example.gov.uk
             dkim: [{ selector: mailassure1, private-key-file: rsa.pem }]
-        """.formatted(relay.port()));
+        """
+            .formatted(relay.port()));
   }
 
   @AfterEach
@@ -61,9 +68,10 @@ class DaemonProcessIT {
   }
 
   private Process daemon(String log) throws IOException {
-    ProcessBuilder pb = Installed.asTheUnitStartsIt("-c", config.toString())
-        .redirectOutput(dir.resolve(log + ".out").toFile())
-        .redirectError(dir.resolve(log + ".err").toFile());
+    ProcessBuilder pb =
+        Installed.asTheUnitStartsIt("-c", config.toString())
+            .redirectOutput(dir.resolve(log + ".out").toFile())
+            .redirectError(dir.resolve(log + ".err").toFile());
     return pb.start();
   }
 
@@ -72,7 +80,8 @@ class DaemonProcessIT {
   }
 
   /** Waits for another process to reach a state; fails after the timeout. */
-  private static void await(String what, Duration timeout, BooleanSupplier done) throws InterruptedException {
+  private static void await(String what, Duration timeout, BooleanSupplier done)
+      throws InterruptedException {
     Instant end = Instant.now().plus(timeout);
     while (!done.getAsBoolean()) {
       assertThat(Instant.now()).as("waiting for " + what).isBefore(end);
@@ -89,7 +98,8 @@ class DaemonProcessIT {
   }
 
   private static void signal(String name, long pid) throws Exception {
-    assertThat(new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor()).isZero();
+    assertThat(new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor())
+        .isZero();
   }
 
   private boolean journalHasSent() {
@@ -115,7 +125,10 @@ class DaemonProcessIT {
     Files.deleteIfExists(metrics);
     Process second = daemon("second");
     try {
-      await("the second daemon to settle the slot", Duration.ofSeconds(60), () -> Files.exists(metrics));
+      await(
+          "the second daemon to settle the slot",
+          Duration.ofSeconds(60),
+          () -> Files.exists(metrics));
 
       Process third = daemon("third");
       assertThat(third.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -125,12 +138,16 @@ class DaemonProcessIT {
       String good = Files.readString(config);
       Files.writeString(config, good.replace("catch-up: 1d", "catch-up: soon"));
       signal("HUP", second.pid());
-      await("the second daemon to refuse the broken config", Duration.ofSeconds(60),
+      await(
+          "the second daemon to refuse the broken config",
+          Duration.ofSeconds(60),
           () -> stderr("second").contains("keeping the running one"));
       assertThat(stderr("second")).contains("probe.catch-up: 'soon' is not a duration");
       Files.writeString(config, good);
       signal("HUP", second.pid());
-      await("the second daemon to load the config again", Duration.ofSeconds(60),
+      await(
+          "the second daemon to load the config again",
+          Duration.ofSeconds(60),
           () -> stderr("second").contains("reload: config loaded again"));
 
       second.destroy(); // SIGTERM
@@ -140,11 +157,15 @@ class DaemonProcessIT {
       second.destroyForcibly();
     }
     assertThat(relay.received()).hasSize(1);
-    assertThat(journal()).singleElement().satisfies(e -> {
-      assertThat(e.outcome()).isEqualTo(Outcome.SENT);
-      assertThat(e.trigger()).isEqualTo("schedule");
-    });
-    assertThat(Files.readString(metrics)).contains("mailassure_probe_last_success_timestamp_seconds{domain=\"example.gov.uk\"}");
+    assertThat(journal())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.outcome()).isEqualTo(Outcome.SENT);
+              assertThat(e.trigger()).isEqualTo("schedule");
+            });
+    assertThat(Files.readString(metrics))
+        .contains("mailassure_probe_last_success_timestamp_seconds{domain=\"example.gov.uk\"}");
     // The unit's command line starts the daemon without a word from the JVM itself.
     for (String log : List.of("first", "second", "third")) {
       assertThat(Files.readString(dir.resolve(log + ".out"))).isEmpty();

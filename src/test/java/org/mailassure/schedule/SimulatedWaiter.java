@@ -15,7 +15,7 @@ final class SimulatedWaiter implements Waiter {
   private final Instant end;
   private final List<Instant> waits = new ArrayList<>();
   private Daemon daemon;
-  private IntConsumer onWait = n -> { };
+  private IntConsumer onWait = n -> {};
 
   SimulatedWaiter(MutableClock clock, Instant end) {
     this.clock = clock;

@@ -19,7 +19,8 @@ public final class Fixtures {
   public static final KeyPair RSA = generate("RSA", 2048);
   public static final KeyPair ED25519 = generate("Ed25519", 0);
   public static final Certificates.Issued CA = Certificates.authority("mailassure test CA");
-  public static final Certificates.Issued LOOPBACK = Certificates.server(CA, Duration.ofDays(30), "127.0.0.1", "localhost");
+  public static final Certificates.Issued LOOPBACK =
+      Certificates.server(CA, Duration.ofDays(30), "127.0.0.1", "localhost");
 
   private Fixtures() {}
 

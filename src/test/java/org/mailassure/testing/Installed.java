@@ -10,9 +10,9 @@ import java.util.List;
 
 /**
  * The installed layout that {@code mvn package} builds ({@code target/mailassure-VERSION/}), and
- * the command lines users start it with: {@code bin/mailassure}, and the systemd unit's
- * {@code Environment=} and {@code ExecStart=} with {@code /usr/bin/mailassure} read as that
- * launcher. For the process tests (failsafe, after package) and the benchmarks.
+ * the command lines users start it with: {@code bin/mailassure}, and the systemd unit's {@code
+ * Environment=} and {@code ExecStart=} with {@code /usr/bin/mailassure} read as that launcher. For
+ * the process tests (failsafe, after package) and the benchmarks.
  */
 public final class Installed {
   private static final Path UNIT = Path.of("systemd/mailassure.service");
@@ -53,18 +53,22 @@ public final class Installed {
   public static ProcessBuilder asTheUnitStartsIt(String... args) throws IOException {
     String unit = Files.readString(UNIT).replace("\\\n", " ");
     String exec = unit.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
-    List<String> words = new ArrayList<>(Arrays.asList(exec.substring("ExecStart=".length()).trim().split("\\s+")));
+    List<String> words =
+        new ArrayList<>(Arrays.asList(exec.substring("ExecStart=".length()).trim().split("\\s+")));
     if (!words.get(0).equals("/usr/bin/mailassure")) {
       throw new IllegalStateException("the unit no longer starts /usr/bin/mailassure: " + exec);
     }
     words.set(0, launcher().toString());
     words.addAll(Arrays.asList(args));
     ProcessBuilder pb = new ProcessBuilder(words);
-    unit.lines().filter(l -> l.startsWith("Environment=")).forEach(l -> {
-      String kv = l.substring("Environment=".length());
-      int eq = kv.indexOf('=');
-      pb.environment().put(kv.substring(0, eq), kv.substring(eq + 1));
-    });
+    unit.lines()
+        .filter(l -> l.startsWith("Environment="))
+        .forEach(
+            l -> {
+              String kv = l.substring("Environment=".length());
+              int eq = kv.indexOf('=');
+              pb.environment().put(kv.substring(0, eq), kv.substring(eq + 1));
+            });
     return pb;
   }
 }

@@ -42,14 +42,17 @@ public final class LoopbackDns implements AutoCloseable {
   private final Set<Name> silent = ConcurrentHashMap.newKeySet();
   private final Map<String, AtomicLong> asked = new ConcurrentHashMap<>();
   private final ExecutorService workers = Executors.newFixedThreadPool(4, daemon("loopback-dns"));
-  private final ScheduledExecutorService delayer = Executors.newScheduledThreadPool(2, daemon("loopback-dns-delay"));
+  private final ScheduledExecutorService delayer =
+      Executors.newScheduledThreadPool(2, daemon("loopback-dns-delay"));
   private volatile Duration delay = Duration.ZERO;
   private final Thread reader;
   private final java.net.ServerSocket tcp;
 
   public LoopbackDns() throws IOException {
-    // Answers too big for UDP are truncated (TC) and asked again over TCP on the same port (RFC 7766).
-    // The UDP port is ephemeral; its TCP twin may already be taken by another socket, so a pair that
+    // Answers too big for UDP are truncated (TC) and asked again over TCP on the same port (RFC
+    // 7766).
+    // The UDP port is ephemeral; its TCP twin may already be taken by another socket, so a pair
+    // that
     // cannot be had is let go and another ephemeral port tried.
     DatagramSocket udp = null;
     java.net.ServerSocket stream = null;
@@ -81,28 +84,29 @@ public final class LoopbackDns implements AutoCloseable {
     while (!tcp.isClosed()) {
       try {
         java.net.Socket s = tcp.accept();
-        workers.execute(() -> {
-          try (s) {
-            var in = new java.io.DataInputStream(s.getInputStream());
-            var out = new java.io.DataOutputStream(s.getOutputStream());
-            while (true) {
-              int len = in.readUnsignedShort();
-              byte[] q = in.readNBytes(len);
-              Message query = new Message(q);
-              Record question = query.getQuestion();
-              count(question);
-              if (silent.contains(question.getName())) {
-                return;
+        workers.execute(
+            () -> {
+              try (s) {
+                var in = new java.io.DataInputStream(s.getInputStream());
+                var out = new java.io.DataOutputStream(s.getOutputStream());
+                while (true) {
+                  int len = in.readUnsignedShort();
+                  byte[] q = in.readNBytes(len);
+                  Message query = new Message(q);
+                  Record question = query.getQuestion();
+                  count(question);
+                  if (silent.contains(question.getName())) {
+                    return;
+                  }
+                  byte[] r = respond(query, question).toWire();
+                  out.writeShort(r.length);
+                  out.write(r);
+                  out.flush();
+                }
+              } catch (IOException e) {
+                // the asker closed the connection
               }
-              byte[] r = respond(query, question).toWire();
-              out.writeShort(r.length);
-              out.write(r);
-              out.flush();
-            }
-          } catch (IOException e) {
-            // the asker closed the connection
-          }
-        });
+            });
       } catch (IOException e) {
         return;
       }
@@ -123,8 +127,9 @@ public final class LoopbackDns implements AutoCloseable {
   }
 
   /**
-   * Adds a record: owner name, type and data in presentation form, e.g.
-   * {@code add("example.gov.uk", "TXT", "\"v=spf1 -all\"")} or {@code add("mx.example", "A", "127.0.0.1")}.
+   * Adds a record: owner name, type and data in presentation form, e.g. {@code
+   * add("example.gov.uk", "TXT", "\"v=spf1 -all\"")} or {@code add("mx.example", "A",
+   * "127.0.0.1")}.
    */
   public LoopbackDns add(String owner, String type, String rdata) {
     try {
@@ -141,7 +146,9 @@ public final class LoopbackDns implements AutoCloseable {
   public LoopbackDns txt(String owner, String text) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < text.length(); i += 255) {
-      b.append('"').append(text.substring(i, Math.min(text.length(), i + 255)).replace("\"", "\\\"")).append("\" ");
+      b.append('"')
+          .append(text.substring(i, Math.min(text.length(), i + 255)).replace("\"", "\\\""))
+          .append("\" ");
     }
     return add(owner, "TXT", b.toString().strip());
   }
@@ -168,12 +175,16 @@ public final class LoopbackDns implements AutoCloseable {
   private void count(Record question) {
     String n = question.getName().toString().toLowerCase(Locale.ROOT);
     asked.computeIfAbsent(n, k -> new AtomicLong()).incrementAndGet();
-    questions.computeIfAbsent(n + " " + Type.string(question.getType()), k -> new AtomicLong()).incrementAndGet();
+    questions
+        .computeIfAbsent(n + " " + Type.string(question.getType()), k -> new AtomicLong())
+        .incrementAndGet();
   }
 
   /** How many times a name was asked about, for any type. */
   public long asked(String name) {
-    return asked.getOrDefault(name(name).toString().toLowerCase(Locale.ROOT), new AtomicLong()).get();
+    return asked
+        .getOrDefault(name(name).toString().toLowerCase(Locale.ROOT), new AtomicLong())
+        .get();
   }
 
   /** Questions received in all (UDP and TCP). */
@@ -220,13 +231,14 @@ public final class LoopbackDns implements AutoCloseable {
       Message response = respond(query, question);
       int size = query.getOPT() == null ? 512 : Math.max(512, query.getOPT().getPayloadSize());
       byte[] out = response.toWire(size);
-      Runnable send = () -> {
-        try {
-          socket.send(new DatagramPacket(out, out.length, from));
-        } catch (IOException e) {
-          // the asker has gone
-        }
-      };
+      Runnable send =
+          () -> {
+            try {
+              socket.send(new DatagramPacket(out, out.length, from));
+            } catch (IOException e) {
+              // the asker has gone
+            }
+          };
       if (delay.isZero()) {
         send.run();
       } else {

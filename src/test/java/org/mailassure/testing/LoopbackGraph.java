@@ -40,15 +40,20 @@ public final class LoopbackGraph implements AutoCloseable {
     // algorithm and the client's delayed ACK add ~40 ms to every answer, which no real Graph does.
     System.setProperty("sun.net.httpserver.nodelay", "true");
   }
+
   private static final Pattern RULES =
       Pattern.compile("/v1\\.0/users/([^/]+)/mailFolders/inbox/messageRules(?:/([^/?]+))?");
   private static final Pattern SEND_MAIL = Pattern.compile("/v1\\.0/users/([^/]+)/sendMail");
 
   /** One request as the server saw it. */
-  public record Request(String method, String path, Map<String, List<String>> headers, String body) {
+  public record Request(
+      String method, String path, Map<String, List<String>> headers, String body) {
     public String header(String name) {
-      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-          .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .map(e -> e.getValue().get(0))
+          .findFirst()
+          .orElse(null);
     }
 
     public boolean isWrite() {
@@ -62,18 +67,23 @@ public final class LoopbackGraph implements AutoCloseable {
       return new Reply(202, Map.of(), "");
     }
 
-    public static Reply error(int status, String code, String message, Map<String, String> headers) {
-      return new Reply(status, headers,
+    public static Reply error(
+        int status, String code, String message, Map<String, String> headers) {
+      return new Reply(
+          status,
+          headers,
           "{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}");
     }
   }
 
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "loopback-graph");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService executor =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "loopback-graph");
+            t.setDaemon(true);
+            return t;
+          });
   private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
   private final ConcurrentLinkedDeque<Reply> script = new ConcurrentLinkedDeque<>();
   private final Map<String, Map<String, ObjectNode>> rules = new ConcurrentHashMap<>();
@@ -140,7 +150,8 @@ public final class LoopbackGraph implements AutoCloseable {
   }
 
   private Map<String, ObjectNode> store(String mailbox) {
-    return rules.computeIfAbsent(mailbox.toLowerCase(), k -> Collections.synchronizedMap(new LinkedHashMap<>()));
+    return rules.computeIfAbsent(
+        mailbox.toLowerCase(), k -> Collections.synchronizedMap(new LinkedHashMap<>()));
   }
 
   private void handle(HttpExchange ex) throws IOException {
@@ -148,8 +159,12 @@ public final class LoopbackGraph implements AutoCloseable {
     maxInFlight.accumulateAndGet(now, Math::max);
     try {
       String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      Request request = new Request(ex.getRequestMethod(), ex.getRequestURI().getRawPath(),
-          Map.copyOf(ex.getRequestHeaders()), body);
+      Request request =
+          new Request(
+              ex.getRequestMethod(),
+              ex.getRequestURI().getRawPath(),
+              Map.copyOf(ex.getRequestHeaders()),
+              body);
       requests.add(request);
       if (!latency.isZero()) {
         Thread.sleep(latency.toMillis());
@@ -205,14 +220,22 @@ public final class LoopbackGraph implements AutoCloseable {
       case "PATCH" -> {
         ObjectNode rule = box.get(id);
         if (rule == null) {
-          return Reply.error(404, "ErrorItemNotFound", "The specified object was not found in the store.", Map.of());
+          return Reply.error(
+              404,
+              "ErrorItemNotFound",
+              "The specified object was not found in the store.",
+              Map.of());
         }
         rule.setAll((ObjectNode) JSON.readTree(r.body()));
         return new Reply(200, Map.of(), JSON.writeValueAsString(rule));
       }
       case "DELETE" -> {
         return box.remove(id) == null
-            ? Reply.error(404, "ErrorItemNotFound", "The specified object was not found in the store.", Map.of())
+            ? Reply.error(
+                404,
+                "ErrorItemNotFound",
+                "The specified object was not found in the store.",
+                Map.of())
             : new Reply(204, Map.of(), "");
       }
       default -> {

@@ -25,54 +25,72 @@ import org.subethamail.smtp.server.SMTPServer;
 public final class LoopbackRelay implements AutoCloseable {
 
   /** A message as the relay received it, with the TLS of the session it came in. */
-  public record Received(String from, String to, byte[] data, String tlsProtocol, String tlsCipher) {}
+  public record Received(
+      String from, String to, byte[] data, String tlsProtocol, String tlsCipher) {}
 
   /** How TLS starts, or that it never does (to prove the client refuses). */
-  public enum Mode { STARTTLS, IMPLICIT_TLS, NO_TLS }
+  public enum Mode {
+    STARTTLS,
+    IMPLICIT_TLS,
+    NO_TLS
+  }
 
   private final SMTPServer server;
   private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
   private final List<String> authLines = Collections.synchronizedList(new ArrayList<>());
-  private final java.util.concurrent.atomic.AtomicInteger transactions = new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicInteger rejected = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger transactions =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger rejected =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private LoopbackRelay(Builder b) {
-    SMTPServer.Builder s = SMTPServer.port(b.port)
-        .bindAddress(InetAddress.getLoopbackAddress())
-        .hostName("relay.loopback")
-        .maxConnections(64)
-        .connectionTimeout(30, java.util.concurrent.TimeUnit.SECONDS)
-        .messageHandler((ctx, from, to, data) -> accept(b, ctx, from, to, data));
+    SMTPServer.Builder s =
+        SMTPServer.port(b.port)
+            .bindAddress(InetAddress.getLoopbackAddress())
+            .hostName("relay.loopback")
+            .maxConnections(64)
+            .connectionTimeout(30, java.util.concurrent.TimeUnit.SECONDS)
+            .messageHandler((ctx, from, to, data) -> accept(b, ctx, from, to, data));
     switch (b.mode) {
-      case STARTTLS -> s.enableTLS().requireTLS().startTlsSocketFactory(socket -> startTls(b, socket));
-      case IMPLICIT_TLS -> s.serverSocketFactory(() -> {
-        SSLServerSocket ss = (SSLServerSocket) b.context.getServerSocketFactory().createServerSocket();
-        if (b.protocols != null) {
-          ss.setEnabledProtocols(b.protocols);
-        }
-        return ss;
-      });
+      case STARTTLS ->
+          s.enableTLS().requireTLS().startTlsSocketFactory(socket -> startTls(b, socket));
+      case IMPLICIT_TLS ->
+          s.serverSocketFactory(
+              () -> {
+                SSLServerSocket ss =
+                    (SSLServerSocket) b.context.getServerSocketFactory().createServerSocket();
+                if (b.protocols != null) {
+                  ss.setEnabledProtocols(b.protocols);
+                }
+                return ss;
+              });
       case NO_TLS -> s.hideTLS();
     }
     if (b.authenticator != null) {
-      s.authenticationHandlerFactory(new AuthenticationHandlerFactory() {
-        @Override
-        public List<String> getAuthenticationMechanisms() {
-          return List.of(b.mechanism);
-        }
+      s.authenticationHandlerFactory(
+              new AuthenticationHandlerFactory() {
+                @Override
+                public List<String> getAuthenticationMechanisms() {
+                  return List.of(b.mechanism);
+                }
 
-        @Override
-        public AuthenticationHandler create() {
-          return new Auth(b.authenticator);
-        }
-      }).requireAuth();
+                @Override
+                public AuthenticationHandler create() {
+                  return new Auth(b.authenticator);
+                }
+              })
+          .requireAuth();
     }
     this.server = s.build();
   }
 
   private SSLSocket startTls(Builder b, Socket plain) throws IOException {
-    SSLSocket ssl = (SSLSocket) b.context.getSocketFactory().createSocket(plain,
-        plain.getInetAddress().getHostAddress(), plain.getPort(), true);
+    SSLSocket ssl =
+        (SSLSocket)
+            b.context
+                .getSocketFactory()
+                .createSocket(
+                    plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
     ssl.setUseClientMode(false);
     if (b.protocols != null) {
       ssl.setEnabledProtocols(b.protocols);
@@ -80,7 +98,8 @@ public final class LoopbackRelay implements AutoCloseable {
     return ssl;
   }
 
-  private void accept(Builder b, MessageContext ctx, String from, String to, byte[] data) throws RejectException {
+  private void accept(Builder b, MessageContext ctx, String from, String to, byte[] data)
+      throws RejectException {
     int n = transactions.getAndIncrement();
     if (b.replies != null) {
       RejectException reject = b.replies.apply(n);
@@ -203,16 +222,22 @@ public final class LoopbackRelay implements AutoCloseable {
     }
 
     @Override
-    public Optional<String> auth(String clientInput, MessageContext context) throws RejectException {
+    public Optional<String> auth(String clientInput, MessageContext context)
+        throws RejectException {
       String[] parts = clientInput.strip().split(" ");
-      String b64 = parts.length >= 3 ? parts[2] : (parts.length == 2 && !parts[0].equalsIgnoreCase("AUTH") ? parts[1] : null);
+      String b64 =
+          parts.length >= 3
+              ? parts[2]
+              : (parts.length == 2 && !parts[0].equalsIgnoreCase("AUTH") ? parts[1] : null);
       if (b64 == null) {
         return Optional.of("334 ");
       }
       if (b64.equals("=")) {
         b64 = "";
       }
-      String decoded = new String(java.util.Base64.getDecoder().decode(b64), java.nio.charset.StandardCharsets.UTF_8);
+      String decoded =
+          new String(
+              java.util.Base64.getDecoder().decode(b64), java.nio.charset.StandardCharsets.UTF_8);
       authLines.add(parts[0].equalsIgnoreCase("AUTH") ? parts[1] + " " + decoded : decoded);
       if (!check.apply(decoded)) {
         throw new RejectException(535, "5.7.8 Authentication unsuccessful");

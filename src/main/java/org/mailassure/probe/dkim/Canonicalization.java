@@ -27,7 +27,10 @@ public enum Canonicalization {
     }
   },
 
-  /** RFC 6376 section 3.4.2 (headers) and 3.4.4 (body, with erratum 3192: an empty body stays empty). */
+  /**
+   * RFC 6376 section 3.4.2 (headers) and 3.4.4 (body, with erratum 3192: an empty body stays
+   * empty).
+   */
   RELAXED {
     @Override
     public String header(String rawField) {
@@ -64,7 +67,10 @@ public enum Canonicalization {
     }
   };
 
-  /** The canonical form of one header field (name, colon, value; folding CRLFs included), without the final CRLF. */
+  /**
+   * The canonical form of one header field (name, colon, value; folding CRLFs included), without
+   * the final CRLF.
+   */
   public abstract String header(String rawField);
 
   /** The canonical form of a body (all line ends already CRLF). */
@@ -134,7 +140,9 @@ public enum Canonicalization {
 
   private static int withoutTrailingEmptyLines(byte[] body) {
     int end = body.length;
-    while (end >= 2 && body[end - 2] == '\r' && body[end - 1] == '\n'
+    while (end >= 2
+        && body[end - 2] == '\r'
+        && body[end - 1] == '\n'
         && (end == 2 || (end >= 4 && body[end - 4] == '\r' && body[end - 3] == '\n'))) {
       end -= 2;
     }

@@ -19,12 +19,14 @@ public final class DkimCrypto {
       s.update(input(algorithm, data));
       return s.sign();
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot sign with " + algorithm.tagValue() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot sign with " + algorithm.tagValue() + ": " + e.getMessage(), e);
     }
   }
 
   /** Whether {@code signature} is the algorithm's signature of {@code data} under {@code key}. */
-  public static boolean verify(DkimAlgorithm algorithm, PublicKey key, byte[] data, byte[] signature) {
+  public static boolean verify(
+      DkimAlgorithm algorithm, PublicKey key, byte[] data, byte[] signature) {
     try {
       Signature s = Signature.getInstance(algorithm.jcaSignature());
       s.initVerify(key);
@@ -44,7 +46,10 @@ public final class DkimCrypto {
     }
   }
 
-  /** RFC 8463 section 3: Ed25519 signs the SHA-256 hash of the data; RSA hashes inside the signature. */
+  /**
+   * RFC 8463 section 3: Ed25519 signs the SHA-256 hash of the data; RSA hashes inside the
+   * signature.
+   */
   private static byte[] input(DkimAlgorithm algorithm, byte[] data) {
     return algorithm == DkimAlgorithm.ED25519_SHA256 ? sha256(data) : data;
   }

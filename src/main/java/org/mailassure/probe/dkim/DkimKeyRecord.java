@@ -19,7 +19,8 @@ import org.mailassure.keys.DkimAlgorithm;
  */
 public record DkimKeyRecord(String keyType, String publicKeyBase64) {
   /** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410), before the 32 raw key bytes. */
-  private static final byte[] ED25519_SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
+  private static final byte[] ED25519_SPKI_PREFIX =
+      HexFormat.of().parseHex("302a300506032b6570032100");
 
   /** Parses a TXT record's text (its strings already joined). */
   public static DkimKeyRecord parse(String txt) {
@@ -32,15 +33,17 @@ public record DkimKeyRecord(String keyType, String publicKeyBase64) {
     if (p == null) {
       throw new IllegalArgumentException("the record has no p= tag");
     }
-    return new DkimKeyRecord(tags.getOrDefault("k", "rsa").toLowerCase(Locale.ROOT), TagList.base64(p));
+    return new DkimKeyRecord(
+        tags.getOrDefault("k", "rsa").toLowerCase(Locale.ROOT), TagList.base64(p));
   }
 
   /** The TXT text to publish for a public key. */
   public static String format(DkimAlgorithm algorithm, PublicKey key) {
     byte[] der = key.getEncoded();
-    byte[] p = algorithm == DkimAlgorithm.ED25519_SHA256
-        ? java.util.Arrays.copyOfRange(der, der.length - 32, der.length)
-        : der;
+    byte[] p =
+        algorithm == DkimAlgorithm.ED25519_SHA256
+            ? java.util.Arrays.copyOfRange(der, der.length - 32, der.length)
+            : der;
     return "v=DKIM1; k=" + algorithm.keyType() + "; p=" + Base64.getEncoder().encodeToString(p);
   }
 

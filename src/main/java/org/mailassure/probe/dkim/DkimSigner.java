@@ -16,8 +16,16 @@ import org.mailassure.config.DkimKey;
  */
 public final class DkimSigner {
   /** The header fields signed when present; SPEC.md requires at least the first seven. */
-  public static final List<String> SIGNED_HEADERS = List.of("from", "to", "subject", "date",
-      "message-id", "mime-version", "content-type", "content-transfer-encoding");
+  public static final List<String> SIGNED_HEADERS =
+      List.of(
+          "from",
+          "to",
+          "subject",
+          "date",
+          "message-id",
+          "mime-version",
+          "content-type",
+          "content-transfer-encoding");
 
   private static final int B_LINE = 72;
 
@@ -39,19 +47,36 @@ public final class DkimSigner {
       }
     }
     if (!names.contains("from")) {
-      throw new IllegalArgumentException("a message without From cannot be DKIM-signed (RFC 6376 section 5.4)");
+      throw new IllegalArgumentException(
+          "a message without From cannot be DKIM-signed (RFC 6376 section 5.4)");
     }
-    String bodyHash = Base64.getEncoder().encodeToString(
-        DkimCrypto.sha256(Canonicalization.RELAXED.body(parts.body())));
+    String bodyHash =
+        Base64.getEncoder()
+            .encodeToString(DkimCrypto.sha256(Canonicalization.RELAXED.body(parts.body())));
     ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + 1024 * keys.size());
     for (DkimKey key : keys) {
-      String unsigned = "DKIM-Signature: v=1; a=" + key.algorithm().tagValue() + "; c=relaxed/relaxed;\r\n"
-          + "\td=" + domain + "; s=" + key.selector() + "; t=" + now.getEpochSecond() + ";\r\n"
-          + "\th=" + String.join(":", names) + ";\r\n"
-          + "\tbh=" + bodyHash + ";\r\n"
-          + "\tb=";
+      String unsigned =
+          "DKIM-Signature: v=1; a="
+              + key.algorithm().tagValue()
+              + "; c=relaxed/relaxed;\r\n"
+              + "\td="
+              + domain
+              + "; s="
+              + key.selector()
+              + "; t="
+              + now.getEpochSecond()
+              + ";\r\n"
+              + "\th="
+              + String.join(":", names)
+              + ";\r\n"
+              + "\tbh="
+              + bodyHash
+              + ";\r\n"
+              + "\tb=";
       byte[] data = HeaderHashInput.of(parts, names, unsigned, Canonicalization.RELAXED);
-      String b = Base64.getEncoder().encodeToString(DkimCrypto.sign(key.algorithm(), key.privateKey(), data));
+      String b =
+          Base64.getEncoder()
+              .encodeToString(DkimCrypto.sign(key.algorithm(), key.privateKey(), data));
       out.writeBytes((unsigned + fold(b) + "\r\n").getBytes(StandardCharsets.US_ASCII));
     }
     for (String field : parts.headerFields()) {

@@ -24,7 +24,8 @@ public final class DkimVerifier {
   }
 
   /** The outcome of one signature. */
-  public record Result(String domain, String selector, String algorithm, boolean pass, String detail) {}
+  public record Result(
+      String domain, String selector, String algorithm, boolean pass, String detail) {}
 
   private final KeyLookup lookup;
 
@@ -65,7 +66,8 @@ public final class DkimVerifier {
     }
     String[] c = tags.getOrDefault("c", "simple/simple").split("/", -1);
     Canonicalization headerCanon = Canonicalization.fromTag(c[0]);
-    Canonicalization bodyCanon = c.length > 1 ? Canonicalization.fromTag(c[1]) : Canonicalization.SIMPLE;
+    Canonicalization bodyCanon =
+        c.length > 1 ? Canonicalization.fromTag(c[1]) : Canonicalization.SIMPLE;
     if (headerCanon == null || bodyCanon == null) {
       return new Result(d, s, a, false, "unknown canonicalization " + tags.get("c"));
     }
@@ -85,16 +87,23 @@ public final class DkimVerifier {
     try {
       DkimKeyRecord record = DkimKeyRecord.parse(txt);
       if (record.revoked()) {
-        return new Result(d, s, a, false, "the key at " + s + "._domainkey." + d + " is revoked (empty p=)");
+        return new Result(
+            d, s, a, false, "the key at " + s + "._domainkey." + d + " is revoked (empty p=)");
       }
       if (!record.fits(algorithm)) {
-        return new Result(d, s, a, false, "the key is k=" + record.keyType() + " but the signature is " + a);
+        return new Result(
+            d, s, a, false, "the key is k=" + record.keyType() + " but the signature is " + a);
       }
       List<String> names = Arrays.stream(tags.get("h").split(":")).map(String::strip).toList();
       byte[] data = HeaderHashInput.of(parts, names, field, headerCanon);
       byte[] signature = Base64.getDecoder().decode(TagList.base64(tags.get("b")));
       boolean ok = DkimCrypto.verify(algorithm, record.publicKey(), data, signature);
-      return new Result(d, s, a, ok, ok ? "pass" : "signature mismatch: a signed header was changed or the key differs");
+      return new Result(
+          d,
+          s,
+          a,
+          ok,
+          ok ? "pass" : "signature mismatch: a signed header was changed or the key differs");
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       return new Result(d, s, a, false, "unusable key record: " + e.getMessage());
     }

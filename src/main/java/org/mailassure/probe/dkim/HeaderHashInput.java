@@ -6,13 +6,16 @@ import java.util.List;
 
 /**
  * The data a DKIM signature covers (RFC 6376 section 3.7): the selected header fields,
- * canonicalized, each ending in CRLF, then the DKIM-Signature field itself with an empty
- * {@code b=} and without its final CRLF. Shared by signer and verifier so both hash the same bytes.
+ * canonicalized, each ending in CRLF, then the DKIM-Signature field itself with an empty {@code b=}
+ * and without its final CRLF. Shared by signer and verifier so both hash the same bytes.
  */
 public final class HeaderHashInput {
   private HeaderHashInput() {}
 
-  public static byte[] of(MessageParts message, List<String> signedNames, String signatureField,
+  public static byte[] of(
+      MessageParts message,
+      List<String> signedNames,
+      String signatureField,
       Canonicalization canonicalization) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (String field : message.select(signedNames)) {
@@ -20,7 +23,8 @@ public final class HeaderHashInput {
       out.write('\r');
       out.write('\n');
     }
-    out.writeBytes(canonicalization.header(withEmptyB(signatureField)).getBytes(StandardCharsets.ISO_8859_1));
+    out.writeBytes(
+        canonicalization.header(withEmptyB(signatureField)).getBytes(StandardCharsets.ISO_8859_1));
     return out.toByteArray();
   }
 

@@ -10,5 +10,6 @@ public sealed interface ProbeTransport extends AutoCloseable permits SmtpTranspo
   @Override
   default void close() {}
 
-  Delivery send(OutgoingProbe probe, org.mailassure.config.DomainSettings domain) throws SendFailure;
+  Delivery send(OutgoingProbe probe, org.mailassure.config.DomainSettings domain)
+      throws SendFailure;
 }

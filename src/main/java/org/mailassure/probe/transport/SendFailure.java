@@ -3,11 +3,10 @@ package org.mailassure.probe.transport;
 import java.time.Duration;
 
 /**
- * A probe that did not leave, classified by what the protocol says about trying again: SMTP 4xx
- * and network faults and Graph 429/503/504 are {@link Kind#TEMPORARY}; SMTP 5xx and Graph
- * 400/403/404 are {@link Kind#PERMANENT}; refused credentials are {@link Kind#AUTHENTICATION};
- * a relay that cannot give a trustworthy TLS session is {@link Kind#TLS}. Messages never carry
- * secrets.
+ * A probe that did not leave, classified by what the protocol says about trying again: SMTP 4xx and
+ * network faults and Graph 429/503/504 are {@link Kind#TEMPORARY}; SMTP 5xx and Graph 400/403/404
+ * are {@link Kind#PERMANENT}; refused credentials are {@link Kind#AUTHENTICATION}; a relay that
+ * cannot give a trustworthy TLS session is {@link Kind#TLS}. Messages never carry secrets.
  */
 public final class SendFailure extends Exception {
 

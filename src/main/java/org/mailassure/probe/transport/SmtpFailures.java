@@ -31,65 +31,119 @@ final class SmtpFailures {
     String relay = s.host() + ":" + s.port();
     for (Throwable t = e; t != null; t = next(t)) {
       if (t instanceof AuthenticationFailedException) {
-        return new SendFailure(Kind.AUTHENTICATION, "the relay " + relay + " refused the credentials ("
-            + s.auth().configName() + "): " + oneLine(t.getMessage()), null, e);
+        return new SendFailure(
+            Kind.AUTHENTICATION,
+            "the relay "
+                + relay
+                + " refused the credentials ("
+                + s.auth().configName()
+                + "): "
+                + oneLine(t.getMessage()),
+            null,
+            e);
       }
       int code = replyCode(t);
       if (code > 0) {
         Kind kind = code >= 500 ? Kind.PERMANENT : Kind.TEMPORARY;
-        return new SendFailure(kind, "the relay " + relay + " replied " + oneLine(t.getMessage()), null, e);
+        return new SendFailure(
+            kind, "the relay " + relay + " replied " + oneLine(t.getMessage()), null, e);
       }
       if (t instanceof SSLException ssl) {
         return tls(ssl, s, relay, e);
       }
-      if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoRouteToHostException) {
-        return new SendFailure(Kind.UNREACHABLE, "cannot connect to the relay " + relay + ": " + oneLine(t.getMessage()), null, e);
+      if (t instanceof ConnectException
+          || t instanceof UnknownHostException
+          || t instanceof NoRouteToHostException) {
+        return new SendFailure(
+            Kind.UNREACHABLE,
+            "cannot connect to the relay " + relay + ": " + oneLine(t.getMessage()),
+            null,
+            e);
       }
       if (t instanceof SocketTimeoutException) {
         return new SendFailure(Kind.TEMPORARY, "the relay " + relay + " timed out", null, e);
       }
-      if (t instanceof IOException io && String.valueOf(io.getMessage()).contains("Can't verify identity of server")) {
+      if (t instanceof IOException io
+          && String.valueOf(io.getMessage()).contains("Can't verify identity of server")) {
         return new SendFailure(Kind.TLS, wrongName(s, relay), null, e);
       }
     }
     String message = String.valueOf(e.getMessage());
     if (message.contains("STARTTLS is required")) {
-      return new SendFailure(Kind.TLS, "the relay " + relay + " does not offer STARTTLS; mailassure never "
-          + "sends in clear, so nothing was sent (use a relay with STARTTLS, or security: implicit-tls)", null, e);
+      return new SendFailure(
+          Kind.TLS,
+          "the relay "
+              + relay
+              + " does not offer STARTTLS; mailassure never "
+              + "sends in clear, so nothing was sent (use a relay with STARTTLS, or security: implicit-tls)",
+          null,
+          e);
     }
     Matcher m = REPLY_CODE.matcher(message);
     if (message.contains("greeting") && m.find()) {
       Kind kind = m.group(1).equals("5") ? Kind.PERMANENT : Kind.TEMPORARY;
-      return new SendFailure(kind, "the relay " + relay + " refused the session: " + oneLine(message), null, e);
+      return new SendFailure(
+          kind, "the relay " + relay + " refused the session: " + oneLine(message), null, e);
     }
     if (e.getCause() instanceof IOException) {
-      return new SendFailure(Kind.TEMPORARY, "network fault talking to " + relay + ": " + oneLine(message), null, e);
+      return new SendFailure(
+          Kind.TEMPORARY, "network fault talking to " + relay + ": " + oneLine(message), null, e);
     }
-    return new SendFailure(Kind.PERMANENT, "sending through " + relay + " failed: " + oneLine(message), null, e);
+    return new SendFailure(
+        Kind.PERMANENT, "sending through " + relay + " failed: " + oneLine(message), null, e);
   }
 
-  private static SendFailure tls(SSLException ssl, SmtpSettings s, String relay, MessagingException e) {
+  private static SendFailure tls(
+      SSLException ssl, SmtpSettings s, String relay, MessagingException e) {
     String text = chainText(ssl);
     if (text.contains("no subject alternative") || text.contains("no name matching")) {
       return new SendFailure(Kind.TLS, wrongName(s, relay), null, e);
     }
-    if (hasCause(ssl, CertPathValidatorException.class) || text.contains("pkix path")
-        || text.contains("unable to find valid certification path") || text.contains("certificate_unknown")) {
-      return new SendFailure(Kind.TLS, "the certificate of the relay " + relay + " is not trusted; nothing was sent "
-          + "(fix the relay's certificate chain, or give its CA in smtp.trust-store)", null, e);
+    if (hasCause(ssl, CertPathValidatorException.class)
+        || text.contains("pkix path")
+        || text.contains("unable to find valid certification path")
+        || text.contains("certificate_unknown")) {
+      return new SendFailure(
+          Kind.TLS,
+          "the certificate of the relay "
+              + relay
+              + " is not trusted; nothing was sent "
+              + "(fix the relay's certificate chain, or give its CA in smtp.trust-store)",
+          null,
+          e);
     }
-    if (text.contains("protocol_version") || text.contains("no appropriate protocol")
-        || text.contains("protocol is disabled") || text.contains("unsupported protocol")) {
-      return new SendFailure(Kind.TLS, "the relay " + relay + " offers no TLS version mailassure accepts ("
-          + String.join(", ", s.minTlsVersion().andNewer()) + "); nothing was sent (upgrade the relay: TLS below "
-          + "1.2 is deprecated by RFC 8996)", null, e);
+    if (text.contains("protocol_version")
+        || text.contains("no appropriate protocol")
+        || text.contains("protocol is disabled")
+        || text.contains("unsupported protocol")) {
+      return new SendFailure(
+          Kind.TLS,
+          "the relay "
+              + relay
+              + " offers no TLS version mailassure accepts ("
+              + String.join(", ", s.minTlsVersion().andNewer())
+              + "); nothing was sent (upgrade the relay: TLS below "
+              + "1.2 is deprecated by RFC 8996)",
+          null,
+          e);
     }
-    return new SendFailure(Kind.TLS, "the TLS handshake with the relay " + relay + " failed: " + oneLine(ssl.getMessage())
-        + "; nothing was sent", null, e);
+    return new SendFailure(
+        Kind.TLS,
+        "the TLS handshake with the relay "
+            + relay
+            + " failed: "
+            + oneLine(ssl.getMessage())
+            + "; nothing was sent",
+        null,
+        e);
   }
 
   private static String wrongName(SmtpSettings s, String relay) {
-    return "the certificate of the relay " + relay + " is not for the name " + s.host() + "; nothing was sent "
+    return "the certificate of the relay "
+        + relay
+        + " is not for the name "
+        + s.host()
+        + "; nothing was sent "
         + "(set smtp.host to a name the certificate holds)";
   }
 
@@ -107,7 +161,9 @@ final class SmtpFailures {
   }
 
   private static Throwable next(Throwable t) {
-    if (t instanceof MessagingException m && m.getNextException() != null && m.getNextException() != t) {
+    if (t instanceof MessagingException m
+        && m.getNextException() != null
+        && m.getNextException() != t) {
       return m.getNextException();
     }
     return t.getCause() == t ? null : t.getCause();

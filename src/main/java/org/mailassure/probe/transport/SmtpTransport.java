@@ -30,17 +30,16 @@ import org.mailassure.keys.PemCertificates;
 import org.mailassure.probe.transport.SendFailure.Kind;
 
 /**
- * Sends probes through an SMTP relay with Angus Mail, never in clear: STARTTLS is required
- * ({@code mail.smtp.starttls.required}) or the session starts in TLS (RFC 8314 implicit TLS);
- * only TLS versions at or above {@code min-tls-version} are enabled; the certificate must chain to
- * the JDK's trust or to {@code trust-store} and name the host. The message bytes are sent exactly
- * as signed.
+ * Sends probes through an SMTP relay with Angus Mail, never in clear: STARTTLS is required ({@code
+ * mail.smtp.starttls.required}) or the session starts in TLS (RFC 8314 implicit TLS); only TLS
+ * versions at or above {@code min-tls-version} are enabled; the certificate must chain to the JDK's
+ * trust or to {@code trust-store} and name the host. The message bytes are sent exactly as signed.
  *
- * <p>A session that delivered a probe is kept and reused for the next probe to the same relay
- * with the same credentials (RFC 5321 allows many transactions per session), so a batch does not
- * pay a TLS handshake per domain; with per-mailbox credentials (the Exchange Online case) each
- * mailbox keeps its own session. A session that failed is closed, never reused. {@link #close()}
- * ends every kept session. Thread-safe.
+ * <p>A session that delivered a probe is kept and reused for the next probe to the same relay with
+ * the same credentials (RFC 5321 allows many transactions per session), so a batch does not pay a
+ * TLS handshake per domain; with per-mailbox credentials (the Exchange Online case) each mailbox
+ * keeps its own session. A session that failed is closed, never reused. {@link #close()} ends every
+ * kept session. Thread-safe.
  */
 public final class SmtpTransport implements ProbeTransport {
   private static final int CONNECT_TIMEOUT_MS = 30_000;
@@ -56,7 +55,9 @@ public final class SmtpTransport implements ProbeTransport {
   /** An open, TLS-protected session and the socket factory that knows its TLS socket. */
   private record Connection(SMTPTransport transport, Session session, TlsSocketFactory sockets) {}
 
-  /** @param tokens the source of XOAUTH2 tokens; may be null when no domain uses xoauth2 */
+  /**
+   * @param tokens the source of XOAUTH2 tokens; may be null when no domain uses xoauth2
+   */
   public SmtpTransport(AccessTokens tokens) {
     this.tokens = tokens;
   }
@@ -64,8 +65,10 @@ public final class SmtpTransport implements ProbeTransport {
   @Override
   public Delivery send(OutgoingProbe probe, DomainSettings domain) throws SendFailure {
     SmtpSettings s = domain.smtp();
-    String user = s.auth() == SmtpSettings.SmtpAuthKind.NONE ? null
-        : s.username() != null ? s.username() : domain.sender();
+    String user =
+        s.auth() == SmtpSettings.SmtpAuthKind.NONE
+            ? null
+            : s.username() != null ? s.username() : domain.sender();
     SessionKey key = new SessionKey(s, user);
     Connection c = borrow(key);
     try {
@@ -76,8 +79,11 @@ public final class SmtpTransport implements ProbeTransport {
       message.setEnvelopeFrom(probe.sender());
       c.transport().sendMessage(message, new Address[] {new InternetAddress(probe.recipient())});
       SSLSession tls = c.sockets().socket().getSession();
-      Delivery delivery = new Delivery(tls.getProtocol(), tls.getCipherSuite(),
-          SmtpFailures.oneLine(c.transport().getLastServerResponse()));
+      Delivery delivery =
+          new Delivery(
+              tls.getProtocol(),
+              tls.getCipherSuite(),
+              SmtpFailures.oneLine(c.transport().getLastServerResponse()));
       idle.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>()).push(c);
       return delivery;
     } catch (MessagingException e) {
@@ -115,16 +121,25 @@ public final class SmtpTransport implements ProbeTransport {
     Connection c = new Connection(transport, session, sockets);
     transport.connect(s.host(), s.port(), secret == null ? null : user, secret);
     SSLSocket socket = sockets.socket();
-    if (!transport.isSSL() || socket == null || socket.getSession() == null || !socket.getSession().isValid()) {
+    if (!transport.isSSL()
+        || socket == null
+        || socket.getSession() == null
+        || !socket.getSession().isValid()) {
       quietlyClose(c);
-      throw new SendFailure(Kind.TLS, "the session with " + s.host() + ":" + s.port()
-          + " is not protected by TLS; nothing was sent");
+      throw new SendFailure(
+          Kind.TLS,
+          "the session with "
+              + s.host()
+              + ":"
+              + s.port()
+              + " is not protected by TLS; nothing was sent");
     }
     return c;
   }
 
   /** What a relay's TLS looks like: protocol, cipher suite and its certificate. */
-  public record TlsReport(String protocol, String cipher, String subject, java.time.Instant notAfter) {}
+  public record TlsReport(
+      String protocol, String cipher, String subject, java.time.Instant notAfter) {}
 
   /**
    * Opens a session to the relay as a probe would (STARTTLS or implicit TLS, the same version
@@ -136,8 +151,12 @@ public final class SmtpTransport implements ProbeTransport {
     try {
       c = open(s, null, heloDomain, false);
       SSLSession tls = c.sockets().socket().getSession();
-      java.security.cert.X509Certificate leaf = (java.security.cert.X509Certificate) tls.getPeerCertificates()[0];
-      return new TlsReport(tls.getProtocol(), tls.getCipherSuite(), leaf.getSubjectX500Principal().getName(),
+      java.security.cert.X509Certificate leaf =
+          (java.security.cert.X509Certificate) tls.getPeerCertificates()[0];
+      return new TlsReport(
+          tls.getProtocol(),
+          tls.getCipherSuite(),
+          leaf.getSubjectX500Principal().getName(),
           leaf.getNotAfter().toInstant());
     } catch (MessagingException e) {
       throw SmtpFailures.classify(e, s);
@@ -169,7 +188,8 @@ public final class SmtpTransport implements ProbeTransport {
     }
   }
 
-  private Properties properties(SmtpSettings s, String protocol, TlsSocketFactory sockets, String heloDomain) {
+  private Properties properties(
+      SmtpSettings s, String protocol, TlsSocketFactory sockets, String heloDomain) {
     String prefix = "mail." + protocol + ".";
     Properties p = new Properties();
     p.put(prefix + "host", s.host());
@@ -208,13 +228,20 @@ public final class SmtpTransport implements ProbeTransport {
         try {
           yield Files.readString(s.passwordFile(), StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
-          throw new SendFailure(Kind.AUTHENTICATION, "smtp.password-file " + s.passwordFile()
-              + " cannot be read (" + e.getClass().getSimpleName() + ")");
+          throw new SendFailure(
+              Kind.AUTHENTICATION,
+              "smtp.password-file "
+                  + s.passwordFile()
+                  + " cannot be read ("
+                  + e.getClass().getSimpleName()
+                  + ")");
         }
       }
       case XOAUTH2 -> {
         if (tokens == null) {
-          throw new SendFailure(Kind.AUTHENTICATION, "smtp.auth is xoauth2 but there is no graph.auth to get a token from");
+          throw new SendFailure(
+              Kind.AUTHENTICATION,
+              "smtp.auth is xoauth2 but there is no graph.auth to get a token from");
         }
         try {
           yield tokens.smtpToken();
@@ -235,14 +262,16 @@ public final class SmtpTransport implements ProbeTransport {
 
   private static SSLContext newContext(SmtpSettings s) {
     try {
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       KeyStore trust = s.trustStore() == null ? null : PemCertificates.trustStore(s.trustStore());
       tmf.init(trust);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, tmf.getTrustManagers(), null);
       return context;
     } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalStateException("smtp.trust-store " + s.trustStore() + " cannot be used: " + e.getMessage());
+      throw new IllegalStateException(
+          "smtp.trust-store " + s.trustStore() + " cannot be used: " + e.getMessage());
     }
   }
 

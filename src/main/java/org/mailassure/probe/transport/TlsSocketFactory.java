@@ -10,9 +10,9 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The SSL socket factory handed to Angus Mail for one send: only the allowed TLS versions are
- * enabled, the host name is checked during the handshake (endpoint identification "HTTPS", RFC
- * 6125 rules as for web servers), and the socket is remembered so the negotiated protocol and
- * cipher suite can be read afterwards. One instance per send; not shared between threads.
+ * enabled, the host name is checked during the handshake (endpoint identification "HTTPS", RFC 6125
+ * rules as for web servers), and the socket is remembered so the negotiated protocol and cipher
+ * suite can be read afterwards. One instance per send; not shared between threads.
  */
 final class TlsSocketFactory extends SSLSocketFactory {
   private final SSLSocketFactory delegate;
@@ -40,7 +40,8 @@ final class TlsSocketFactory extends SSLSocketFactory {
   }
 
   @Override
-  public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
+  public Socket createSocket(Socket s, String host, int port, boolean autoClose)
+      throws IOException {
     return configure(delegate.createSocket(s, host, port, autoClose));
   }
 
@@ -55,7 +56,8 @@ final class TlsSocketFactory extends SSLSocketFactory {
   }
 
   @Override
-  public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+  public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
+      throws IOException {
     return configure(delegate.createSocket(host, port, localHost, localPort));
   }
 

@@ -37,7 +37,8 @@ public final class DnsClient {
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
 
   /**
-   * @param servers {@code host} or {@code host:port} (IP literals); empty for the system's resolvers
+   * @param servers {@code host} or {@code host:port} (IP literals); empty for the system's
+   *     resolvers
    */
   public DnsClient(List<String> servers, Duration timeout) {
     Resolver resolver = resolver(servers, timeout);
@@ -95,7 +96,8 @@ public final class DnsClient {
     try {
       n = Name.fromString(name.endsWith(".") ? name : name + ".");
     } catch (TextParseException e) {
-      return CompletableFuture.completedFuture(new DnsAnswer.Failed("'" + name + "' is not a DNS name"));
+      return CompletableFuture.completedFuture(
+          new DnsAnswer.Failed("'" + name + "' is not a DNS name"));
     }
     try {
       inFlight.acquire();
@@ -103,11 +105,14 @@ public final class DnsClient {
       Thread.currentThread().interrupt();
       return CompletableFuture.completedFuture(new DnsAnswer.Failed("interrupted"));
     }
-    return session.lookupAsync(n, type).toCompletableFuture()
-        .handle((result, error) -> {
-          inFlight.release();
-          return error == null ? records(result) : failure(error);
-        });
+    return session
+        .lookupAsync(n, type)
+        .toCompletableFuture()
+        .handle(
+            (result, error) -> {
+              inFlight.release();
+              return error == null ? records(result) : failure(error);
+            });
   }
 
   private static DnsAnswer records(LookupResult r) {
@@ -117,7 +122,8 @@ public final class DnsClient {
   }
 
   private static DnsAnswer failure(Throwable error) {
-    Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    Throwable e =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (e instanceof NoSuchDomainException) {
       return new DnsAnswer.NoSuchDomain(List.of());
     }
@@ -128,7 +134,10 @@ public final class DnsClient {
       return new DnsAnswer.Failed("the DNS server failed (SERVFAIL)");
     }
     String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return new DnsAnswer.Failed(what.toLowerCase(Locale.ROOT).contains("timed out") || e instanceof java.util.concurrent.TimeoutException
-        ? "no answer from the DNS server in time" : "DNS error: " + what);
+    return new DnsAnswer.Failed(
+        what.toLowerCase(Locale.ROOT).contains("timed out")
+                || e instanceof java.util.concurrent.TimeoutException
+            ? "no answer from the DNS server in time"
+            : "DNS error: " + what);
   }
 }

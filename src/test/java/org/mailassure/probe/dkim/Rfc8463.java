@@ -17,10 +17,12 @@ final class Rfc8463 {
   /** A.1: the Ed25519 secret key as its 32-byte seed (the key of RFC 8032 section 7.1, test 1). */
   static final String ED25519_SEED = "nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=";
 
-  static final String ED25519_RECORD = "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
+  static final String ED25519_RECORD =
+      "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
 
   /** A.2: the RSA key, PKCS#1 PEM as printed in the RFC. */
-  static final String RSA_PKCS1 = """
+  static final String RSA_PKCS1 =
+      """
       -----BEGIN RSA PRIVATE KEY-----
       MIICXQIBAAKBgQDkHlOQoBTzWRiGs5V6NpP3idY6Wk08a5qhdR6wy5bdOKb2jLQi
       Y/J16JYi0Qvx/byYzCNb3W91y3FutACDfzwQ/BC/e/8uBsCR+yz1Lxj+PL6lHvqM
@@ -38,41 +40,46 @@ final class Rfc8463 {
       -----END RSA PRIVATE KEY-----
       """;
 
-  static final String RSA_RECORD = "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDkHlOQoBTzWRiGs5V6NpP3idY6Wk08a5qhdR6wy5bdOKb2jLQiY/J16JYi0Qvx/byYzCNb3W91y3FutACDfzwQ/BC/e/8uBsCR+yz1Lxj+PL6lHvqMKrM3rG4hstT5QjvHO9PzoxZyVYLzBfO2EeC3Ip3G+2kryOTIKT+l/K4w3QIDAQAB";
+  static final String RSA_RECORD =
+      "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDkHlOQoBTzWRiGs5V6NpP3idY6Wk08a5qhdR6wy5bdOKb2jLQiY/J16JYi0Qvx/byYzCNb3W91y3FutACDfzwQ/BC/e/8uBsCR+yz1Lxj+PL6lHvqMKrM3rG4hstT5QjvHO9PzoxZyVYLzBfO2EeC3Ip3G+2kryOTIKT+l/K4w3QIDAQAB";
 
-  static final String ED25519_B = "/gCrinpcQOoIfuHNQIbq4pgh9kyIK3AQUdt9OdqQehSwhEIug4D11BusFa3bT3FY5OsU7ZbnKELq+eXdp1Q1Dw==";
-  static final String RSA_B = "F45dVWDfMbQDGHJFlXUNB2HKfbCeLRyhDXgFpEL8GwpsRe0IeIixNTe3DhCVlUrSjV4BwcVcOF6+FF3Zo9Rpo1tFOeS9mPYQTnGdaSGsgeefOsk2JzdA+L10TeYt9BgDfQNZtKdN1WO//KgIqXP7OdEFE4LjFYNcUxZQ4FADY+8=";
+  static final String ED25519_B =
+      "/gCrinpcQOoIfuHNQIbq4pgh9kyIK3AQUdt9OdqQehSwhEIug4D11BusFa3bT3FY5OsU7ZbnKELq+eXdp1Q1Dw==";
+  static final String RSA_B =
+      "F45dVWDfMbQDGHJFlXUNB2HKfbCeLRyhDXgFpEL8GwpsRe0IeIixNTe3DhCVlUrSjV4BwcVcOF6+FF3Zo9Rpo1tFOeS9mPYQTnGdaSGsgeefOsk2JzdA+L10TeYt9BgDfQNZtKdN1WO//KgIqXP7OdEFE4LjFYNcUxZQ4FADY+8=";
   static final String BODY_HASH = "2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=";
 
   /** A.3: the signed message, line for line. */
-  static final String MESSAGE = String.join("\r\n",
-      "DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed;",
-      " d=football.example.com; i=@football.example.com;",
-      " q=dns/txt; s=brisbane; t=1528637909; h=from : to :",
-      " subject : date : message-id : from : subject : date;",
-      " bh=2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=;",
-      " b=/gCrinpcQOoIfuHNQIbq4pgh9kyIK3AQUdt9OdqQehSwhEIug4D11Bus",
-      " Fa3bT3FY5OsU7ZbnKELq+eXdp1Q1Dw==",
-      "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed;",
-      " d=football.example.com; i=@football.example.com;",
-      " q=dns/txt; s=test; t=1528637909; h=from : to : subject :",
-      " date : message-id : from : subject : date;",
-      " bh=2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=;",
-      " b=F45dVWDfMbQDGHJFlXUNB2HKfbCeLRyhDXgFpEL8GwpsRe0IeIixNTe3",
-      " DhCVlUrSjV4BwcVcOF6+FF3Zo9Rpo1tFOeS9mPYQTnGdaSGsgeefOsk2Jz",
-      " dA+L10TeYt9BgDfQNZtKdN1WO//KgIqXP7OdEFE4LjFYNcUxZQ4FADY+8=",
-      "From: Joe SixPack <joe@football.example.com>",
-      "To: Suzie Q <suzie@shopping.example.net>",
-      "Subject: Is dinner ready?",
-      "Date: Fri, 11 Jul 2003 21:00:37 -0700 (PDT)",
-      "Message-ID: <20030712040037.46341.5F8J@football.example.com>",
-      "",
-      "Hi.",
-      "",
-      "We lost the game.  Are you hungry yet?",
-      "",
-      "Joe.",
-      "");
+  static final String MESSAGE =
+      String.join(
+          "\r\n",
+          "DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed;",
+          " d=football.example.com; i=@football.example.com;",
+          " q=dns/txt; s=brisbane; t=1528637909; h=from : to :",
+          " subject : date : message-id : from : subject : date;",
+          " bh=2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=;",
+          " b=/gCrinpcQOoIfuHNQIbq4pgh9kyIK3AQUdt9OdqQehSwhEIug4D11Bus",
+          " Fa3bT3FY5OsU7ZbnKELq+eXdp1Q1Dw==",
+          "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed;",
+          " d=football.example.com; i=@football.example.com;",
+          " q=dns/txt; s=test; t=1528637909; h=from : to : subject :",
+          " date : message-id : from : subject : date;",
+          " bh=2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=;",
+          " b=F45dVWDfMbQDGHJFlXUNB2HKfbCeLRyhDXgFpEL8GwpsRe0IeIixNTe3",
+          " DhCVlUrSjV4BwcVcOF6+FF3Zo9Rpo1tFOeS9mPYQTnGdaSGsgeefOsk2Jz",
+          " dA+L10TeYt9BgDfQNZtKdN1WO//KgIqXP7OdEFE4LjFYNcUxZQ4FADY+8=",
+          "From: Joe SixPack <joe@football.example.com>",
+          "To: Suzie Q <suzie@shopping.example.net>",
+          "Subject: Is dinner ready?",
+          "Date: Fri, 11 Jul 2003 21:00:37 -0700 (PDT)",
+          "Message-ID: <20030712040037.46341.5F8J@football.example.com>",
+          "",
+          "Hi.",
+          "",
+          "We lost the game.  Are you hungry yet?",
+          "",
+          "Joe.",
+          "");
 
   private Rfc8463() {}
 

@@ -27,7 +27,9 @@ import org.mailassure.testing.LoopbackGraph;
 import org.mailassure.testing.LoopbackGraph.Reply;
 import org.mailassure.testing.RecordingSleeper;
 
-/** The graph transport through the real Graph SDK against a loopback server speaking Graph's JSON. */
+/**
+ * The graph transport through the real Graph SDK against a loopback server speaking Graph's JSON.
+ */
 class GraphTransportTest {
   private static final Instant NOW = Instant.parse("2026-11-29T06:00:00Z");
   private static final String TOKEN = "graph-test-token-1234567890";
@@ -40,7 +42,10 @@ class GraphTransportTest {
   @BeforeEach
   void start() throws Exception {
     graph = new LoopbackGraph();
-    config = Fixtures.config(dir, """
+    config =
+        Fixtures.config(
+            dir,
+            """
         state-dir: state
         graph:
           tenant-id: contoso.onmicrosoft.com
@@ -52,7 +57,8 @@ class GraphTransportTest {
         domains:
           - name: example.gov.uk
             mailbox: secureemailreply@example.gov.uk
-        """.formatted(graph.baseUrl()));
+        """
+                .formatted(graph.baseUrl()));
   }
 
   @AfterEach
@@ -62,9 +68,17 @@ class GraphTransportTest {
 
   private ProbeResult send() throws Exception {
     var credential = Credentials.of(config.graph(), Map.of("MAILASSURE_GRAPH_TOKEN", TOKEN));
-    var transport = new GraphTransport(GraphClients.create(config.graph(), credential), Clock.fixed(NOW, ZoneOffset.UTC));
-    return new ProbeSender(config, transport, new Journal(config.stateDir()), Clock.fixed(NOW, ZoneOffset.UTC),
-        sleeper, "test").send(config.domains().get(0), NOW, "manual", null);
+    var transport =
+        new GraphTransport(
+            GraphClients.create(config.graph(), credential), Clock.fixed(NOW, ZoneOffset.UTC));
+    return new ProbeSender(
+            config,
+            transport,
+            new Journal(config.stateDir()),
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            sleeper,
+            "test")
+        .send(config.domains().get(0), NOW, "manual", null);
   }
 
   @Test
@@ -72,30 +86,40 @@ class GraphTransportTest {
     ProbeResult result = send();
 
     assertThat(result.sent()).as(result.error()).isTrue();
-    assertThat(graph.requests()).singleElement().satisfies(r -> {
-      assertThat(r.method()).isEqualTo("POST");
-      assertThat(r.path()).isEqualTo("/v1.0/users/secureemailreply%40example.gov.uk/sendMail");
-      assertThat(r.header("Content-Type")).startsWith("text/plain");
-      assertThat(r.header("Authorization")).isEqualTo("Bearer " + TOKEN);
-      String mime = new String(Base64.getDecoder().decode(r.body().strip()), StandardCharsets.US_ASCII);
-      assertThat(mime).contains("From: secureemailreply@example.gov.uk\r\n")
-          .contains("To: emailsecurity@domaininformation.service.gov.uk\r\n")
-          .contains("Message-ID: <mailassure.20261129T060000Z@example.gov.uk>\r\n")
-          .contains("Subject: Email security probe from example.gov.uk at 2026-11-29 06:00 +00:00\r\n");
-    });
+    assertThat(graph.requests())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.method()).isEqualTo("POST");
+              assertThat(r.path())
+                  .isEqualTo("/v1.0/users/secureemailreply%40example.gov.uk/sendMail");
+              assertThat(r.header("Content-Type")).startsWith("text/plain");
+              assertThat(r.header("Authorization")).isEqualTo("Bearer " + TOKEN);
+              String mime =
+                  new String(
+                      Base64.getDecoder().decode(r.body().strip()), StandardCharsets.US_ASCII);
+              assertThat(mime)
+                  .contains("From: secureemailreply@example.gov.uk\r\n")
+                  .contains("To: emailsecurity@domaininformation.service.gov.uk\r\n")
+                  .contains("Message-ID: <mailassure.20261129T060000Z@example.gov.uk>\r\n")
+                  .contains(
+                      "Subject: Email security probe from example.gov.uk at 2026-11-29 06:00 +00:00\r\n");
+            });
     assertThat(result.dkim().journalName()).isEqualTo("provider");
   }
 
   @Test
   void a429IsWaitedOutForItsRetryAfterThenSent() throws Exception {
-    graph.then(Reply.error(429, "ApplicationThrottled", "Too many requests", Map.of("Retry-After", "7")));
+    graph.then(
+        Reply.error(429, "ApplicationThrottled", "Too many requests", Map.of("Retry-After", "7")));
 
     ProbeResult result = send();
 
     assertThat(result.sent()).as(result.error()).isTrue();
     assertThat(graph.requests()).hasSize(2);
     assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(7));
-    assertThat(new Journal(config.stateDir()).read().entries()).extracting(JournalEntry::outcome)
+    assertThat(new Journal(config.stateDir()).read().entries())
+        .extracting(JournalEntry::outcome)
         .containsExactly(Outcome.RETRYING, Outcome.SENT);
   }
 
@@ -116,7 +140,9 @@ class GraphTransportTest {
     ProbeResult result = send();
 
     assertThat(result.failure()).isEqualTo(SendFailure.Kind.AUTHENTICATION);
-    assertThat(result.error()).contains("Mail.Send").contains("secureemailreply@example.gov.uk")
+    assertThat(result.error())
+        .contains("Mail.Send")
+        .contains("secureemailreply@example.gov.uk")
         .contains("ErrorAccessDenied");
     assertThat(graph.requests()).hasSize(1);
   }
@@ -137,7 +163,8 @@ class GraphTransportTest {
 
     send();
 
-    assertThat(java.nio.file.Files.readString(config.stateDir().resolve("journal.jsonl"))).doesNotContain(TOKEN)
+    assertThat(java.nio.file.Files.readString(config.stateDir().resolve("journal.jsonl")))
+        .doesNotContain(TOKEN)
         .contains("Graph refused the token");
   }
 }

@@ -23,8 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailassure.config.Config;
 import org.mailassure.demo.Certificates;
-import org.mailassure.testing.LoopbackRelay;
-import org.mailassure.testing.LoopbackRelay.Mode;
 import org.mailassure.graph.AccessTokens;
 import org.mailassure.graph.Credentials;
 import org.mailassure.journal.Journal;
@@ -38,14 +36,18 @@ import org.mailassure.probe.dkim.HeaderHashInput;
 import org.mailassure.probe.dkim.MessageParts;
 import org.mailassure.probe.dkim.TagList;
 import org.mailassure.testing.Fixtures;
+import org.mailassure.testing.LoopbackRelay;
+import org.mailassure.testing.LoopbackRelay.Mode;
 import org.mailassure.testing.RecordingSleeper;
 import org.subethamail.smtp.RejectException;
 
 /** The smtp transport end to end against real loopback relays speaking TLS. */
 class SmtpTransportTest {
   private static final Instant NOW = Instant.parse("2026-11-29T06:00:00Z");
-  private static final String RSA_RECORD = DkimKeyRecord.format(DkimAlgorithm.RSA_SHA256, Fixtures.RSA.getPublic());
-  private static final String ED_RECORD = DkimKeyRecord.format(DkimAlgorithm.ED25519_SHA256, Fixtures.ED25519.getPublic());
+  private static final String RSA_RECORD =
+      DkimKeyRecord.format(DkimAlgorithm.RSA_SHA256, Fixtures.RSA.getPublic());
+  private static final String ED_RECORD =
+      DkimKeyRecord.format(DkimAlgorithm.ED25519_SHA256, Fixtures.ED25519.getPublic());
 
   @TempDir Path dir;
   private LoopbackRelay relay;
@@ -84,12 +86,19 @@ class SmtpTransportTest {
                 private-key-file: rsa.pem
               - selector: mailassure2
                 private-key-file: ed25519.pem
-        """.formatted(dir, port, security, auth, extraSmtp);
+        """
+        .formatted(dir, port, security, auth, extraSmtp);
   }
 
   private ProbeResult sendOnce(Config config, AccessTokens tokens) {
-    ProbeSender sender = new ProbeSender(config, new SmtpTransport(tokens), new Journal(config.stateDir()),
-        Clock.fixed(NOW, ZoneOffset.UTC), sleeper, "test");
+    ProbeSender sender =
+        new ProbeSender(
+            config,
+            new SmtpTransport(tokens),
+            new Journal(config.stateDir()),
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            sleeper,
+            "test");
     return sender.send(config.domains().get(0), NOW, "manual", null);
   }
 
@@ -98,8 +107,10 @@ class SmtpTransportTest {
   }
 
   @Test
-  void aStarttlsProbeIsDeliveredOverTls12OrNewerAndItsSignaturesVerifyIndependently() throws Exception {
-    relay = LoopbackRelay.builder(Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext()).build().start();
+  void aStarttlsProbeIsDeliveredOverTls12OrNewerAndItsSignaturesVerifyIndependently()
+      throws Exception {
+    relay =
+        LoopbackRelay.builder(Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext()).build().start();
     Config config = Fixtures.config(dir, yaml(relay.port(), "starttls", "none", ""));
 
     ProbeResult result = sendOnce(config, null);
@@ -113,27 +124,37 @@ class SmtpTransportTest {
     assertThat(got.to()).isEqualTo("emailsecurity@domaininformation.service.gov.uk");
     assertRsaSignatureVerifiesWithJdkim(got.data());
     assertEd25519SignatureVerifiesWithBouncyCastle(got.data());
-    assertThat(journal(config)).singleElement().satisfies(e -> {
-      assertThat(e.outcome()).isEqualTo(Outcome.SENT);
-      assertThat(e.tlsProtocol()).isEqualTo(got.tlsProtocol());
-      assertThat(e.tlsCipher()).isEqualTo(got.tlsCipher());
-      assertThat(e.dkim()).isEqualTo("signed");
-      assertThat(e.messageId()).isEqualTo("<mailassure.20261129T060000Z@example.gov.uk>");
-    });
+    assertThat(journal(config))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.outcome()).isEqualTo(Outcome.SENT);
+              assertThat(e.tlsProtocol()).isEqualTo(got.tlsProtocol());
+              assertThat(e.tlsCipher()).isEqualTo(got.tlsCipher());
+              assertThat(e.dkim()).isEqualTo("signed");
+              assertThat(e.messageId()).isEqualTo("<mailassure.20261129T060000Z@example.gov.uk>");
+            });
   }
 
   @Test
   void anImplicitTlsProbeIsDeliveredAndVerifies() throws Exception {
-    relay = LoopbackRelay.builder(Mode.IMPLICIT_TLS).tls(Fixtures.LOOPBACK.serverContext()).build().start();
+    relay =
+        LoopbackRelay.builder(Mode.IMPLICIT_TLS)
+            .tls(Fixtures.LOOPBACK.serverContext())
+            .build()
+            .start();
     Config config = Fixtures.config(dir, yaml(relay.port(), "implicit-tls", "none", ""));
 
     ProbeResult result = sendOnce(config, null);
 
     assertThat(result.sent()).as(result.error()).isTrue();
-    assertThat(relay.received()).singleElement().satisfies(r -> {
-      assertThat(r.tlsProtocol()).isIn("TLSv1.2", "TLSv1.3");
-      assertRsaSignatureVerifiesWithJdkim(r.data());
-    });
+    assertThat(relay.received())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.tlsProtocol()).isIn("TLSv1.2", "TLSv1.3");
+              assertRsaSignatureVerifiesWithJdkim(r.data());
+            });
   }
 
   @Test
@@ -152,20 +173,34 @@ class SmtpTransportTest {
 
   @Test
   void aRelayOfferingOnlyTls11IsRefusedAndNothingIsSent() throws Exception {
-    relay = LoopbackRelay.builder(Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext()).protocols("TLSv1.1").build().start();
+    relay =
+        LoopbackRelay.builder(Mode.STARTTLS)
+            .tls(Fixtures.LOOPBACK.serverContext())
+            .protocols("TLSv1.1")
+            .build()
+            .start();
     Config config = Fixtures.config(dir, yaml(relay.port(), "starttls", "none", ""));
 
     ProbeResult result = sendOnce(config, null);
 
     assertThat(result.failure()).isEqualTo(SendFailure.Kind.TLS);
-    assertThat(result.error()).contains("offers no TLS version mailassure accepts").contains("TLSv1.2");
+    assertThat(result.error())
+        .contains("offers no TLS version mailassure accepts")
+        .contains("TLSv1.2");
     assertThat(relay.received()).isEmpty();
   }
 
   @Test
   void aRelayBelowTheConfiguredMinimumVersionIsRefused() throws Exception {
-    relay = LoopbackRelay.builder(Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext()).protocols("TLSv1.2").build().start();
-    Config config = Fixtures.config(dir, yaml(relay.port(), "starttls\n    min-tls-version: TLSv1.3", "none", ""));
+    relay =
+        LoopbackRelay.builder(Mode.STARTTLS)
+            .tls(Fixtures.LOOPBACK.serverContext())
+            .protocols("TLSv1.2")
+            .build()
+            .start();
+    Config config =
+        Fixtures.config(
+            dir, yaml(relay.port(), "starttls\n    min-tls-version: TLSv1.3", "none", ""));
 
     ProbeResult result = sendOnce(config, null);
 
@@ -176,7 +211,8 @@ class SmtpTransportTest {
 
   @Test
   void anUntrustedCertificateIsRefusedAndNothingIsSent() throws Exception {
-    Certificates.Issued stranger = Certificates.server(Certificates.authority("unknown CA"), Duration.ofDays(30), "127.0.0.1");
+    Certificates.Issued stranger =
+        Certificates.server(Certificates.authority("unknown CA"), Duration.ofDays(30), "127.0.0.1");
     relay = LoopbackRelay.builder(Mode.STARTTLS).tls(stranger.serverContext()).build().start();
     Config config = Fixtures.config(dir, yaml(relay.port(), "starttls", "none", ""));
 
@@ -189,7 +225,8 @@ class SmtpTransportTest {
 
   @Test
   void aCertificateForAnotherNameIsRefusedAndNothingIsSent() throws Exception {
-    Certificates.Issued other = Certificates.server(Fixtures.CA, Duration.ofDays(30), "relay.example");
+    Certificates.Issued other =
+        Certificates.server(Fixtures.CA, Duration.ofDays(30), "relay.example");
     relay = LoopbackRelay.builder(Mode.STARTTLS).tls(other.serverContext()).build().start();
     Config config = Fixtures.config(dir, yaml(relay.port(), "starttls", "none", ""));
 
@@ -204,27 +241,51 @@ class SmtpTransportTest {
   void xoauth2SendsTheGraphCredentialsTokenOnTheWire() throws Exception {
     String token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.test-token";
     Files.writeString(dir.resolve("token"), token + "\n");
-    relay = LoopbackRelay.builder(Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext())
-        .auth("XOAUTH2", decoded -> decoded.contains("auth=Bearer " + token)).build().start();
-    Config config = Fixtures.config(dir, yaml(relay.port(), "starttls", "xoauth2",
-        "graph:\n  tenant-id: contoso.onmicrosoft.com\n  auth: { type: token, token-file: token }"));
-    AccessTokens tokens = new AccessTokens(Credentials.of(config.graph(), java.util.Map.of()), config.graph());
+    relay =
+        LoopbackRelay.builder(Mode.STARTTLS)
+            .tls(Fixtures.LOOPBACK.serverContext())
+            .auth("XOAUTH2", decoded -> decoded.contains("auth=Bearer " + token))
+            .build()
+            .start();
+    Config config =
+        Fixtures.config(
+            dir,
+            yaml(
+                relay.port(),
+                "starttls",
+                "xoauth2",
+                "graph:\n  tenant-id: contoso.onmicrosoft.com\n  auth: { type: token, token-file: token }"));
+    AccessTokens tokens =
+        new AccessTokens(Credentials.of(config.graph(), java.util.Map.of()), config.graph());
 
     ProbeResult result = sendOnce(config, tokens);
 
     assertThat(result.sent()).as(result.error()).isTrue();
-    assertThat(relay.authLines()).containsExactly(
-        "XOAUTH2 user=secureemailreply@example.gov.uk\u0001auth=Bearer " + token + "\u0001\u0001");
+    assertThat(relay.authLines())
+        .containsExactly(
+            "XOAUTH2 user=secureemailreply@example.gov.uk\u0001auth=Bearer "
+                + token
+                + "\u0001\u0001");
     assertThat(Files.readString(config.stateDir().resolve("journal.jsonl"))).doesNotContain(token);
   }
 
   @Test
   void passwordAuthUsesThePasswordFile() throws Exception {
     Files.writeString(dir.resolve("password"), "s3cret-pw\n");
-    relay = LoopbackRelay.builder(Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext())
-        .auth("PLAIN", decoded -> decoded.endsWith("\u0000relay-user\u0000s3cret-pw")).build().start();
-    Config config = Fixtures.config(dir, yaml(relay.port(), "starttls\n    username: relay-user\n    password-file: password",
-        "password", ""));
+    relay =
+        LoopbackRelay.builder(Mode.STARTTLS)
+            .tls(Fixtures.LOOPBACK.serverContext())
+            .auth("PLAIN", decoded -> decoded.endsWith("\u0000relay-user\u0000s3cret-pw"))
+            .build()
+            .start();
+    Config config =
+        Fixtures.config(
+            dir,
+            yaml(
+                relay.port(),
+                "starttls\n    username: relay-user\n    password-file: password",
+                "password",
+                ""));
 
     ProbeResult result = sendOnce(config, null);
 
@@ -235,9 +296,15 @@ class SmtpTransportTest {
   @Test
   void aWrongPasswordIsAnAuthenticationFailureAndIsNotRetried() throws Exception {
     Files.writeString(dir.resolve("password"), "wrong\n");
-    relay = LoopbackRelay.builder(Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext())
-        .auth("PLAIN", decoded -> false).build().start();
-    Config config = Fixtures.config(dir, yaml(relay.port(), "starttls\n    password-file: password", "password", ""));
+    relay =
+        LoopbackRelay.builder(Mode.STARTTLS)
+            .tls(Fixtures.LOOPBACK.serverContext())
+            .auth("PLAIN", decoded -> false)
+            .build()
+            .start();
+    Config config =
+        Fixtures.config(
+            dir, yaml(relay.port(), "starttls\n    password-file: password", "password", ""));
 
     ProbeResult result = sendOnce(config, null);
 
@@ -249,12 +316,18 @@ class SmtpTransportTest {
   @Test
   void replies421And451AreRetriedWithBackoffThenDelivered() throws Exception {
     AtomicInteger n = new AtomicInteger();
-    relay = LoopbackRelay.builder(Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext())
-        .replies(i -> switch (n.getAndIncrement()) {
-          case 0 -> new RejectException(451, "4.3.0 try again later");
-          case 1 -> new RejectException(421, "4.7.0 too busy");
-          default -> null;
-        }).build().start();
+    relay =
+        LoopbackRelay.builder(Mode.STARTTLS)
+            .tls(Fixtures.LOOPBACK.serverContext())
+            .replies(
+                i ->
+                    switch (n.getAndIncrement()) {
+                      case 0 -> new RejectException(451, "4.3.0 try again later");
+                      case 1 -> new RejectException(421, "4.7.0 too busy");
+                      default -> null;
+                    })
+            .build()
+            .start();
     Config config = Fixtures.config(dir, yaml(relay.port(), "starttls", "none", ""));
 
     ProbeResult result = sendOnce(config, null);
@@ -263,15 +336,20 @@ class SmtpTransportTest {
     assertThat(result.attempts()).isEqualTo(3);
     assertThat(relay.received()).hasSize(1);
     assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(20));
-    assertThat(journal(config)).extracting(JournalEntry::outcome)
+    assertThat(journal(config))
+        .extracting(JournalEntry::outcome)
         .containsExactly(Outcome.RETRYING, Outcome.RETRYING, Outcome.SENT);
     assertThat(journal(config).get(0).error()).contains("451");
   }
 
   @Test
   void a550ReplyIsFinalForTheSlot() throws Exception {
-    relay = LoopbackRelay.builder(Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext())
-        .replies(i -> new RejectException(550, "5.7.1 relaying denied")).build().start();
+    relay =
+        LoopbackRelay.builder(Mode.STARTTLS)
+            .tls(Fixtures.LOOPBACK.serverContext())
+            .replies(i -> new RejectException(550, "5.7.1 relaying denied"))
+            .build()
+            .start();
     Config config = Fixtures.config(dir, yaml(relay.port(), "starttls", "none", ""));
 
     ProbeResult result = sendOnce(config, null);
@@ -286,7 +364,8 @@ class SmtpTransportTest {
   @Test
   void aRelayThatIsDownIsRetriedAndThenFails() throws Exception {
     int closedPort;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       closedPort = s.getLocalPort();
     }
     Config config = Fixtures.config(dir, yaml(closedPort, "starttls", "none", ""));
@@ -295,36 +374,54 @@ class SmtpTransportTest {
 
     assertThat(result.failure()).isEqualTo(SendFailure.Kind.UNREACHABLE);
     assertThat(result.attempts()).isEqualTo(3);
-    assertThat(journal(config)).extracting(JournalEntry::outcome)
+    assertThat(journal(config))
+        .extracting(JournalEntry::outcome)
         .containsExactly(Outcome.RETRYING, Outcome.RETRYING, Outcome.FAILED);
   }
 
   static void assertRsaSignatureVerifiesWithJdkim(byte[] data) {
-    DKIMVerifier verifier = new DKIMVerifier((method, selector, domain) ->
-        selector.toString().equals("mailassure1") ? List.of(RSA_RECORD) : List.of(ED_RECORD));
+    DKIMVerifier verifier =
+        new DKIMVerifier(
+            (method, selector, domain) ->
+                selector.toString().equals("mailassure1")
+                    ? List.of(RSA_RECORD)
+                    : List.of(ED_RECORD));
     try {
       List<SignatureRecord> ok = verifier.verify(new ByteArrayInputStream(data));
-      assertThat(ok).as("jDKIM verified signatures").isNotNull()
+      assertThat(ok)
+          .as("jDKIM verified signatures")
+          .isNotNull()
           .anySatisfy(r -> assertThat(r.getSelector().toString()).isEqualTo("mailassure1"));
     } catch (Exception e) {
       throw new AssertionError("jDKIM rejected the message: " + e, e);
     }
   }
 
-  /** Ed25519 checked with Bouncy Castle's Ed25519 (not the JDK's) over mailassure's header hash input. */
+  /**
+   * Ed25519 checked with Bouncy Castle's Ed25519 (not the JDK's) over mailassure's header hash
+   * input.
+   */
   static void assertEd25519SignatureVerifiesWithBouncyCastle(byte[] data) {
     MessageParts parts = MessageParts.parse(data);
-    String field = parts.headerFields().stream()
-        .filter(f -> f.startsWith("DKIM-Signature:") && f.contains("ed25519-sha256")).findFirst().orElseThrow();
+    String field =
+        parts.headerFields().stream()
+            .filter(f -> f.startsWith("DKIM-Signature:") && f.contains("ed25519-sha256"))
+            .findFirst()
+            .orElseThrow();
     var tags = TagList.parse(field.substring(field.indexOf(':') + 1));
-    byte[] input = HeaderHashInput.of(parts, List.of(tags.get("h").split(":")), field,
-        org.mailassure.probe.dkim.Canonicalization.RELAXED);
+    byte[] input =
+        HeaderHashInput.of(
+            parts,
+            List.of(tags.get("h").split(":")),
+            field,
+            org.mailassure.probe.dkim.Canonicalization.RELAXED);
     byte[] raw = Base64.getDecoder().decode(DkimKeyRecord.parse(ED_RECORD).publicKeyBase64());
     Ed25519Signer bc = new Ed25519Signer();
     bc.init(false, new Ed25519PublicKeyParameters(raw, 0));
     byte[] digest = org.mailassure.probe.dkim.DkimCrypto.sha256(input);
     bc.update(digest, 0, digest.length);
-    assertThat(bc.verifySignature(Base64.getDecoder().decode(TagList.base64(tags.get("b"))))).isTrue();
+    assertThat(bc.verifySignature(Base64.getDecoder().decode(TagList.base64(tags.get("b")))))
+        .isTrue();
     assertThat(new String(data, StandardCharsets.US_ASCII)).contains("a=ed25519-sha256");
   }
 }
