@@ -47,9 +47,14 @@ final class MailassureCommand implements Runnable {
 
   /** Prints {@code mailassure VERSION}. */
   static final class VersionProvider implements IVersionProvider {
+    /** The version line. */
+    static String line() {
+      return "mailassure " + Version.get();
+    }
+
     @Override
     public String[] getVersion() {
-      return new String[] {"mailassure " + Version.get()};
+      return new String[] {line()};
     }
   }
 }

@@ -1,0 +1,124 @@
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.mailassure.testing.Installed;
+import org.mailassure.testing.LoopbackGraph;
+import org.mailassure.testing.LoopbackRelay;
+
+/**
+ * The installed product as the systemd unit starts it (bin/mailassure with the unit's Environment=
+ * and ExecStart=, so the launcher's service JVM options), on a real clock: a schedule of every
+ * minute for 200 domains, each slot's probes really sent to the relay (smtp) or the loopback Graph
+ * server (graph) in this JVM. After each slot it reads the daemon's VmRSS; after the last it idles
+ * past the native-heap trim interval and reads VmRSS and VmHWM. Prints one line: transport,
+ * domains, slots, probes, MiB after the last slot, idle MiB, peak MiB, wall seconds, the daemon's
+ * CPU seconds (user + system).
+ */
+public final class DaemonProductBench {
+  public static void main(String[] args) throws Exception {
+    int domains = Integer.parseInt(args[0]);
+    int slots = Integer.parseInt(args[1]);
+    Path out = Path.of(args[2]).toAbsolutePath();
+    boolean graph = args[3].equals("graph");
+    try (LoopbackRelay relay = BenchRelay.start(out);
+        LoopbackGraph graphServer = new LoopbackGraph()) {
+      Path state = out.resolve("product-state");
+      if (Files.exists(state)) {
+        try (var walk = Files.walk(state)) {
+          for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
+        }
+      }
+      Path config = out.resolve("product-" + domains + ".yaml");
+      List<String> lines =
+          new ArrayList<>(
+              List.of(
+                  "state-dir: " + state,
+                  "probe:",
+                  "  schedule: \"* * * * *\"",
+                  "  time-zone: UTC",
+                  "  catch-up: 0",
+                  "  transport: " + (graph ? "graph" : "smtp"),
+                  "  retry: { attempts: 2, backoff: 1s, max-backoff: 1s }",
+                  "  smtp: { host: 127.0.0.1, port: "
+                      + relay.port()
+                      + ", auth: none, trust-store: bench-ca.pem }",
+                  "graph:",
+                  "  tenant-id: contoso.onmicrosoft.com",
+                  "  base-url: " + graphServer.baseUrl(),
+                  "  auth: { type: token, token-env: MAILASSURE_GRAPH_TOKEN }",
+                  "domains:"));
+      for (int i = 0; i < domains; i++) {
+        lines.add("  - name: d" + i + ".bench.example");
+        lines.add("    mailbox: secureemailreply@d" + i + ".bench.example");
+        if (!graph) { // over Graph, Microsoft 365 signs
+          lines.add("    dkim: [{ selector: mailassure1, private-key-file: dkim-rsa2048.pem }]");
+        }
+      }
+      Files.write(config, lines);
+      ProcessBuilder pb =
+          Installed.asTheUnitStartsIt("-c", config.toString())
+              .redirectOutput(out.resolve("product.out").toFile())
+              .redirectError(out.resolve("product.err").toFile());
+      pb.environment().put("MAILASSURE_GRAPH_TOKEN", "bench-token");
+      long t0 = System.nanoTime();
+      Process daemon = pb.start();
+      Path journal = state.resolve("journal.jsonl");
+      double afterSlot = 0;
+      try {
+        for (int slot = 1; slot <= slots; slot++) {
+          long want = (long) slot * domains;
+          while (sent(journal) < want) {
+            if (!daemon.isAlive()) {
+              throw new IllegalStateException(
+                  "the daemon exited: see " + out.resolve("product.err"));
+            }
+            Thread.sleep(200);
+          }
+          afterSlot = status(daemon.pid(), "VmRSS");
+        }
+        Thread.sleep(12_000); // past the trim interval, as the daemon idles until the next slot
+        double idle = status(daemon.pid(), "VmRSS");
+        double peak = status(daemon.pid(), "VmHWM");
+        double cpu = cpuSeconds(daemon.pid());
+        double wall = (System.nanoTime() - t0) / 1e9;
+        int received = graph ? graphServer.requests().size() : relay.received().size();
+        System.out.printf(
+            "%s\t%d\t%d\t%d\t%.1f\t%.1f\t%.1f\t%.0f\t%.1f%n",
+            graph ? "graph" : "smtp", domains, slots, received, afterSlot, idle, peak, wall, cpu);
+      } finally {
+        daemon.destroy();
+        daemon.waitFor(60, TimeUnit.SECONDS);
+        daemon.destroyForcibly();
+      }
+    }
+  }
+
+  private static long sent(Path journal) throws Exception {
+    if (!Files.exists(journal)) {
+      return 0;
+    }
+    return Files.readAllLines(journal, StandardCharsets.UTF_8).stream()
+        .filter(l -> l.contains("\"outcome\":\"sent\""))
+        .count();
+  }
+
+  private static double status(long pid, String field) throws Exception {
+    for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (l.startsWith(field + ":")) {
+        return Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0;
+      }
+    }
+    return Double.NaN;
+  }
+
+  private static double cpuSeconds(long pid) throws Exception {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in ticks
+  }
+}
