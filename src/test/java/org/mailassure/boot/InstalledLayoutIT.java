@@ -190,6 +190,31 @@ class InstalledLayoutIT {
   }
 
   @Test
+  void theLayoutCarriesOneHttpClientAndNoNativeLibrariesForOtherSystems() throws IOException {
+    List<String> names;
+    try (Stream<Path> jars = Files.walk(Installed.home().resolve("lib"))) {
+      names =
+          jars.filter(p -> p.toString().endsWith(".jar"))
+              .map(p -> p.getFileName().toString())
+              .toList();
+    }
+    assertThat(names)
+        .noneMatch(n -> n.startsWith("netty-") || n.startsWith("reactor-netty"))
+        .anyMatch(n -> n.startsWith("okhttp-"))
+        .anyMatch(n -> n.startsWith("azure-core-http-okhttp-"));
+    try (Stream<Path> jars = Files.walk(Installed.home().resolve("lib"))) {
+      for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
+        try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
+          assertThat(zip.stream().map(java.util.zip.ZipEntry::getName))
+              .as(jar.toString())
+              .noneMatch(n -> n.endsWith(".dll") || n.endsWith(".jnilib") || n.endsWith(".dylib"))
+              .noneMatch(n -> n.endsWith(".so") && !n.contains("/linux-"));
+        }
+      }
+    }
+  }
+
+  @Test
   void theDemoRunsFromTheLayout() throws Exception {
     Run demo = mailassure("demo");
 
