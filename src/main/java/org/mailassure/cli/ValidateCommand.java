@@ -11,6 +11,7 @@ import org.mailassure.config.Config;
 import org.mailassure.config.DkimKey;
 import org.mailassure.config.DomainSettings;
 import org.mailassure.config.Durations;
+import org.mailassure.config.FileChecks;
 import org.mailassure.config.ProbeSettings.TransportKind;
 import org.mailassure.config.ServiceAccount;
 import picocli.CommandLine.Command;
@@ -118,6 +119,9 @@ final class ValidateCommand implements Callable<Integer> {
             + " attempts");
     out.println(
         "assessment address: " + config.assessmentAddress() + "; state: " + config.stateDir());
+    for (var file : config.serviceOnlyFiles()) {
+      out.println("note: " + FileChecks.serviceOnly(file) + ".");
+    }
     out.flush();
   }
 

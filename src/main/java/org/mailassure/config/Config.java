@@ -37,6 +37,28 @@ public record Config(
     return Optional.ofNullable(graph);
   }
 
+  /**
+   * The files the config names by a systemd credential path ({@code ${CREDENTIALS_DIRECTORY}/NAME})
+   * that were not resolved because this process is not the service: only the service can read them,
+   * so a command run by hand that needs one fails.
+   */
+  public List<Path> serviceOnlyFiles() {
+    List<Path> files = new java.util.ArrayList<>();
+    if (graph != null && graph.auth() != null) {
+      var a = graph.auth();
+      java.util.stream.Stream.of(a.clientSecretFile(), a.certificateFile(), a.tokenFile())
+          .forEach(files::add);
+    }
+    for (DomainSettings d : domains) {
+      files.add(d.smtp() == null ? null : d.smtp().passwordFile());
+      d.dkim().forEach(k -> files.add(k.privateKeyFile()));
+    }
+    return files.stream()
+        .filter(f -> f != null && FileChecks.isCredentialPath(f))
+        .distinct()
+        .toList();
+  }
+
   /** The domains whose names are given, in config order; all of them when none is given. */
   public List<DomainSettings> select(List<String> names) {
     if (names == null || names.isEmpty()) {

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * another user (root, say) checks the config, each file is also checked as the service's user will
  * see it.
  */
-final class FileChecks {
+public final class FileChecks {
   static final String CREDENTIALS = "${CREDENTIALS_DIRECTORY}";
   private final Problems problems;
   private final Path base;
@@ -27,6 +27,22 @@ final class FileChecks {
     this.credentials =
         credentials == null || credentials.isBlank() ? null : credentials.split(":")[0];
     this.service = service;
+  }
+
+  /** Whether the path is a systemd credential path left as written (outside the service). */
+  static boolean isCredentialPath(Path p) {
+    return p.toString().startsWith(CREDENTIALS);
+  }
+
+  /**
+   * The words for a file named by a credential path that this process cannot read, since it is not
+   * the service: what it is and what to do instead.
+   */
+  public static String serviceOnly(Path p) {
+    return p
+        + " is a systemd credential, which exists only inside mailassure.service; to run this by"
+        + " hand, keep the file in /etc/mailassure (owned root:mailassure, mode 0640) and name that"
+        + " path instead";
   }
 
   Path resolve(String text) {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.Map;
+import org.mailassure.config.FileChecks;
 import org.mailassure.config.GraphAuth;
 import org.mailassure.config.GraphSettings;
 import reactor.core.publisher.Mono;
@@ -98,6 +99,9 @@ public final class Credentials {
   }
 
   private static String readSecret(Path file, String key) throws CredentialException {
+    if (file.toString().startsWith("${CREDENTIALS_DIRECTORY}")) {
+      throw new CredentialException("graph.auth." + key + " " + FileChecks.serviceOnly(file));
+    }
     try {
       String value = Files.readString(file, StandardCharsets.UTF_8).strip();
       if (value.isEmpty()) {

@@ -48,4 +48,29 @@ class CredentialsDirectoryTest {
     assertThat(c.graph().auth().clientSecretFile().toString())
         .isEqualTo("${CREDENTIALS_DIRECTORY}/graph-secret");
   }
+
+  @Test
+  void outsideTheServiceValidateNotesThatOnlyTheServiceCanReadItAndProvisionSaysWhatToDoInstead()
+      throws Exception {
+    Files.writeString(dir.resolve("mailassure.yaml"), YAML);
+
+    var validate =
+        org.mailassure.cli.CliRun.of(
+            dir, "validate", "-c", dir.resolve("mailassure.yaml").toString());
+    assertThat(validate.exitCode()).as(validate.err()).isZero();
+    assertThat(validate.out())
+        .contains(
+            "note: ${CREDENTIALS_DIRECTORY}/graph-secret is a systemd credential, which exists only"
+                + " inside mailassure.service; to run this by hand, keep the file in /etc/mailassure"
+                + " (owned root:mailassure, mode 0640) and name that path instead.");
+
+    var provision =
+        org.mailassure.cli.CliRun.of(
+            dir, "provision", "--dry-run", "-c", dir.resolve("mailassure.yaml").toString());
+    assertThat(provision.exitCode()).isEqualTo(3);
+    assertThat(provision.err())
+        .contains(
+            "graph.auth.client-secret-file ${CREDENTIALS_DIRECTORY}/graph-secret is a systemd"
+                + " credential");
+  }
 }

@@ -22,6 +22,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.mailassure.config.DomainSettings;
+import org.mailassure.config.FileChecks;
 import org.mailassure.config.SmtpSettings;
 import org.mailassure.config.SmtpSettings.Security;
 import org.mailassure.graph.AccessTokens;
@@ -225,6 +226,11 @@ public final class SmtpTransport implements ProbeTransport {
     return switch (s.auth()) {
       case NONE -> null;
       case PASSWORD -> {
+        if (s.passwordFile().toString().startsWith("${CREDENTIALS_DIRECTORY}")) {
+          throw new SendFailure(
+              Kind.AUTHENTICATION,
+              "smtp.password-file " + FileChecks.serviceOnly(s.passwordFile()));
+        }
         try {
           yield Files.readString(s.passwordFile(), StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
