@@ -67,17 +67,50 @@ public final class GraphErrors {
     if (values == null || values.isEmpty()) {
       return null;
     }
-    String v = values.iterator().next().strip();
-    try {
-      return Duration.ofSeconds(Math.max(0, Long.parseLong(v)));
-    } catch (NumberFormatException notSeconds) {
-      try {
-        Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        Duration d = Duration.between(now, at);
-        return d.isNegative() ? Duration.ZERO : d;
-      } catch (DateTimeParseException notDate) {
-        return null;
+    return parseRetryAfter(values.iterator().next(), now);
+  }
+
+  /** Longer than any wait mailassure would accept; what an absurd Retry-After is read as. */
+  static final Duration FOREVER = Duration.ofDays(365_000);
+
+  /**
+   * A {@code Retry-After} value (RFC 9110 §10.2.3: delay-seconds or an HTTP date) as a wait from
+   * {@code now}; null when it is neither. A number too large for any arithmetic is read as {@link
+   * #FOREVER}, so callers compare it with their own limit instead of overflowing.
+   */
+  public static Duration parseRetryAfter(String value, Instant now) {
+    String v = value.strip();
+    if (!v.isEmpty() && v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      if (v.length() > 12) {
+        return FOREVER;
       }
+      Duration d = Duration.ofSeconds(Long.parseLong(v));
+      return d.compareTo(FOREVER) > 0 ? FOREVER : d;
     }
+    try {
+      Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      Duration d = Duration.between(now, at);
+      return d.isNegative() ? Duration.ZERO : d.compareTo(FOREVER) > 0 ? FOREVER : d;
+    } catch (DateTimeParseException | ArithmeticException notDate) {
+      return null;
+    }
+  }
+
+  /** A wait in words for a person: {@code 45 s}, {@code 30 min}, {@code 24 h}, {@code 3 days}. */
+  public static String words(Duration d) {
+    if (d.compareTo(FOREVER) >= 0) {
+      return "more than 1,000 years";
+    }
+    long s = d.getSeconds();
+    if (s < 120) {
+      return s + " s";
+    }
+    if (s < 7200) {
+      return (s / 60) + " min";
+    }
+    if (s < 172_800) {
+      return (s / 3600) + " h";
+    }
+    return (s / 86_400) + " days";
   }
 }

@@ -177,10 +177,26 @@ public final class ProbeSender {
             null);
       } catch (SendFailure f) {
         Duration wait = f.retryAfter().orElse(retry.delayAfter(attempt));
+        // A server's Retry-After is obeyed up to max-backoff; a longer ask ends the slot's tries.
+        boolean askedTooMuch = wait.compareTo(retry.maxBackoff()) > 0;
         boolean again =
             f.retryable()
+                && !askedTooMuch
                 && attempt < retry.attempts()
                 && (deadline == null || !clock.instant().plus(wait).isAfter(deadline));
+        if (f.retryable() && askedTooMuch) {
+          f =
+              new SendFailure(
+                  f.kind(),
+                  f.getMessage()
+                      + "; the server asked to wait "
+                      + org.mailassure.graph.GraphErrors.words(wait)
+                      + " (Retry-After), longer than probe.retry.max-backoff ("
+                      + org.mailassure.graph.GraphErrors.words(retry.maxBackoff())
+                      + "), so this slot is not tried again",
+                  null,
+                  f);
+        }
         record(
             slot,
             d,

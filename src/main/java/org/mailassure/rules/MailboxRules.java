@@ -35,6 +35,9 @@ public final class MailboxRules {
   private static final Duration FIRST_BACKOFF = Duration.ofSeconds(2);
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
 
+  /** The longest Retry-After a person's command waits out; a longer ask ends it with the reason. */
+  static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
+
   private final GraphServiceClient client;
   private final Sleeper sleeper;
   private final Clock clock;
@@ -127,6 +130,17 @@ public final class MailboxRules {
         inFlight.release();
       }
       Duration after = GraphErrors.retryAfter(throttled, clock.instant());
+      if (after != null && after.compareTo(MAX_RETRY_AFTER) > 0) {
+        throw new GraphFailure(
+            Kind.TEMPORARY,
+            classify(throttled, mailbox, what).getMessage()
+                + "; Graph asked to wait "
+                + GraphErrors.words(after)
+                + " (Retry-After), longer than mailassure waits ("
+                + GraphErrors.words(MAX_RETRY_AFTER)
+                + "); run the command again later",
+            throttled);
+      }
       sleep(after != null ? after : backoff);
       backoff =
           backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0

@@ -223,6 +223,24 @@ class RulesTest {
   }
 
   @Test
+  void aRetryAfterOfADayIsNotWaitedOutAndTheCommandSaysWhatGraphAsked() throws Exception {
+    graph.then(
+        Reply.error(
+            429,
+            "ApplicationThrottled",
+            "Application is over its MailboxConcurrency limit.",
+            Map.of("Retry-After", "86400")));
+
+    CliRun r = run("provision", "-c", config(1).toString());
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(sleeper.waits()).isEmpty();
+    assertThat(r.out() + r.err())
+        .contains("Graph asked to wait 24 h (Retry-After), longer than mailassure waits (5 min)");
+    assertThat(graph.rules(mailbox(1))).isEmpty();
+  }
+
+  @Test
   void a403NamesThePermissionAndTheMailboxAndAllFailingSoExitsThree() throws Exception {
     graph.then(
         Reply.error(

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.mailassure.config.Config;
 import org.mailassure.graph.Credentials;
 import org.mailassure.graph.GraphClients;
@@ -121,6 +123,30 @@ class GraphTransportTest {
     assertThat(new Journal(config.stateDir()).read().entries())
         .extracting(JournalEntry::outcome)
         .containsExactly(Outcome.RETRYING, Outcome.SENT);
+  }
+
+  @ParameterizedTest(name = "Retry-After: {0}")
+  @ValueSource(strings = {"86400", "9223372036854775807", "99999999999999999999999"})
+  void aRetryAfterLongerThanMaxBackoffEndsTheSlotsTriesWithTheServersAskNamed(String retryAfter)
+      throws Exception {
+    // RFC 9110 §10.2.3: Retry-After is delay-seconds (any non-negative integer). mailassure waits
+    // at most probe.retry.max-backoff (10 min in this config), so a longer ask is a failed attempt.
+    graph.then(
+        Reply.error(
+            429, "ApplicationThrottled", "Too many requests", Map.of("Retry-After", retryAfter)));
+
+    ProbeResult result = send();
+
+    assertThat(result.sent()).isFalse();
+    assertThat(result.error())
+        .contains("HTTP 429")
+        .contains("the server asked to wait")
+        .contains("longer than probe.retry.max-backoff (10 min)");
+    assertThat(graph.requests()).hasSize(1);
+    assertThat(sleeper.waits()).isEmpty();
+    assertThat(new Journal(config.stateDir()).read().entries())
+        .extracting(JournalEntry::outcome)
+        .containsExactly(Outcome.FAILED);
   }
 
   @Test
