@@ -172,4 +172,52 @@ class DaemonProcessIT {
       assertThat(stderr(log)).doesNotContain("VM warning", "CompileCommand");
     }
   }
+
+  @Test
+  void sigtermDuringAHalfHourBackOffEndsTheDaemonWithin5Seconds() throws Exception {
+    try (LoopbackRelay busy =
+        LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
+            .tls(Fixtures.LOOPBACK.serverContext())
+            .replies(n -> new org.subethamail.smtp.RejectException(451, "4.3.2 try again later"))
+            .build()
+            .start()) {
+      Files.writeString(
+          config,
+          """
+          state-dir: state
+          probe:
+            schedule: "0 6 * * *"
+            time-zone: UTC
+            catch-up: 1d
+            transport: smtp
+            retry: { attempts: 5, backoff: 30m, max-backoff: 30m }
+            smtp: { host: 127.0.0.1, port: %d, auth: none, trust-store: ca.pem }
+          domains:
+            - { name: a.example.gov.uk, mailbox: secureemailreply@a.example.gov.uk }
+            - { name: b.example.gov.uk, mailbox: secureemailreply@b.example.gov.uk }
+            - { name: c.example.gov.uk, mailbox: secureemailreply@c.example.gov.uk }
+          """
+              .formatted(busy.port()));
+      Process daemon = daemon("busy");
+      try {
+        await(
+            "every domain to be waiting out its back-off",
+            Duration.ofSeconds(60),
+            () -> {
+              try {
+                return journal().stream().filter(e -> e.outcome() == Outcome.RETRYING).count() == 3;
+              } catch (IOException e) {
+                return false;
+              }
+            });
+        Instant sent = Instant.now();
+        daemon.destroy(); // SIGTERM
+        assertThat(daemon.waitFor(5, TimeUnit.SECONDS)).as("stopped within 5 s").isTrue();
+        assertThat(Duration.between(sent, Instant.now())).isLessThan(Duration.ofSeconds(5));
+        assertThat(daemon.exitValue()).as(stderr("busy")).isZero();
+      } finally {
+        daemon.destroyForcibly();
+      }
+    }
+  }
 }
