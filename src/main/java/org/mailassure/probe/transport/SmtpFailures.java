@@ -27,9 +27,20 @@ final class SmtpFailures {
 
   private SmtpFailures() {}
 
-  static SendFailure classify(MessagingException e, SmtpSettings s) {
+  /**
+   * @param closedByPeer whether the relay ended the connection (a clean EOF on its socket): a
+   *     network fault like a reset, so temporary, unless the relay replied with a code first
+   */
+  static SendFailure classify(MessagingException e, SmtpSettings s, boolean closedByPeer) {
     String relay = s.host() + ":" + s.port();
     for (Throwable t = e; t != null; t = next(t)) {
+      if (t instanceof BoundedSocket.OverLimit over) {
+        return new SendFailure(
+            Kind.PERMANENT,
+            "the relay " + relay + " " + over.getMessage() + "; mailassure stopped reading",
+            null,
+            e);
+      }
       if (t instanceof AuthenticationFailedException) {
         return new SendFailure(
             Kind.AUTHENTICATION,
@@ -69,6 +80,13 @@ final class SmtpFailures {
       }
     }
     String message = String.valueOf(e.getMessage());
+    if (closedByPeer) {
+      return new SendFailure(
+          Kind.TEMPORARY,
+          "the relay " + relay + " closed the connection before it replied",
+          null,
+          e);
+    }
     if (message.contains("STARTTLS is required")) {
       return new SendFailure(
           Kind.TLS,

@@ -54,7 +54,19 @@ public final class SmtpTransport implements ProbeTransport {
   private record SessionKey(SmtpSettings settings, String user) {}
 
   /** An open, TLS-protected session and the socket factory that knows its TLS socket. */
-  private record Connection(SMTPTransport transport, Session session, TlsSocketFactory sockets) {}
+  private record Connection(
+      SMTPTransport transport,
+      Session session,
+      TlsSocketFactory sockets,
+      BoundedSocketFactory plain) {
+    /** The session's bounded TCP socket, or null (implicit TLS layers on Angus's own socket). */
+    BoundedSocket bounded() {
+      return plain.socket();
+    }
+  }
+
+  /** How long one attempt (connect, or one probe on a kept session) may take in all. */
+  static final java.time.Duration ATTEMPT_LIMIT = java.time.Duration.ofMinutes(5);
 
   /**
    * @param tokens the source of XOAUTH2 tokens; may be null when no domain uses xoauth2
@@ -75,6 +87,8 @@ public final class SmtpTransport implements ProbeTransport {
     try {
       if (c == null) {
         c = open(s, user, probe.domain(), true);
+      } else if (c.bounded() != null) {
+        c.bounded().attempt(ATTEMPT_LIMIT);
       }
       SMTPMessage message = new RawMessage(c.session(), probe.mime());
       message.setEnvelopeFrom(probe.sender());
@@ -89,7 +103,8 @@ public final class SmtpTransport implements ProbeTransport {
       return delivery;
     } catch (MessagingException e) {
       quietlyClose(c);
-      throw SmtpFailures.classify(e, s);
+      throw SmtpFailures.classify(
+          e, s, c != null && c.bounded() != null && c.bounded().closedByPeer());
     } catch (SendFailure | RuntimeException e) {
       quietlyClose(c);
       throw e;
@@ -111,16 +126,25 @@ public final class SmtpTransport implements ProbeTransport {
   private Connection open(SmtpSettings s, String user, String heloDomain, boolean authenticate)
       throws SendFailure, MessagingException {
     TlsSocketFactory sockets = new TlsSocketFactory(context(s), s.minTlsVersion().andNewer());
+    BoundedSocketFactory plain =
+        new BoundedSocketFactory(java.time.Clock.systemUTC(), IO_TIMEOUT_MS, ATTEMPT_LIMIT);
     String protocol = s.security() == Security.IMPLICIT_TLS ? "smtps" : "smtp";
     Properties props = properties(s, protocol, sockets, heloDomain);
+    props.put("mail." + protocol + ".socketFactory", plain);
     if (!authenticate) {
       props.put("mail." + protocol + ".auth", "false");
     }
     Session session = Session.getInstance(props);
     String secret = authenticate ? secret(s) : null;
     SMTPTransport transport = (SMTPTransport) session.getTransport(protocol);
-    Connection c = new Connection(transport, session, sockets);
-    transport.connect(s.host(), s.port(), secret == null ? null : user, secret);
+    Connection c = new Connection(transport, session, sockets, plain);
+    try {
+      transport.connect(s.host(), s.port(), secret == null ? null : user, secret);
+    } catch (MessagingException e) {
+      boolean closedByPeer = plain.socket() != null && plain.socket().closedByPeer();
+      quietlyClose(c);
+      throw SmtpFailures.classify(e, s, closedByPeer);
+    }
     SSLSocket socket = sockets.socket();
     if (!transport.isSSL()
         || socket == null
@@ -160,7 +184,7 @@ public final class SmtpTransport implements ProbeTransport {
           leaf.getSubjectX500Principal().getName(),
           leaf.getNotAfter().toInstant());
     } catch (MessagingException e) {
-      throw SmtpFailures.classify(e, s);
+      throw SmtpFailures.classify(e, s, false);
     } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
       throw new SendFailure(Kind.TLS, "the relay " + s.host() + " presented no certificate");
     } finally {

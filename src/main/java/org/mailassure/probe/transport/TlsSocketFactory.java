@@ -42,6 +42,9 @@ final class TlsSocketFactory extends SSLSocketFactory {
   @Override
   public Socket createSocket(Socket s, String host, int port, boolean autoClose)
       throws IOException {
+    if (s instanceof BoundedSocket bounded) {
+      bounded.tlsStarted();
+    }
     return configure(delegate.createSocket(s, host, port, autoClose));
   }
 

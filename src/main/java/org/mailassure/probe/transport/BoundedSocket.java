@@ -1,0 +1,125 @@
+package org.mailassure.probe.transport;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The TCP socket under every SMTP session, so that nothing a relay sends can exhaust memory or
+ * time. Every byte read passes through it (TLS records too: the TLS socket is layered on this one),
+ * so it bounds a session's bytes in total ({@link #MAX_SESSION_BYTES}), a line before TLS starts
+ * ({@link #MAX_LINE_BYTES}; RFC 5321 §4.5.3.1.5 allows 512 octets to a reply line), and each
+ * attempt's time (the read timeout shrinks to what is left of the attempt's deadline, so a server
+ * that drips a byte at a time is cut off too). It also remembers whether the relay closed the
+ * connection (a clean EOF), which the classification reads instead of the library's message text.
+ */
+final class BoundedSocket extends Socket {
+  static final long MAX_SESSION_BYTES = 8L << 20;
+  static final int MAX_LINE_BYTES = 64 << 10;
+
+  /** The relay sent more than a bound allows; the message says which. */
+  static final class OverLimit extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    OverLimit(String message) {
+      super(message);
+    }
+  }
+
+  private final Clock clock;
+  private final int ioTimeoutMs;
+  private volatile Instant deadline = Instant.MAX;
+  private volatile boolean tlsStarted;
+  private volatile boolean closedByPeer;
+  private InputStream in;
+
+  BoundedSocket(Clock clock, int ioTimeoutMs) {
+    this.clock = clock;
+    this.ioTimeoutMs = ioTimeoutMs;
+  }
+
+  /** Starts an attempt: reads after {@code limit} from now fail as timed out. */
+  void attempt(Duration limit) {
+    deadline = clock.instant().plus(limit);
+  }
+
+  /** From here on the bytes are TLS records: only the session's total is bounded. */
+  void tlsStarted() {
+    tlsStarted = true;
+  }
+
+  /** Whether the relay ended the connection (read returned end of stream). */
+  boolean closedByPeer() {
+    return closedByPeer;
+  }
+
+  @Override
+  public synchronized InputStream getInputStream() throws IOException {
+    if (in == null) {
+      in = new Bounded(super.getInputStream());
+    }
+    return in;
+  }
+
+  private final class Bounded extends FilterInputStream {
+    private long total;
+    private int line;
+
+    Bounded(InputStream raw) {
+      super(raw);
+    }
+
+    private void beforeRead() throws IOException {
+      long left = Duration.between(clock.instant(), deadline).toMillis();
+      if (left <= 0) {
+        throw new SocketTimeoutException("the attempt's time ran out");
+      }
+      setSoTimeout((int) Math.min(ioTimeoutMs, left));
+    }
+
+    private void account(byte[] b, int off, int n) throws OverLimit {
+      if (n < 0) {
+        closedByPeer = true;
+        return;
+      }
+      total += n;
+      if (total > MAX_SESSION_BYTES) {
+        throw new OverLimit("sent more than " + (MAX_SESSION_BYTES >> 20) + " MiB in one session");
+      }
+      if (!tlsStarted) {
+        for (int i = off; i < off + n; i++) {
+          line = b[i] == '\n' ? 0 : line + 1;
+          if (line > MAX_LINE_BYTES) {
+            throw new OverLimit(
+                "sent more than " + MAX_LINE_BYTES + " bytes without ending the line");
+          }
+        }
+      }
+    }
+
+    @Override
+    public int read() throws IOException {
+      beforeRead();
+      int c = super.read();
+      if (c < 0) {
+        closedByPeer = true;
+      } else {
+        account(new byte[] {(byte) c}, 0, 1);
+      }
+      return c;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      beforeRead();
+      int n = super.read(b, off, len);
+      account(b, off, n);
+      return n;
+    }
+  }
+}

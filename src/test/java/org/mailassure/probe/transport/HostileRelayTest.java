@@ -1,0 +1,130 @@
+package org.mailassure.probe.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailassure.config.Config;
+import org.mailassure.config.ConfigLoader;
+import org.mailassure.journal.Journal;
+import org.mailassure.journal.JournalEntry;
+import org.mailassure.journal.Outcome;
+import org.mailassure.probe.ProbeResult;
+import org.mailassure.probe.ProbeSender;
+import org.mailassure.testing.Fixtures;
+import org.mailassure.testing.HostileRelay;
+import org.mailassure.testing.HostileRelay.Misbehaviour;
+import org.mailassure.testing.RecordingSleeper;
+
+/**
+ * Relays that misbehave on purpose: a clean close (EOF) is a network fault like a reset, so it is
+ * retried (RFC 5321 §3.8: a connection lost before the final reply to DATA means the message must
+ * be sent again); a line that never ends is cut off at a bound and recorded as a protocol failure.
+ */
+class HostileRelayTest {
+  private static final Instant NOW = Instant.parse("2026-11-29T06:00:00Z");
+
+  @TempDir Path dir;
+  private final RecordingSleeper sleeper = new RecordingSleeper();
+
+  @BeforeEach
+  void material() throws Exception {
+    Fixtures.writeMaterial(dir);
+  }
+
+  private Config config(int port) throws Exception {
+    Path file = dir.resolve("mailassure.yaml");
+    Files.writeString(
+        file,
+        """
+        state-dir: %s/state
+        probe:
+          transport: smtp
+          retry: { attempts: 3, backoff: 1m, max-backoff: 5m }
+          smtp: { host: 127.0.0.1, port: %d, security: starttls, auth: none, trust-store: ca.pem }
+        domains:
+          - name: example.gov.uk
+            mailbox: secureemailreply@example.gov.uk
+        """
+            .formatted(dir, port));
+    return new ConfigLoader(Map.of(), false).load(file);
+  }
+
+  private ProbeResult send(Config config) {
+    try (SmtpTransport transport = new SmtpTransport(null)) {
+      return new ProbeSender(
+              config,
+              transport,
+              new Journal(config.stateDir()),
+              Clock.fixed(NOW, ZoneOffset.UTC),
+              sleeper,
+              "test")
+          .send(config.domains().get(0), NOW, "manual", null);
+    }
+  }
+
+  private java.util.List<JournalEntry> journal(Config config) throws Exception {
+    return new Journal(config.stateDir()).read().entries();
+  }
+
+  @Test
+  void aRelayThatClosesCleanlyAtTheGreetingIsRetriedLikeAReset() throws Exception {
+    try (HostileRelay relay =
+        new HostileRelay(Fixtures.LOOPBACK.serverContext(), Misbehaviour.EOF_AT_GREETING)) {
+      Config config = config(relay.port());
+
+      ProbeResult result = send(config);
+
+      assertThat(result.sent()).isFalse();
+      assertThat(result.failure()).isEqualTo(SendFailure.Kind.TEMPORARY);
+      assertThat(result.error()).contains("closed the connection");
+      assertThat(relay.connections()).isEqualTo(3);
+      assertThat(journal(config))
+          .extracting(JournalEntry::outcome)
+          .containsExactly(Outcome.RETRYING, Outcome.RETRYING, Outcome.FAILED);
+    }
+  }
+
+  @Test
+  void aRelayThatClosesCleanlyAfterTheDataIsRetriedLikeAReset() throws Exception {
+    try (HostileRelay relay =
+        new HostileRelay(Fixtures.LOOPBACK.serverContext(), Misbehaviour.EOF_AFTER_DATA)) {
+      Config config = config(relay.port());
+
+      ProbeResult result = send(config);
+
+      assertThat(result.sent()).isFalse();
+      assertThat(result.failure()).isEqualTo(SendFailure.Kind.TEMPORARY);
+      assertThat(relay.connections()).isEqualTo(3);
+      assertThat(journal(config))
+          .extracting(JournalEntry::outcome)
+          .containsExactly(Outcome.RETRYING, Outcome.RETRYING, Outcome.FAILED);
+    }
+  }
+
+  @Test
+  void aGreetingLineThatNeverEndsIsCutOffAtTheBoundAndRecorded() throws Exception {
+    try (HostileRelay relay =
+        new HostileRelay(Fixtures.LOOPBACK.serverContext(), Misbehaviour.ENDLESS_GREETING_LINE)) {
+      Config config = config(relay.port());
+
+      ProbeResult result = send(config);
+
+      assertThat(result.sent()).isFalse();
+      assertThat(result.error()).contains("sent more than", "without ending the line");
+      assertThat(journal(config))
+          .last()
+          .extracting(JournalEntry::outcome)
+          .isEqualTo(Outcome.FAILED);
+      // The client stopped reading near its bound; the rest sat in socket buffers at most.
+      assertThat(relay.endlessBytes()).isLessThan(32 << 20);
+    }
+  }
+}
