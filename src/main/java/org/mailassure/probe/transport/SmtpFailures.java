@@ -117,6 +117,28 @@ final class SmtpFailures {
     if (text.contains("no subject alternative") || text.contains("no name matching")) {
       return new SendFailure(Kind.TLS, wrongName(s, relay), null, e);
     }
+    if (hasCause(ssl, java.security.cert.CertificateExpiredException.class)
+        || hasReason(ssl, CertPathValidatorException.BasicReason.EXPIRED)) {
+      return new SendFailure(
+          Kind.TLS,
+          "the certificate of the relay "
+              + relay
+              + " has expired; nothing was sent (the relay's operator must renew it;"
+              + " trusting another CA would not help)",
+          null,
+          e);
+    }
+    if (hasCause(ssl, java.security.cert.CertificateNotYetValidException.class)
+        || hasReason(ssl, CertPathValidatorException.BasicReason.NOT_YET_VALID)) {
+      return new SendFailure(
+          Kind.TLS,
+          "the certificate of the relay "
+              + relay
+              + " is not valid yet; nothing was sent (check this machine's clock and the"
+              + " certificate's start date)",
+          null,
+          e);
+    }
     if (hasCause(ssl, CertPathValidatorException.class)
         || text.contains("pkix path")
         || text.contains("unable to find valid certification path")
@@ -185,6 +207,16 @@ final class SmtpFailures {
       return m.getNextException();
     }
     return t.getCause() == t ? null : t.getCause();
+  }
+
+  /** Whether a certificate path validation in the chain failed for that reason. */
+  private static boolean hasReason(Throwable t, CertPathValidatorException.Reason reason) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof CertPathValidatorException v && v.getReason() == reason) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

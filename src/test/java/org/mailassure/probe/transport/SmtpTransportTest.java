@@ -224,6 +224,21 @@ class SmtpTransportTest {
   }
 
   @Test
+  void anExpiredCertificateFromATrustedCaIsNamedAsExpiredNotAsUntrusted() throws Exception {
+    // Valid from five minutes ago to one minute ago: issued by the CA the config trusts.
+    Certificates.Issued expired =
+        Certificates.server(Fixtures.CA, Duration.ofMinutes(-1), "127.0.0.1");
+    relay = LoopbackRelay.builder(Mode.STARTTLS).tls(expired.serverContext()).build().start();
+    Config config = Fixtures.config(dir, yaml(relay.port(), "starttls", "none", ""));
+
+    ProbeResult result = sendOnce(config, null);
+
+    assertThat(result.failure()).isEqualTo(SendFailure.Kind.TLS);
+    assertThat(result.error()).contains("has expired").doesNotContain("smtp.trust-store");
+    assertThat(relay.received()).isEmpty();
+  }
+
+  @Test
   void aCertificateForAnotherNameIsRefusedAndNothingIsSent() throws Exception {
     Certificates.Issued other =
         Certificates.server(Fixtures.CA, Duration.ofDays(30), "relay.example");
