@@ -22,6 +22,16 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
     return underJournal ? "%-5level %logger{0}: %msg%n" : "%d{HH:mm:ss} %-5level %msg%n";
   }
 
+  /**
+   * mailassure's own lines at info (debug with {@code -v}); the libraries' (Azure SDK, Graph SDK,
+   * OkHttp, SubEthaSMTP) only with {@code -v}: mailassure reports their failures itself, in words,
+   * and without it a Graph outage printed dozens of SDK errors and stack traces.
+   */
+  static void levels(LoggerContext context, boolean verbose) {
+    context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(verbose ? Level.INFO : Level.OFF);
+    context.getLogger("org.mailassure").setLevel(verbose ? Level.DEBUG : Level.INFO);
+  }
+
   @Override
   public ExecutionStatus configure(LoggerContext context) {
     boolean journal = System.getenv("JOURNAL_STREAM") != null;
@@ -38,10 +48,7 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
     err.start();
     ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.addAppender(err);
-    root.setLevel(verbose ? Level.INFO : Level.WARN);
-    context.getLogger("org.mailassure").setLevel(verbose ? Level.DEBUG : Level.INFO);
-    // SubEthaSMTP (the demo's relay) is chatty at info about every connection.
-    context.getLogger("org.subethamail").setLevel(verbose ? Level.INFO : Level.WARN);
+    levels(context, verbose);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 }

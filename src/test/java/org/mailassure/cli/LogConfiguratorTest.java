@@ -35,4 +35,21 @@ class LogConfiguratorTest {
   void onATerminalLinesStartWithTheTime() {
     assertThat(format(false)).matches("\\d\\d:\\d\\d:\\d\\d INFO  slot sent\\n");
   }
+
+  @Test
+  void librariesAreSilentUnlessVerboseWhileMailassureSpeaksAtInfo() {
+    LoggerContext quiet = new LoggerContext();
+    LogConfigurator.levels(quiet, false);
+    assertThat(quiet.getLogger("com.azure.identity.DefaultAzureCredential").isErrorEnabled())
+        .isFalse();
+    assertThat(quiet.getLogger("okhttp3.OkHttpClient").isErrorEnabled()).isFalse();
+    assertThat(quiet.getLogger("org.mailassure.schedule.Daemon").isInfoEnabled()).isTrue();
+    assertThat(quiet.getLogger("org.mailassure.schedule.Daemon").isDebugEnabled()).isFalse();
+
+    LoggerContext verbose = new LoggerContext();
+    LogConfigurator.levels(verbose, true);
+    assertThat(verbose.getLogger("com.azure.identity.DefaultAzureCredential").isInfoEnabled())
+        .isTrue();
+    assertThat(verbose.getLogger("org.mailassure.schedule.Daemon").isDebugEnabled()).isTrue();
+  }
 }
