@@ -67,7 +67,11 @@ final class RunCommand implements Callable<Integer> {
               .only(options.domains.isEmpty() ? java.util.Set.of() : only);
       ctx.signals().on("TERM", daemon::stop);
       ctx.signals().on("INT", daemon::stop);
+      String hangup = Signals.hangupNote(ctx.env(), procStatus());
       ctx.signals().on("HUP", daemon::reload);
+      if (hangup != null) {
+        org.slf4j.LoggerFactory.getLogger(RunCommand.class).warn("{}", hangup);
+      }
       org.slf4j.LoggerFactory.getLogger(RunCommand.class)
           .info(
               "mailassure {} running: {} domains, schedule \"{}\" {}",
@@ -86,5 +90,14 @@ final class RunCommand implements Callable<Integer> {
   private org.mailassure.probe.transport.ProbeTransport transport(Config config) throws Exception {
     List<DomainSettings> probing = config.domains().stream().filter(DomainSettings::probe).toList();
     return Transports.of(config, probing, ctx);
+  }
+
+  /** This process's {@code /proc/self/status}, or null where there is none. */
+  private static String procStatus() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/status"));
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 }

@@ -220,4 +220,36 @@ class DaemonProcessIT {
       }
     }
   }
+
+  @Test
+  void startedWithSighupIgnoredTheDaemonSaysSoAndStillReloadsOnSighup() throws Exception {
+    // As under nohup: the shell ignores SIGHUP, then execs the launcher, which inherits that.
+    List<String> unit = Installed.asTheUnitStartsIt("-c", config.toString()).command();
+    ProcessBuilder pb =
+        Installed.asTheUnitStartsIt("-c", config.toString())
+            .redirectOutput(dir.resolve("nohup.out").toFile())
+            .redirectError(dir.resolve("nohup.err").toFile());
+    List<String> command =
+        new java.util.ArrayList<>(List.of("sh", "-c", "trap '' HUP; exec \"$0\" \"$@\""));
+    command.addAll(unit);
+    pb.command(command);
+    Process daemon = pb.start();
+    try {
+      await(
+          "the daemon to start",
+          Duration.ofSeconds(60),
+          () -> stderr("nohup").contains("running:"));
+      assertThat(stderr("nohup")).contains("SIGHUP was ignored when mailassure was started");
+      signal("HUP", daemon.pid());
+      await(
+          "the daemon to load the config again",
+          Duration.ofSeconds(60),
+          () -> stderr("nohup").contains("reload: config loaded again"));
+      daemon.destroy();
+      assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(daemon.exitValue()).as(stderr("nohup")).isZero();
+    } finally {
+      daemon.destroyForcibly();
+    }
+  }
 }
