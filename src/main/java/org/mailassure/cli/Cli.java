@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.mailassure.probe.Sleeper;
+import org.mailassure.secrets.RedactingWriter;
 import picocli.CommandLine;
 
 /**
@@ -15,8 +16,19 @@ import picocli.CommandLine;
 public final class Cli {
   private final Context ctx;
 
+  /** Everything the commands print goes through {@link RedactingWriter}: no secret gets out. */
   public Cli(Context ctx) {
-    this.ctx = ctx;
+    this.ctx =
+        new Context(
+            new PrintWriter(new RedactingWriter(ctx.out()), true),
+            new PrintWriter(new RedactingWriter(ctx.err()), true),
+            ctx.env(),
+            ctx.workingDir(),
+            ctx.root(),
+            ctx.clock(),
+            ctx.sleeper(),
+            ctx.signals(),
+            ctx.terminal());
   }
 
   /** The CLI on the real process: stdout, stderr, environment, clock. */

@@ -3,6 +3,7 @@ package org.mailassure.graph;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import org.mailassure.config.GraphSettings;
+import org.mailassure.secrets.Secrets;
 
 /**
  * Access tokens from the configured credential, for Graph and for SMTP XOAUTH2 to Exchange Online
@@ -37,7 +38,7 @@ public final class AccessTokens {
                 + " credential gave no token for "
                 + scope);
       }
-      return token.getToken();
+      return Secrets.remember(token.getToken());
     } catch (RuntimeException e) {
       throw new CredentialException(
           "could not get a token for "

@@ -17,6 +17,7 @@ import java.util.Map;
 import org.mailassure.config.FileChecks;
 import org.mailassure.config.GraphAuth;
 import org.mailassure.config.GraphSettings;
+import org.mailassure.secrets.Secrets;
 import reactor.core.publisher.Mono;
 
 /**
@@ -103,7 +104,7 @@ public final class Credentials {
       throw new CredentialException("graph.auth." + key + " " + FileChecks.serviceOnly(file));
     }
     try {
-      String value = Files.readString(file, StandardCharsets.UTF_8).strip();
+      String value = Secrets.remember(Files.readString(file, StandardCharsets.UTF_8).strip());
       if (value.isEmpty()) {
         throw new CredentialException(
             "graph.auth." + key + " " + file + " is empty; put the secret in it");
@@ -129,7 +130,7 @@ public final class Credentials {
     private final String token;
 
     StaticToken(String token) {
-      this.token = token;
+      this.token = Secrets.remember(token);
     }
 
     @Override

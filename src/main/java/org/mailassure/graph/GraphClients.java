@@ -8,6 +8,7 @@ import java.time.Duration;
 import okhttp3.Handshake;
 import okhttp3.OkHttpClient;
 import org.mailassure.config.GraphSettings;
+import org.mailassure.secrets.Secrets;
 
 /**
  * Makes the one Graph client of a run: the configured cloud's endpoint (or {@code base-url}), the
@@ -25,7 +26,7 @@ public final class GraphClients {
     String host = settings.endpoint().getHost();
     var auth =
         new AzureIdentityAuthenticationProvider(
-            credential, new String[] {host}, settings.cloud().graphScope());
+            remembering(credential), new String[] {host}, settings.cloud().graphScope());
     OkHttpClient http =
         GraphClientFactory.create()
             .addNetworkInterceptor(
@@ -53,5 +54,26 @@ public final class GraphClients {
   /** Forgets this thread's last handshake, before a new call. */
   public static void clearHandshake() {
     LAST_HANDSHAKE.remove();
+  }
+
+  /** The credential, with every token it issues remembered as a secret (never printed). */
+  private static TokenCredential remembering(TokenCredential credential) {
+    return new TokenCredential() {
+      @Override
+      public reactor.core.publisher.Mono<com.azure.core.credential.AccessToken> getToken(
+          com.azure.core.credential.TokenRequestContext request) {
+        return credential.getToken(request).doOnNext(t -> Secrets.remember(t.getToken()));
+      }
+
+      @Override
+      public com.azure.core.credential.AccessToken getTokenSync(
+          com.azure.core.credential.TokenRequestContext request) {
+        var t = credential.getTokenSync(request);
+        if (t != null) {
+          Secrets.remember(t.getToken());
+        }
+        return t;
+      }
+    };
   }
 }

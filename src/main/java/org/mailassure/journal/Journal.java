@@ -133,7 +133,7 @@ public final class Journal {
       g.writeStringField("tls_protocol", e.tlsProtocol());
       g.writeStringField("tls_cipher", e.tlsCipher());
       g.writeStringField("dkim", e.dkim());
-      g.writeStringField("error", e.error());
+      g.writeStringField("error", org.mailassure.secrets.Secrets.redact(e.error()));
       g.writeEndObject();
     }
     return w.toString();

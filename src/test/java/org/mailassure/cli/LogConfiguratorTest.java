@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 class LogConfiguratorTest {
   private static String format(boolean journal) {
     LoggerContext context = new LoggerContext();
+    LogConfigurator.registerRedaction(context);
     PatternLayout layout = new PatternLayout();
     layout.setContext(context);
     layout.setPattern(LogConfigurator.pattern(journal));
@@ -51,5 +52,26 @@ class LogConfiguratorTest {
     assertThat(verbose.getLogger("com.azure.identity.DefaultAzureCredential").isInfoEnabled())
         .isTrue();
     assertThat(verbose.getLogger("org.mailassure.schedule.Daemon").isDebugEnabled()).isTrue();
+  }
+
+  @Test
+  void aSecretInALogMessageIsMasked() {
+    org.mailassure.secrets.Secrets.remember("logged-secret-55555555");
+    LoggerContext context = new LoggerContext();
+    LogConfigurator.registerRedaction(context);
+    PatternLayout layout = new PatternLayout();
+    layout.setContext(context);
+    layout.setPattern(LogConfigurator.pattern(true));
+    layout.start();
+    LoggingEvent e =
+        new LoggingEvent(
+            "x",
+            context.getLogger("org.mailassure.probe.ProbeSender"),
+            ch.qos.logback.classic.Level.WARN,
+            "relay said logged-secret-55555555",
+            null,
+            null);
+
+    assertThat(layout.doLayout(e)).isEqualTo("WARN  ProbeSender: relay said [redacted]\n");
   }
 }

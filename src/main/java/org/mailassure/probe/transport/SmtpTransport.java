@@ -256,7 +256,8 @@ public final class SmtpTransport implements ProbeTransport {
               "smtp.password-file " + FileChecks.serviceOnly(s.passwordFile()));
         }
         try {
-          yield Files.readString(s.passwordFile(), StandardCharsets.UTF_8).strip();
+          yield org.mailassure.secrets.Secrets.remember(
+              Files.readString(s.passwordFile(), StandardCharsets.UTF_8).strip());
         } catch (IOException e) {
           throw new SendFailure(
               Kind.AUTHENTICATION,

@@ -1,0 +1,59 @@
+package org.mailassure.secrets;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+
+/**
+ * The secrets this process holds (Graph client secrets and tokens, SMTP passwords, XOAUTH2 tokens),
+ * so that none reaches stdout, stderr, the log or the journal, even when a server echoes one back
+ * in its error text. Every secret is remembered where it is read or issued; every door text leaves
+ * by (the command's output streams, the log's message converter, the journal's error field) passes
+ * it through {@link #redact}. Besides the known values, anything shaped like a JSON Web Token or
+ * following {@code Bearer} is hidden, for tokens mailassure never saw (a proxy's, a refreshed one).
+ *
+ * <p>Process-wide, unlike the rest of mailassure, because secrets arrive inside libraries'
+ * callbacks and text leaves through doors that cannot all be handed an instance; it only ever
+ * grows, and is thread-safe.
+ */
+public final class Secrets {
+  /** What stands in a text where a secret was. */
+  public static final String MASK = "[redacted]";
+
+  /** Shorter values are not secrets worth hiding and would mask ordinary words. */
+  private static final int MIN_LENGTH = 8;
+
+  private static final Pattern JWT =
+      Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*");
+  private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[^\\s\"',;]+");
+
+  private static final List<String> KNOWN = new CopyOnWriteArrayList<>();
+
+  private Secrets() {}
+
+  /** Remembers a secret; returns it, so a read can be wrapped in place. */
+  public static String remember(String secret) {
+    if (secret != null) {
+      String s = secret.strip();
+      if (s.length() >= MIN_LENGTH && !KNOWN.contains(s)) {
+        KNOWN.add(s);
+      }
+    }
+    return secret;
+  }
+
+  /** The text with every known secret, token-shaped string and bearer credential masked. */
+  public static String redact(String text) {
+    if (text == null || text.isEmpty()) {
+      return text;
+    }
+    String out = text;
+    for (String s : KNOWN) {
+      if (out.contains(s)) {
+        out = out.replace(s, MASK);
+      }
+    }
+    out = JWT.matcher(out).replaceAll(MASK);
+    return BEARER.matcher(out).replaceAll("$1" + MASK);
+  }
+}
