@@ -25,6 +25,9 @@ final class BenchRelay {
     g.initialize(2048);
     Files.writeString(
         out.resolve("dkim-rsa2048.pem"), PemKeys.toPem(g.generateKeyPair().getPrivate()));
+    Files.setPosixFilePermissions(
+        out.resolve("dkim-rsa2048.pem"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     return LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
         .tls(cert.serverContext())
         .build()

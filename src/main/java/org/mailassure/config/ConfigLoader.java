@@ -77,11 +77,72 @@ public final class ConfigLoader {
     this.service = service;
   }
 
+  /** Far above any real config (1,000 domains take about 150 KB); checked before reading. */
+  static final long MAX_CONFIG_BYTES = 4L << 20;
+
+  /** The file's text as UTF-8, or the offset and line of the first byte that is not UTF-8. */
+  static String decode(Path file, byte[] bytes) throws ConfigException {
+    if (bytes.length >= 2
+        && ((bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF)
+            || (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE))) {
+      throw new ConfigException(
+          "config file "
+              + file
+              + " is UTF-16 (it starts with a UTF-16 byte-order mark); save it as"
+              + " UTF-8");
+    }
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+    java.nio.charset.CoderResult r =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+            .decode(in, out, true);
+    if (r.isError()) {
+      int offset = in.position();
+      int line = 1;
+      for (int i = 0; i < offset; i++) {
+        if (bytes[i] == '\n') {
+          line++;
+        }
+      }
+      throw new ConfigException(
+          String.format(
+              "config file %s is not UTF-8: the byte 0x%02X at offset %d (line %d) is not valid"
+                  + " UTF-8; save the file as UTF-8",
+              file, bytes[offset] & 0xff, offset, line));
+    }
+    return out.flip().toString();
+  }
+
   /** Loads and validates a config file. */
   public Config load(Path file) throws ConfigException {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      if (Files.isDirectory(file)) {
+        throw new ConfigException(
+            "config file "
+                + file
+                + " is a directory; name the file, e.g. "
+                + file.resolve("mailassure.yaml"));
+      }
+      if (Files.exists(file) && !Files.isRegularFile(file)) {
+        throw new ConfigException(
+            "config file " + file + " is not a regular file (a FIFO or device?); name the file");
+      }
+      long size = Files.size(file);
+      if (size > MAX_CONFIG_BYTES) {
+        throw new ConfigException(
+            "config file "
+                + file
+                + " is "
+                + size
+                + " bytes; a mailassure config is at most "
+                + (MAX_CONFIG_BYTES >> 20)
+                + " MiB, so this is not one: name the right file");
+      }
+      text = decode(file, Files.readAllBytes(file));
     } catch (NoSuchFileException e) {
       throw new ConfigException(
           "config file "
@@ -354,6 +415,17 @@ public final class ConfigLoader {
             "give each connector its own name");
       }
       List<String> domains = c.texts("domains");
+      for (String d : domains) {
+        if (Names.tooBroadForMandatoryTls(d)) {
+          c.problem(
+              "domains",
+              "'"
+                  + d
+                  + "' forces TLS to all of gov.uk or more, and many gov.uk domains cannot do"
+                  + " TLS yet, so their mail would bounce",
+              "list the domains (or *.domain wildcards) that must get TLS, e.g. *.gsi.gov.uk");
+        }
+      }
       String list = c.text("secure-domain-list", null);
       if (list != null
           && list.startsWith("http://")

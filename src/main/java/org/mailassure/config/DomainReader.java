@@ -177,7 +177,7 @@ final class DomainReader {
             "name the PKCS#8 PEM private key, e.g. from 'mailassure dkim keygen'");
         continue;
       }
-      Path file = files.existing(k, "private-key-file", fileText);
+      Path file = files.existing(k, "private-key-file", fileText, true);
       if (file == null) {
         continue;
       }

@@ -59,13 +59,69 @@ public final class FileChecks {
     return text == null ? null : existing(s, key, text);
   }
 
+  /** Keys, certificates, secrets and trust stores are small; a larger file is refused unread. */
+  static final long MAX_FILE_BYTES = 1L << 20;
+
+  /** The group that may read secret files besides their owner: the installed service's. */
+  static final String SERVICE_GROUP = ServiceAccount.NAME;
+
+  /** A secret file (password, client secret, token, private key) that must exist when given. */
+  Path optionalSecret(Section s, String key) {
+    String text = s.text(key, null);
+    return text == null ? null : existing(s, key, text, true);
+  }
+
   Path existing(Section s, String key, String text) {
+    return existing(s, key, text, false);
+  }
+
+  /**
+   * The file a key names, checked before it is read: it exists, is a regular file (not a directory,
+   * FIFO or device), is at most {@link #MAX_FILE_BYTES}, is readable, and, for a secret, is not
+   * readable by others nor by any group but the service's (as OpenSSH refuses private keys others
+   * can read), except under systemd's credentials directory, which systemd protects. Null, with the
+   * problem recorded, when it is not.
+   */
+  Path existing(Section s, String key, String text, boolean secret) {
     if (text.startsWith(CREDENTIALS) && credentials == null) {
       return Path.of(text);
     }
     Path p = resolve(text);
-    if (!java.nio.file.Files.isRegularFile(p)) {
+    java.nio.file.attribute.PosixFileAttributes a;
+    int mode;
+    try {
+      a = java.nio.file.Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class);
+      mode = (Integer) java.nio.file.Files.getAttribute(p, "unix:mode");
+    } catch (java.nio.file.NoSuchFileException e) {
       s.problem(key, "the file " + p + " does not exist", "create it or correct the path");
+      return null;
+    } catch (java.io.IOException | UnsupportedOperationException e) {
+      s.problem(
+          key,
+          "the file " + p + " cannot be inspected (" + e.getClass().getSimpleName() + ")",
+          "check the path and the permissions of the directories above it");
+      return null;
+    }
+    if (a.isDirectory()) {
+      s.problem(key, p + " is a directory, not a file", "name the file inside it");
+      return null;
+    }
+    if (!a.isRegularFile()) {
+      s.problem(key, p + " is " + kind(mode) + ", not a regular file", "name a regular file");
+      return null;
+    }
+    if (a.size() > MAX_FILE_BYTES) {
+      s.problem(
+          key,
+          "the file "
+              + p
+              + " is "
+              + a.size()
+              + " bytes; keys, certificates and secrets are"
+              + " at most "
+              + (MAX_FILE_BYTES >> 20)
+              + " MiB",
+          "name the right file");
       return null;
     }
     if (!java.nio.file.Files.isReadable(p)) {
@@ -79,6 +135,42 @@ public final class FileChecks {
               + "'");
       return null;
     }
+    boolean protectedBySystemd = credentials != null && p.startsWith(credentials);
+    if (secret && !protectedBySystemd) {
+      var perms = a.permissions();
+      String group = a.group().getName();
+      if (perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+        s.problem(
+            key,
+            "the secret file " + p + " is readable by every user",
+            "run 'chmod 600 "
+                + p
+                + "' (or 'chown root:"
+                + SERVICE_GROUP
+                + " "
+                + p
+                + " && chmod 640 "
+                + p
+                + "' for the service)");
+        return null;
+      }
+      if (perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
+          && !group.equals(SERVICE_GROUP)) {
+        s.problem(
+            key,
+            "the secret file " + p + " is readable by the group " + group,
+            "run 'chmod 600 "
+                + p
+                + "', or 'chown root:"
+                + SERVICE_GROUP
+                + " "
+                + p
+                + " && chmod 640 "
+                + p
+                + "' so that only the service's group can read it");
+        return null;
+      }
+    }
     if (service != null && !text.startsWith(CREDENTIALS)) {
       var why = service.cannotRead(p);
       if (why.isPresent()) {
@@ -87,6 +179,16 @@ public final class FileChecks {
       }
     }
     return p;
+  }
+
+  private static String kind(int mode) {
+    return switch (mode & 0170000) {
+      case 0010000 -> "a FIFO";
+      case 0020000 -> "a character device";
+      case 0060000 -> "a block device";
+      case 0140000 -> "a socket";
+      default -> "not a regular file";
+    };
   }
 
   Problems problems() {

@@ -87,10 +87,10 @@ final class GraphReader {
           "is required for auth type " + type.configName(),
           "add 'client-id:' with the Application (client) ID of the app registration");
     }
-    Path secret = files.optional(a, "client-secret-file");
-    Path certificate = files.optional(a, "certificate-file");
+    Path secret = files.optionalSecret(a, "client-secret-file");
+    Path certificate = files.optionalSecret(a, "certificate-file");
     String tokenEnv = a.text("token-env", null);
-    Path tokenFile = files.optional(a, "token-file");
+    Path tokenFile = files.optionalSecret(a, "token-file");
     if (tokenEnv != null && !ENV_NAME.matcher(tokenEnv).matches()) {
       a.problem(
           "token-env",

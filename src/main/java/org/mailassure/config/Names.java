@@ -55,4 +55,15 @@ public final class Names {
   public static String domainOf(String address) {
     return address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
   }
+
+  /**
+   * Whether a mandatory-TLS connector entry covers all of gov.uk or more ({@code gov.uk}, {@code
+   * *.gov.uk}, {@code uk}, {@code *}): the guidance says never to force TLS to all of gov.uk, since
+   * many gov.uk domains cannot do TLS yet and their mail would bounce.
+   */
+  public static boolean tooBroadForMandatoryTls(String entry) {
+    String e = entry.strip().toLowerCase(java.util.Locale.ROOT);
+    String base = e.startsWith("*.") ? e.substring(2) : e;
+    return e.equals("*") || base.equals("gov.uk") || base.equals("uk");
+  }
 }

@@ -71,7 +71,7 @@ final class SmtpReader {
         s.choice("auth", base.auth(), SmtpAuthKind.values(), SmtpAuthKind::configName);
     String username = s.text("username", base.username());
     Path password =
-        s.has("password-file") ? files.optional(s, "password-file") : base.passwordFile();
+        s.has("password-file") ? files.optionalSecret(s, "password-file") : base.passwordFile();
     Path trust = s.has("trust-store") ? files.optional(s, "trust-store") : base.trustStore();
     if (auth == SmtpAuthKind.PASSWORD && password == null && !s.has("password-file")) {
       s.problem(

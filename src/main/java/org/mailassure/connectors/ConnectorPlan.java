@@ -27,8 +27,6 @@ public record ConnectorPlan(String name, List<String> domains, List<Refusal> ref
     refused = List.copyOf(refused);
   }
 
-  private static final Set<String> TOO_BROAD = Set.of("gov.uk", "uk");
-
   /** Validates and folds the entries. */
   public static ConnectorPlan of(String name, List<String> entries) {
     Set<String> valid = new TreeSet<>();
@@ -36,7 +34,7 @@ public record ConnectorPlan(String name, List<String> domains, List<Refusal> ref
     for (String raw : entries) {
       String e = raw.strip().toLowerCase(Locale.ROOT);
       String base = e.startsWith("*.") ? e.substring(2) : e;
-      if (TOO_BROAD.contains(base) || e.equals("*")) {
+      if (Names.tooBroadForMandatoryTls(e)) {
         refused.add(
             new Refusal(
                 raw,

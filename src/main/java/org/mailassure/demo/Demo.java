@@ -157,6 +157,8 @@ public final class Demo {
       KeyPair pair = g.generateKeyPair();
       Path file = dir.resolve(domain + "-" + selector + ".pem");
       Files.writeString(file, PemKeys.toPem(pair.getPrivate()));
+      Files.setPosixFilePermissions(
+          file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
       DkimAlgorithm a =
           algorithm.equals("RSA") ? DkimAlgorithm.RSA_SHA256 : DkimAlgorithm.ED25519_SHA256;
       records.put(selector + "._domainkey." + domain, DkimKeyRecord.format(a, pair.getPublic()));

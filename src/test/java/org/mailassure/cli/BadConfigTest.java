@@ -33,10 +33,28 @@ class BadConfigTest {
     Fixtures.writeMaterial(dir);
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(1024);
-    Files.writeString(dir.resolve("rsa1024.pem"), PemKeys.toPem(g.generateKeyPair().getPrivate()));
-    Files.writeString(
+    Fixtures.writeSecret(
+        dir.resolve("rsa1024.pem"), PemKeys.toPem(g.generateKeyPair().getPrivate()));
+    Fixtures.writeSecret(
         dir.resolve("pkcs1.pem"),
         "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n");
+    // OpenSSH refuses private keys others can read (sshd StrictModes); so does mailassure.
+    Files.writeString(dir.resolve("open.pem"), Files.readString(dir.resolve("rsa.pem")));
+    Files.setPosixFilePermissions(
+        dir.resolve("open.pem"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    Files.writeString(dir.resolve("group.pem"), Files.readString(dir.resolve("rsa.pem")));
+    Files.setPosixFilePermissions(
+        dir.resolve("group.pem"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+    Files.createDirectory(dir.resolve("keys"));
+    new ProcessBuilder("mkfifo", dir.resolve("fifo").toString()).start().waitFor();
+    try (var f = new java.io.RandomAccessFile(dir.resolve("huge.pem").toFile(), "rw")) {
+      f.setLength(3L << 20); // sparse: nothing is written, the size is what counts
+    }
+    Files.setPosixFilePermissions(
+        dir.resolve("huge.pem"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -81,6 +99,12 @@ class BadConfigTest {
       a DNS server given by name       | 'SMTPreadiness:\\n  dns-servers: [dns.example]\\nDOMAINS'            | 5:16  | is not an IP address
       a key written twice              | 'SMTPDOMAINS    probe: true\\n    probe: false\\n'                   | 8:5   | appears twice in one mapping
       a domain without a mailbox       | 'SMTPdomains:\\n  - name: example.gov.uk\\n'                         | 5:5   | domains[0].mailbox: is required (it holds the inbox rule)
+      a DKIM key every user can read   | 'SMTPDOMAINS    dkim: [{ selector: s1, private-key-file: open.pem }]\\n' | 7:46 | is readable by every user; run 'chmod 600
+      a DKIM key readable by a group   | 'SMTPDOMAINS    dkim: [{ selector: s1, private-key-file: group.pem }]\\n' | 7:46 | is readable by the group
+      a directory as a key file        | 'SMTPDOMAINS    dkim: [{ selector: s1, private-key-file: keys }]\\n' | 7:46 | is a directory, not a file
+      a FIFO as a key file             | 'SMTPDOMAINS    dkim: [{ selector: s1, private-key-file: fifo }]\\n' | 7:46 | is a FIFO, not a regular file
+      a key file of 3 MiB              | 'SMTPDOMAINS    dkim: [{ selector: s1, private-key-file: huge.pem }]\\n' | 7:46 | keys, certificates and secrets are at most 1 MiB
+      a connector forcing TLS on gov.uk | 'SMTPconnectors:\\n  - name: all\\n    domains: [\"*.gov.uk\"]\\nDOMAINS' | 6:14 | forces TLS to all of gov.uk
       """)
   void aBrokenConfigExitsTwoNamingLineColumnAndKey(
       String what, String yaml, String lineColumn, String message) throws Exception {
@@ -97,5 +121,47 @@ class BadConfigTest {
     assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCode.USAGE);
     assertThat(run.out()).isEmpty();
     assertThat(run.err()).contains(file + ":" + lineColumn + ":").contains(message);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aConfigInLatin1NamesTheByteItsOffsetAndLineAndSaysToSaveItAsUtf8() throws Exception {
+    Path file = dir.resolve("latin1.yaml");
+    Files.write(
+        file,
+        (SMTP + GOOD_DOMAIN + "# caf\u00e9\n")
+            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+
+    CliRun run = CliRun.of(dir, "validate", "-c", file.toString());
+
+    assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+    int offset = (SMTP + GOOD_DOMAIN + "# caf").length();
+    assertThat(run.err())
+        .contains("is not UTF-8: the byte 0xE9 at offset " + offset + " (line 7)")
+        .contains("save the file as UTF-8")
+        .doesNotContain("Exception");
+  }
+
+  @org.junit.jupiter.api.Test
+  void aConfigInUtf16SaysToSaveItAsUtf8() throws Exception {
+    Path file = dir.resolve("utf16.yaml");
+    Files.write(file, (SMTP + GOOD_DOMAIN).getBytes(java.nio.charset.StandardCharsets.UTF_16));
+
+    CliRun run = CliRun.of(dir, "validate", "-c", file.toString());
+
+    assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err()).contains("is UTF-16").contains("save it as UTF-8");
+  }
+
+  @org.junit.jupiter.api.Test
+  void aConfigOf20MibIsRefusedBeforeItIsRead() throws Exception {
+    Path file = dir.resolve("huge.yaml");
+    try (var f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(20L << 20);
+    }
+
+    CliRun run = CliRun.of(dir, "validate", "-c", file.toString());
+
+    assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err()).contains("is 20971520 bytes; a mailassure config is at most 4 MiB");
   }
 }

@@ -25,7 +25,7 @@ class ExampleConfigTest {
   @Test
   void theExampleConfigLoadsOnceItsFilesExist() throws Exception {
     Fixtures.writeMaterial(dir);
-    Files.writeString(dir.resolve("secret"), "not-a-real-secret");
+    org.mailassure.testing.Fixtures.writeSecret(dir.resolve("secret"), "not-a-real-secret");
     String text =
         Files.readString(EXAMPLE)
             .replace("${CREDENTIALS_DIRECTORY}/graph-secret", dir.resolve("secret").toString())

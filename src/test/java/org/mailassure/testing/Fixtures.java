@@ -38,9 +38,17 @@ public final class Fixtures {
 
   /** Writes the shared RSA and Ed25519 keys and the test CA into a directory. */
   public static void writeMaterial(Path dir) throws IOException {
-    Files.writeString(dir.resolve("rsa.pem"), PemKeys.toPem(RSA.getPrivate()));
-    Files.writeString(dir.resolve("ed25519.pem"), PemKeys.toPem(ED25519.getPrivate()));
+    writeSecret(dir.resolve("rsa.pem"), PemKeys.toPem(RSA.getPrivate()));
+    writeSecret(dir.resolve("ed25519.pem"), PemKeys.toPem(ED25519.getPrivate()));
     CA.writePem(dir.resolve("ca.pem"));
+  }
+
+  /** Writes a secret or private key as an admin must: readable by its owner only (0600). */
+  public static Path writeSecret(Path file, String text) throws IOException {
+    Files.writeString(file, text);
+    Files.setPosixFilePermissions(
+        file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    return file;
   }
 
   /** Loads YAML written into {@code dir/mailassure.yaml} through the real loader. */

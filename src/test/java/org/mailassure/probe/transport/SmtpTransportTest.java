@@ -255,7 +255,7 @@ class SmtpTransportTest {
   @Test
   void xoauth2SendsTheGraphCredentialsTokenOnTheWire() throws Exception {
     String token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.test-token";
-    Files.writeString(dir.resolve("token"), token + "\n");
+    Fixtures.writeSecret(dir.resolve("token"), token + "\n");
     relay =
         LoopbackRelay.builder(Mode.STARTTLS)
             .tls(Fixtures.LOOPBACK.serverContext())
@@ -286,7 +286,7 @@ class SmtpTransportTest {
 
   @Test
   void passwordAuthUsesThePasswordFile() throws Exception {
-    Files.writeString(dir.resolve("password"), "s3cret-pw\n");
+    Fixtures.writeSecret(dir.resolve("password"), "s3cret-pw\n");
     relay =
         LoopbackRelay.builder(Mode.STARTTLS)
             .tls(Fixtures.LOOPBACK.serverContext())
@@ -310,7 +310,7 @@ class SmtpTransportTest {
 
   @Test
   void aWrongPasswordIsAnAuthenticationFailureAndIsNotRetried() throws Exception {
-    Files.writeString(dir.resolve("password"), "wrong\n");
+    Fixtures.writeSecret(dir.resolve("password"), "wrong\n");
     relay =
         LoopbackRelay.builder(Mode.STARTTLS)
             .tls(Fixtures.LOOPBACK.serverContext())
