@@ -27,6 +27,15 @@ final class SendCommand implements Callable<Integer> {
   private final Context ctx;
   @Mixin CommonOptions options;
 
+  @picocli.CommandLine.Option(
+      names = "--give-up-after",
+      paramLabel = "DURATION",
+      defaultValue = "2m",
+      description =
+          "Stop retrying a domain's probe this long after the command started (30s, 2m, PT5M);"
+              + " the retry back-offs of probe.retry are meant for the daemon. Default: 2m.")
+  String giveUpAfter;
+
   SendCommand(Context ctx) {
     this.ctx = ctx;
   }
@@ -34,6 +43,16 @@ final class SendCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(options.verbose));
+    java.time.Duration giveUp;
+    try {
+      giveUp = org.mailassure.config.Durations.parse(giveUpAfter);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigSource.UsageError(
+          "mailassure: send: --give-up-after '"
+              + giveUpAfter
+              + "' is not a duration; write 30s, 2m or PT5M");
+    }
+    java.time.Instant deadline = ctx.clock().instant().plus(giveUp);
     Config config = ConfigSource.load(ctx, options);
     List<DomainSettings> selected = ConfigSource.select(config, options);
     List<DomainSettings> domains = selected.stream().filter(DomainSettings::probe).toList();
@@ -73,7 +92,7 @@ final class SendCommand implements Callable<Integer> {
               Version.get());
       results =
           sender.sendAll(
-              domains, ctx.clock().instant().truncatedTo(ChronoUnit.SECONDS), "manual", null);
+              domains, ctx.clock().instant().truncatedTo(ChronoUnit.SECONDS), "manual", deadline);
     }
     if (options.json) {
       json(results);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -247,6 +248,67 @@ class CliTest {
     }
     CliRun run = run("send", "-c", config(closed).toString());
     assertThat(run.exitCode()).isEqualTo(ExitCode.UNAVAILABLE);
+  }
+
+  @Test
+  void sendByHandGivesUpAfterTwoMinutesOfBackOffsNotTheDaemonsFifteen() throws Exception {
+    int closed;
+    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    Path file = dir.resolve("patient.yaml");
+    Files.writeString(
+        file,
+        """
+        state-dir: state
+        probe:
+          transport: smtp
+          retry: { attempts: 5, backoff: 1m, max-backoff: 30m }
+          smtp: { host: 127.0.0.1, port: %d, auth: none, trust-store: ca.pem }
+        domains:
+          - name: one.example.gov.uk
+            mailbox: secureemailreply@one.example.gov.uk
+        """
+            .formatted(closed));
+    RecordingSleeper sleeper = new RecordingSleeper();
+
+    CliRun run = CliRun.of(dir, Map.of(), CLOCK, sleeper, "send", "-c", file.toString());
+
+    // The clock stands still, so the back-offs 1m then 2m fit in the default 2m; 4m does not.
+    assertThat(sleeper.waits()).containsExactly(Duration.ofMinutes(1), Duration.ofMinutes(2));
+    assertThat(run.exitCode()).isEqualTo(ExitCode.UNAVAILABLE);
+
+    RecordingSleeper hasty = new RecordingSleeper();
+    CliRun now =
+        CliRun.of(
+            dir, Map.of(), CLOCK, hasty, "send", "--give-up-after", "30s", "-c", file.toString());
+    assertThat(hasty.waits()).isEmpty();
+    assertThat(now.exitCode()).isEqualTo(ExitCode.UNAVAILABLE);
+  }
+
+  @Test
+  void aRelayNameThatDoesNotResolveIsFinalAndSaysSo() throws Exception {
+    Path file = dir.resolve("unknown.yaml");
+    // .invalid is reserved (RFC 2606); the test JVM resolves names from a hosts file only.
+    Files.writeString(
+        file,
+        """
+        state-dir: state
+        probe:
+          transport: smtp
+          smtp: { host: relay.example.invalid, port: 25999, auth: none, trust-store: ca.pem }
+        domains:
+          - name: one.example.gov.uk
+            mailbox: secureemailreply@one.example.gov.uk
+        """);
+    RecordingSleeper sleeper = new RecordingSleeper();
+
+    CliRun run = CliRun.of(dir, Map.of(), CLOCK, sleeper, "send", "-c", file.toString());
+
+    assertThat(run.out() + run.err())
+        .contains("the relay's name relay.example.invalid did not resolve; check smtp.host");
+    assertThat(sleeper.waits()).isEmpty();
+    assertThat(run.exitCode()).isEqualTo(ExitCode.FAILED);
   }
 
   @Test

@@ -62,9 +62,16 @@ final class SmtpFailures {
       if (t instanceof SSLException ssl) {
         return tls(ssl, s, relay, e);
       }
-      if (t instanceof ConnectException
-          || t instanceof UnknownHostException
-          || t instanceof NoRouteToHostException) {
+      if (t instanceof UnknownHostException) {
+        return new SendFailure(
+            Kind.PERMANENT,
+            "the relay's name "
+                + s.host()
+                + " did not resolve; check smtp.host (and this machine's DNS)",
+            null,
+            e);
+      }
+      if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
         return new SendFailure(
             Kind.UNREACHABLE,
             "cannot connect to the relay " + relay + ": " + oneLine(t.getMessage()),
