@@ -4,13 +4,9 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import org.mailassure.batch.Batch;
 import org.mailassure.config.Config;
 import org.mailassure.config.DomainSettings;
 import org.mailassure.config.ProbeSettings.TransportKind;
@@ -40,6 +36,7 @@ public final class ProbeSender {
   private final Journal journal;
   private final Clock clock;
   private final Sleeper sleeper;
+  private final Batch batch;
   private final String version;
 
   public ProbeSender(
@@ -49,12 +46,27 @@ public final class ProbeSender {
       Clock clock,
       Sleeper sleeper,
       String version) {
+    this(config, transport, journal, clock, sleeper, version, Batch.threads("probe"));
+  }
+
+  /**
+   * @param batch runs a slot's domains in parallel (see {@link #parallelism()})
+   */
+  public ProbeSender(
+      Config config,
+      ProbeTransport transport,
+      Journal journal,
+      Clock clock,
+      Sleeper sleeper,
+      String version,
+      Batch batch) {
     this.config = config;
     this.transport = transport;
     this.journal = journal;
     this.clock = clock;
     this.sleeper = sleeper;
     this.version = version;
+    this.batch = batch;
   }
 
   /**
@@ -67,57 +79,28 @@ public final class ProbeSender {
   /** Sends every domain's probe for a slot, domains in parallel; results in the order given. */
   public List<ProbeResult> sendAll(
       List<DomainSettings> domains, Instant slot, String trigger, Instant deadline) {
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.max(1, Math.min(parallelism(), domains.size())),
-            r -> {
-              Thread t = new Thread(r, "probe");
-              t.setDaemon(true);
-              return t;
-            });
-    try {
-      List<Future<ProbeResult>> futures = new ArrayList<>();
-      for (DomainSettings d : domains) {
-        futures.add(pool.submit(() -> send(d, slot, trigger, deadline)));
-      }
-      List<ProbeResult> results = new ArrayList<>();
-      for (int i = 0; i < futures.size(); i++) {
-        results.add(await(futures.get(i), domains.get(i), slot));
-      }
-      return results;
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  private ProbeResult await(Future<ProbeResult> f, DomainSettings d, Instant slot) {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new ProbeResult(
-          d.name(),
-          ProbeMessage.messageId(d.name(), slot),
-          false,
-          SendFailure.Kind.TEMPORARY,
-          0,
-          null,
-          null,
-          dkimMode(d),
-          "interrupted before it finished");
-    } catch (ExecutionException e) {
-      LOG.error("probe for {} failed unexpectedly", d.name(), e.getCause());
-      return new ProbeResult(
-          d.name(),
-          ProbeMessage.messageId(d.name(), slot),
-          false,
-          SendFailure.Kind.PERMANENT,
-          0,
-          null,
-          null,
-          dkimMode(d),
-          "internal error: " + e.getCause());
-    }
+    return batch.map(
+        domains,
+        parallelism(),
+        d -> send(d, slot, trigger, deadline),
+        (d, e) -> {
+          boolean interrupted = e instanceof InterruptedException;
+          if (!interrupted) {
+            LOG.error("probe for {} failed unexpectedly: {}", d.name(), e.toString());
+          }
+          return new ProbeResult(
+              d.name(),
+              ProbeMessage.messageId(d.name(), slot),
+              false,
+              interrupted ? SendFailure.Kind.TEMPORARY : SendFailure.Kind.PERMANENT,
+              0,
+              null,
+              null,
+              dkimMode(d),
+              interrupted
+                  ? "interrupted before it finished"
+                  : "internal error: " + e.getClass().getSimpleName());
+        });
   }
 
   /**

@@ -5,10 +5,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import org.mailassure.batch.Batch;
 import org.mailassure.config.Config;
 import org.mailassure.config.DomainSettings;
 import org.mailassure.config.ProbeSettings.TransportKind;
@@ -76,34 +73,27 @@ public final class Readiness {
   /** Runs the chosen checks; the others are reported as skipped with the reason. */
   public List<DomainReport> check(
       List<DomainSettings> domains, Set<CheckId> chosen, String whyNotChosen) {
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.max(1, Math.min(PARALLEL_DOMAINS, domains.size())),
-            r -> {
-              Thread t = new Thread(r, "check");
-              t.setDaemon(true);
-              return t;
-            });
-    try {
-      List<Future<DomainReport>> futures = new ArrayList<>();
-      for (DomainSettings d : domains) {
-        futures.add(pool.submit(() -> one(d, chosen, whyNotChosen)));
-      }
-      List<DomainReport> out = new ArrayList<>();
-      for (Future<DomainReport> f : futures) {
-        try {
-          out.add(f.get());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        } catch (ExecutionException e) {
-          throw new IllegalStateException("a check failed unexpectedly", e.getCause());
-        }
-      }
-      return out;
-    } finally {
-      pool.shutdownNow();
-    }
+    return Batch.threads("check")
+        .map(
+            domains,
+            PARALLEL_DOMAINS,
+            d -> one(d, chosen, whyNotChosen),
+            (d, e) ->
+                new DomainReport(
+                    d.name(),
+                    java.util.Arrays.stream(CheckId.values())
+                        .map(
+                            id ->
+                                chosen.contains(id)
+                                    ? CheckResult.fail(
+                                        id,
+                                        "could not check: "
+                                            + (e instanceof InterruptedException
+                                                ? "stopped before it finished"
+                                                : "unexpected " + e.getClass().getSimpleName()),
+                                        "run the check again; if it persists, report it with -v")
+                                    : CheckResult.skip(id, whyNotChosen))
+                        .toList()));
   }
 
   private DomainReport one(DomainSettings d, Set<CheckId> chosen, String whyNotChosen) {

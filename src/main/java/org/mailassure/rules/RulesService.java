@@ -1,14 +1,10 @@
 package org.mailassure.rules;
 
 import com.microsoft.graph.models.MessageRule;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.mailassure.batch.Batch;
 import org.mailassure.config.Config;
 import org.mailassure.config.DomainSettings;
 import org.mailassure.graph.GraphFailure;
@@ -68,51 +64,30 @@ public final class RulesService {
   private List<MailboxResult> forEach(
       List<DomainSettings> domains, Mode mode, boolean dryRun, Consumer<String> progress) {
     List<DomainSettings> withMailbox = domains.stream().filter(d -> d.mailbox() != null).toList();
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.max(1, Math.min(MailboxRules.MAX_IN_FLIGHT, withMailbox.size())),
-            r -> {
-              Thread t = new Thread(r, "rules");
-              t.setDaemon(true);
-              return t;
-            });
     AtomicInteger done = new AtomicInteger();
-    try {
-      List<Future<MailboxResult>> futures = new ArrayList<>();
-      for (DomainSettings d : withMailbox) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  MailboxResult r = one(d, mode, dryRun);
-                  progress.accept(
-                      done.incrementAndGet() + "/" + withMailbox.size() + " " + d.mailbox());
-                  return r;
-                }));
-      }
-      List<MailboxResult> results = new ArrayList<>();
-      for (int i = 0; i < futures.size(); i++) {
-        try {
-          results.add(futures.get(i).get());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        } catch (ExecutionException e) {
-          DomainSettings d = withMailbox.get(i);
-          results.add(
-              new MailboxResult(
-                  d.name(),
-                  d.mailbox(),
-                  List.of(),
-                  List.of(),
-                  false,
-                  GraphFailure.Kind.PERMANENT,
-                  "internal error: " + e.getCause()));
-        }
-      }
-      return results;
-    } finally {
-      pool.shutdownNow();
-    }
+    return Batch.threads("rules")
+        .map(
+            withMailbox,
+            MailboxRules.MAX_IN_FLIGHT,
+            d -> {
+              MailboxResult r = one(d, mode, dryRun);
+              progress.accept(
+                  done.incrementAndGet() + "/" + withMailbox.size() + " " + d.mailbox());
+              return r;
+            },
+            (d, e) ->
+                new MailboxResult(
+                    d.name(),
+                    d.mailbox(),
+                    List.of(),
+                    List.of(),
+                    false,
+                    e instanceof InterruptedException
+                        ? GraphFailure.Kind.TEMPORARY
+                        : GraphFailure.Kind.PERMANENT,
+                    e instanceof InterruptedException
+                        ? "stopped before it finished"
+                        : "internal error: " + e.getClass().getSimpleName()));
   }
 
   private MailboxResult one(DomainSettings d, Mode mode, boolean dryRun) {
