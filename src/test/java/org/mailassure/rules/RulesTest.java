@@ -193,6 +193,39 @@ class RulesTest {
   }
 
   @Test
+  void ownedRulesOnLaterPagesAreFoundSoDuplicatesAcrossPagesAreCutToOne() throws Exception {
+    // Two rules a page: the owned ones sit on pages one, two and three.
+    graph.pageSize(2);
+    String other =
+        graph.addRule(
+            mailbox(1),
+            "{\"displayName\":\"Move newsletters\",\"sequence\":2,\"isEnabled\":true,"
+                + "\"actions\":{\"moveToFolder\":\"abc\"}}");
+    String a = graph.addRule(mailbox(1), ownedRule(1, true));
+    String other2 =
+        graph.addRule(
+            mailbox(1),
+            "{\"displayName\":\"Flag the boss\",\"sequence\":3,\"isEnabled\":true,"
+                + "\"actions\":{\"markImportance\":\"high\"}}");
+    String b = graph.addRule(mailbox(1), ownedRule(1, true));
+    String c = graph.addRule(mailbox(1), ownedRule(1, true));
+
+    CliRun r = run("provision", "-c", config(1).toString());
+
+    assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+    assertThat(graph.requests())
+        .filteredOn(q -> q.method().equals("GET"))
+        .extracting(q -> String.valueOf(q.query()))
+        .contains("null", "$skiptoken=2", "$skiptoken=4");
+    assertThat(writes()).hasSize(2).allMatch(w -> w.method().equals("DELETE"));
+    assertThat(graph.rules(mailbox(1)))
+        .extracting(n -> n.get("id").asText())
+        .contains(other, other2)
+        .hasSize(3)
+        .containsAnyOf(a, b, c);
+  }
+
+  @Test
   void aDryRunPlansButSendsNoWrite() throws Exception {
     graph.addRule(mailbox(2), ownedRule(2, false));
     CliRun r = run("provision", "--dry-run", "-c", config(2).toString());

@@ -47,7 +47,7 @@ public final class LoopbackGraph implements AutoCloseable {
 
   /** One request as the server saw it. */
   public record Request(
-      String method, String path, Map<String, List<String>> headers, String body) {
+      String method, String path, Map<String, List<String>> headers, String body, String query) {
     public String header(String name) {
       return headers.entrySet().stream()
           .filter(e -> e.getKey().equalsIgnoreCase(name))
@@ -91,6 +91,7 @@ public final class LoopbackGraph implements AutoCloseable {
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private final AtomicInteger ids = new AtomicInteger();
   private volatile Duration latency = Duration.ZERO;
+  private volatile int pageSize = Integer.MAX_VALUE;
 
   public LoopbackGraph() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
@@ -106,6 +107,15 @@ public final class LoopbackGraph implements AutoCloseable {
   }
 
   /** Adds this delay before every answer, as a distant Graph would. */
+  /**
+   * Lists at most this many rules a page, with {@code @odata.nextLink} to the next (Graph pages
+   * collections this way, and a client must follow the link until there is none).
+   */
+  public LoopbackGraph pageSize(int rules) {
+    this.pageSize = rules;
+    return this;
+  }
+
   public LoopbackGraph latency(Duration latency) {
     this.latency = latency;
     return this;
@@ -164,7 +174,8 @@ public final class LoopbackGraph implements AutoCloseable {
               ex.getRequestMethod(),
               ex.getRequestURI().getRawPath(),
               Map.copyOf(ex.getRequestHeaders()),
-              body);
+              body,
+              ex.getRequestURI().getRawQuery());
       requests.add(request);
       if (!latency.isZero()) {
         Thread.sleep(latency.toMillis());
@@ -203,10 +214,26 @@ public final class LoopbackGraph implements AutoCloseable {
     Map<String, ObjectNode> box = store(mailbox);
     switch (r.method()) {
       case "GET" -> {
+        int skip = 0;
+        if (r.query() != null) {
+          for (String p : r.query().split("&")) {
+            if (p.startsWith("%24skiptoken=") || p.startsWith("$skiptoken=")) {
+              skip = Integer.parseInt(p.substring(p.indexOf('=') + 1));
+            }
+          }
+        }
+        List<ObjectNode> all;
+        synchronized (box) {
+          all = new ArrayList<>(box.values());
+        }
         ObjectNode page = JSON.createObjectNode();
         ArrayNode value = page.putArray("value");
-        synchronized (box) {
-          box.values().forEach(value::add);
+        int end = (int) Math.min(all.size(), (long) skip + pageSize);
+        all.subList(Math.min(skip, all.size()), end).forEach(value::add);
+        if (end < all.size()) {
+          page.put(
+              "@odata.nextLink",
+              baseUrl() + r.path().substring("/v1.0".length()) + "?$skiptoken=" + end);
         }
         return new Reply(200, Map.of(), JSON.writeValueAsString(page));
       }
