@@ -33,14 +33,50 @@ public final class GraphClients {
                 chain -> {
                   LAST_HANDSHAKE.set(
                       chain.connection() == null ? null : chain.connection().handshake());
-                  return chain.proceed(chain.request());
+                  return bounded(chain.proceed(chain.request()));
                 })
             .connectTimeout(Duration.ofSeconds(30))
             .readTimeout(Duration.ofSeconds(100))
+            .callTimeout(Duration.ofMinutes(5))
             .build();
     GraphServiceClient client = new GraphServiceClient(auth, http);
     client.getRequestAdapter().setBaseUrl(endpoint);
     return client;
+  }
+
+  /** Far above any answer mailassure asks Graph for (a page of rules, an error). */
+  static final long MAX_BODY_BYTES = 4L << 20;
+
+  /**
+   * The response with its body cut off at {@link #MAX_BODY_BYTES}: reading further fails, so a
+   * server that sends gigabytes (in an error, say) costs a bounded amount of memory and time. The
+   * whole call is also bounded (5 minutes), however slowly the bytes come.
+   */
+  static okhttp3.Response bounded(okhttp3.Response response) {
+    okhttp3.ResponseBody body = response.body();
+    if (body == null) {
+      return response;
+    }
+    okio.Source limited =
+        new okio.ForwardingSource(body.source()) {
+          private long total;
+
+          @Override
+          public long read(okio.Buffer sink, long byteCount) throws java.io.IOException {
+            long n = super.read(sink, byteCount);
+            if (n > 0 && (total += n) > MAX_BODY_BYTES) {
+              throw new GraphErrors.OversizedAnswer(
+                  "Graph's answer is longer than " + (MAX_BODY_BYTES >> 20) + " MiB; not read");
+            }
+            return n;
+          }
+        };
+    return response
+        .newBuilder()
+        .body(
+            okhttp3.ResponseBody.create(
+                okio.Okio.buffer(limited), body.contentType(), body.contentLength()))
+        .build();
   }
 
   /**

@@ -13,6 +13,15 @@ import java.util.Set;
 public final class GraphErrors {
   private GraphErrors() {}
 
+  /** Graph (or something in its place) sent more than mailassure reads; see GraphClients. */
+  static final class OversizedAnswer extends java.io.IOException {
+    private static final long serialVersionUID = 1L;
+
+    OversizedAnswer(String message) {
+      super(message);
+    }
+  }
+
   /**
    * Graph's error text, e.g. {@code ErrorAccessDenied: Access is denied.}, or the exception's
    * message.
@@ -39,6 +48,10 @@ public final class GraphErrors {
             GraphFailure.Kind.AUTHENTICATION,
             "could not get a Graph token: " + firstLine(t.getMessage()),
             e);
+      }
+      if (t instanceof OversizedAnswer) {
+        return new GraphFailure(
+            GraphFailure.Kind.PERMANENT, "could not " + what + ": " + t.getMessage(), e);
       }
       if (t instanceof java.io.IOException) {
         return new GraphFailure(

@@ -41,6 +41,8 @@ public final class LoopbackGraph implements AutoCloseable {
     System.setProperty("sun.net.httpserver.nodelay", "true");
   }
 
+  private static final String OVERSIZED = "X-Loopback-Oversized";
+
   private static final Pattern RULES =
       Pattern.compile("/v1\\.0/users/([^/]+)/mailFolders/inbox/messageRules(?:/([^/?]+))?");
   private static final Pattern SEND_MAIL = Pattern.compile("/v1\\.0/users/([^/]+)/sendMail");
@@ -63,6 +65,11 @@ public final class LoopbackGraph implements AutoCloseable {
 
   /** A scripted reply. */
   public record Reply(int status, Map<String, String> headers, String body) {
+    /** An error whose JSON body goes on for this many bytes, streamed, never held. */
+    public static Reply oversized(int status, long bytes) {
+      return new Reply(status, Map.of(OVERSIZED, Long.toString(bytes)), "");
+    }
+
     public static Reply accepted() {
       return new Reply(202, Map.of(), "");
     }
@@ -92,6 +99,8 @@ public final class LoopbackGraph implements AutoCloseable {
   private final AtomicInteger ids = new AtomicInteger();
   private volatile Duration latency = Duration.ZERO;
   private volatile int pageSize = Integer.MAX_VALUE;
+  private final java.util.concurrent.atomic.AtomicLong oversizedSent =
+      new java.util.concurrent.atomic.AtomicLong();
 
   public LoopbackGraph() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
@@ -107,6 +116,11 @@ public final class LoopbackGraph implements AutoCloseable {
   }
 
   /** Adds this delay before every answer, as a distant Graph would. */
+  /** How many bytes of oversized bodies went out before the client stopped reading. */
+  public long oversizedSent() {
+    return oversizedSent.get();
+  }
+
   /**
    * Lists at most this many rules a page, with {@code @odata.nextLink} to the next (Graph pages
    * collections this way, and a client must follow the link until there is none).
@@ -183,6 +197,24 @@ public final class LoopbackGraph implements AutoCloseable {
       Reply reply = script.pollFirst();
       if (reply == null) {
         reply = serve(request);
+      }
+      if (reply.headers().containsKey(OVERSIZED)) {
+        long size = Long.parseLong(reply.headers().get(OVERSIZED));
+        ex.getResponseHeaders().add("Content-Type", "application/json");
+        ex.sendResponseHeaders(reply.status(), 0);
+        try (var stream = ex.getResponseBody()) {
+          stream.write(
+              "{\"error\":{\"code\":\"Huge\",\"message\":\"".getBytes(StandardCharsets.UTF_8));
+          byte[] chunk = new byte[64 << 10];
+          java.util.Arrays.fill(chunk, (byte) 'a');
+          for (long sent = 0; sent < size; sent += chunk.length) {
+            stream.write(chunk);
+            oversizedSent.addAndGet(chunk.length);
+          }
+        } catch (IOException clientStopped) {
+          // the client stopped reading: what a bounded client does
+        }
+        return;
       }
       reply.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
       byte[] out = reply.body().getBytes(StandardCharsets.UTF_8);

@@ -150,6 +150,19 @@ class GraphTransportTest {
   }
 
   @Test
+  void anErrorBodyOfAGigabyteIsCutOffAtItsBoundAndReportedInWords() throws Exception {
+    graph.then(Reply.oversized(500, 1L << 30));
+
+    ProbeResult result = send();
+
+    assertThat(result.sent()).isFalse();
+    assertThat(result.error()).contains("longer than 4 MiB; not read");
+    assertThat(result.error()).doesNotContain("Exception");
+    // The client stopped near 4 MiB; the rest is what socket buffers took.
+    assertThat(graph.oversizedSent()).isLessThan(64L << 20);
+  }
+
+  @Test
   void a503WithoutRetryAfterBacksOffByThePolicy() throws Exception {
     graph.then(Reply.error(503, "ServiceUnavailable", "busy", Map.of()));
 
