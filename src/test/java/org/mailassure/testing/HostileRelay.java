@@ -23,7 +23,9 @@ public final class HostileRelay implements AutoCloseable {
   public enum Misbehaviour {
     EOF_AT_GREETING,
     EOF_AFTER_DATA,
-    ENDLESS_GREETING_LINE
+    ENDLESS_GREETING_LINE,
+    /** Implicit TLS (RFC 8314): the endless greeting comes inside the TLS session. */
+    ENDLESS_GREETING_LINE_OVER_TLS
   }
 
   private final ServerSocket server;
@@ -70,11 +72,21 @@ public final class HostileRelay implements AutoCloseable {
 
   private void session(Socket plain) throws IOException {
     OutputStream out = plain.getOutputStream();
+    if (how == Misbehaviour.ENDLESS_GREETING_LINE_OVER_TLS) {
+      SSLSocket s =
+          (SSLSocket)
+              tls.getSocketFactory()
+                  .createSocket(
+                      plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
+      s.setUseClientMode(false);
+      s.startHandshake();
+      out = s.getOutputStream();
+    }
     switch (how) {
       case EOF_AT_GREETING -> {
         return; // closed by try-with-resources: a clean FIN before any byte
       }
-      case ENDLESS_GREETING_LINE -> {
+      case ENDLESS_GREETING_LINE, ENDLESS_GREETING_LINE_OVER_TLS -> {
         out.write("220 ".getBytes(StandardCharsets.US_ASCII));
         byte[] xs = new byte[8192];
         java.util.Arrays.fill(xs, (byte) 'x');

@@ -19,6 +19,7 @@ import java.time.Instant;
  * connection (a clean EOF), which the classification reads instead of the library's message text.
  */
 final class BoundedSocket extends Socket {
+  private final Socket delegate;
   static final long MAX_SESSION_BYTES = 8L << 20;
   static final int MAX_LINE_BYTES = 64 << 10;
 
@@ -38,7 +39,12 @@ final class BoundedSocket extends Socket {
   private volatile boolean closedByPeer;
   private InputStream in;
 
-  BoundedSocket(Clock clock, int ioTimeoutMs) {
+  /**
+   * @param delegate the TCP socket itself: a new one for Angus to connect (STARTTLS), or the one
+   *     Angus connected (implicit TLS), which this one then stands in for under the TLS layer
+   */
+  BoundedSocket(Socket delegate, Clock clock, int ioTimeoutMs) {
+    this.delegate = delegate;
     this.clock = clock;
     this.ioTimeoutMs = ioTimeoutMs;
   }
@@ -61,9 +67,136 @@ final class BoundedSocket extends Socket {
   @Override
   public synchronized InputStream getInputStream() throws IOException {
     if (in == null) {
-      in = new Bounded(super.getInputStream());
+      in = new Bounded(delegate.getInputStream());
     }
     return in;
+  }
+
+  // Everything else is the delegate's: this socket only watches what comes in.
+
+  @Override
+  public void connect(java.net.SocketAddress endpoint, int timeout) throws IOException {
+    delegate.connect(endpoint, timeout);
+  }
+
+  @Override
+  public void connect(java.net.SocketAddress endpoint) throws IOException {
+    delegate.connect(endpoint);
+  }
+
+  @Override
+  public java.io.OutputStream getOutputStream() throws IOException {
+    return delegate.getOutputStream();
+  }
+
+  @Override
+  public void setSoTimeout(int timeout) throws java.net.SocketException {
+    delegate.setSoTimeout(timeout);
+  }
+
+  @Override
+  public int getSoTimeout() throws java.net.SocketException {
+    return delegate.getSoTimeout();
+  }
+
+  @Override
+  public void setTcpNoDelay(boolean on) throws java.net.SocketException {
+    delegate.setTcpNoDelay(on);
+  }
+
+  @Override
+  public boolean getTcpNoDelay() throws java.net.SocketException {
+    return delegate.getTcpNoDelay();
+  }
+
+  @Override
+  public void setKeepAlive(boolean on) throws java.net.SocketException {
+    delegate.setKeepAlive(on);
+  }
+
+  @Override
+  public void setSoLinger(boolean on, int linger) throws java.net.SocketException {
+    delegate.setSoLinger(on, linger);
+  }
+
+  @Override
+  public int getSoLinger() throws java.net.SocketException {
+    return delegate.getSoLinger();
+  }
+
+  @Override
+  public void close() throws IOException {
+    delegate.close();
+  }
+
+  @Override
+  public void shutdownInput() throws IOException {
+    delegate.shutdownInput();
+  }
+
+  @Override
+  public void shutdownOutput() throws IOException {
+    delegate.shutdownOutput();
+  }
+
+  @Override
+  public boolean isConnected() {
+    return delegate.isConnected();
+  }
+
+  @Override
+  public boolean isBound() {
+    return delegate.isBound();
+  }
+
+  @Override
+  public boolean isClosed() {
+    return delegate.isClosed();
+  }
+
+  @Override
+  public boolean isInputShutdown() {
+    return delegate.isInputShutdown();
+  }
+
+  @Override
+  public boolean isOutputShutdown() {
+    return delegate.isOutputShutdown();
+  }
+
+  @Override
+  public java.net.InetAddress getInetAddress() {
+    return delegate.getInetAddress();
+  }
+
+  @Override
+  public java.net.InetAddress getLocalAddress() {
+    return delegate.getLocalAddress();
+  }
+
+  @Override
+  public int getPort() {
+    return delegate.getPort();
+  }
+
+  @Override
+  public int getLocalPort() {
+    return delegate.getLocalPort();
+  }
+
+  @Override
+  public java.net.SocketAddress getRemoteSocketAddress() {
+    return delegate.getRemoteSocketAddress();
+  }
+
+  @Override
+  public java.net.SocketAddress getLocalSocketAddress() {
+    return delegate.getLocalSocketAddress();
+  }
+
+  @Override
+  public String toString() {
+    return delegate.toString();
   }
 
   private final class Bounded extends FilterInputStream {

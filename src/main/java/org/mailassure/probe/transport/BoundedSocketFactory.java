@@ -31,7 +31,12 @@ final class BoundedSocketFactory extends SocketFactory {
 
   @Override
   public Socket createSocket() {
-    BoundedSocket s = new BoundedSocket(clock, ioTimeoutMs);
+    return wrap(new Socket());
+  }
+
+  /** A socket Angus already made (implicit TLS), watched from here on. */
+  BoundedSocket wrap(Socket socket) {
+    BoundedSocket s = new BoundedSocket(socket, clock, ioTimeoutMs);
     s.attempt(attemptLimit);
     last = s;
     return s;

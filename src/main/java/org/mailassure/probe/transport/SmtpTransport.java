@@ -125,9 +125,10 @@ public final class SmtpTransport implements ProbeTransport {
 
   private Connection open(SmtpSettings s, String user, String heloDomain, boolean authenticate)
       throws SendFailure, MessagingException {
-    TlsSocketFactory sockets = new TlsSocketFactory(context(s), s.minTlsVersion().andNewer());
     BoundedSocketFactory plain =
         new BoundedSocketFactory(java.time.Clock.systemUTC(), IO_TIMEOUT_MS, ATTEMPT_LIMIT);
+    TlsSocketFactory sockets =
+        new TlsSocketFactory(context(s), s.minTlsVersion().andNewer(), plain);
     String protocol = s.security() == Security.IMPLICIT_TLS ? "smtps" : "smtp";
     Properties props = properties(s, protocol, sockets, heloDomain);
     props.put("mail." + protocol + ".socketFactory", plain);

@@ -19,9 +19,16 @@ final class TlsSocketFactory extends SSLSocketFactory {
   private final String[] protocols;
   private volatile SSLSocket last;
 
-  TlsSocketFactory(SSLContext context, String[] protocols) {
+  private final BoundedSocketFactory plain;
+
+  /**
+   * @param plain where a plain socket that is not bounded yet (implicit TLS: Angus made it) gets
+   *     its bounds before TLS is layered on it
+   */
+  TlsSocketFactory(SSLContext context, String[] protocols, BoundedSocketFactory plain) {
     this.delegate = context.getSocketFactory();
     this.protocols = protocols.clone();
+    this.plain = plain;
   }
 
   /** The last socket made, or null before any. */
@@ -42,10 +49,9 @@ final class TlsSocketFactory extends SSLSocketFactory {
   @Override
   public Socket createSocket(Socket s, String host, int port, boolean autoClose)
       throws IOException {
-    if (s instanceof BoundedSocket bounded) {
-      bounded.tlsStarted();
-    }
-    return configure(delegate.createSocket(s, host, port, autoClose));
+    BoundedSocket bounded = s instanceof BoundedSocket b ? b : plain.wrap(s);
+    bounded.tlsStarted();
+    return configure(delegate.createSocket(bounded, host, port, autoClose));
   }
 
   @Override

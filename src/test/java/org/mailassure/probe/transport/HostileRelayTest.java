@@ -40,6 +40,10 @@ class HostileRelayTest {
   }
 
   private Config config(int port) throws Exception {
+    return config(port, "starttls");
+  }
+
+  private Config config(int port, String security) throws Exception {
     Path file = dir.resolve("mailassure.yaml");
     Files.writeString(
         file,
@@ -48,12 +52,12 @@ class HostileRelayTest {
         probe:
           transport: smtp
           retry: { attempts: 3, backoff: 1m, max-backoff: 5m }
-          smtp: { host: 127.0.0.1, port: %d, security: starttls, auth: none, trust-store: ca.pem }
+          smtp: { host: 127.0.0.1, port: %d, security: %s, auth: none, trust-store: ca.pem }
         domains:
           - name: example.gov.uk
             mailbox: secureemailreply@example.gov.uk
         """
-            .formatted(dir, port));
+            .formatted(dir, port, security));
     return new ConfigLoader(Map.of(), false).load(file);
   }
 
@@ -125,6 +129,21 @@ class HostileRelayTest {
           .isEqualTo(Outcome.FAILED);
       // The client stopped reading near its bound; the rest sat in socket buffers at most.
       assertThat(relay.endlessBytes()).isLessThan(32 << 20);
+    }
+  }
+
+  @Test
+  void anEndlessGreetingInsideImplicitTlsIsCutOffAtTheSessionsBound() throws Exception {
+    try (HostileRelay relay =
+        new HostileRelay(
+            Fixtures.LOOPBACK.serverContext(), Misbehaviour.ENDLESS_GREETING_LINE_OVER_TLS)) {
+      Config config = config(relay.port(), "implicit-tls");
+
+      ProbeResult result = send(config);
+
+      assertThat(result.sent()).isFalse();
+      assertThat(result.error()).contains("sent more than 8 MiB in one session");
+      assertThat(relay.endlessBytes()).isLessThan(64 << 20);
     }
   }
 }
