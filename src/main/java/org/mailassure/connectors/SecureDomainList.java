@@ -18,6 +18,9 @@ import java.util.Locale;
  * as the comma-separated export, tolerant of a header row, blank lines, case and whitespace.
  */
 public final class SecureDomainList {
+  /** The gov.uk export is tens of kilobytes; a list over this is not one and is not read. */
+  static final int MAX_BYTES = 16 << 20;
+
   private final HttpClient http;
   private final Duration timeout;
 
@@ -43,19 +46,30 @@ public final class SecureDomainList {
     if (source.startsWith("https://") || source.startsWith("http://")) {
       URI uri = URI.create(source);
       try {
-        HttpResponse<String> r =
+        HttpResponse<java.io.InputStream> r =
             http.send(
                 HttpRequest.newBuilder(uri)
                     .timeout(timeout)
                     .header("User-Agent", "mailassure")
                     .GET()
                     .build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        if (r.statusCode() != 200) {
-          throw new UnavailableException(
-              "the secure-domain list " + source + " answered HTTP " + r.statusCode());
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream body = r.body()) {
+          if (r.statusCode() != 200) {
+            throw new UnavailableException(
+                "the secure-domain list " + source + " answered HTTP " + r.statusCode());
+          }
+          byte[] bytes = body.readNBytes(MAX_BYTES + 1);
+          if (bytes.length > MAX_BYTES) {
+            throw new UnavailableException(
+                "the secure-domain list "
+                    + source
+                    + " is longer than "
+                    + (MAX_BYTES >> 20)
+                    + " MiB, which no such list is; not read");
+          }
+          text = new String(bytes, StandardCharsets.UTF_8);
         }
-        text = r.body();
       } catch (IOException e) {
         throw new UnavailableException(
             "cannot download the secure-domain list " + source + ": " + e.getMessage());
@@ -66,6 +80,14 @@ public final class SecureDomainList {
     } else {
       Path p = base == null ? Path.of(source) : base.resolve(source);
       try {
+        if (Files.size(p) > MAX_BYTES) {
+          throw new UnavailableException(
+              "the secure-domain list "
+                  + p
+                  + " is longer than "
+                  + (MAX_BYTES >> 20)
+                  + " MiB; not read");
+        }
         text = Files.readString(p, StandardCharsets.UTF_8);
       } catch (IOException e) {
         throw new UnavailableException(

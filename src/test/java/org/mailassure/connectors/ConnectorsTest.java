@@ -29,6 +29,20 @@ class ConnectorsTest {
     server.createContext(
         "/",
         ex -> {
+          if (ex.getRequestURI().getPath().equals("/endless")) {
+            // A list that never ends: streamed until the client stops reading.
+            ex.sendResponseHeaders(200, 0);
+            byte[] line =
+                "alpha.gov.uk,beta.gov.uk,gamma.gov.uk\n".getBytes(StandardCharsets.UTF_8);
+            try (var out = ex.getResponseBody()) {
+              for (long sent = 0; sent < (1L << 30); sent += line.length) {
+                out.write(line);
+              }
+            } catch (java.io.IOException clientStopped) {
+              // what a bounded client does
+            }
+            return;
+          }
           String[] r = served.getOrDefault(ex.getRequestURI().getPath(), new String[] {"404", ""});
           byte[] body = r[1].getBytes(StandardCharsets.UTF_8);
           ex.sendResponseHeaders(Integer.parseInt(r[0]), body.length == 0 ? -1 : body.length);
@@ -143,6 +157,16 @@ class ConnectorsTest {
     CliRun r = CliRun.of(dir, "connectors", "-c", config("/missing").toString());
     assertThat(r.exitCode()).isEqualTo(ExitCode.UNAVAILABLE);
     assertThat(r.out()).contains("HTTP 404").doesNotContain("Set-OutboundConnector");
+  }
+
+  @Test
+  void aListThatNeverEndsIsCutOffAtItsBoundAndChangesNothing() throws Exception {
+    CliRun r = CliRun.of(dir, "connectors", "-c", config("/endless").toString());
+
+    assertThat(r.exitCode()).isEqualTo(ExitCode.UNAVAILABLE);
+    assertThat(r.out() + r.err())
+        .contains("is longer than 16 MiB, which no such list is; not read")
+        .doesNotContain("Set-OutboundConnector");
   }
 
   @Test
