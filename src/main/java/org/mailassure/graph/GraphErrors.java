@@ -49,6 +49,16 @@ public final class GraphErrors {
             "could not get a Graph token: " + firstLine(t.getMessage()),
             e);
       }
+      if (t instanceof java.net.UnknownHostException) {
+        return new GraphFailure(
+            GraphFailure.Kind.UNREACHABLE,
+            "cannot reach Graph to "
+                + what
+                + ": its host name did not resolve ("
+                + firstLine(t.getMessage())
+                + "); check graph.base-url or graph.cloud, and this machine's DNS",
+            e);
+      }
       if (t instanceof OversizedAnswer) {
         return new GraphFailure(
             GraphFailure.Kind.PERMANENT, "could not " + what + ": " + t.getMessage(), e);

@@ -226,6 +226,24 @@ class RulesTest {
   }
 
   @Test
+  void aGraphHostThatDoesNotResolveIsSaidInWordsWithoutAStackTraceAndExitsThree() throws Exception {
+    // The test JVM resolves names from a hosts file only, so this asks no DNS server.
+    Path file = dir.resolve("unresolvable.yaml");
+    Files.writeString(
+        file,
+        Files.readString(config(1)).replace(graph.baseUrl(), "https://graph.example.invalid/v1.0"));
+
+    CliRun r = run("provision", "--dry-run", "-c", file.toString());
+
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.out() + r.err())
+        .contains("its host name did not resolve")
+        .contains("check graph.base-url or graph.cloud")
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
   void aDryRunPlansButSendsNoWrite() throws Exception {
     graph.addRule(mailbox(2), ownedRule(2, false));
     CliRun r = run("provision", "--dry-run", "-c", config(2).toString());
