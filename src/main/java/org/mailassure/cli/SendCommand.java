@@ -32,8 +32,9 @@ final class SendCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       defaultValue = "2m",
       description =
-          "Stop retrying a domain's probe this long after the command started (30s, 2m, PT5M);"
-              + " the retry back-offs of probe.retry are meant for the daemon. Default: 2m.")
+          "Stop retrying a domain's probe this long after the command started (30s, 2m, PT5M)."
+              + " Retries wait at most 5 s, then up to 30 s: probe.retry's back-offs are the"
+              + " daemon's. Default: 2m.")
   String giveUpAfter;
 
   SendCommand(Context ctx) {
@@ -84,7 +85,7 @@ final class SendCommand implements Callable<Integer> {
     try (transport) {
       ProbeSender sender =
           new ProbeSender(
-              config,
+              config.withRetry(config.probe().retry().forAPersonWaiting()),
               transport,
               new Journal(config.stateDir()),
               ctx.clock(),

@@ -32,6 +32,29 @@ public record Config(
     domains = List.copyOf(domains);
   }
 
+  /** This config with another retry policy for probes (for {@code send} run by a person). */
+  public Config withRetry(RetryPolicy retry) {
+    ProbeSettings p = probe;
+    return new Config(
+        source,
+        assessmentAddress,
+        stateDir,
+        graph,
+        rule,
+        new ProbeSettings(
+            p.schedule(),
+            p.scheduleText(),
+            p.timeZone(),
+            p.catchUp(),
+            p.transport(),
+            p.subject(),
+            retry,
+            p.smtp()),
+        readiness,
+        connectors,
+        domains);
+  }
+
   /** The Graph settings when the file has them. */
   public Optional<GraphSettings> graphSettings() {
     return Optional.ofNullable(graph);

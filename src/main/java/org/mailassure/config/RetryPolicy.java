@@ -19,4 +19,15 @@ public record RetryPolicy(int attempts, Duration backoff, Duration maxBackoff) {
     }
     return delay.compareTo(maxBackoff) > 0 ? maxBackoff : delay;
   }
+
+  /**
+   * The policy for a person waiting at a terminal: the same attempts, with back-offs of at most 5
+   * seconds doubling to at most 30 (the configured ones are meant for the daemon's slots).
+   */
+  public RetryPolicy forAPersonWaiting() {
+    Duration first = backoff.compareTo(Duration.ofSeconds(5)) < 0 ? backoff : Duration.ofSeconds(5);
+    Duration most =
+        maxBackoff.compareTo(Duration.ofSeconds(30)) < 0 ? maxBackoff : Duration.ofSeconds(30);
+    return new RetryPolicy(attempts, first, most.compareTo(first) < 0 ? first : most);
+  }
 }

@@ -251,7 +251,7 @@ class CliTest {
   }
 
   @Test
-  void sendByHandGivesUpAfterTwoMinutesOfBackOffsNotTheDaemonsFifteen() throws Exception {
+  void sendByHandRetriesSoonAndGivesUpAfterTwoMinutesNotTheDaemonsFifteen() throws Exception {
     int closed;
     try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       closed = s.getLocalPort();
@@ -274,14 +274,20 @@ class CliTest {
 
     CliRun run = CliRun.of(dir, Map.of(), CLOCK, sleeper, "send", "-c", file.toString());
 
-    // The clock stands still, so the back-offs 1m then 2m fit in the default 2m; 4m does not.
-    assertThat(sleeper.waits()).containsExactly(Duration.ofMinutes(1), Duration.ofMinutes(2));
+    // A person waits 5 s, then 10, 20: never the daemon's minutes (5 attempts, so 4 waits).
+    assertThat(sleeper.waits())
+        .containsExactly(
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(20),
+            Duration.ofSeconds(30));
     assertThat(run.exitCode()).isEqualTo(ExitCode.UNAVAILABLE);
 
+    // The clock stands still here, so a give-up time shorter than the first wait stops at once.
     RecordingSleeper hasty = new RecordingSleeper();
     CliRun now =
         CliRun.of(
-            dir, Map.of(), CLOCK, hasty, "send", "--give-up-after", "30s", "-c", file.toString());
+            dir, Map.of(), CLOCK, hasty, "send", "--give-up-after", "3s", "-c", file.toString());
     assertThat(hasty.waits()).isEmpty();
     assertThat(now.exitCode()).isEqualTo(ExitCode.UNAVAILABLE);
   }
