@@ -76,9 +76,24 @@ public final class Cli {
             ctx.err().flush();
             return ExitCode.USAGE;
           }
-          ctx.err().println("mailassure: unexpected error: " + e);
+          // A bug, not the user's doing: said in one line, the stack trace only with -v.
+          ctx.err()
+              .println(
+                  "mailassure: "
+                      + commandName(c).strip()
+                      + (commandName(c).isBlank() ? "" : ": ")
+                      + "unexpected "
+                      + e.getClass().getSimpleName()
+                      + (e.getMessage() == null
+                          ? ""
+                          : ": " + e.getMessage().lines().findFirst().orElse(""))
+                      + "; this is a bug in mailassure: run it again with -v and report what it"
+                      + " prints");
+          if (Boolean.getBoolean(LogConfigurator.VERBOSE_PROPERTY)) {
+            e.printStackTrace(ctx.err());
+          }
           ctx.err().flush();
-          throw e;
+          return ExitCode.FAILED;
         });
     int code = cli.execute(args);
     ctx.out().flush();

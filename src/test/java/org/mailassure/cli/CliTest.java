@@ -318,6 +318,37 @@ class CliTest {
   }
 
   @Test
+  void anUnexpectedFailureIsOneLineInWordsWithoutAStackTrace() throws Exception {
+    Clock broken =
+        new Clock() {
+          @Override
+          public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public java.time.Instant instant() {
+            throw new IllegalStateException("the clock broke");
+          }
+        };
+
+    CliRun run =
+        CliRun.of(
+            dir, Map.of(), broken, new RecordingSleeper(), "send", "-c", config(1).toString());
+
+    assertThat(run.exitCode()).isEqualTo(ExitCode.FAILED);
+    assertThat(run.err())
+        .isEqualTo(
+            "mailassure: send: unexpected IllegalStateException: the clock broke; this is a bug in"
+                + " mailassure: run it again with -v and report what it prints\n");
+  }
+
+  @Test
   void aConfigErrorSendsNothing() throws Exception {
     relay =
         LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
