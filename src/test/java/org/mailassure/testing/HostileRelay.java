@@ -25,7 +25,12 @@ public final class HostileRelay implements AutoCloseable {
     EOF_AFTER_DATA,
     ENDLESS_GREETING_LINE,
     /** Implicit TLS (RFC 8314): the endless greeting comes inside the TLS session. */
-    ENDLESS_GREETING_LINE_OVER_TLS
+    ENDLESS_GREETING_LINE_OVER_TLS,
+    /** A greeting sent one byte every 200 ms, never finished. */
+    DRIP_FEED,
+    EOF_AFTER_EHLO,
+    EOF_AFTER_STARTTLS,
+    EOF_AFTER_MAIL_FROM
   }
 
   private final ServerSocket server;
@@ -97,6 +102,21 @@ public final class HostileRelay implements AutoCloseable {
         }
         return;
       }
+      case DRIP_FEED -> {
+        try {
+          for (byte b :
+              "220 slow.loopback ESMTP and so on and on"
+                  .repeat(100)
+                  .getBytes(StandardCharsets.US_ASCII)) {
+            out.write(b);
+            out.flush();
+            Thread.sleep(200);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return;
+      }
       default -> {}
     }
     BufferedReader in =
@@ -104,6 +124,9 @@ public final class HostileRelay implements AutoCloseable {
             new InputStreamReader(plain.getInputStream(), StandardCharsets.US_ASCII));
     write(out, "220 hostile.loopback ESMTP");
     expect(in, "EHLO");
+    if (how == Misbehaviour.EOF_AFTER_EHLO) {
+      return;
+    }
     write(out, "250-hostile.loopback\r\n250 STARTTLS");
     expect(in, "STARTTLS");
     write(out, "220 go ahead");
@@ -114,12 +137,20 @@ public final class HostileRelay implements AutoCloseable {
                     plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
     s.setUseClientMode(false);
     s.startHandshake();
+    if (how == Misbehaviour.EOF_AFTER_STARTTLS) {
+      s.close();
+      return;
+    }
     out = s.getOutputStream();
     in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
     expect(in, "EHLO");
     write(out, "250 hostile.loopback");
     for (String line; (line = in.readLine()) != null; ) {
       String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line;
+      if (verb.equals("MAIL") && how == Misbehaviour.EOF_AFTER_MAIL_FROM) {
+        s.close();
+        return;
+      }
       switch (verb) {
         case "MAIL", "RCPT", "RSET", "NOOP" -> write(out, "250 ok");
         case "DATA" -> {

@@ -72,8 +72,16 @@ public final class SmtpTransport implements ProbeTransport {
    * @param tokens the source of XOAUTH2 tokens; may be null when no domain uses xoauth2
    */
   public SmtpTransport(AccessTokens tokens) {
-    this.tokens = tokens;
+    this(tokens, ATTEMPT_LIMIT);
   }
+
+  /** With another time limit per attempt (tests of servers that drip their bytes). */
+  SmtpTransport(AccessTokens tokens, java.time.Duration attemptLimit) {
+    this.tokens = tokens;
+    this.attemptLimit = attemptLimit;
+  }
+
+  private final java.time.Duration attemptLimit;
 
   @Override
   public Delivery send(OutgoingProbe probe, DomainSettings domain) throws SendFailure {
@@ -88,7 +96,7 @@ public final class SmtpTransport implements ProbeTransport {
       if (c == null) {
         c = open(s, user, probe.domain(), true);
       } else if (c.bounded() != null) {
-        c.bounded().attempt(ATTEMPT_LIMIT);
+        c.bounded().attempt(attemptLimit);
       }
       SMTPMessage message = new RawMessage(c.session(), probe.mime());
       message.setEnvelopeFrom(probe.sender());
@@ -126,7 +134,7 @@ public final class SmtpTransport implements ProbeTransport {
   private Connection open(SmtpSettings s, String user, String heloDomain, boolean authenticate)
       throws SendFailure, MessagingException {
     BoundedSocketFactory plain =
-        new BoundedSocketFactory(java.time.Clock.systemUTC(), IO_TIMEOUT_MS, ATTEMPT_LIMIT);
+        new BoundedSocketFactory(java.time.Clock.systemUTC(), IO_TIMEOUT_MS, attemptLimit);
     TlsSocketFactory sockets =
         new TlsSocketFactory(context(s), s.minTlsVersion().andNewer(), plain);
     String protocol = s.security() == Security.IMPLICIT_TLS ? "smtps" : "smtp";

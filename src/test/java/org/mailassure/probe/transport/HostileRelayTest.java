@@ -62,7 +62,11 @@ class HostileRelayTest {
   }
 
   private ProbeResult send(Config config) {
-    try (SmtpTransport transport = new SmtpTransport(null)) {
+    return send(config, SmtpTransport.ATTEMPT_LIMIT);
+  }
+
+  private ProbeResult send(Config config, java.time.Duration attemptLimit) {
+    try (SmtpTransport transport = new SmtpTransport(null, attemptLimit)) {
       return new ProbeSender(
               config,
               transport,
@@ -144,6 +148,53 @@ class HostileRelayTest {
       assertThat(result.sent()).isFalse();
       assertThat(result.error()).contains("sent more than 8 MiB in one session");
       assertThat(relay.endlessBytes()).isLessThan(64 << 20);
+    }
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.EnumSource(
+      value = Misbehaviour.class,
+      names = {
+        "EOF_AT_GREETING",
+        "EOF_AFTER_EHLO",
+        "EOF_AFTER_STARTTLS",
+        "EOF_AFTER_MAIL_FROM",
+        "EOF_AFTER_DATA"
+      })
+  void aCleanCloseAtAnyStageIsATemporaryFaultRetriedAndRecorded(Misbehaviour stage)
+      throws Exception {
+    try (HostileRelay relay = new HostileRelay(Fixtures.LOOPBACK.serverContext(), stage)) {
+      Config config = config(relay.port());
+
+      ProbeResult result = send(config);
+
+      assertThat(result.sent()).isFalse();
+      assertThat(result.failure()).as(result.error()).isEqualTo(SendFailure.Kind.TEMPORARY);
+      assertThat(relay.connections()).isEqualTo(3);
+      assertThat(journal(config))
+          .extracting(JournalEntry::outcome)
+          .containsExactly(Outcome.RETRYING, Outcome.RETRYING, Outcome.FAILED);
+    }
+  }
+
+  @Test
+  void aGreetingDrippedAByteAtATimeIsCutOffAtTheAttemptsTimeLimit() throws Exception {
+    try (HostileRelay relay =
+        new HostileRelay(Fixtures.LOOPBACK.serverContext(), Misbehaviour.DRIP_FEED)) {
+      Config config = config(relay.port());
+      long started = System.nanoTime();
+
+      ProbeResult result = send(config, java.time.Duration.ofSeconds(1));
+
+      double seconds = (System.nanoTime() - started) / 1e9;
+      assertThat(result.sent()).isFalse();
+      assertThat(result.error()).contains("timed out");
+      // Three attempts of at most 1 s each (the back-offs are recorded, not waited).
+      assertThat(seconds).isLessThan(10);
+      assertThat(journal(config))
+          .last()
+          .extracting(JournalEntry::outcome)
+          .isEqualTo(Outcome.FAILED);
     }
   }
 }
