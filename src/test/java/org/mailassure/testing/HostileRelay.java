@@ -30,7 +30,11 @@ public final class HostileRelay implements AutoCloseable {
     DRIP_FEED,
     EOF_AFTER_EHLO,
     EOF_AFTER_STARTTLS,
-    EOF_AFTER_MAIL_FROM
+    EOF_AFTER_MAIL_FROM,
+    /** Greets with 421 (RFC 5321 §3.8: service not available, try later) and closes. */
+    GREETING_421,
+    /** Greets with 554 (RFC 5321 §3.1: no SMTP service here) and closes. */
+    GREETING_554
   }
 
   private final ServerSocket server;
@@ -100,6 +104,14 @@ public final class HostileRelay implements AutoCloseable {
           out.write(xs);
           endlessBytes.addAndGet(xs.length);
         }
+        return;
+      }
+      case GREETING_421 -> {
+        write(out, "421 4.3.2 hostile.loopback busy, try again later");
+        return;
+      }
+      case GREETING_554 -> {
+        write(out, "554 5.7.1 hostile.loopback has no service for you");
         return;
       }
       case DRIP_FEED -> {

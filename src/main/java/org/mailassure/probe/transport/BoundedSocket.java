@@ -37,6 +37,8 @@ final class BoundedSocket extends Socket {
   private volatile Instant deadline = Instant.MAX;
   private volatile boolean tlsStarted;
   private volatile boolean closedByPeer;
+  private final StringBuilder firstLine = new StringBuilder();
+  private volatile boolean firstLineDone;
   private InputStream in;
 
   /**
@@ -57,6 +59,18 @@ final class BoundedSocket extends Socket {
   /** From here on the bytes are TLS records: only the session's total is bounded. */
   void tlsStarted() {
     tlsStarted = true;
+  }
+
+  /** Whether TLS was layered on this socket. */
+  boolean tlsWasStarted() {
+    return tlsStarted;
+  }
+
+  /** The relay's first line (its greeting), as far as it came, at most 512 characters. */
+  String greeting() {
+    synchronized (firstLine) {
+      return firstLine.toString().strip();
+    }
   }
 
   /** Whether the relay ended the connection (read returned end of stream). */
@@ -226,6 +240,15 @@ final class BoundedSocket extends Socket {
       }
       if (!tlsStarted) {
         for (int i = off; i < off + n; i++) {
+          if (!firstLineDone) {
+            synchronized (firstLine) {
+              if (b[i] == '\n' || firstLine.length() >= 512) {
+                firstLineDone = true;
+              } else {
+                firstLine.append((char) (b[i] & 0xff));
+              }
+            }
+          }
           line = b[i] == '\n' ? 0 : line + 1;
           if (line > MAX_LINE_BYTES) {
             throw new OverLimit(

@@ -23,15 +23,27 @@ import org.mailassure.probe.transport.SendFailure.Kind;
  * section 4.2.1: 4yz transient, 5yz permanent), TLS refusals, credentials and network faults.
  */
 final class SmtpFailures {
-  private static final Pattern REPLY_CODE = Pattern.compile("\\b([45])\\d\\d\\b");
+  private static final Pattern GREETING_CODE = Pattern.compile("^([2-5])\\d\\d[ -]");
 
   private SmtpFailures() {}
 
+  /** What mailassure's own socket saw of the session, read instead of the library's words. */
+  record Session(boolean closedByPeer, boolean tlsStarted, String greeting) {
+    static final Session UNKNOWN = new Session(false, true, "");
+
+    static Session of(BoundedSocket socket) {
+      return socket == null
+          ? UNKNOWN
+          : new Session(socket.closedByPeer(), socket.tlsWasStarted(), socket.greeting());
+    }
+  }
+
   /**
-   * @param closedByPeer whether the relay ended the connection (a clean EOF on its socket): a
-   *     network fault like a reset, so temporary, unless the relay replied with a code first
+   * @param session what the session's socket saw: a clean EOF (a network fault like a reset, so
+   *     temporary), whether TLS started, and the greeting's reply code
    */
-  static SendFailure classify(MessagingException e, SmtpSettings s, boolean closedByPeer) {
+  static SendFailure classify(MessagingException e, SmtpSettings s, Session session) {
+    boolean closedByPeer = session.closedByPeer();
     String relay = s.host() + ":" + s.port();
     for (Throwable t = e; t != null; t = next(t)) {
       if (t instanceof BoundedSocket.OverLimit over) {
@@ -81,10 +93,6 @@ final class SmtpFailures {
       if (t instanceof SocketTimeoutException) {
         return new SendFailure(Kind.TEMPORARY, "the relay " + relay + " timed out", null, e);
       }
-      if (t instanceof IOException io
-          && String.valueOf(io.getMessage()).contains("Can't verify identity of server")) {
-        return new SendFailure(Kind.TLS, wrongName(s, relay), null, e);
-      }
     }
     String message = String.valueOf(e.getMessage());
     if (closedByPeer) {
@@ -94,7 +102,19 @@ final class SmtpFailures {
           null,
           e);
     }
-    if (message.contains("STARTTLS is required")) {
+    Matcher greeting = GREETING_CODE.matcher(session.greeting());
+    if (!session.tlsStarted() && greeting.find() && !greeting.group(1).equals("2")) {
+      Kind kind = greeting.group(1).equals("5") ? Kind.PERMANENT : Kind.TEMPORARY;
+      return new SendFailure(
+          kind,
+          "the relay " + relay + " refused the session: " + oneLine(session.greeting()),
+          null,
+          e);
+    }
+    if (s.security() == SmtpSettings.Security.STARTTLS
+        && !session.tlsStarted()
+        && greeting.reset().find()
+        && greeting.group(1).equals("2")) {
       return new SendFailure(
           Kind.TLS,
           "the relay "
@@ -103,12 +123,6 @@ final class SmtpFailures {
               + "sends in clear, so nothing was sent (use a relay with STARTTLS, or security: implicit-tls)",
           null,
           e);
-    }
-    Matcher m = REPLY_CODE.matcher(message);
-    if (message.contains("greeting") && m.find()) {
-      Kind kind = m.group(1).equals("5") ? Kind.PERMANENT : Kind.TEMPORARY;
-      return new SendFailure(
-          kind, "the relay " + relay + " refused the session: " + oneLine(message), null, e);
     }
     if (e.getCause() instanceof IOException) {
       return new SendFailure(
@@ -121,7 +135,11 @@ final class SmtpFailures {
   private static SendFailure tls(
       SSLException ssl, SmtpSettings s, String relay, MessagingException e) {
     String text = chainText(ssl);
-    if (text.contains("no subject alternative") || text.contains("no name matching")) {
+    if (hasExactly(ssl, java.security.cert.CertificateException.class)
+        && !hasCause(ssl, CertPathValidatorException.class)) {
+      // The JDK's host-name check (endpoint identification, RFC 6125) throws a plain
+      // CertificateException; chain, validity and trust problems come as its subclasses or with
+      // a certificate path validation failure.
       return new SendFailure(Kind.TLS, wrongName(s, relay), null, e);
     }
     if (hasCause(ssl, java.security.cert.CertificateExpiredException.class)
@@ -147,9 +165,7 @@ final class SmtpFailures {
           e);
     }
     if (hasCause(ssl, CertPathValidatorException.class)
-        || text.contains("pkix path")
-        || text.contains("unable to find valid certification path")
-        || text.contains("certificate_unknown")) {
+        || hasCause(ssl, java.security.cert.CertPathBuilderException.class)) {
       return new SendFailure(
           Kind.TLS,
           "the certificate of the relay "
@@ -159,6 +175,8 @@ final class SmtpFailures {
           null,
           e);
     }
+    // TLS alerts reach Java only as words (javax.net.ssl has no alert type): the one place left
+    // where a message is read.
     if (text.contains("protocol_version")
         || text.contains("no appropriate protocol")
         || text.contains("protocol is disabled")
@@ -220,6 +238,15 @@ final class SmtpFailures {
   private static boolean hasReason(Throwable t, CertPathValidatorException.Reason reason) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof CertPathValidatorException v && v.getReason() == reason) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean hasExactly(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c.getClass() == type) {
         return true;
       }
     }

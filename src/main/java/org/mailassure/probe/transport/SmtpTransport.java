@@ -111,8 +111,7 @@ public final class SmtpTransport implements ProbeTransport {
       return delivery;
     } catch (MessagingException e) {
       quietlyClose(c);
-      throw SmtpFailures.classify(
-          e, s, c != null && c.bounded() != null && c.bounded().closedByPeer());
+      throw SmtpFailures.classify(e, s, SmtpFailures.Session.of(c == null ? null : c.bounded()));
     } catch (SendFailure | RuntimeException e) {
       quietlyClose(c);
       throw e;
@@ -150,9 +149,9 @@ public final class SmtpTransport implements ProbeTransport {
     try {
       transport.connect(s.host(), s.port(), secret == null ? null : user, secret);
     } catch (MessagingException e) {
-      boolean closedByPeer = plain.socket() != null && plain.socket().closedByPeer();
+      SmtpFailures.Session seen = SmtpFailures.Session.of(plain.socket());
       quietlyClose(c);
-      throw SmtpFailures.classify(e, s, closedByPeer);
+      throw SmtpFailures.classify(e, s, seen);
     }
     SSLSocket socket = sockets.socket();
     if (!transport.isSSL()
@@ -193,7 +192,7 @@ public final class SmtpTransport implements ProbeTransport {
           leaf.getSubjectX500Principal().getName(),
           leaf.getNotAfter().toInstant());
     } catch (MessagingException e) {
-      throw SmtpFailures.classify(e, s, false);
+      throw SmtpFailures.classify(e, s, SmtpFailures.Session.UNKNOWN);
     } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
       throw new SendFailure(Kind.TLS, "the relay " + s.host() + " presented no certificate");
     } finally {
@@ -233,7 +232,8 @@ public final class SmtpTransport implements ProbeTransport {
     p.put(prefix + "writetimeout", Integer.toString(IO_TIMEOUT_MS));
     p.put(prefix + "localhost", heloDomain);
     p.put(prefix + "ssl.socketFactory", sockets);
-    p.put(prefix + "ssl.checkserveridentity", "true");
+    // The host name is checked during the handshake (TlsSocketFactory: endpoint identification),
+    // where a mismatch fails with a type of its own; Angus's later check would only repeat it.
     p.put(prefix + "ssl.protocols", String.join(" ", s.minTlsVersion().andNewer()));
     if (s.security() == Security.STARTTLS) {
       p.put(prefix + "starttls.enable", "true");

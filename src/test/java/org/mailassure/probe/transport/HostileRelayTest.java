@@ -197,4 +197,23 @@ class HostileRelayTest {
           .isEqualTo(Outcome.FAILED);
     }
   }
+
+  @Test
+  void aGreetingOf421IsRetriedAndOf554IsFinalBothWithTheRelaysWords() throws Exception {
+    // RFC 5321 §4.2.1: 4yz is a transient negative completion, 5yz a permanent one.
+    try (HostileRelay busy =
+        new HostileRelay(Fixtures.LOOPBACK.serverContext(), Misbehaviour.GREETING_421)) {
+      ProbeResult result = send(config(busy.port()));
+      assertThat(result.failure()).isEqualTo(SendFailure.Kind.TEMPORARY);
+      assertThat(result.error()).contains("refused the session: 421 4.3.2");
+      assertThat(busy.connections()).isEqualTo(3);
+    }
+    try (HostileRelay closed =
+        new HostileRelay(Fixtures.LOOPBACK.serverContext(), Misbehaviour.GREETING_554)) {
+      ProbeResult result = send(config(closed.port()));
+      assertThat(result.failure()).isEqualTo(SendFailure.Kind.PERMANENT);
+      assertThat(result.error()).contains("refused the session: 554 5.7.1");
+      assertThat(closed.connections()).isEqualTo(1);
+    }
+  }
 }
