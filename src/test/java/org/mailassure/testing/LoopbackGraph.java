@@ -285,6 +285,10 @@ public final class LoopbackGraph implements AutoCloseable {
               "The specified object was not found in the store.",
               Map.of());
         }
+        // Graph's update semantics (Update messageRule; OData 4.0 §11.4.3): properties left out
+        // keep their values, and a property given, a complex one such as actions or conditions
+        // included, replaces the old value whole; nested fields are not merged. So a client that
+        // sends only actions.markAsRead loses forwardTo; mailassure sends whole values.
         rule.setAll((ObjectNode) JSON.readTree(r.body()));
         return new Reply(200, Map.of(), JSON.writeValueAsString(rule));
       }
