@@ -74,12 +74,13 @@ final class RunCommand implements Callable<Integer> {
       }
       org.slf4j.LoggerFactory.getLogger(RunCommand.class)
           .info(
-              "mailassure {} running: {} domains, schedule \"{}\" {}",
+              "mailassure {} running: {}, schedule \"{}\" {}",
               Version.get(),
-              config.domains().stream()
-                  .filter(DomainSettings::probe)
-                  .filter(d -> options.domains.isEmpty() || only.contains(d.name()))
-                  .count(),
+              domainsInWords(
+                  config.domains().stream()
+                      .filter(DomainSettings::probe)
+                      .filter(d -> options.domains.isEmpty() || only.contains(d.name()))
+                      .count()),
               config.probe().scheduleText(),
               config.probe().timeZone());
       daemon.run();
@@ -99,5 +100,9 @@ final class RunCommand implements Callable<Integer> {
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  private static String domainsInWords(long n) {
+    return n == 1 ? "1 domain" : n + " domains";
   }
 }

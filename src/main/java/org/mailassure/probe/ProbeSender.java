@@ -143,11 +143,12 @@ public final class ProbeSender {
             dkim,
             null);
         LOG.info(
-            "{}: probe {} sent over {} {}",
+            "{}: probe {} sent {}",
             d.name(),
             messageId,
-            delivery.tlsProtocol(),
-            delivery.tlsCipher());
+            delivery.tlsProtocol() == null
+                ? "(the hop to it was not TLS; " + config.probe().transport().configName() + ")"
+                : "over " + delivery.tlsProtocol() + " " + delivery.tlsCipher());
         return new ProbeResult(
             d.name(),
             messageId,
