@@ -65,8 +65,13 @@ public record ServiceAccount(String name, long uid, Set<Long> gids) {
    * its mode.
    */
   public Optional<String[]> cannotRead(Path file) {
+    return cannotRead(file, HIDDEN);
+  }
+
+  /** As {@link #cannotRead(Path)}, with the directories the unit hides given. */
+  Optional<String[]> cannotRead(Path file, List<String> hiddenDirectories) {
     Path abs = file.toAbsolutePath().normalize();
-    for (String hidden : HIDDEN) {
+    for (String hidden : hiddenDirectories) {
       if ((abs + "/").startsWith(hidden)) {
         return Optional.of(
             new String[] {
