@@ -25,7 +25,7 @@ import org.mailassure.testing.Installed;
 class ContainerImageIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path IMAGE =
-      Installed.home().getParent().resolve(Installed.home().getFileName() + "-image.tar");
+      Installed.target().resolve(Installed.built().getFileName() + "-image.tar");
 
   @TempDir Path dir;
 
@@ -102,7 +102,7 @@ class ContainerImageIT {
       assertThat(v.out().strip())
           .isEqualTo(
               "mailassure "
-                  + Installed.home().getFileName().toString().substring("mailassure-".length()));
+                  + Installed.built().getFileName().toString().substring("mailassure-".length()));
       List<String> demo = new ArrayList<>(List.of("env", "HOME=/tmp"));
       demo.addAll(chroot);
       demo.add("demo");

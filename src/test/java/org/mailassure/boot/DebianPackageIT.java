@@ -21,11 +21,10 @@ import org.mailassure.testing.Installed;
  */
 class DebianPackageIT {
   private static final Path DEB =
-      Installed.home()
-          .getParent()
+      Installed.target()
           .resolve(
               "mailassure_"
-                  + Installed.home().getFileName().toString().substring("mailassure-".length())
+                  + Installed.built().getFileName().toString().substring("mailassure-".length())
                   + "_all.deb");
 
   private record Result(int code, String out) {}

@@ -19,8 +19,60 @@ public final class Installed {
 
   private Installed() {}
 
-  /** The layout's top directory; failsafe names it, else the one under target/. */
-  public static Path home() {
+  private static Path runnable;
+
+  /**
+   * The layout to run: the built one, or, when a directory above the checkout can be written by a
+   * group or by others (which mailassure rightly refuses to load code from), a copy of it in a
+   * fresh temporary directory, so the tests pass wherever the checkout is.
+   */
+  public static synchronized Path home() {
+    if (runnable == null) {
+      Path built = built();
+      runnable = safe(built) ? built : copy(built);
+    }
+    return runnable;
+  }
+
+  private static boolean safe(Path dir) {
+    try {
+      for (Path p = dir.toRealPath(); p != null; p = p.getParent()) {
+        int mode = (Integer) Files.getAttribute(p, "unix:mode");
+        boolean sticky = (mode & 01000) != 0;
+        if (!sticky && (mode & 022) != 0) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static Path copy(Path built) {
+    try {
+      Path to = Files.createTempDirectory("mailassure-layout-").resolve(built.getFileName());
+      try (var walk = Files.walk(built)) {
+        for (Path p : walk.toList()) {
+          Files.copy(
+              p,
+              to.resolve(built.relativize(p).toString()),
+              java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+      return to;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The build's output directory (target/), where the .deb, tarball and image are. */
+  public static Path target() {
+    return built().getParent();
+  }
+
+  /** The layout's top directory as built; failsafe names it, else the one under target/. */
+  public static Path built() {
     String named = System.getProperty("mailassure.home");
     if (named != null) {
       return Path.of(named).toAbsolutePath();
