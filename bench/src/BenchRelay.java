@@ -33,4 +33,48 @@ final class BenchRelay {
         .build()
         .start();
   }
+
+  /**
+   * A daemon config for {@code domains} domains: the given schedule (UTC when {@code timeZone} is
+   * null) and state directory, probes over the relay (RSA-2048 DKIM) or the loopback Graph server
+   * (which Microsoft 365 would sign).
+   */
+  static void writeDaemonConfig(
+      Path file,
+      int domains,
+      String stateDir,
+      String schedule,
+      String timeZone,
+      String catchUp,
+      int relayPort,
+      String graphUrl,
+      boolean graph)
+      throws IOException {
+    java.util.List<String> lines =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "state-dir: " + stateDir,
+                "probe:",
+                "  schedule: \"" + schedule + "\"",
+                "  time-zone: " + timeZone,
+                "  catch-up: " + catchUp,
+                "  transport: " + (graph ? "graph" : "smtp"),
+                "  retry: { attempts: 2, backoff: 1s, max-backoff: 1s }",
+                "  smtp: { host: 127.0.0.1, port: "
+                    + relayPort
+                    + ", auth: none, trust-store: bench-ca.pem }",
+                "graph:",
+                "  tenant-id: contoso.onmicrosoft.com",
+                "  base-url: " + graphUrl,
+                "  auth: { type: token, token-env: MAILASSURE_GRAPH_TOKEN }",
+                "domains:"));
+    for (int i = 0; i < domains; i++) {
+      lines.add("  - name: d" + i + ".bench.example");
+      lines.add("    mailbox: secureemailreply@d" + i + ".bench.example");
+      if (!graph) { // over Graph, Microsoft 365 signs
+        lines.add("    dkim: [{ selector: mailassure1, private-key-file: dkim-rsa2048.pem }]");
+      }
+    }
+    Files.write(file, lines);
+  }
 }

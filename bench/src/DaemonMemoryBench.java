@@ -24,31 +24,16 @@ public final class DaemonMemoryBench {
     try (LoopbackRelay relay = BenchRelay.start(out);
         LoopbackGraph graphServer = new LoopbackGraph()) {
       Path config = out.resolve("daemon-" + domains + ".yaml");
-      List<String> lines =
-          new ArrayList<>(
-              List.of(
-                  "state-dir: daemon-state",
-                  "probe:",
-                  "  schedule: \"0 6 * * *\"",
-                  "  time-zone: Europe/London",
-                  "  transport: " + (graph ? "graph" : "smtp"),
-                  "  retry: { attempts: 2, backoff: 1s, max-backoff: 1s }",
-                  "  smtp: { host: 127.0.0.1, port: "
-                      + relay.port()
-                      + ", auth: none, trust-store: bench-ca.pem }",
-                  "graph:",
-                  "  tenant-id: contoso.onmicrosoft.com",
-                  "  base-url: " + graphServer.baseUrl(),
-                  "  auth: { type: token, token-env: MAILASSURE_GRAPH_TOKEN }",
-                  "domains:"));
-      for (int i = 0; i < domains; i++) {
-        lines.add("  - name: d" + i + ".bench.example");
-        lines.add("    mailbox: secureemailreply@d" + i + ".bench.example");
-        if (!graph) { // over Graph, Microsoft 365 signs
-          lines.add("    dkim: [{ selector: mailassure1, private-key-file: dkim-rsa2048.pem }]");
-        }
-      }
-      Files.write(config, lines);
+      BenchRelay.writeDaemonConfig(
+          config,
+          domains,
+          "daemon-state",
+          "0 6 * * *",
+          "Europe/London",
+          "6h",
+          relay.port(),
+          graphServer.baseUrl(),
+          graph);
       Files.deleteIfExists(out.resolve("daemon-state/journal.jsonl"));
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -1,8 +1,6 @@
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.mailassure.testing.Installed;
 import org.mailassure.testing.LoopbackGraph;
@@ -34,32 +32,16 @@ public final class DaemonProductBench {
         }
       }
       Path config = out.resolve("product-" + domains + ".yaml");
-      List<String> lines =
-          new ArrayList<>(
-              List.of(
-                  "state-dir: " + state,
-                  "probe:",
-                  "  schedule: \"* * * * *\"",
-                  "  time-zone: UTC",
-                  "  catch-up: 0",
-                  "  transport: " + (graph ? "graph" : "smtp"),
-                  "  retry: { attempts: 2, backoff: 1s, max-backoff: 1s }",
-                  "  smtp: { host: 127.0.0.1, port: "
-                      + relay.port()
-                      + ", auth: none, trust-store: bench-ca.pem }",
-                  "graph:",
-                  "  tenant-id: contoso.onmicrosoft.com",
-                  "  base-url: " + graphServer.baseUrl(),
-                  "  auth: { type: token, token-env: MAILASSURE_GRAPH_TOKEN }",
-                  "domains:"));
-      for (int i = 0; i < domains; i++) {
-        lines.add("  - name: d" + i + ".bench.example");
-        lines.add("    mailbox: secureemailreply@d" + i + ".bench.example");
-        if (!graph) { // over Graph, Microsoft 365 signs
-          lines.add("    dkim: [{ selector: mailassure1, private-key-file: dkim-rsa2048.pem }]");
-        }
-      }
-      Files.write(config, lines);
+      BenchRelay.writeDaemonConfig(
+          config,
+          domains,
+          state.toString(),
+          "* * * * *",
+          "UTC",
+          "0",
+          relay.port(),
+          graphServer.baseUrl(),
+          graph);
       ProcessBuilder pb =
           Installed.asTheUnitStartsIt("-c", config.toString())
               .redirectOutput(out.resolve("product.out").toFile())
