@@ -59,7 +59,7 @@ public final class SmtpTransport implements ProbeTransport {
       Session session,
       TlsSocketFactory sockets,
       BoundedSocketFactory plain) {
-    /** The session's bounded TCP socket, or null (implicit TLS layers on Angus's own socket). */
+    /** The session's bounded TCP socket, or null before it was made. */
     BoundedSocket bounded() {
       return plain.socket();
     }
