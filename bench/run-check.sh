@@ -10,12 +10,13 @@ OUT=bench/out
 . bench/layout.sh
 LIB=$HARNESS_CP
 mkdir -p "$OUT/classes"
-javac -d "$OUT/classes" -cp "$LIB" bench/src/CheckBench.java
-echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1); ${DELAY_MS} ms before every DNS answer"
+javac -d "$OUT/classes" -cp "$LIB" bench/src/CheckBench.java bench/src/Timed.java
+machine
+echo "bin/mailassure check as a process; ${DELAY_MS} ms before every DNS answer"
 echo "checks: mx spf dmarc dkim mta-sts tls-rpt (smtp-tls, rule and probe need no DNS and are skipped)"
 echo
-printf '%8s %9s %10s %20s %8s\n' domains seconds questions "most asks of one q" target
+printf '%8s %8s %8s %10s %20s %5s %10s\n' domains "wall s" "cpu s" questions "most asks of one q" exit target
 java -cp "$LIB:$OUT/classes" CheckBench "$N" "$DELAY_MS" "$OUT" 2>/dev/null |
-  while IFS=$'\t' read -r n s q most rc; do
-    printf '%8s %9s %10s %20s %8s\n' "$n" "$s" "$q" "$most" "< 10 s, 1"
+  while IFS=$'\t' read -r n s c q most rc; do
+    printf '%8s %8s %8s %10s %20s %5s %10s\n' "$n" "$s" "$c" "$q" "$most" "$rc" "< 10 s, 1"
   done

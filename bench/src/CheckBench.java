@@ -1,11 +1,8 @@
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.Base64;
-import org.mailassure.cli.Cli;
 import org.mailassure.testing.LoopbackDns;
 
 /**
@@ -57,16 +54,16 @@ public final class CheckBench {
       Path config = out.resolve("check-" + n + ".yaml");
       Files.writeString(config, yaml);
       dns.delay(delay);
-      PrintStream realOut = System.out;
-      System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-      long t0 = System.nanoTime();
-      int rc =
-          Cli.system()
-              .run("check", "--json", "--skip", "smtp-tls,rule,probe", "-c", config.toString());
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      System.setOut(realOut);
+      Timed t =
+          Timed.run("check", "--json", "--skip", "smtp-tls,rule,probe", "-c", config.toString());
       System.out.printf(
-          "%d\t%.2f\t%d\t%d\t%d%n", n, seconds, dns.questions(), dns.mostAskedQuestion(), rc);
+          "%d\t%.2f\t%.2f\t%d\t%d\t%d%n",
+          n,
+          t.wallSeconds(),
+          t.cpuSeconds(),
+          dns.questions(),
+          dns.mostAskedQuestion(),
+          t.exitCode());
     }
   }
 }

@@ -1,9 +1,6 @@
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.mailassure.cli.Cli;
 import org.mailassure.testing.LoopbackGraph;
 
 /**
@@ -19,6 +16,9 @@ public final class RulesBench {
     Files.createDirectories(out);
     try (LoopbackGraph graph = new LoopbackGraph().latency(latency)) {
       Files.writeString(out.resolve("graph-token"), "bench-token\n");
+      Files.setPosixFilePermissions(
+          out.resolve("graph-token"),
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
       StringBuilder yaml =
           new StringBuilder(
               "graph:\n  tenant-id: contoso.onmicrosoft.com\n  base-url: "
@@ -33,19 +33,21 @@ public final class RulesBench {
       }
       Path config = out.resolve("rules-" + n + ".yaml");
       Files.writeString(config, yaml);
-      PrintStream realOut = System.out;
       for (String run : new String[] {"first (creates)", "second (unchanged)"}) {
         int before = graph.requests().size();
-        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-        long t0 = System.nanoTime();
-        int rc = Cli.system().run("provision", "--json", "-c", config.toString());
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        System.setOut(realOut);
+        Timed t = Timed.run("provision", "--json", "-c", config.toString());
         int requests = graph.requests().size() - before;
         double ideal = requests * latency.toMillis() / 1000.0 / 4;
         System.out.printf(
-            "%s\t%d\t%d\t%.2f\t%.2f\t%.2f\t%s%n",
-            run, n, requests, seconds, ideal, seconds / ideal, rc == 0 ? "" : "exit " + rc);
+            "%s\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%s%n",
+            run,
+            n,
+            requests,
+            t.wallSeconds(),
+            t.cpuSeconds(),
+            ideal,
+            t.wallSeconds() / ideal,
+            t.exitCode() == 0 ? "" : "exit " + t.exitCode());
       }
       System.out.printf("max in flight\t%d%n", graph.maxInFlight());
     }
