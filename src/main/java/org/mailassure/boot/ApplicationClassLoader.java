@@ -71,11 +71,6 @@ public final class ApplicationClassLoader extends URLClassLoader {
     return jars;
   }
 
-  /** Whether the jars of that group were added. */
-  public synchronized boolean hasGroup(String group) {
-    return added.contains(group);
-  }
-
   /** The jars directly in a directory, in name order (so the class path is the same every time). */
   public static List<Path> jarsIn(Path dir) throws IOException {
     List<Path> jars = new ArrayList<>();
