@@ -30,7 +30,7 @@ public final class FileChecks {
   }
 
   /** Whether the path is a systemd credential path left as written (outside the service). */
-  static boolean isCredentialPath(Path p) {
+  public static boolean isCredentialPath(Path p) {
     return p.toString().startsWith(CREDENTIALS);
   }
 

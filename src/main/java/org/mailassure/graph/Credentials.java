@@ -100,7 +100,7 @@ public final class Credentials {
   }
 
   private static String readSecret(Path file, String key) throws CredentialException {
-    if (file.toString().startsWith("${CREDENTIALS_DIRECTORY}")) {
+    if (FileChecks.isCredentialPath(file)) {
       throw new CredentialException("graph.auth." + key + " " + FileChecks.serviceOnly(file));
     }
     try {

@@ -259,7 +259,7 @@ public final class SmtpTransport implements ProbeTransport {
     return switch (s.auth()) {
       case NONE -> null;
       case PASSWORD -> {
-        if (s.passwordFile().toString().startsWith("${CREDENTIALS_DIRECTORY}")) {
+        if (FileChecks.isCredentialPath(s.passwordFile())) {
           throw new SendFailure(
               Kind.AUTHENTICATION,
               "smtp.password-file " + FileChecks.serviceOnly(s.passwordFile()));
