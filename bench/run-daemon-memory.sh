@@ -41,15 +41,15 @@ done
 
 echo
 echo "2. $DAYS simulated days of a daily schedule, the service's JVM options"
-printf '%-9s %7s %5s %7s %15s %9s %9s %7s %7s\n' transport domains days probes "after slot MiB" "idle MiB" \
-  "peak MiB" "wall s" target
+printf '%-9s %7s %5s %7s %15s %9s %9s %7s %7s %7s\n' transport domains days probes "after slot MiB" "idle MiB" \
+  "peak MiB" "wall s" "cpu s" target
 for t in $TRANSPORTS; do
   # The daemon's class path: the layout's lib/; over Graph also lib/graph/.
   CHILD_CP="$(ls "$HOME_DIR"/lib/*.jar | grep -v boot | tr '\n' ':')target/mailassure-tests.jar:$OUT/classes"
   [ "$t" = graph ] && CHILD_CP="$(ls "$HOME_DIR"/lib/graph/*.jar | tr '\n' ':')$CHILD_CP"
   java ${BENCH_NMT:+-Dbench.nmt=true} -cp "$LIB:$OUT/classes" DaemonMemoryBench "$DOMAINS" "$DAYS" "$OUT" \
     "$CHILD_CP" "$FLAGS" "$t" |
-    while IFS=$'\t' read -r d n p j slot idle peak s; do
-      printf '%-9s %7s %5s %7s %15s %9s %9s %7s %7s\n' "$t" "$d" "$n" "$p" "$slot" "$idle" "$peak" "$s" "<= 64"
+    while IFS=$'\t' read -r d n p j slot idle peak s c; do
+      printf '%-9s %7s %5s %7s %15s %9s %9s %7s %7s %7s\n' "$t" "$d" "$n" "$p" "$slot" "$idle" "$peak" "$s" "$c" "<= 64"
     done
 done

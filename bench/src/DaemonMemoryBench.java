@@ -10,8 +10,9 @@ import org.mailassure.testing.LoopbackRelay;
  * Runs a STARTTLS relay on 127.0.0.1 in this JVM and the daemon simulation (DaemonSim) in a child
  * JVM started with the systemd unit's flags, so the relay's memory is not counted. Prints: domains,
  * days, probes received, journal lines, the child's VmRSS in MiB right after the last slot and when
- * idle, its peak (VmHWM), seconds. With a sixth argument {@code graph} the probes go through the
- * graph transport to the loopback Graph server (plain HTTP) instead.
+ * idle, its peak (VmHWM), wall seconds, the child's CPU seconds. With a sixth argument {@code
+ * graph} the probes go through the graph transport to the loopback Graph server (plain HTTP)
+ * instead.
  */
 public final class DaemonMemoryBench {
   public static void main(String[] args) throws Exception {
@@ -74,7 +75,7 @@ public final class DaemonMemoryBench {
       String[] f = result.split("\t");
       int probes = graph ? graphServer.requests().size() : relay.received().size();
       System.out.printf(
-          "%d\t%d\t%d\t%s\t%.1f\t%.1f\t%.1f\t%.0f%n",
+          "%d\t%d\t%d\t%s\t%.1f\t%.1f\t%.1f\t%.0f\t%s%n",
           domains,
           days,
           probes,
@@ -82,7 +83,8 @@ public final class DaemonMemoryBench {
           Long.parseLong(f[0]) / 1024.0,
           Long.parseLong(f[1]) / 1024.0,
           Long.parseLong(f[2]) / 1024.0,
-          seconds);
+          seconds,
+          f[4]);
     }
   }
 }

@@ -19,7 +19,8 @@ import org.mailassure.schedule.Waiter;
  * The real daemon over simulated days: the clock jumps to each wait's deadline instead of waiting,
  * every slot really sends every domain's probe to the relay named in the config. At the end prints,
  * tab-separated and in kB, VmRSS right after the last slot, VmRSS after idling {@code
- * -Dbench.idle.ms}, and the peak VmHWM; then the journal's line count.
+ * -Dbench.idle.ms}, and the peak VmHWM; then the journal's line count and this process's CPU
+ * seconds (user + system).
  */
 public final class DaemonSim {
   public static void main(String[] args) throws Exception {
@@ -88,7 +89,15 @@ public final class DaemonSim {
     try (var journal = Files.lines(config.stateDir().resolve("journal.jsonl"))) {
       lines = journal.count();
     }
-    System.out.println(afterSlot + "\t" + idle + "\t" + status("VmHWM") + "\t" + lines);
+    double cpu =
+        ProcessHandle.current()
+                .info()
+                .totalCpuDuration()
+                .map(java.time.Duration::toMillis)
+                .orElse(-1L)
+            / 1000.0;
+    System.out.println(
+        afterSlot + "\t" + idle + "\t" + status("VmHWM") + "\t" + lines + "\t" + cpu);
   }
 
   /** A line of /proc/self/status, in kB. */
