@@ -16,6 +16,7 @@ public final class Boot {
   public static void main(String[] args) throws Throwable {
     ApplicationClassLoader loader =
         ApplicationClassLoader.ofInstallation(Boot.class.getClassLoader());
+    useInstalledSqliteLibrary(loader.lib());
     Thread.currentThread().setContextClassLoader(loader);
     MethodHandle main =
         MethodHandles.publicLookup()
@@ -24,5 +25,25 @@ public final class Boot {
                 "main",
                 MethodType.methodType(void.class, String[].class));
     main.invokeExact(args);
+  }
+
+  /**
+   * Points SQLite's JDBC driver at {@code lib/native/Linux/ARCH/libsqlitejdbc.so}, installed with
+   * the rest, so it never copies its library to a temporary directory and loads it from there. On
+   * an architecture without a library there, the driver's own search is also confined to that
+   * root-owned directory ({@code org.sqlite.tmpdir}), so it fails rather than load from /tmp.
+   */
+  static void useInstalledSqliteLibrary(java.nio.file.Path lib) {
+    java.nio.file.Path natives = lib.resolve("native");
+    String arch =
+        switch (System.getProperty("os.arch", "")) {
+          case "amd64", "x86_64" -> "x86_64";
+          case "aarch64", "arm64" -> "aarch64";
+          default -> System.getProperty("os.arch", "");
+        };
+    java.nio.file.Path dir = natives.resolve("Linux").resolve(arch);
+    System.setProperty("org.sqlite.lib.path", dir.toString());
+    System.setProperty("org.sqlite.lib.name", "libsqlitejdbc.so");
+    System.setProperty("org.sqlite.tmpdir", natives.toString());
   }
 }

@@ -13,7 +13,6 @@ import org.mailassure.config.DomainSettings;
 import org.mailassure.graph.CredentialException;
 import org.mailassure.graph.Credentials;
 import org.mailassure.graph.GraphClients;
-import org.mailassure.journal.Journal;
 import org.mailassure.journal.JournalState;
 import org.mailassure.probe.transport.SmtpTransport;
 import org.mailassure.readiness.CheckId;
@@ -24,6 +23,8 @@ import org.mailassure.readiness.Readiness.DomainReport;
 import org.mailassure.readiness.Status;
 import org.mailassure.readiness.dns.DnsClient;
 import org.mailassure.rules.MailboxRules;
+import org.mailassure.state.StoreException;
+import org.mailassure.state.Stores;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -80,7 +81,15 @@ final class CheckCommand implements Callable<Integer> {
         rulesFix = "do what the detail says";
       }
     }
-    JournalState journal = JournalState.of(new Journal(config.stateDir()).read().entries());
+    JournalState journal = JournalState.empty();
+    String storeProblem = null;
+    if (chosen.contains(CheckId.PROBE)) {
+      try {
+        journal = Stores.summary(config, ctx.clock().instant());
+      } catch (StoreException e) {
+        storeProblem = e.getMessage();
+      }
+    }
     DnsClient dns = new DnsClient(config.readiness().dnsServers(), config.readiness().timeout());
     String why = !only.isEmpty() ? "not in --only" : "skipped by --skip";
     try (SmtpTransport relays = new SmtpTransport(null)) {
@@ -94,6 +103,7 @@ final class CheckCommand implements Callable<Integer> {
                   journal,
                   ctx.clock())
               .rulesUnavailable(rulesUnavailable, rulesFix)
+              .storeUnavailable(storeProblem)
               .check(domains, chosen, why);
       if (options.json) {
         json(reports);

@@ -41,7 +41,7 @@ public final class ExitCode {
    * 0 when every probe left; 3 when none did because none could authenticate or connect; else 1.
    */
   public static int of(List<ProbeResult> results) {
-    if (results.stream().allMatch(ProbeResult::sent)) {
+    if (results.stream().allMatch(ProbeResult::ok)) {
       return OK;
     }
     boolean noneReached =

@@ -31,6 +31,7 @@ final class MailassureCommand implements Runnable {
     m.put("send", SendCommand.class);
     m.put("run", RunCommand.class);
     m.put("status", StatusCommand.class);
+    m.put("journal", JournalCommand.class);
     m.put("check", CheckCommand.class);
     m.put("dkim", DkimCommand.class);
     m.put("connectors", ConnectorsCommand.class);

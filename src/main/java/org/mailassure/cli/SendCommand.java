@@ -2,7 +2,6 @@ package org.mailassure.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -10,10 +9,13 @@ import org.mailassure.boot.Libraries;
 import org.mailassure.config.Config;
 import org.mailassure.config.DomainSettings;
 import org.mailassure.graph.CredentialException;
-import org.mailassure.journal.Journal;
+import org.mailassure.probe.Ledger;
 import org.mailassure.probe.ProbeResult;
 import org.mailassure.probe.ProbeSender;
 import org.mailassure.probe.transport.ProbeTransport;
+import org.mailassure.state.StateStore;
+import org.mailassure.state.StoreException;
+import org.mailassure.state.Stores;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -61,18 +63,20 @@ final class SendCommand implements Callable<Integer> {
       throw new ConfigSource.UsageError(
           "no selected domain sends probes (all have probe: false); nothing was sent");
     }
+    StateStore store;
     try {
-      Files.createDirectories(config.stateDir());
-      if (!Files.isWritable(config.stateDir())) {
-        throw new IOException("not writable");
-      }
-    } catch (IOException e) {
-      throw new ConfigSource.UsageError(
-          "state-dir "
-              + config.stateDir()
-              + " cannot be written ("
-              + e.getMessage()
-              + "); the journal lives there, so nothing was sent. Create it for this user or set state-dir.");
+      store = Stores.open(config, ctx.clock().instant(), false);
+      store.touch(ctx.clock().instant());
+    } catch (StoreException e) {
+      ctx.err()
+          .println(
+              "mailassure: send: "
+                  + e.getMessage()
+                  + "; nothing was sent, since nothing is sent that cannot be recorded."
+                  + (config.state().shared()
+                      ? " Check that the PostgreSQL server is up and state.username can log in."
+                      : " Make state-dir writable for this user, or free space on its disk."));
+      return config.state().shared() ? ExitCode.UNAVAILABLE : ExitCode.USAGE;
     }
     ProbeTransport transport;
     try {
@@ -82,12 +86,14 @@ final class SendCommand implements Callable<Integer> {
       return ExitCode.UNAVAILABLE;
     }
     List<ProbeResult> results;
-    try (transport) {
+    Ledger ledger = Ledger.unclaimed(store);
+    try (store;
+        transport) {
       ProbeSender sender =
           new ProbeSender(
               config.withRetry(config.probe().retry().forAPersonWaiting()),
               transport,
-              new Journal(config.stateDir()),
+              ledger,
               ctx.clock(),
               ctx.sleeper(),
               Version.get());
@@ -109,7 +115,7 @@ final class SendCommand implements Callable<Integer> {
     for (ProbeResult r : results) {
       t.row(
           r.domain(),
-          r.sent() ? "sent" : "failed",
+          r.sent() ? (r.unrecorded() == null ? "sent" : "sent, unrecorded") : "failed",
           r.attempts(),
           r.tlsProtocol(),
           r.tlsCipher(),
@@ -120,6 +126,18 @@ final class SendCommand implements Callable<Integer> {
     t.print(ctx.out());
     long sent = results.stream().filter(ProbeResult::sent).count();
     ctx.out().println(sent + " of " + results.size() + " probes sent");
+    results.stream()
+        .filter(r -> r.unrecorded() != null)
+        .findFirst()
+        .ifPresent(
+            r ->
+                ctx.err()
+                    .println(
+                        "mailassure: send: "
+                            + results.stream().filter(x -> x.unrecorded() != null).count()
+                            + " attempt(s) not recorded: "
+                            + r.unrecorded()
+                            + "; the state store misses them, so status and check do not see them"));
     ctx.out().flush();
   }
 
@@ -138,6 +156,8 @@ final class SendCommand implements Callable<Integer> {
         g.writeStringField("tls_cipher", r.tlsCipher());
         g.writeStringField("dkim", r.dkim().journalName());
         g.writeStringField("error", r.error());
+        g.writeBooleanField("recorded", r.unrecorded() == null);
+        g.writeStringField("record_error", r.unrecorded());
         g.writeEndObject();
       }
       g.writeEndArray();

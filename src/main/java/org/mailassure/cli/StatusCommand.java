@@ -9,23 +9,26 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.mailassure.config.Config;
 import org.mailassure.config.DomainSettings;
-import org.mailassure.journal.Journal;
 import org.mailassure.journal.JournalEntry;
 import org.mailassure.journal.JournalState;
 import org.mailassure.journal.Outcome;
 import org.mailassure.schedule.Schedule;
+import org.mailassure.state.StoreException;
+import org.mailassure.state.Stores;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * {@code mailassure status}: the last probe of each domain, from the journal, and the next slot.
+ * {@code mailassure status}: the last probe of each domain, from the state store, and the next
+ * slot.
  */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
     description =
-        "The last probe of each domain, from the journal, and the next scheduled slot. "
-            + "Exit 1 when a domain's last slot failed or it has no success in 26 hours.")
+        "The last probe of each domain, from the state store, and the next scheduled slot. "
+            + "Exit 1 when a domain's last slot failed, it has no success in 26 hours, or the"
+            + " store has a slot in the future (a clock stepped back).")
 final class StatusCommand implements Callable<Integer> {
   /** A domain with no success for this long is unhealthy: a day's slot plus two hours of slack. */
   static final Duration STALE = Duration.ofHours(26);
@@ -47,9 +50,20 @@ final class StatusCommand implements Callable<Integer> {
     Config config = ConfigSource.load(ctx, options);
     List<DomainSettings> domains =
         ConfigSource.select(config, options).stream().filter(DomainSettings::probe).toList();
-    Journal.Contents contents = new Journal(config.stateDir()).read();
-    JournalState state = JournalState.of(contents.entries());
     Instant now = ctx.clock().instant();
+    JournalState state;
+    try {
+      state = Stores.summary(config, now);
+    } catch (StoreException e) {
+      ctx.err()
+          .println(
+              "mailassure: status: "
+                  + e.getMessage()
+                  + (config.state().shared()
+                      ? "; check that the PostgreSQL server is up and state.username can log in"
+                      : "; run status as root or the service's user (sudo -u mailassure)"));
+      return config.state().shared() ? ExitCode.UNAVAILABLE : ExitCode.USAGE;
+    }
     List<Row> rows = new ArrayList<>();
     for (DomainSettings d : domains) {
       rows.add(row(d.name(), state, now));
@@ -59,7 +73,7 @@ final class StatusCommand implements Callable<Integer> {
     if (options.json) {
       json(rows, next, config);
     } else {
-      table(rows, next, config, contents.unreadableLines());
+      table(rows, next, config);
     }
     return rows.stream().allMatch(Row::healthy) ? ExitCode.OK : ExitCode.FAILED;
   }
@@ -69,8 +83,14 @@ final class StatusCommand implements Callable<Integer> {
     JournalEntry last = s.map(JournalState.DomainState::lastEntry).orElse(null);
     Instant success = s.map(JournalState.DomainState::lastSuccess).orElse(null);
     String problem = null;
-    if (last == null) {
-      problem = "no probe in the journal yet";
+    Instant future = s.map(JournalState.DomainState::futureSlot).orElse(null);
+    if (future != null) {
+      problem =
+          "the state store has a slot in the future ("
+              + future
+              + "), left by a clock stepped back; check the clock";
+    } else if (last == null) {
+      problem = "no probe in the state store yet";
     } else if (last.outcome() == Outcome.FAILED || last.outcome() == Outcome.MISSED) {
       problem = "the last slot " + last.outcome().journalName();
     } else if (success == null || Duration.between(success, now).compareTo(STALE) > 0) {
@@ -79,7 +99,7 @@ final class StatusCommand implements Callable<Integer> {
     return new Row(domain, last, success, problem == null, problem);
   }
 
-  private void table(List<Row> rows, Instant next, Config config, int unreadable) {
+  private void table(List<Row> rows, Instant next, Config config) {
     Table t =
         new Table(
             "DOMAIN",
@@ -113,13 +133,6 @@ final class StatusCommand implements Callable<Integer> {
                 + (next == null
                     ? "none"
                     : next.atZone(config.probe().timeZone()).toOffsetDateTime()));
-    if (unreadable > 0) {
-      ctx.out()
-          .println(
-              "journal: "
-                  + unreadable
-                  + " unreadable line(s) skipped (a write cut short by a crash)");
-    }
     ctx.out().flush();
   }
 

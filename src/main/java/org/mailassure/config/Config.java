@@ -10,13 +10,15 @@ import java.util.Optional;
  *
  * @param source the file it was read from
  * @param assessmentAddress where probes go and whose messages the inbox rule answers
- * @param stateDir the journal and metrics directory
+ * @param stateDir the SQLite state store's, the lock's and the metrics' directory
+ * @param state where the state store is (SQLite in stateDir unless {@code state.url})
  * @param graph Microsoft Graph settings, or null when the file has no {@code graph} section
  */
 public record Config(
     Path source,
     String assessmentAddress,
     Path stateDir,
+    StateSettings state,
     GraphSettings graph,
     RuleSettings rule,
     ProbeSettings probe,
@@ -39,6 +41,7 @@ public record Config(
         source,
         assessmentAddress,
         stateDir,
+        state,
         graph,
         rule,
         new ProbeSettings(
@@ -71,6 +74,9 @@ public record Config(
       var a = graph.auth();
       java.util.stream.Stream.of(a.clientSecretFile(), a.certificateFile(), a.tokenFile())
           .forEach(files::add);
+    }
+    if (state != null) {
+      files.add(state.passwordFile());
     }
     for (DomainSettings d : domains) {
       files.add(d.smtp() == null ? null : d.smtp().passwordFile());

@@ -34,6 +34,7 @@ public final class ConfigLoader {
       Set.of(
           "assessment-address",
           "state-dir",
+          "state",
           "graph",
           "rule",
           "probe",
@@ -205,6 +206,7 @@ public final class ConfigLoader {
     }
     String stateText = top.text("state-dir", null);
     Path stateDir = stateText != null ? files.resolve(stateText) : defaultStateDir();
+    StateSettings state = StateReader.read(top.section("state", StateReader.KEYS), files);
 
     GraphSettings graph = GraphReader.read(top.section("graph", GRAPH), files);
     Section ruleSection = top.section("rule", RULE);
@@ -225,6 +227,7 @@ public final class ConfigLoader {
         file,
         assessment.toLowerCase(Locale.ROOT),
         stateDir,
+        state,
         graph,
         rule,
         probe,

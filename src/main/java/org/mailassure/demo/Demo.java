@@ -19,15 +19,18 @@ import java.util.stream.Stream;
 import org.mailassure.config.Config;
 import org.mailassure.config.ConfigException;
 import org.mailassure.config.ConfigLoader;
-import org.mailassure.journal.Journal;
 import org.mailassure.keys.DkimAlgorithm;
 import org.mailassure.keys.PemKeys;
+import org.mailassure.probe.Ledger;
 import org.mailassure.probe.ProbeResult;
 import org.mailassure.probe.ProbeSender;
 import org.mailassure.probe.Sleeper;
 import org.mailassure.probe.dkim.DkimKeyRecord;
 import org.mailassure.probe.dkim.DkimVerifier;
 import org.mailassure.probe.transport.SmtpTransport;
+import org.mailassure.state.StateStore;
+import org.mailassure.state.StoreException;
+import org.mailassure.state.Stores;
 
 /**
  * The whole probe pipeline on loopback with no tenant and no config file: a throwaway CA and relay
@@ -79,11 +82,16 @@ public final class Demo {
         SmtpTransport transport = new SmtpTransport(null)) {
       Map<String, String> records = new HashMap<>();
       Config config = writeConfig(dir, relay.port(), records);
-      ProbeSender sender =
-          new ProbeSender(
-              config, transport, new Journal(config.stateDir()), clock, Sleeper.SYSTEM, version);
-      Instant slot = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-      List<ProbeResult> results = sender.sendAll(config.domains(), slot, "manual", null);
+      List<ProbeResult> results;
+      try (StateStore store = Stores.open(config, clock.instant(), false)) {
+        ProbeSender sender =
+            new ProbeSender(
+                config, transport, Ledger.unclaimed(store), clock, Sleeper.SYSTEM, version);
+        Instant slot = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        results = sender.sendAll(config.domains(), slot, "manual", null);
+      } catch (StoreException e) {
+        throw new IOException(e.getMessage(), e);
+      }
       DkimVerifier verifier =
           new DkimVerifier((selector, domain) -> records.get(selector + "._domainkey." + domain));
       List<Row> rows = new ArrayList<>();

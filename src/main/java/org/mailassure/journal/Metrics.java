@@ -18,9 +18,13 @@ public final class Metrics {
 
   private Metrics() {}
 
-  /** Writes the metrics of the given domains and the next slot (null when there is none). */
+  /**
+   * Writes the metrics of the given domains and the next slot (null when there is none).
+   *
+   * @param storeUp whether the state store took the daemon's last write
+   */
   public static void write(
-      Path stateDir, JournalState state, List<String> domains, Instant nextSlot)
+      Path stateDir, JournalState state, List<String> domains, Instant nextSlot, boolean storeUp)
       throws IOException {
     StringBuilder b = new StringBuilder(256 + domains.size() * 600);
     family(
@@ -99,6 +103,25 @@ public final class Metrics {
                           + "\"",
                       "1"));
     }
+    family(
+        b,
+        "mailassure_probe_future_slot_timestamp_seconds",
+        "gauge",
+        "A settled slot later than the clock (left by a clock stepped back); absent when none.");
+    for (String d : domains) {
+      state
+          .get(d)
+          .map(JournalState.DomainState::futureSlot)
+          .ifPresent(
+              t ->
+                  sample(b, "mailassure_probe_future_slot_timestamp_seconds", d, null, seconds(t)));
+    }
+    family(
+        b,
+        "mailassure_state_store_up",
+        "gauge",
+        "1 when the state store took the daemon's last write; 0 while sending waits for it.");
+    b.append("mailassure_state_store_up ").append(storeUp ? 1 : 0).append('\n');
     if (nextSlot != null) {
       family(
           b,

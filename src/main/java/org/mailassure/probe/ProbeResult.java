@@ -7,6 +7,8 @@ import org.mailassure.probe.transport.SendFailure;
  *
  * @param failure null when sent
  * @param error null when sent; never holds a secret
+ * @param unrecorded null when every attempt was recorded; else why the state store could not take
+ *     one (the probe may have left all the same)
  */
 public record ProbeResult(
     String domain,
@@ -17,4 +19,16 @@ public record ProbeResult(
     String tlsProtocol,
     String tlsCipher,
     DkimMode dkim,
-    String error) {}
+    String error,
+    String unrecorded) {
+
+  /** Sent and recorded. */
+  public boolean ok() {
+    return sent && unrecorded == null;
+  }
+
+  ProbeResult unrecorded(String why) {
+    return new ProbeResult(
+        domain, messageId, sent, failure, attempts, tlsProtocol, tlsCipher, dkim, error, why);
+  }
+}

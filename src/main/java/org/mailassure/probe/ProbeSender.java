@@ -1,17 +1,16 @@
 package org.mailassure.probe;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.mailassure.batch.Batch;
 import org.mailassure.config.Config;
 import org.mailassure.config.DomainSettings;
 import org.mailassure.config.ProbeSettings.TransportKind;
 import org.mailassure.config.RetryPolicy;
-import org.mailassure.journal.Journal;
 import org.mailassure.journal.JournalEntry;
 import org.mailassure.journal.Outcome;
 import org.mailassure.probe.dkim.DkimSigner;
@@ -19,21 +18,23 @@ import org.mailassure.probe.transport.Delivery;
 import org.mailassure.probe.transport.OutgoingProbe;
 import org.mailassure.probe.transport.ProbeTransport;
 import org.mailassure.probe.transport.SendFailure;
+import org.mailassure.state.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sends a domain's probe for a slot: composes it once, signs it with the domain's DKIM keys, hands
  * it to the transport, retries temporary failures by {@code probe.retry} (or the server's
- * Retry-After), and appends every attempt to the journal before moving on. A batch sends domains in
- * parallel under a bound and never stops at a failed domain. Thread-safe.
+ * Retry-After), and records every attempt in the state store before moving on; before each attempt
+ * it asks the {@link Ledger} (which claims the slot when hosts share the store). A batch sends
+ * domains in parallel under a bound and never stops at a failed domain. Thread-safe.
  */
 public final class ProbeSender {
   private static final Logger LOG = LoggerFactory.getLogger(ProbeSender.class);
 
   private final Config config;
   private final ProbeTransport transport;
-  private final Journal journal;
+  private final Ledger ledger;
   private final Clock clock;
   private final Sleeper sleeper;
   private final Batch batch;
@@ -42,11 +43,11 @@ public final class ProbeSender {
   public ProbeSender(
       Config config,
       ProbeTransport transport,
-      Journal journal,
+      Ledger ledger,
       Clock clock,
       Sleeper sleeper,
       String version) {
-    this(config, transport, journal, clock, sleeper, version, Batch.threads("probe"));
+    this(config, transport, ledger, clock, sleeper, version, Batch.threads("probe"));
   }
 
   /**
@@ -55,14 +56,14 @@ public final class ProbeSender {
   public ProbeSender(
       Config config,
       ProbeTransport transport,
-      Journal journal,
+      Ledger ledger,
       Clock clock,
       Sleeper sleeper,
       String version,
       Batch batch) {
     this.config = config;
     this.transport = transport;
-    this.journal = journal;
+    this.ledger = ledger;
     this.clock = clock;
     this.sleeper = sleeper;
     this.version = version;
@@ -99,7 +100,8 @@ public final class ProbeSender {
               dkimMode(d),
               interrupted
                   ? "interrupted before it finished"
-                  : "internal error: " + e.getClass().getSimpleName());
+                  : "internal error: " + e.getClass().getSimpleName(),
+              null);
         });
   }
 
@@ -129,19 +131,35 @@ public final class ProbeSender {
     DkimMode dkim = dkimMode(d);
     RetryPolicy retry = config.probe().retry();
     for (int attempt = 1; ; attempt++) {
+      Optional<String> refused = ledger.mayAttempt(d.name(), slot);
+      if (refused.isPresent()) {
+        LOG.info("{}: not sending the probe for {}: {}", d.name(), slot, refused.get());
+        return new ProbeResult(
+            d.name(),
+            messageId,
+            false,
+            SendFailure.Kind.TEMPORARY,
+            attempt - 1,
+            null,
+            null,
+            dkim,
+            "not sent: " + refused.get(),
+            null);
+      }
       try {
         Delivery delivery = transport.send(probe, d);
-        record(
-            slot,
-            d,
-            messageId,
-            Outcome.SENT,
-            attempt,
-            trigger,
-            delivery.tlsProtocol(),
-            delivery.tlsCipher(),
-            dkim,
-            null);
+        String unrecorded =
+            record(
+                slot,
+                d,
+                messageId,
+                Outcome.SENT,
+                attempt,
+                trigger,
+                delivery.tlsProtocol(),
+                delivery.tlsCipher(),
+                dkim,
+                null);
         LOG.info(
             "{}: probe {} sent {}",
             d.name(),
@@ -158,7 +176,8 @@ public final class ProbeSender {
             delivery.tlsProtocol(),
             delivery.tlsCipher(),
             dkim,
-            null);
+            null,
+            unrecorded);
       } catch (SendFailure f) {
         Duration wait = f.retryAfter().orElse(retry.delayAfter(attempt));
         // A server's Retry-After is obeyed up to max-backoff; a longer ask ends the slot's tries.
@@ -181,21 +200,33 @@ public final class ProbeSender {
                   null,
                   f);
         }
-        record(
-            slot,
-            d,
-            messageId,
-            again ? Outcome.RETRYING : Outcome.FAILED,
-            attempt,
-            trigger,
-            null,
-            null,
-            dkim,
-            f.getMessage());
-        if (!again) {
+        String unrecorded =
+            record(
+                slot,
+                d,
+                messageId,
+                again ? Outcome.RETRYING : Outcome.FAILED,
+                attempt,
+                trigger,
+                null,
+                null,
+                dkim,
+                f.getMessage());
+        if (!again || unrecorded != null) {
           LOG.warn("{}: probe failed after {} attempt(s): {}", d.name(), attempt, f.getMessage());
+          // An attempt that could not be recorded is not followed by another: nothing is sent
+          // that the store cannot take.
           return new ProbeResult(
-              d.name(), messageId, false, f.kind(), attempt, null, null, dkim, f.getMessage());
+              d.name(),
+              messageId,
+              false,
+              f.kind(),
+              attempt,
+              null,
+              null,
+              dkim,
+              f.getMessage(),
+              unrecorded);
         }
         LOG.info(
             "{}: attempt {} failed ({}); retrying in {}", d.name(), attempt, f.getMessage(), wait);
@@ -212,13 +243,15 @@ public final class ProbeSender {
               null,
               null,
               dkim,
-              f.getMessage() + " (stopped before retrying)");
+              f.getMessage() + " (stopped before retrying)",
+              null);
         }
       }
     }
   }
 
-  private void record(
+  /** Records an attempt; null when recorded, else why not (logged). */
+  private String record(
       Instant slot,
       DomainSettings d,
       String messageId,
@@ -244,9 +277,16 @@ public final class ProbeSender {
             dkim.journalName(),
             error);
     try {
-      journal.append(entry);
-    } catch (IOException e) {
-      LOG.error("cannot append to the journal {}: {}", journal.file(), e.getMessage());
+      ledger.record(entry);
+      return null;
+    } catch (StoreException e) {
+      LOG.error(
+          "{}: the {} attempt {} was not recorded: {}",
+          d.name(),
+          outcome.journalName(),
+          attempt,
+          e.getMessage());
+      return e.getMessage();
     }
   }
 

@@ -5,7 +5,7 @@ import java.time.Instant;
 import org.mailassure.config.DomainSettings;
 import org.mailassure.journal.JournalState;
 
-/** {@code probe}: the journal has a {@code sent} probe for the domain in the last 26 hours. */
+/** {@code probe}: the state store has a {@code sent} probe for the domain in the last 26 hours. */
 final class ProbeCheck {
   static final Duration WINDOW = Duration.ofHours(26);
 
@@ -22,13 +22,26 @@ final class ProbeCheck {
             + "mailassure send --domain "
             + d.name();
     if (last == null) {
-      return CheckResult.fail(CheckId.PROBE, "the journal has no sent probe for " + d.name(), fix);
+      return CheckResult.fail(
+          CheckId.PROBE, "the state store has no sent probe for " + d.name(), fix);
     }
     if (Duration.between(last, now).compareTo(WINDOW) > 0) {
       return CheckResult.fail(
           CheckId.PROBE, "the last sent probe was at " + last + ", over 26 hours ago", fix);
     }
     var s = state.get();
+    if (s.futureSlot() != null) {
+      return new CheckResult(
+          CheckId.PROBE,
+          Status.WARN,
+          "sent at "
+              + last
+              + ", but the state store has a slot in the future ("
+              + s.futureSlot()
+              + "), left by a clock that was stepped back",
+          "check the host's clock (timedatectl; chronyc tracking); the future slot blocks nothing"
+              + " and stops being reported once the clock passes it");
+    }
     return CheckResult.pass(
         CheckId.PROBE,
         "sent at " + last + (s.tlsProtocol() == null ? "" : " over " + s.tlsProtocol()));

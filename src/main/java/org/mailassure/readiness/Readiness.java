@@ -36,6 +36,7 @@ public final class Readiness {
   private final JournalState journal;
   private final Clock clock;
   private String rulesUnavailable;
+  private String storeUnavailable;
   private String rulesFix;
   private final java.util.Map<org.mailassure.config.SmtpSettings, CheckResult> relayResults =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -64,6 +65,12 @@ public final class Readiness {
    * Says why the mailboxes cannot be read (no credential, or the Graph libraries could not be
    * added) and what fixes it: the rule check then fails with both.
    */
+  /** The probe check says it could not read the state store, and why (null when it could). */
+  public Readiness storeUnavailable(String why) {
+    this.storeUnavailable = why;
+    return this;
+  }
+
   public Readiness rulesUnavailable(String why, String fix) {
     this.rulesUnavailable = why;
     this.rulesFix = fix;
@@ -132,7 +139,14 @@ public final class Readiness {
                         "could not check: " + rulesUnavailable,
                         rulesFix + ", then run check again")
                     : RuleCheck.run(config, rules, d);
-            case PROBE -> ProbeCheck.run(journal, d, clock.instant());
+            case PROBE ->
+                storeUnavailable != null && d.probe()
+                    ? CheckResult.fail(
+                        CheckId.PROBE,
+                        "could not check: " + storeUnavailable,
+                        "make the state store readable (run check as root or the service user;"
+                            + " with state.url, check the PostgreSQL server)")
+                    : ProbeCheck.run(journal, d, clock.instant());
           });
     }
     return new DomainReport(d.name(), results);

@@ -1,31 +1,35 @@
 package org.mailassure.schedule;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.mailassure.config.Config;
 import org.mailassure.config.DomainSettings;
-import org.mailassure.journal.Journal;
 import org.mailassure.journal.JournalEntry;
 import org.mailassure.journal.JournalState;
 import org.mailassure.journal.Metrics;
 import org.mailassure.journal.Outcome;
+import org.mailassure.probe.Ledger;
 import org.mailassure.probe.ProbeMessage;
 import org.mailassure.probe.ProbeSender;
 import org.mailassure.probe.Sleeper;
 import org.mailassure.probe.transport.ProbeTransport;
+import org.mailassure.state.StateStore;
+import org.mailassure.state.StoreException;
+import org.mailassure.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The daemon of {@code mailassure run}: sends each domain's probe once per scheduled slot.
  *
- * <p>At start and at every slot, for each domain: a slot already settled in the journal (sent,
+ * <p>At start and at every slot, for each domain: a slot already settled in the state store (sent,
  * failed for good, or missed) is left alone; the latest slot, if not settled and no older than
  * {@code probe.catch-up} (or {@link #ON_TIME} for an on-time slot), is sent now, once, however many
  * slots were missed, as systemd's {@code Persistent=} and Quartz's fire-once-now do; older
@@ -33,6 +37,13 @@ import org.slf4j.LoggerFactory;
  * slot instead: nothing was missed before mailassure ran). Temporary failures are retried with
  * backoff inside the slot, never past {@link #RETRY_MARGIN} before the next one. Between slots it
  * sleeps until the next slot or a signal, nothing in between. Metrics are written after every slot.
+ *
+ * <p>Each attempt is preceded by a claim on its (domain, slot) in the store, so daemons sharing a
+ * PostgreSQL store send each slot once: whoever claims first sends, and a claim whose holder stops
+ * renewing it is taken over when its lease ends. Nothing is sent that cannot be recorded: when the
+ * store cannot be written (a full disk, a lost server) the records not yet written are kept in
+ * memory, sending stops, and the daemon tries again with backoff, then writes them and goes on. A
+ * settled slot in the future (left by a clock stepped back) never stands for a due slot.
  */
 public final class Daemon {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
@@ -46,12 +57,26 @@ public final class Daemon {
   /** The wait when the schedule has no next slot within a year (a cron such as "0 0 30 2 *"). */
   public static final Duration NO_SLOT_WAIT = Duration.ofDays(1);
 
+  /** The first and the longest wait before trying a store that failed again. */
+  public static final Duration STORE_RETRY_FIRST = Duration.ofSeconds(5);
+
+  public static final Duration STORE_RETRY_MAX = Duration.ofMinutes(5);
+
+  /** How often old rows are pruned. */
+  static final Duration PRUNE_EVERY = Duration.ofDays(1);
+
   private static final int MAX_MISSED_LINES = 1000;
 
   /** Makes the transport for one slot's batch; it is closed when the batch ends. */
   @FunctionalInterface
   public interface TransportFactory {
     ProbeTransport create(Config config) throws Exception;
+  }
+
+  /** Opens the state store (and brings it up to date). */
+  @FunctionalInterface
+  public interface StoreOpener {
+    StateStore open(Config config) throws StoreException;
   }
 
   private final Clock clock;
@@ -63,8 +88,14 @@ public final class Daemon {
   private volatile Schedule schedule;
   private volatile boolean stopping;
   private volatile boolean reloadRequested;
-  private JournalState state;
-  private Journal journal;
+  private StoreOpener opener;
+  private StateStore store;
+  private final StoreLedger ledger = new StoreLedger();
+  private JournalState lastSummary = JournalState.empty();
+  private boolean storeUp = true;
+  private Duration storeRetry = STORE_RETRY_FIRST;
+  private Instant lastPrune;
+  private final java.util.Set<String> reportedFuture = new java.util.HashSet<>();
   private java.util.Set<String> only = java.util.Set.of();
 
   /**
@@ -84,11 +115,18 @@ public final class Daemon {
     this.transports = transports;
     this.reloader = reloader;
     this.version = version;
+    this.opener = c -> Stores.open(c, clock.instant(), true);
   }
 
   /** Limits the daemon to these domains (from {@code --domain}); empty means every domain. */
   public Daemon only(java.util.Set<String> domains) {
     this.only = java.util.Set.copyOf(domains);
+    return this;
+  }
+
+  /** Opens the state store with {@code opener} instead of from the config. */
+  public Daemon storeOpener(StoreOpener opener) {
+    this.opener = opener;
     return this;
   }
 
@@ -113,58 +151,134 @@ public final class Daemon {
   }
 
   /** Runs until {@link #stop()}. */
-  public void run() throws IOException {
-    openJournal();
-    while (!stopping) {
-      if (reloadRequested) {
-        reloadRequested = false;
-        reloadConfig();
+  public void run() {
+    try {
+      while (!stopping) {
+        if (reloadRequested) {
+          reloadConfig();
+        }
+        Instant now = clock.instant();
+        Optional<Instant> next = schedule.next(now);
+        Instant wakeAt;
+        try {
+          if (store == null) {
+            store = opener.open(config);
+            LOG.info("state store: {}", store.description());
+          }
+          ledger.flush();
+          pruneIfDue(now);
+          ledger.heldUntil = null;
+          boolean sent = runDue();
+          ledger.flush();
+          lastSummary = store.summary(clock.instant());
+          reportFuture();
+          storeBack();
+          if (sent) {
+            // A slot's TLS sessions, signatures and messages are garbage now, and the daemon is
+            // idle until the next slot: collect them, so the serial collector shrinks the heap and
+            // gives the memory back (with the unit's -XX:MaxHeapFreeRatio) instead of holding it.
+            System.gc();
+          }
+          now = clock.instant();
+          next = schedule.next(now);
+          wakeAt = next.orElse(now.plus(NO_SLOT_WAIT));
+          if (ledger.heldUntil != null && ledger.heldUntil.isBefore(wakeAt)) {
+            // Another host holds a due slot: look again when its lease ends, in case it died.
+            wakeAt = ledger.heldUntil.plusSeconds(1);
+          }
+        } catch (StoreException e) {
+          wakeAt = storeDown(e);
+        }
+        writeMetrics(next.orElse(null));
+        if (stopping) {
+          break;
+        }
+        LOG.debug("next look at {}; sleeping until then or a signal", wakeAt);
+        try {
+          waiter.awaitUntil(wakeAt);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
       }
-      boolean sent = runDue();
-      Instant now = clock.instant();
-      Optional<Instant> next = schedule.next(now);
-      writeMetrics(next.orElse(null));
-      if (sent) {
-        // A slot's TLS sessions, signatures and messages are garbage now, and the daemon is idle
-        // until the next slot: collect them, so the serial collector shrinks the heap and gives
-        // the memory back (with the unit's -XX:MaxHeapFreeRatio) instead of holding it all day.
-        System.gc();
+    } finally {
+      if (!ledger.pending.isEmpty()) {
+        LOG.error(
+            "stopping with {} record(s) the state store never took: {}",
+            ledger.pending.size(),
+            ledger.pending.stream()
+                .map(e -> e.domain() + " " + e.slot() + " " + e.outcome().journalName())
+                .toList());
       }
-      if (stopping) {
-        break;
-      }
-      Instant until = next.orElse(now.plus(NO_SLOT_WAIT));
-      LOG.debug("next slot {}; sleeping until then or a signal", until);
-      try {
-        waiter.awaitUntil(until);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+      if (store != null) {
+        store.close();
       }
     }
     LOG.info("stopped");
   }
 
-  private void openJournal() throws IOException {
-    Journal reader = new Journal(config.stateDir());
-    Journal.Contents contents = reader.read();
-    if (contents.unreadableLines() > 0) {
-      LOG.warn(
-          "{}: {} unreadable line(s) skipped (a write cut short by a crash); the rest is intact",
-          reader.file(),
-          contents.unreadableLines());
+  /** Logs the first failure of a run of them, and says when the store is tried again. */
+  private Instant storeDown(StoreException e) {
+    Instant retryAt = clock.instant().plus(storeRetry);
+    LOG.error(
+        "{}; nothing is sent until it can be written{}; trying again in {}",
+        e.getMessage(),
+        ledger.pending.isEmpty() ? "" : " (" + ledger.pending.size() + " record(s) waiting)",
+        org.mailassure.graph.GraphErrors.words(storeRetry));
+    storeUp = false;
+    storeRetry = storeRetry.multipliedBy(2);
+    if (storeRetry.compareTo(STORE_RETRY_MAX) > 0) {
+      storeRetry = STORE_RETRY_MAX;
     }
-    state = JournalState.of(contents.entries());
-    journal = new Journal(config.stateDir(), state::apply);
+    return retryAt;
+  }
+
+  private void storeBack() {
+    if (!storeUp) {
+      LOG.info("the state store {} can be written again; sending resumes", store.description());
+    }
+    storeUp = true;
+    storeRetry = STORE_RETRY_FIRST;
+  }
+
+  private void reportFuture() {
+    for (DomainSettings d : probing()) {
+      lastSummary
+          .get(d.name())
+          .map(JournalState.DomainState::futureSlot)
+          .filter(t -> reportedFuture.add(d.name()))
+          .ifPresent(
+              t ->
+                  LOG.warn(
+                      "{}: the state store has a slot in the future ({}), left by a clock that was"
+                          + " stepped back; it stands for no due slot, and status and check report"
+                          + " it until the clock passes it",
+                      d.name(),
+                      t));
+    }
+  }
+
+  private void pruneIfDue(Instant now) throws StoreException {
+    if (lastPrune != null && Duration.between(lastPrune, now).compareTo(PRUNE_EVERY) < 0) {
+      return;
+    }
+    Duration retention = config.state().retention();
+    long n = store.prune(now.minus(retention), now);
+    lastPrune = now;
+    if (n > 0) {
+      LOG.info("pruned {} record(s) older than {} (state.retention)", n, retention.toDays() + "d");
+    }
   }
 
   private void reloadConfig() {
+    reloadRequested = false;
     try {
       Config fresh = reloader.call();
-      if (!fresh.stateDir().equals(config.stateDir())) {
+      if (!fresh.stateDir().equals(config.stateDir())
+          || !java.util.Objects.equals(fresh.state().jdbcUrl(), config.state().jdbcUrl())) {
         LOG.error(
-            "reload: state-dir cannot change while running (lock and journal live there); "
-                + "keeping the running config. Restart to move it.");
+            "reload: state-dir and state.url cannot change while running (the lock and the store"
+                + " live there); keeping the running config. Restart to move them.");
         return;
       }
       config = fresh;
@@ -184,7 +298,7 @@ public final class Daemon {
    *
    * @return whether probes were sent (or tried)
    */
-  boolean runDue() throws IOException {
+  boolean runDue() throws StoreException {
     Instant now = clock.instant();
     Optional<Instant> latestSlot = schedule.latest(now);
     if (latestSlot.isEmpty()) {
@@ -194,27 +308,35 @@ public final class Daemon {
     Duration window =
         config.probe().catchUp().compareTo(ON_TIME) > 0 ? config.probe().catchUp() : ON_TIME;
     boolean inWindow = Duration.between(latest, now).compareTo(window) <= 0;
+    Instant deadline = schedule.next(latest).map(n -> n.minus(RETRY_MARGIN)).orElse(null);
+    boolean beforeDeadline = deadline == null || now.isBefore(deadline);
     List<DomainSettings> due = new ArrayList<>();
     for (DomainSettings d : probing()) {
-      if (state.settled(d.name(), latest)) {
+      Optional<Instant> last = store.lastSettledSlot(d.name(), now);
+      if (last.isPresent() && !latest.isAfter(last.get())) {
         continue;
       }
-      boolean hasHistory =
-          state.get(d.name()).map(JournalState.DomainState::lastSettledSlot).isPresent();
-      recordMissedBefore(d, latest, now);
+      recordMissedBefore(d, last, latest, now);
       if (inWindow) {
         due.add(d);
-      } else if (hasHistory) {
+        continue;
+      }
+      Optional<StateStore.ClaimRow> claim = store.claimOf(d.name(), latest);
+      if (claim.isPresent() && !claim.get().settled() && beforeDeadline) {
+        // Claimed in time by a process that may have died: it is still this slot's to finish.
+        due.add(d);
+      } else if (last.isPresent()) {
         missed(
             d,
             latest,
             now,
             "mailassure was not running at this slot and it is older than catch-up ("
-                + config.probe().catchUp()
+                + org.mailassure.graph.GraphErrors.words(config.probe().catchUp())
                 + ")");
       } else {
         LOG.info(
-            "{}: first run; the slot {} is older than catch-up, so the first probe goes at the next slot",
+            "{}: first run; the slot {} is older than catch-up, so the first probe goes at the"
+                + " next slot",
             d.name(),
             latest);
       }
@@ -222,11 +344,11 @@ public final class Daemon {
     if (due.isEmpty() || stopping) {
       return false;
     }
-    Instant deadline = schedule.next(latest).map(n -> n.minus(RETRY_MARGIN)).orElse(null);
     LOG.info(
-        "slot {}: sending {} probe(s)",
+        "slot {}: {} probe(s) due",
         latest.atZone(config.probe().timeZone()).toOffsetDateTime(),
         due.size());
+    ledger.lease = config.probe().retry().maxBackoff().plus(Duration.ofMinutes(10));
     try (ProbeTransport transport = transports.create(config)) {
       Sleeper sleeper =
           d -> {
@@ -235,27 +357,29 @@ public final class Daemon {
               throw new InterruptedException("stopping");
             }
           };
-      new ProbeSender(config, transport, journal, clock, sleeper, version)
+      new ProbeSender(config, transport, ledger, clock, sleeper, version)
           .sendAll(due, latest, "schedule", deadline);
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
       // The transport could not be made (no credential): every due domain fails this slot.
       for (DomainSettings d : due) {
-        journal.append(
-            new JournalEntry(
-                latest.atZone(config.probe().timeZone()).toOffsetDateTime(),
-                d.name(),
-                clock.instant(),
-                ProbeMessage.messageId(d.name(), latest),
-                Outcome.FAILED,
-                1,
-                config.probe().transport().configName(),
-                "schedule",
-                null,
-                null,
-                null,
-                e.getMessage()));
+        if (ledger.mayAttempt(d.name(), latest).isEmpty()) {
+          ledger.record(
+              new JournalEntry(
+                  latest.atZone(config.probe().timeZone()).toOffsetDateTime(),
+                  d.name(),
+                  clock.instant(),
+                  ProbeMessage.messageId(d.name(), latest),
+                  Outcome.FAILED,
+                  1,
+                  config.probe().transport().configName(),
+                  "schedule",
+                  null,
+                  null,
+                  null,
+                  e.getMessage()));
+        }
       }
       LOG.error("slot {}: could not start sending: {}", latest, e.getMessage());
     }
@@ -263,9 +387,8 @@ public final class Daemon {
   }
 
   /** Records as missed the slots between the domain's last settled slot and {@code latest}. */
-  private void recordMissedBefore(DomainSettings d, Instant latest, Instant now)
-      throws IOException {
-    Optional<Instant> last = state.get(d.name()).map(JournalState.DomainState::lastSettledSlot);
+  private void recordMissedBefore(
+      DomainSettings d, Optional<Instant> last, Instant latest, Instant now) throws StoreException {
     if (last.isEmpty()) {
       return;
     }
@@ -284,8 +407,9 @@ public final class Daemon {
     }
   }
 
-  private void missed(DomainSettings d, Instant slot, Instant now, String why) throws IOException {
-    journal.append(
+  private void missed(DomainSettings d, Instant slot, Instant now, String why)
+      throws StoreException {
+    store.recordMissed(
         new JournalEntry(
             slot.atZone(config.probe().timeZone()).toOffsetDateTime(),
             d.name(),
@@ -298,15 +422,74 @@ public final class Daemon {
             null,
             null,
             null,
-            why));
+            why),
+        now);
   }
 
   private void writeMetrics(Instant next) {
     try {
       Metrics.write(
-          config.stateDir(), state, probing().stream().map(DomainSettings::name).toList(), next);
-    } catch (IOException e) {
+          config.stateDir(),
+          lastSummary,
+          probing().stream().map(DomainSettings::name).toList(),
+          next,
+          storeUp);
+    } catch (java.io.IOException e) {
       LOG.error("cannot write metrics to {}: {}", config.stateDir(), e.getMessage());
+    }
+  }
+
+  /**
+   * The daemon's ledger: claims before each attempt, and keeps in memory, in order, the records the
+   * store could not take, so they are written once it can and nothing more is sent before.
+   */
+  private final class StoreLedger implements Ledger {
+    final Deque<JournalEntry> pending = new ArrayDeque<>();
+    volatile Duration lease = Duration.ofMinutes(40);
+    volatile Instant heldUntil;
+
+    @Override
+    public Optional<String> mayAttempt(String domain, Instant slot) {
+      synchronized (pending) {
+        if (!pending.isEmpty()) {
+          return Optional.of("the state store has records not yet written; sending waits for it");
+        }
+      }
+      try {
+        StateStore.Claim c = store.claim(domain, slot, clock.instant(), lease);
+        return switch (c.outcome()) {
+          case CLAIMED -> Optional.empty();
+          case SETTLED -> Optional.of("another host settled this slot");
+          case HELD -> {
+            synchronized (pending) {
+              if (heldUntil == null || c.leaseUntil().isBefore(heldUntil)) {
+                heldUntil = c.leaseUntil();
+              }
+            }
+            yield Optional.of(c.holder() + " holds this slot until " + c.leaseUntil());
+          }
+        };
+      } catch (StoreException e) {
+        return Optional.of(e.getMessage());
+      }
+    }
+
+    @Override
+    public void record(JournalEntry entry) throws StoreException {
+      synchronized (pending) {
+        pending.addLast(entry);
+        flush();
+      }
+    }
+
+    /** Writes the waiting records in order; throws at the first the store refuses. */
+    void flush() throws StoreException {
+      synchronized (pending) {
+        while (!pending.isEmpty()) {
+          store.record(pending.peekFirst());
+          pending.removeFirst();
+        }
+      }
     }
   }
 }

@@ -187,7 +187,7 @@ class CliTest {
         .doesNotContain("quiet.example.gov.uk")
         .contains("2 of 2 probes sent")
         .contains("signed");
-    assertThat(Files.readAllLines(dir.resolve("state/journal.jsonl"))).hasSize(2);
+    assertThat(org.mailassure.testing.Records.in(dir.resolve("state"))).hasSize(2);
   }
 
   @Test
@@ -360,7 +360,7 @@ class CliTest {
     CliRun run = run("send", "-c", file.toString());
     assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(relay.received()).isEmpty();
-    assertThat(dir.resolve("state/journal.jsonl")).doesNotExist();
+    assertThat(dir.resolve("state/mailassure.db")).doesNotExist();
   }
 
   @Test

@@ -82,7 +82,7 @@ class SecretEchoTest {
       assertThat(r.exitCode()).isNotZero();
       assertThat(r.out() + r.err()).doesNotContain(TOKEN).contains("[redacted]");
     }
-    assertThat(Files.readString(dir.resolve("state/journal.jsonl")))
+    assertThat(org.mailassure.testing.Records.rawBytes(dir.resolve("state")))
         .doesNotContain(TOKEN)
         .contains("[redacted]");
   }

@@ -13,11 +13,11 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mailassure.journal.Journal;
 import org.mailassure.journal.JournalEntry;
 import org.mailassure.journal.Outcome;
 import org.mailassure.schedule.StateLock;
 import org.mailassure.testing.RecordingSleeper;
+import org.mailassure.testing.Records;
 
 class StatusAndRunTest {
   private static final Instant NOW = Instant.parse("2026-11-29T09:00:00Z");
@@ -48,21 +48,21 @@ class StatusAndRunTest {
   }
 
   private void journal(String domain, String slot, Outcome outcome, String error) throws Exception {
-    new Journal(dir.resolve("state"))
-        .append(
-            new JournalEntry(
-                OffsetDateTime.parse(slot),
-                domain,
-                Instant.parse(slot).plusSeconds(3),
-                "<mailassure.x@" + domain + ">",
-                outcome,
-                1,
-                "smtp",
-                "schedule",
-                outcome == Outcome.SENT ? "TLSv1.3" : null,
-                outcome == Outcome.SENT ? "TLS_AES_256_GCM_SHA384" : null,
-                "none",
-                error));
+    Records.add(
+        dir.resolve("state"),
+        new JournalEntry(
+            OffsetDateTime.parse(slot),
+            domain,
+            Instant.parse(slot).plusSeconds(3),
+            "<mailassure.x@" + domain + ">",
+            outcome,
+            1,
+            "smtp",
+            "schedule",
+            outcome == Outcome.SENT ? "TLSv1.3" : null,
+            outcome == Outcome.SENT ? "TLS_AES_256_GCM_SHA384" : null,
+            "none",
+            error));
   }
 
   @Test
@@ -105,10 +105,10 @@ class StatusAndRunTest {
   }
 
   @Test
-  void statusWithAnEmptyJournalSaysSo() {
+  void statusWithAnEmptyStateStoreSaysSo() {
     CliRun r = run("status", "-c", config.toString());
     assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED);
-    assertThat(r.out()).contains("no probe in the journal yet");
+    assertThat(r.out()).contains("no probe in the state store yet");
   }
 
   @Test

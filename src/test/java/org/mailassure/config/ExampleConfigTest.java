@@ -53,6 +53,7 @@ class ExampleConfigTest {
     JsonNode schema = new ObjectMapper().readTree(SCHEMA.toFile());
     JsonNode top = schema.get("properties");
     assertThat(keys(top)).isEqualTo(ConfigLoader.TOP);
+    assertThat(keys(top.at("/state/properties"))).isEqualTo(StateReader.KEYS);
     assertThat(keys(top.at("/graph/properties"))).isEqualTo(ConfigLoader.GRAPH);
     assertThat(keys(top.at("/graph/properties/auth/properties"))).isEqualTo(ConfigLoader.AUTH);
     assertThat(keys(top.at("/rule/properties"))).isEqualTo(ConfigLoader.RULE);

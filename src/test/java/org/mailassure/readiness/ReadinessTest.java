@@ -442,21 +442,22 @@ class ReadinessTest {
     trust.init(null, tmf.getTrustManagers(), null);
     Instant sent = NOW.minus(zone.probeAge);
     JournalState journal =
-        JournalState.of(
-            List.of(
-                new JournalEntry(
-                    OffsetDateTime.ofInstant(sent, ZoneOffset.UTC),
-                    zone.domain,
-                    sent,
-                    "<x@" + zone.domain + ">",
-                    Outcome.SENT,
-                    1,
-                    "smtp",
-                    "schedule",
-                    "TLSv1.3",
-                    "TLS_AES_256_GCM_SHA384",
-                    "signed",
-                    null)));
+        org.mailassure.testing.Records.summary(
+            java.nio.file.Files.createTempDirectory(dir, "store-"),
+            NOW,
+            new JournalEntry(
+                OffsetDateTime.ofInstant(sent, ZoneOffset.UTC),
+                zone.domain,
+                sent,
+                "<x@" + zone.domain + ">",
+                Outcome.SENT,
+                1,
+                "smtp",
+                "schedule",
+                "TLSv1.3",
+                "TLS_AES_256_GCM_SHA384",
+                "signed",
+                null));
     MailboxRules rules =
         new MailboxRules(
             GraphClients.create(config.graph(), Credentials.of(config.graph(), Map.of("T", "t"))),

@@ -14,12 +14,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mailassure.journal.Journal;
 import org.mailassure.journal.JournalEntry;
 import org.mailassure.journal.Outcome;
 import org.mailassure.testing.Fixtures;
 import org.mailassure.testing.Installed;
 import org.mailassure.testing.LoopbackRelay;
+import org.mailassure.testing.Records;
 
 /**
  * The installed layout as a real daemon process, started as the shipped unit starts it: it sends
@@ -75,8 +75,8 @@ class DaemonProcessIT {
     return pb.start();
   }
 
-  private List<JournalEntry> journal() throws IOException {
-    return new Journal(dir.resolve("state")).read().entries();
+  private List<JournalEntry> journal() throws Exception {
+    return Records.in(dir.resolve("state"));
   }
 
   /** Waits for another process to reach a state; fails after the timeout. */
@@ -105,7 +105,7 @@ class DaemonProcessIT {
   private boolean journalHasSent() {
     try {
       return journal().stream().anyMatch(e -> e.outcome() == Outcome.SENT);
-    } catch (IOException e) {
+    } catch (Exception e) {
       return false;
     }
   }
@@ -206,7 +206,7 @@ class DaemonProcessIT {
             () -> {
               try {
                 return journal().stream().filter(e -> e.outcome() == Outcome.RETRYING).count() == 3;
-              } catch (IOException e) {
+              } catch (Exception e) {
                 return false;
               }
             });

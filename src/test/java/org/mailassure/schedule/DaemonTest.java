@@ -13,13 +13,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailassure.config.Config;
-import org.mailassure.journal.Journal;
 import org.mailassure.journal.JournalEntry;
 import org.mailassure.journal.Outcome;
 import org.mailassure.probe.transport.SmtpTransport;
 import org.mailassure.testing.Fixtures;
 import org.mailassure.testing.LoopbackRelay;
 import org.mailassure.testing.MutableClock;
+import org.mailassure.testing.Records;
 import org.subethamail.smtp.RejectException;
 
 /**
@@ -84,7 +84,7 @@ class DaemonTest {
   }
 
   private List<JournalEntry> journal(Config config) throws Exception {
-    return new Journal(config.stateDir()).read().entries();
+    return Records.in(config.stateDir());
   }
 
   private List<String> lines(Config config) throws Exception {
@@ -94,21 +94,21 @@ class DaemonTest {
   }
 
   private void seed(Config config, String slot, Outcome outcome) throws Exception {
-    new Journal(config.stateDir())
-        .append(
-            new JournalEntry(
-                OffsetDateTime.parse(slot),
-                "example.gov.uk",
-                Instant.parse(slot).plusSeconds(2),
-                "<x@example.gov.uk>",
-                outcome,
-                1,
-                "smtp",
-                "schedule",
-                "TLSv1.3",
-                "TLS_AES_256_GCM_SHA384",
-                "signed",
-                null));
+    Records.add(
+        config.stateDir(),
+        new JournalEntry(
+            OffsetDateTime.parse(slot),
+            "example.gov.uk",
+            Instant.parse(slot).plusSeconds(2),
+            "<x@example.gov.uk>",
+            outcome,
+            1,
+            "smtp",
+            "schedule",
+            "TLSv1.3",
+            "TLS_AES_256_GCM_SHA384",
+            "signed",
+            null));
   }
 
   @Test
@@ -214,9 +214,16 @@ class DaemonTest {
   void aCrashAfterTheRelayAcceptedButBeforeTheJournalWriteSendsTheSlotAgain() throws Exception {
     Config c = daily();
     run(c, "2026-11-29T05:00:00Z", "2026-11-29T06:00:05Z");
-    Path file = c.stateDir().resolve("journal.jsonl");
-    Files.writeString(
-        file, ""); // the crash: the relay has the probe, the journal line never reached disk
+    // The crash: the relay has the probe and the claim was committed before the attempt, but
+    // the record's transaction never was. A restart takes the dead process's claim over.
+    try (var db =
+            new org.sqlite.SQLiteConfig()
+                .createConnection("jdbc:sqlite:" + c.stateDir().resolve("mailassure.db"));
+        var st = db.createStatement()) {
+      st.executeUpdate("DELETE FROM attempts");
+      st.executeUpdate("DELETE FROM domains");
+      st.executeUpdate("UPDATE claims SET settled = 0");
+    }
     run(c, "2026-11-29T06:00:06Z", "2026-11-29T12:00:00Z");
     assertThat(relay.received()).hasSize(2);
     assertThat(relay.received())

@@ -19,7 +19,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.mailassure.config.Config;
 import org.mailassure.graph.Credentials;
 import org.mailassure.graph.GraphClients;
-import org.mailassure.journal.Journal;
 import org.mailassure.journal.JournalEntry;
 import org.mailassure.journal.Outcome;
 import org.mailassure.probe.ProbeResult;
@@ -28,6 +27,7 @@ import org.mailassure.testing.Fixtures;
 import org.mailassure.testing.LoopbackGraph;
 import org.mailassure.testing.LoopbackGraph.Reply;
 import org.mailassure.testing.RecordingSleeper;
+import org.mailassure.testing.Records;
 
 /**
  * The graph transport through the real Graph SDK against a loopback server speaking Graph's JSON.
@@ -76,7 +76,7 @@ class GraphTransportTest {
     return new ProbeSender(
             config,
             transport,
-            new Journal(config.stateDir()),
+            Records.ledger(config.stateDir()),
             Clock.fixed(NOW, ZoneOffset.UTC),
             sleeper,
             "test")
@@ -120,7 +120,7 @@ class GraphTransportTest {
     assertThat(result.sent()).as(result.error()).isTrue();
     assertThat(graph.requests()).hasSize(2);
     assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(7));
-    assertThat(new Journal(config.stateDir()).read().entries())
+    assertThat(Records.in(config.stateDir()))
         .extracting(JournalEntry::outcome)
         .containsExactly(Outcome.RETRYING, Outcome.SENT);
   }
@@ -144,7 +144,7 @@ class GraphTransportTest {
         .contains("longer than probe.retry.max-backoff (10 min)");
     assertThat(graph.requests()).hasSize(1);
     assertThat(sleeper.waits()).isEmpty();
-    assertThat(new Journal(config.stateDir()).read().entries())
+    assertThat(Records.in(config.stateDir()))
         .extracting(JournalEntry::outcome)
         .containsExactly(Outcome.FAILED);
   }
@@ -202,7 +202,7 @@ class GraphTransportTest {
 
     send();
 
-    assertThat(java.nio.file.Files.readString(config.stateDir().resolve("journal.jsonl")))
+    assertThat(Records.rawBytes(config.stateDir()))
         .doesNotContain(TOKEN)
         .contains("Graph refused the token");
   }

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailassure.config.Config;
 import org.mailassure.config.ConfigLoader;
-import org.mailassure.journal.Journal;
 import org.mailassure.journal.JournalEntry;
 import org.mailassure.journal.Outcome;
 import org.mailassure.probe.ProbeResult;
@@ -22,6 +21,7 @@ import org.mailassure.testing.Fixtures;
 import org.mailassure.testing.HostileRelay;
 import org.mailassure.testing.HostileRelay.Misbehaviour;
 import org.mailassure.testing.RecordingSleeper;
+import org.mailassure.testing.Records;
 
 /**
  * Relays that misbehave on purpose: a clean close (EOF) is a network fault like a reset, so it is
@@ -61,16 +61,16 @@ class HostileRelayTest {
     return new ConfigLoader(Map.of(), false).load(file);
   }
 
-  private ProbeResult send(Config config) {
+  private ProbeResult send(Config config) throws Exception {
     return send(config, SmtpTransport.ATTEMPT_LIMIT);
   }
 
-  private ProbeResult send(Config config, java.time.Duration attemptLimit) {
+  private ProbeResult send(Config config, java.time.Duration attemptLimit) throws Exception {
     try (SmtpTransport transport = new SmtpTransport(null, attemptLimit)) {
       return new ProbeSender(
               config,
               transport,
-              new Journal(config.stateDir()),
+              Records.ledger(config.stateDir()),
               Clock.fixed(NOW, ZoneOffset.UTC),
               sleeper,
               "test")
@@ -79,7 +79,7 @@ class HostileRelayTest {
   }
 
   private java.util.List<JournalEntry> journal(Config config) throws Exception {
-    return new Journal(config.stateDir()).read().entries();
+    return Records.in(config.stateDir());
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +24,6 @@ import org.mailassure.config.Config;
 import org.mailassure.demo.Certificates;
 import org.mailassure.graph.AccessTokens;
 import org.mailassure.graph.Credentials;
-import org.mailassure.journal.Journal;
 import org.mailassure.journal.JournalEntry;
 import org.mailassure.journal.Outcome;
 import org.mailassure.keys.DkimAlgorithm;
@@ -39,6 +37,7 @@ import org.mailassure.testing.Fixtures;
 import org.mailassure.testing.LoopbackRelay;
 import org.mailassure.testing.LoopbackRelay.Mode;
 import org.mailassure.testing.RecordingSleeper;
+import org.mailassure.testing.Records;
 import org.subethamail.smtp.RejectException;
 
 /** The smtp transport end to end against real loopback relays speaking TLS. */
@@ -90,12 +89,12 @@ class SmtpTransportTest {
         .formatted(dir, port, security, auth, extraSmtp);
   }
 
-  private ProbeResult sendOnce(Config config, AccessTokens tokens) {
+  private ProbeResult sendOnce(Config config, AccessTokens tokens) throws Exception {
     ProbeSender sender =
         new ProbeSender(
             config,
             new SmtpTransport(tokens),
-            new Journal(config.stateDir()),
+            Records.ledger(config.stateDir()),
             Clock.fixed(NOW, ZoneOffset.UTC),
             sleeper,
             "test");
@@ -103,7 +102,7 @@ class SmtpTransportTest {
   }
 
   private List<JournalEntry> journal(Config config) throws Exception {
-    return new Journal(config.stateDir()).read().entries();
+    return Records.in(config.stateDir());
   }
 
   @Test
@@ -281,7 +280,7 @@ class SmtpTransportTest {
             "XOAUTH2 user=secureemailreply@example.gov.uk\u0001auth=Bearer "
                 + token
                 + "\u0001\u0001");
-    assertThat(Files.readString(config.stateDir().resolve("journal.jsonl"))).doesNotContain(token);
+    assertThat(Records.rawBytes(config.stateDir())).doesNotContain(token);
   }
 
   @Test
