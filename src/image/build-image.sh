@@ -39,8 +39,9 @@ for f in "$root"/opt/java/lib/security/* "$root"/opt/java/conf/security/*; do
 done
 [ -f "$root/opt/java/lib/security/cacerts" ] || cp /etc/ssl/certs/java/cacerts "$root/opt/java/lib/security/cacerts"
 
-# The C libraries the runtime links, and the dynamic loader, at the paths they were found.
-find "$root/opt/java" -type f \( -name '*.so' -o -perm -u+x \) | while read -r f; do
+# The C libraries the runtime and SQLite's library link, and the dynamic loader, at the paths
+# they were found.
+find "$root/opt/java" "$layout/lib/native" -type f \( -name '*.so' -o -perm -u+x \) | while read -r f; do
   ldd "$f" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p'
 done | sort -u | while read -r lib; do
   case $lib in "$root"/*) continue ;; esac

@@ -25,7 +25,9 @@ class DebianPackageIT {
           .resolve(
               "mailassure_"
                   + Installed.built().getFileName().toString().substring("mailassure-".length())
-                  + "_all.deb");
+                  + "_"
+                  + (System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64")
+                  + ".deb");
 
   private record Result(int code, String out) {}
 
@@ -156,6 +158,11 @@ class DebianPackageIT {
       assertThat(run("chmod", "0640", key.toString()).code()).isZero();
       Result valid = run("/usr/bin/mailassure", "validate");
       assertThat(valid.code()).as(valid.out()).isZero();
+
+      // The demo records its probes in a SQLite store: the driver has no library of its own in
+      // the package, so this works only through the one installed under /usr/lib/mailassure.
+      Result demo = run("/usr/bin/mailassure", "demo");
+      assertThat(demo.code()).as(demo.out()).isZero();
       if (installed("systemd-analyze")) {
         Result security =
             run(
