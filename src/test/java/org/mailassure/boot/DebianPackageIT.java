@@ -68,9 +68,14 @@ class DebianPackageIT {
     assertThat(contents).doesNotContain("netty", "tcnative", "kqueue");
 
     assertThat(run("dpkg-deb", "-f", DEB.toString(), "Depends").out().strip())
-        .isEqualTo("default-jre-headless (>= 2:1.17) | openjdk-17-jre-headless, adduser");
+        .isEqualTo(
+            "default-jre-headless (>= 2:1.17) | openjdk-17-jre-headless, adduser, libc6 (>= 2.17)");
     assertThat(run("dpkg-deb", "-f", DEB.toString(), "Architecture").out().strip())
-        .isEqualTo("all");
+        .isEqualTo(System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64");
+    // SQLite's library for this architecture only, under /usr/lib, reached from the layout.
+    assertThat(contents)
+        .containsPattern("\\./usr/lib/mailassure/native/Linux/[a-z0-9_]+/libsqlitejdbc\\.so\n")
+        .contains("./usr/share/mailassure/lib/native -> ../../../lib/mailassure/native");
     Path control = Files.createTempDirectory("mailassure-deb-control");
     assertThat(run("dpkg-deb", "-e", DEB.toString(), control.toString()).code()).isZero();
     assertThat(Files.readString(control.resolve("conffiles")).strip())
