@@ -349,6 +349,25 @@ class CliTest {
   }
 
   @Test
+  void aStateStoreThatCannotBeWrittenSendsNothingAndExitsTwo() throws Exception {
+    relay =
+        LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
+            .tls(Fixtures.LOOPBACK.serverContext())
+            .build()
+            .start();
+    Path file = config(relay.port());
+    // state-dir names a file: nothing can be stored there, whoever runs the command (root too).
+    Files.writeString(dir.resolve("state"), "not a directory");
+    CliRun run = run("send", "-c", file.toString());
+    assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(relay.received()).isEmpty();
+    assertThat(run.err())
+        .startsWith("mailassure: send: the state store " + dir.resolve("state/mailassure.db"))
+        .contains("nothing was sent, since nothing is sent that cannot be recorded");
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
   void aConfigErrorSendsNothing() throws Exception {
     relay =
         LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)

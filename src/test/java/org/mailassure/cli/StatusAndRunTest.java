@@ -127,4 +127,57 @@ class StatusAndRunTest {
     assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(r.err()).contains("c.gov.uk").contains("a.gov.uk, b.gov.uk");
   }
+
+  @Test
+  void statusFlagsASlotLeftInTheFutureByAClockStepAndExitsOne() throws Exception {
+    journal("a.gov.uk", "2026-11-29T06:00:00Z", Outcome.SENT, null);
+    journal("b.gov.uk", "2026-11-29T06:00:00Z", Outcome.SENT, null);
+    journal("b.gov.uk", "2027-01-10T06:00:00Z", Outcome.SENT, null);
+
+    CliRun r = run("status", "--json", "-c", config.toString());
+
+    assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED);
+    var doc = new ObjectMapper().readTree(r.out());
+    assertThat(doc.at("/domains/0/healthy").asBoolean()).isTrue();
+    assertThat(doc.at("/domains/1/healthy").asBoolean()).isFalse();
+    assertThat(doc.at("/domains/1/problem").asText())
+        .contains("slot in the future (2027-01-10T06:00:00Z)");
+    // The last success shown is the one made at the real time, not the one from the future.
+    assertThat(doc.at("/domains/1/last_success").asText()).isEqualTo("2026-11-29T06:00:03Z");
+  }
+
+  @Test
+  void journalPrintsTheHistoryOldestFirstAsJsonLinesWithTheSpecFields() throws Exception {
+    journal("a.gov.uk", "2026-11-28T06:00:00Z", Outcome.FAILED, "550 no");
+    journal("b.gov.uk", "2026-11-28T06:00:00Z", Outcome.SENT, null);
+    journal("a.gov.uk", "2026-11-29T06:00:00Z", Outcome.SENT, null);
+
+    CliRun all = run("journal", "--json", "-c", config.toString());
+    assertThat(all.exitCode()).as(all.err()).isZero();
+    var lines = all.out().lines().toList();
+    assertThat(lines).hasSize(3);
+    ObjectMapper json = new ObjectMapper();
+    var first = json.readTree(lines.get(0));
+    assertThat(first.get("slot").asText()).isEqualTo("2026-11-28T06:00Z");
+    assertThat(first.get("domain").asText()).isEqualTo("a.gov.uk");
+    assertThat(first.get("sent_at").asText()).isEqualTo("2026-11-28T06:00:03Z");
+    assertThat(first.get("outcome").asText()).isEqualTo("failed");
+    assertThat(first.get("error").asText()).isEqualTo("550 no");
+    for (String field :
+        java.util.List.of("message_id", "tls_protocol", "tls_cipher", "dkim", "attempt")) {
+      assertThat(first.has(field)).as(field).isTrue();
+    }
+
+    CliRun since = run("journal", "--json", "--since", "2026-11-29", "-c", config.toString());
+    assertThat(since.out().lines()).singleElement().asString().contains("2026-11-29T06:00Z");
+    CliRun one = run("journal", "--domain", "b.gov.uk", "-c", config.toString());
+    assertThat(one.out().lines()).singleElement().asString().contains("b.gov.uk", "sent");
+  }
+
+  @Test
+  void journalRefusesASinceThatIsNotATime() {
+    CliRun r = run("journal", "--since", "yesterday-ish", "-c", config.toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err()).contains("--since 'yesterday-ish' is not a time");
+  }
 }
