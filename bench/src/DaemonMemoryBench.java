@@ -1,4 +1,3 @@
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,10 +8,9 @@ import org.mailassure.testing.LoopbackRelay;
 /**
  * Runs a STARTTLS relay on 127.0.0.1 in this JVM and the daemon simulation (DaemonSim) in a child
  * JVM started with the systemd unit's flags, so the relay's memory is not counted. Prints: domains,
- * days, probes received, journal lines, the child's VmRSS in MiB right after the last slot and when
- * idle, its peak (VmHWM), wall seconds, the child's CPU seconds. With a sixth argument {@code
- * graph} the probes go through the graph transport to the loopback Graph server (plain HTTP)
- * instead.
+ * days, probes received, records, the child's VmRSS in MiB right after the last slot and when idle,
+ * its peak (VmHWM), wall seconds, the child's CPU seconds. With a sixth argument {@code graph} the
+ * probes go through the graph transport to the loopback Graph server (plain HTTP) instead.
  */
 public final class DaemonMemoryBench {
   public static void main(String[] args) throws Exception {
@@ -35,7 +33,7 @@ public final class DaemonMemoryBench {
           relay.port(),
           graphServer.baseUrl(),
           graph);
-      Files.deleteIfExists(out.resolve("daemon-state/journal.jsonl"));
+      org.mailassure.testing.Records.delete(out.resolve("daemon-state"));
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(jvmFlags);

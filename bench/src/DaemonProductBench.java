@@ -1,4 +1,3 @@
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -49,12 +48,11 @@ public final class DaemonProductBench {
       pb.environment().put("MAILASSURE_GRAPH_TOKEN", "bench-token");
       long t0 = System.nanoTime();
       Process daemon = pb.start();
-      Path journal = state.resolve("journal.jsonl");
       double afterSlot = 0;
       try {
         for (int slot = 1; slot <= slots; slot++) {
           long want = (long) slot * domains;
-          while (sent(journal) < want) {
+          while (org.mailassure.testing.Records.count(state, "sent") < want) {
             if (!daemon.isAlive()) {
               throw new IllegalStateException(
                   "the daemon exited: see " + out.resolve("product.err"));
@@ -78,15 +76,6 @@ public final class DaemonProductBench {
         daemon.destroyForcibly();
       }
     }
-  }
-
-  private static long sent(Path journal) throws Exception {
-    if (!Files.exists(journal)) {
-      return 0;
-    }
-    return Files.readAllLines(journal, StandardCharsets.UTF_8).stream()
-        .filter(l -> l.contains("\"outcome\":\"sent\""))
-        .count();
   }
 
   private static double status(long pid, String field) throws Exception {

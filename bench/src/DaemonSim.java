@@ -85,10 +85,7 @@ public final class DaemonSim {
                   .limit(30)
                   .toList()));
     }
-    long lines;
-    try (var journal = Files.lines(config.stateDir().resolve("journal.jsonl"))) {
-      lines = journal.count();
-    }
+    long lines = org.mailassure.testing.Records.in(config.stateDir()).size();
     double cpu =
         ProcessHandle.current()
                 .info()

@@ -115,7 +115,7 @@ public final class SendBench {
     }
     Path file = out.resolve("bench-" + n + ".yaml");
     Files.write(file, lines);
-    Files.deleteIfExists(out.resolve("state/journal.jsonl"));
+    org.mailassure.testing.Records.delete(out.resolve("state"));
     return file;
   }
 }

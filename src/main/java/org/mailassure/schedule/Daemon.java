@@ -166,10 +166,11 @@ public final class Daemon {
             LOG.info("state store: {}", store.description());
           }
           ledger.flush();
-          pruneIfDue(now);
           ledger.heldUntil = null;
           boolean sent = runDue();
           ledger.flush();
+          // After the due slot, so a first prune of a long history never delays a probe.
+          pruneIfDue(clock.instant());
           lastSummary = store.summary(clock.instant());
           reportFuture();
           storeBack();

@@ -35,6 +35,36 @@ public final class Records {
     return out;
   }
 
+  /**
+   * How many records in the store of {@code stateDir} say {@code outcome}, read without writing (so
+   * a benchmark can watch a running daemon's store); 0 when there is no store yet.
+   */
+  public static long count(Path stateDir, String outcome) throws java.sql.SQLException {
+    Path db = stateDir.resolve(Stores.SQLITE_FILE);
+    if (!Files.exists(db)) {
+      return 0;
+    }
+    org.sqlite.SQLiteConfig c = new org.sqlite.SQLiteConfig();
+    c.setReadOnly(true);
+    c.setBusyTimeout(10_000);
+    try (java.sql.Connection conn = c.createConnection("jdbc:sqlite:" + db);
+        var p = conn.prepareStatement("SELECT count(*) FROM attempts WHERE outcome = ?")) {
+      p.setString(1, outcome);
+      try (var r = p.executeQuery()) {
+        return r.next() ? r.getLong(1) : 0;
+      } catch (java.sql.SQLException e) {
+        return 0; // the daemon has not made its tables yet
+      }
+    }
+  }
+
+  /** Deletes the store in {@code stateDir} (the database and its WAL files). */
+  public static void delete(Path stateDir) throws IOException {
+    for (String suffix : List.of("", "-wal", "-shm")) {
+      Files.deleteIfExists(stateDir.resolve(Stores.SQLITE_FILE + suffix));
+    }
+  }
+
   /** Records entries as if earlier runs had. */
   public static void add(Path stateDir, JournalEntry... entries) throws StoreException {
     try (StateStore s = store(stateDir)) {
