@@ -16,7 +16,7 @@ echo "bin/mailassure check as a process; ${DELAY_MS} ms before every DNS answer"
 echo "checks: mx spf dmarc dkim mta-sts tls-rpt (smtp-tls, rule and probe need no DNS and are skipped)"
 echo
 printf '%8s %8s %8s %10s %20s %5s %10s\n' domains "wall s" "cpu s" questions "most asks of one q" exit target
-java -cp "$LIB:$OUT/classes" CheckBench "$N" "$DELAY_MS" "$OUT" 2>/dev/null |
+java $SQLITE_OPTS -cp "$LIB:$OUT/classes" CheckBench "$N" "$DELAY_MS" "$OUT" 2>/dev/null |
   while IFS=$'\t' read -r n s c q most rc; do
     printf '%8s %8s %8s %10s %20s %5s %10s\n' "$n" "$s" "$c" "$q" "$most" "$rc" "< 10 s, 1"
   done

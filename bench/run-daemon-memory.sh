@@ -33,7 +33,7 @@ echo "1. the product as the unit starts it, a slot a minute, real clock"
 printf '%-9s %7s %5s %7s %15s %9s %9s %7s %7s %7s\n' transport domains slots probes "after slot MiB" "idle MiB" \
   "peak MiB" "wall s" "cpu s" target
 for t in $TRANSPORTS; do
-  java -cp "$LIB:$OUT/classes" DaemonProductBench "$DOMAINS" "$SLOTS" "$OUT" "$t" |
+  java $SQLITE_OPTS -cp "$LIB:$OUT/classes" DaemonProductBench "$DOMAINS" "$SLOTS" "$OUT" "$t" |
     while IFS=$'\t' read -r tr d n p slot idle peak w c; do
       printf '%-9s %7s %5s %7s %15s %9s %9s %7s %7s %7s\n' "$tr" "$d" "$n" "$p" "$slot" "$idle" "$peak" "$w" "$c" "<= 64"
     done
@@ -47,8 +47,8 @@ for t in $TRANSPORTS; do
   # The daemon's class path: the layout's lib/; over Graph also lib/graph/.
   CHILD_CP="$(ls "$HOME_DIR"/lib/*.jar | grep -v boot | tr '\n' ':')target/mailassure-tests.jar:$OUT/classes"
   [ "$t" = graph ] && CHILD_CP="$(ls "$HOME_DIR"/lib/graph/*.jar | tr '\n' ':')$CHILD_CP"
-  java ${BENCH_NMT:+-Dbench.nmt=true} -cp "$LIB:$OUT/classes" DaemonMemoryBench "$DOMAINS" "$DAYS" "$OUT" \
-    "$CHILD_CP" "$FLAGS" "$t" |
+  java $SQLITE_OPTS ${BENCH_NMT:+-Dbench.nmt=true} -cp "$LIB:$OUT/classes" DaemonMemoryBench "$DOMAINS" "$DAYS" "$OUT" \
+    "$CHILD_CP" "$FLAGS $SQLITE_OPTS" "$t" |
     while IFS=$'\t' read -r d n p j slot idle peak s c; do
       printf '%-9s %7s %5s %7s %15s %9s %9s %7s %7s %7s\n' "$t" "$d" "$n" "$p" "$slot" "$idle" "$peak" "$s" "$c" "<= 64"
     done

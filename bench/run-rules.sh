@@ -15,7 +15,7 @@ machine
 echo "bin/mailassure provision as a process; latency ${LATENCY_MS} ms per answer"
 echo
 printf '%-20s %9s %9s %8s %8s %9s %7s %8s\n' run mailboxes requests "wall s" "cpu s" ideal ratio target
-java -cp "$LIB:$OUT/classes" RulesBench "$N" "$LATENCY_MS" "$OUT" 2>/dev/null |
+java $SQLITE_OPTS -cp "$LIB:$OUT/classes" RulesBench "$N" "$LATENCY_MS" "$OUT" 2>/dev/null |
   while IFS=$'\t' read -r run n req s c ideal ratio rest; do
     if [ "$run" = "max in flight" ]; then echo "max requests in flight: $n (limit 4)"; continue; fi
     printf '%-20s %9s %9s %8s %8s %9s %7s %8s %s\n' "$run" "$n" "$req" "$s" "$c" "$ideal" "$ratio" "<= 1.25" "$rest"

@@ -15,7 +15,7 @@ javac -d "$OUT/classes" -cp "$LIB" bench/src/BenchRelay.java bench/src/SendBench
 machine
 echo
 printf '%-46s %7s %9s %9s  %s\n' "probe sends" "probes" "seconds" "probes/s" "delivered"
-java -cp "$LIB:$OUT/classes" SendBench "$N" "$OUT" "$LAUNCHER" |
+java $SQLITE_OPTS -cp "$LIB:$OUT/classes" SendBench "$N" "$OUT" "$LAUNCHER" |
   while IFS=$'\t' read -r name n s rate delivered; do
     printf '%-46s %7s %9s %9s  %s\n' "$name" "$n" "$s" "$rate" "$delivered"
   done

@@ -21,7 +21,7 @@ echo
 printf '%6s %8s %10s %7s %10s %9s %11s %10s %11s\n' days domains records "db MiB" "status s" "cpu s" \
   "start-up s" "cpu s" "RSS MiB"
 # shellcheck disable=SC2086 # DAYS is a list
-java -cp "$LIB:$OUT/classes" StateBench "$DOMAINS" "$OUT" $DAYS |
+java $SQLITE_OPTS -cp "$LIB:$OUT/classes" StateBench "$DOMAINS" "$OUT" $DAYS |
   while IFS=$'\t' read -r d n r mb sw sc uw uc rss; do
     printf '%6s %8s %10s %7s %10s %9s %11s %10s %11s\n' "$d" "$n" "$r" "$mb" "$sw" "$sc" "$uw" "$uc" "$rss"
   done

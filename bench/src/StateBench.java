@@ -45,7 +45,7 @@ public final class StateBench {
         Files.createDirectories(dir);
         try (StateStore s = Stores.sqlite(db, "bench/1/0", true)) {
           s.migrate();
-          s.recordAll(() -> history(domains, days, today), "bench", "generated");
+          s.recordAll(history(domains, days, today), "bench", "generated");
         }
         Files.writeString(made, mark);
       }
