@@ -82,6 +82,7 @@ final class SendCommand implements Callable<Integer> {
     try {
       transport = Transports.of(config, domains, ctx);
     } catch (CredentialException | Libraries.Unavailable e) {
+      store.close();
       ctx.err().println("mailassure: " + e.getMessage() + "; nothing was sent");
       return ExitCode.UNAVAILABLE;
     }

@@ -118,11 +118,25 @@ final class ValidateCommand implements Callable<Integer> {
             + p.retry().attempts()
             + " attempts");
     out.println(
-        "assessment address: " + config.assessmentAddress() + "; state: " + config.stateDir());
+        "assessment address: "
+            + config.assessmentAddress()
+            + "; state: "
+            + config.stateDir()
+            + "; store: "
+            + store(config)
+            + ", retention "
+            + Durations.format(config.state().retention()));
     for (var file : config.serviceOnlyFiles()) {
       out.println("note: " + FileChecks.serviceOnly(file) + ".");
     }
     out.flush();
+  }
+
+  /** Where records go: the SQLite file, or the PostgreSQL URL (which holds no secret). */
+  private static String store(Config config) {
+    return config.state().shared()
+        ? "PostgreSQL " + config.state().url()
+        : "SQLite " + config.stateDir().resolve(org.mailassure.state.Stores.SQLITE_FILE);
   }
 
   private static String describe(DkimKey k) {
@@ -138,6 +152,7 @@ final class ValidateCommand implements Callable<Integer> {
       g.writeBooleanField("valid", true);
       g.writeStringField("assessment_address", config.assessmentAddress());
       g.writeStringField("state_dir", config.stateDir().toString());
+      g.writeStringField("store", store(config));
       g.writeObjectFieldStart("probe");
       g.writeStringField("transport", config.probe().transport().configName());
       g.writeStringField("schedule", config.probe().scheduleText());

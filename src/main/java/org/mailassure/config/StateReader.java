@@ -31,7 +31,7 @@ final class StateReader {
     String jdbc = url == null ? null : jdbcUrl(s, url);
     if (url == null && (username != null || s.has("password-file"))) {
       s.problem(
-          "url",
+          username != null ? "username" : "password-file",
           "username and password-file are for PostgreSQL, but no url is given",
           "add 'url: postgresql://HOST:5432/DATABASE', or remove them to use SQLite in state-dir");
     }

@@ -133,7 +133,7 @@ public final class ProbeSender {
     for (int attempt = 1; ; attempt++) {
       Optional<String> refused = ledger.mayAttempt(d.name(), slot);
       if (refused.isPresent()) {
-        LOG.info("{}: not sending the probe for {}: {}", d.name(), slot, refused.get());
+        LOG.debug("{}: not sending the probe for {}: {}", d.name(), slot, refused.get());
         return new ProbeResult(
             d.name(),
             messageId,

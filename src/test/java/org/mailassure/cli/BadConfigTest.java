@@ -104,6 +104,12 @@ class BadConfigTest {
       a directory as a key file        | 'SMTPDOMAINS    dkim: [{ selector: s1, private-key-file: keys }]\\n' | 7:46 | is a directory, not a file
       a FIFO as a key file             | 'SMTPDOMAINS    dkim: [{ selector: s1, private-key-file: fifo }]\\n' | 7:46 | is a FIFO, not a regular file
       a key file of 3 MiB              | 'SMTPDOMAINS    dkim: [{ selector: s1, private-key-file: huge.pem }]\\n' | 7:46 | keys, certificates and secrets are at most 1 MiB
+      a store URL that is not PostgreSQL | 'SMTPstate:\n  url: mysql://db.example.gov.uk/m\nDOMAINS'       | 5:8   | state.url: 'mysql://db.example.gov.uk/m' is not a postgresql:// URL
+      a password in the store URL      | 'SMTPstate:\n  url: postgresql://u:hunter2@db.example.gov.uk/m\nDOMAINS' | 5:8 | secrets never go inline in the config
+      a store URL without a database   | 'SMTPstate:\n  url: postgresql://db.example.gov.uk\nDOMAINS'     | 5:8   | needs a host and one database name
+      a store username without a URL   | 'SMTPstate:\n  username: mailassure\nDOMAINS'                     | 5:13  | username and password-file are for PostgreSQL
+      a retention of one day           | 'SMTPstate:\n  retention: 1d\nDOMAINS'                            | 5:14  | state.retention: is shorter than 2d
+      a store password readable by all | 'SMTPstate:\n  url: postgresql://db.example.gov.uk/m\n  password-file: open.pem\nDOMAINS' | 6:18 | is readable by every user
       a connector forcing TLS on gov.uk | 'SMTPconnectors:\\n  - name: all\\n    domains: [\"*.gov.uk\"]\\nDOMAINS' | 6:14 | forces TLS to all of gov.uk
       """)
   void aBrokenConfigExitsTwoNamingLineColumnAndKey(
