@@ -21,7 +21,7 @@ OUT=bench/out
 LIB=$HARNESS_CP
 mkdir -p "$OUT/classes"
 javac -d "$OUT/classes" -cp "$LIB" bench/src/BenchRelay.java bench/src/DaemonSim.java \
-  bench/src/DaemonMemoryBench.java bench/src/DaemonProductBench.java
+  bench/src/DaemonMemoryBench.java bench/src/DaemonProductBench.java bench/src/Proc.java
 # The JVM flags the launcher gives the unit (Environment=MAILASSURE_JVM=service).
 FLAGS=$(sed -n '/^  service)/,/;;/p' "$LAUNCHER" | grep -o -- '-X[^ "]*' | tr '\n' ' ')
 export MALLOC_ARENA_MAX=2

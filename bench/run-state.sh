@@ -13,7 +13,7 @@ OUT=bench/out
 . bench/layout.sh
 LIB=$HARNESS_CP
 mkdir -p "$OUT/classes"
-javac -d "$OUT/classes" -cp "$LIB" bench/src/StateBench.java bench/src/Timed.java
+javac -d "$OUT/classes" -cp "$LIB" bench/src/StateBench.java bench/src/Timed.java bench/src/Proc.java
 machine
 echo "bin/mailassure status (median of 3) and bin/mailassure run as the unit starts it, until its"
 echo "first metrics file (store opened, due slot settled, summary read); SQLite in state-dir"

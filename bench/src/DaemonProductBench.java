@@ -59,12 +59,12 @@ public final class DaemonProductBench {
             }
             Thread.sleep(200);
           }
-          afterSlot = status(daemon.pid(), "VmRSS");
+          afterSlot = Proc.status(daemon.pid(), "VmRSS");
         }
         Thread.sleep(12_000); // past the trim interval, as the daemon idles until the next slot
-        double idle = status(daemon.pid(), "VmRSS");
-        double peak = status(daemon.pid(), "VmHWM");
-        double cpu = cpuSeconds(daemon.pid());
+        double idle = Proc.status(daemon.pid(), "VmRSS");
+        double peak = Proc.status(daemon.pid(), "VmHWM");
+        double cpu = Proc.cpuSeconds(daemon.pid());
         double wall = (System.nanoTime() - t0) / 1e9;
         int received = graph ? graphServer.requests().size() : relay.received().size();
         System.out.printf(
@@ -76,20 +76,5 @@ public final class DaemonProductBench {
         daemon.destroyForcibly();
       }
     }
-  }
-
-  private static double status(long pid, String field) throws Exception {
-    for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (l.startsWith(field + ":")) {
-        return Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0;
-      }
-    }
-    return Double.NaN;
-  }
-
-  private static double cpuSeconds(long pid) throws Exception {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in ticks
   }
 }

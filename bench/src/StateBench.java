@@ -97,8 +97,8 @@ public final class StateBench {
           Thread.sleep(5);
         }
         startWall = (System.nanoTime() - t0) / 1e9;
-        startCpu = cpuSeconds(daemon.pid());
-        rss = status(daemon.pid(), "VmRSS");
+        startCpu = Proc.cpuSeconds(daemon.pid());
+        rss = Proc.status(daemon.pid(), "VmRSS");
       } finally {
         daemon.destroy();
         daemon.waitFor(60, TimeUnit.SECONDS);
@@ -164,20 +164,5 @@ public final class StateBench {
         }
       }
     }
-  }
-
-  private static double status(long pid, String field) throws Exception {
-    for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (l.startsWith(field + ":")) {
-        return Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0;
-      }
-    }
-    return Double.NaN;
-  }
-
-  private static double cpuSeconds(long pid) throws Exception {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
   }
 }

@@ -73,15 +73,7 @@ final class JournalCommand implements Callable<Integer> {
             }
           });
     } catch (StoreException e) {
-      ctx.out().flush();
-      ctx.err()
-          .println(
-              "mailassure: journal: "
-                  + e.getMessage()
-                  + (config.state().shared()
-                      ? "; check that the PostgreSQL server is up and state.username can log in"
-                      : "; run journal as root or the service's user (sudo -u mailassure)"));
-      return config.state().shared() ? ExitCode.UNAVAILABLE : ExitCode.USAGE;
+      return StoreErrors.report(ctx, "journal", config, e, null, StoreErrors.readAs("journal"));
     }
     ctx.out().flush();
     return ExitCode.OK;

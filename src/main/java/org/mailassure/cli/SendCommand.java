@@ -68,15 +68,13 @@ final class SendCommand implements Callable<Integer> {
       store = Stores.open(config, ctx.clock().instant(), false);
       store.touch(ctx.clock().instant());
     } catch (StoreException e) {
-      ctx.err()
-          .println(
-              "mailassure: send: "
-                  + e.getMessage()
-                  + "; nothing was sent, since nothing is sent that cannot be recorded."
-                  + (config.state().shared()
-                      ? " Check that the PostgreSQL server is up and state.username can log in."
-                      : " Make state-dir writable for this user, or free space on its disk."));
-      return config.state().shared() ? ExitCode.UNAVAILABLE : ExitCode.USAGE;
+      return StoreErrors.report(
+          ctx,
+          "send",
+          config,
+          e,
+          "nothing was sent, since nothing is sent that cannot be recorded",
+          "make state-dir writable for this user, or free space on its disk");
     }
     ProbeTransport transport;
     try {

@@ -55,14 +55,7 @@ final class StatusCommand implements Callable<Integer> {
     try {
       state = Stores.summary(config, now);
     } catch (StoreException e) {
-      ctx.err()
-          .println(
-              "mailassure: status: "
-                  + e.getMessage()
-                  + (config.state().shared()
-                      ? "; check that the PostgreSQL server is up and state.username can log in"
-                      : "; run status as root or the service's user (sudo -u mailassure)"));
-      return config.state().shared() ? ExitCode.UNAVAILABLE : ExitCode.USAGE;
+      return StoreErrors.report(ctx, "status", config, e, null, StoreErrors.readAs("status"));
     }
     List<Row> rows = new ArrayList<>();
     for (DomainSettings d : domains) {

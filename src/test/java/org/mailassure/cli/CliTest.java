@@ -157,11 +157,7 @@ class CliTest {
 
   @Test
   void anUnknownDomainIsAUsageErrorAndNothingIsSent() throws Exception {
-    relay =
-        LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
-            .tls(Fixtures.LOOPBACK.serverContext())
-            .build()
-            .start();
+    relay = LoopbackRelay.starttls();
     CliRun run = run("send", "-c", config(relay.port()).toString(), "--domain", "nope.gov.uk");
     assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(run.err()).contains("nope.gov.uk").contains("one.example.gov.uk");
@@ -170,11 +166,7 @@ class CliTest {
 
   @Test
   void sendSendsEveryProbingDomainAndPrintsTheTable() throws Exception {
-    relay =
-        LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
-            .tls(Fixtures.LOOPBACK.serverContext())
-            .build()
-            .start();
+    relay = LoopbackRelay.starttls();
     CliRun run = run("send", "-c", config(relay.port()).toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(relay.received())
@@ -192,11 +184,7 @@ class CliTest {
 
   @Test
   void sendJsonReportsTlsAndDkimPerDomain() throws Exception {
-    relay =
-        LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
-            .tls(Fixtures.LOOPBACK.serverContext())
-            .build()
-            .start();
+    relay = LoopbackRelay.starttls();
     CliRun run =
         run(
             "send",
@@ -350,11 +338,7 @@ class CliTest {
 
   @Test
   void aStateStoreThatCannotBeWrittenSendsNothingAndExitsTwo() throws Exception {
-    relay =
-        LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
-            .tls(Fixtures.LOOPBACK.serverContext())
-            .build()
-            .start();
+    relay = LoopbackRelay.starttls();
     Path file = config(relay.port());
     // state-dir names a file: nothing can be stored there, whoever runs the command (root too).
     Files.writeString(dir.resolve("state"), "not a directory");
@@ -369,11 +353,7 @@ class CliTest {
 
   @Test
   void aConfigErrorSendsNothing() throws Exception {
-    relay =
-        LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
-            .tls(Fixtures.LOOPBACK.serverContext())
-            .build()
-            .start();
+    relay = LoopbackRelay.starttls();
     Path file = config(relay.port());
     Files.writeString(file, Files.readString(file).replace("probe: false", "probe: nope"));
     CliRun run = run("send", "-c", file.toString());

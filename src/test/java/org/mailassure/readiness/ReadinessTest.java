@@ -375,11 +375,7 @@ class ReadinessTest {
           ex.close();
         });
     policies.start();
-    relay =
-        LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
-            .tls(Fixtures.LOOPBACK.serverContext())
-            .build()
-            .start();
+    relay = LoopbackRelay.starttls();
     oldTlsRelay =
         LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
             .tls(Fixtures.LOOPBACK.serverContext())

@@ -36,11 +36,7 @@ class DaemonProcessIT {
   @BeforeEach
   void start() throws Exception {
     Fixtures.writeMaterial(dir);
-    relay =
-        LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
-            .tls(Fixtures.LOOPBACK.serverContext())
-            .build()
-            .start();
+    relay = LoopbackRelay.starttls();
     config = dir.resolve("mailassure.yaml");
     // catch-up of a day: whenever this runs, the latest 06:00 slot is due at start.
     Files.writeString(

@@ -44,11 +44,7 @@ class DaemonStoreTest {
   @BeforeEach
   void start() throws Exception {
     Fixtures.writeMaterial(dir);
-    relay =
-        LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
-            .tls(Fixtures.LOOPBACK.serverContext())
-            .build()
-            .start();
+    relay = LoopbackRelay.starttls();
   }
 
   @AfterEach

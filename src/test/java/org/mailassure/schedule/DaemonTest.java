@@ -34,11 +34,7 @@ class DaemonTest {
   @BeforeEach
   void start() throws Exception {
     Fixtures.writeMaterial(dir);
-    relay =
-        LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
-            .tls(Fixtures.LOOPBACK.serverContext())
-            .build()
-            .start();
+    relay = LoopbackRelay.starttls();
     port = relay.port();
   }
 

@@ -46,11 +46,7 @@ class TwoDaemonsTest {
   @BeforeEach
   void start() throws Exception {
     Fixtures.writeMaterial(dir);
-    relay =
-        LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
-            .tls(Fixtures.LOOPBACK.serverContext())
-            .build()
-            .start();
+    relay = LoopbackRelay.starttls();
     db = LoopbackPostgres.shared().newDatabase("pw-two-daemons");
     Path pw = dir.resolve("db-password");
     Files.writeString(pw, "pw-two-daemons\n");

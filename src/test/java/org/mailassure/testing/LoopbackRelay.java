@@ -118,6 +118,11 @@ public final class LoopbackRelay implements AutoCloseable {
     received.add(new Received(from, to, data, protocol, cipher));
   }
 
+  /** A started STARTTLS relay with the fixtures' loopback certificate, accepting everything. */
+  public static LoopbackRelay starttls() {
+    return builder(Mode.STARTTLS).tls(Fixtures.LOOPBACK.serverContext()).build().start();
+  }
+
   /** Starts listening; returns this. */
   public LoopbackRelay start() {
     server.start();
