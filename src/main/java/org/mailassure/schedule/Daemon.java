@@ -194,6 +194,9 @@ public final class Daemon {
         if (stopping) {
           break;
         }
+        if (store != null) {
+          store.release();
+        }
         LOG.debug("next look at {}; sleeping until then or a signal", wakeAt);
         try {
           waiter.awaitUntil(wakeAt);
