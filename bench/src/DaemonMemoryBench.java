@@ -1,3 +1,4 @@
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +34,15 @@ public final class DaemonMemoryBench {
           relay.port(),
           graphServer.baseUrl(),
           graph);
-      org.mailassure.testing.Records.delete(out.resolve("daemon-state"));
+      // A fresh state-dir: no store, no journal.jsonl of an older version to import.
+      Path state = out.resolve("daemon-state");
+      if (Files.exists(state)) {
+        try (var walk = Files.walk(state)) {
+          for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
+        }
+      }
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(jvmFlags);

@@ -180,4 +180,44 @@ class StatusAndRunTest {
     assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(r.err()).contains("--since 'yesterday-ish' is not a time");
   }
+
+  /**
+   * The daemon's command line is read without picocli (to keep its model out of the daemon's
+   * memory); for every form it takes, picocli itself, the reference, must read the same options,
+   * and anything else must be left to picocli.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "run",
+        "run -c /etc/mailassure/mailassure.yaml",
+        "run --config=a.yaml -v --domain a.gov.uk --domain=b.gov.uk",
+        "run --verbose --config a.yaml",
+      })
+  void theDaemonsOwnReadingOfItsOptionsAgreesWithPicocli(String line) {
+    String[] args = line.split(" ");
+    CommonOptions fast = Cli.daemonOptions(args);
+    RunCommand reference = new RunCommand(null);
+    new picocli.CommandLine(reference)
+        .parseArgs(java.util.Arrays.copyOfRange(args, 1, args.length));
+    assertThat(fast).isNotNull();
+    assertThat(fast.config).isEqualTo(reference.options.config);
+    assertThat(fast.domains).isEqualTo(reference.options.domains);
+    assertThat(fast.verbose).isEqualTo(reference.options.verbose);
+    assertThat(fast.json).isEqualTo(reference.options.json);
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "run --help",
+        "run --json",
+        "run -c",
+        "run -c a.yaml -c b.yaml",
+        "run extra",
+        "status"
+      })
+  void anythingElseOnTheDaemonsCommandLineIsLeftToPicocli(String line) {
+    assertThat(Cli.daemonOptions(line.split(" "))).isNull();
+  }
 }
