@@ -27,7 +27,7 @@ final class DmarcCheck {
       return CheckResult.couldNotCheck(CheckId.DMARC, name + " TXT", f.reason());
     }
     String suggested = "v=DMARC1; p=quarantine; rua=" + String.join(",", expectedRua);
-    List<String> records = Txt.versioned(a, "v=DMARC1");
+    List<String> records = Txt.exactVersion(a, Txt.DMARC1);
     if (records.isEmpty()) {
       return CheckResult.fail(
           CheckId.DMARC,
@@ -113,7 +113,7 @@ final class DmarcCheck {
             Status.FAIL,
             "could not check the authorisation " + auth + ": " + f.reason(),
             "make sure the DNS servers answer, then run check again");
-      } else if (Txt.versioned(authorised, "v=DMARC1").isEmpty()) {
+      } else if (Txt.exactVersion(authorised, Txt.DMARC1).isEmpty()) {
         b.problem(
             Status.FAIL,
             "the external destination "

@@ -40,6 +40,16 @@ final class MxCheck {
       return CheckResult.couldNotCheck(CheckId.MX, domain + " MX", f.reason());
     }
     List<String> hosts = hosts(dns, domain);
+    if (hosts.contains("")) {
+      // RFC 7505 section 3: a null MX, preference 0 and exchange ".", "denote[s] that there exists
+      // no mail exchanger for a domain"; section 4: "A domain that advertises a null MX MUST NOT
+      // advertise any other MX RR."
+      return CheckResult.fail(
+          CheckId.MX,
+          "a null MX (0 .): the domain says it accepts no mail (RFC 7505)"
+              + (hosts.size() > 1 ? ", beside other MX records, which RFC 7505 forbids" : ""),
+          "remove the null MX and publish the MX record Microsoft 365 gives for the domain");
+    }
     if (hosts.isEmpty()) {
       return CheckResult.fail(
           CheckId.MX,

@@ -22,7 +22,7 @@ final class TlsRptCheck {
     }
     String fix =
         "publish TXT " + name + " \"v=TLSRPTv1; rua=" + String.join(",", expectedRua) + "\"";
-    List<String> records = Txt.versioned(a, "v=TLSRPTv1");
+    List<String> records = Txt.exactVersion(a, Txt.TLSRPTV1);
     if (records.isEmpty()) {
       return CheckResult.fail(CheckId.TLS_RPT, "no v=TLSRPTv1 record at " + name, fix);
     }
@@ -39,8 +39,21 @@ final class TlsRptCheck {
     if (rua == null || rua.isBlank()) {
       return CheckResult.fail(CheckId.TLS_RPT, "the record has no rua=", fix);
     }
+    List<String> have = List.of(rua.toLowerCase(Locale.ROOT).strip().split("\\s*,\\s*"));
+    // RFC 8460 section 3: "tlsrpt-uri = URI ; "mailto" or "https" schemes"; a record with any
+    // other is invalid, and receivers send the domain no reports.
+    for (String uri : have) {
+      if (!uri.startsWith("mailto:") && !uri.startsWith("https:")) {
+        return CheckResult.fail(
+            CheckId.TLS_RPT,
+            "rua "
+                + uri
+                + " is not a mailto: or https: URI, so the record is invalid and the"
+                + " domain gets no TLS reports",
+            fix);
+      }
+    }
     CheckResult.Builder b = new CheckResult.Builder(CheckId.TLS_RPT).note("rua=" + rua);
-    List<String> have = List.of(rua.toLowerCase(Locale.ROOT).split("\\s*,\\s*"));
     for (String want : expectedRua) {
       if (!have.contains(want.toLowerCase(Locale.ROOT))) {
         b.problem(Status.WARN, "rua does not include " + want, "add " + want + " to rua=");

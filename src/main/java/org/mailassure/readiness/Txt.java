@@ -22,6 +22,26 @@ final class Txt {
         .toList();
   }
 
+  /**
+   * The records that start with a version tag whose value must match exactly: DMARC's (RFC 7489
+   * section 6.4, {@code dmarc-version = "v" *WSP "=" *WSP %x44 %x4d %x41 %x52 %x43 %x31}: "The
+   * value of this tag MUST match precisely; if it does not or it is absent, the entire retrieved
+   * record MUST be ignored") and TLS-RPT's (RFC 8460 section 3, {@code tlsrpt-version =
+   * %s"v=TLSRPTv1"}, case-sensitive). The tag name is matched as the grammar says: {@code "v"} is
+   * case-insensitive in DMARC's ABNF, case-sensitive in TLS-RPT's.
+   */
+  static List<String> exactVersion(DnsAnswer answer, java.util.regex.Pattern version) {
+    return of(answer).stream().filter(t -> version.matcher(t).lookingAt()).toList();
+  }
+
+  /** DMARC's version tag (RFC 7489 section 6.4), then the end or a separator. */
+  static final java.util.regex.Pattern DMARC1 =
+      java.util.regex.Pattern.compile("[vV][ \\t]*=[ \\t]*DMARC1[ \\t]*(;|$)");
+
+  /** TLS-RPT's version tag (RFC 8460 section 3), then the end or a separator. */
+  static final java.util.regex.Pattern TLSRPTV1 =
+      java.util.regex.Pattern.compile("v=TLSRPTv1[ \\t]*(;|$)");
+
   /** The records whose first token is {@code version} (e.g. {@code v=spf1}), case-insensitively. */
   static List<String> versioned(DnsAnswer answer, String version) {
     String v = version.toLowerCase(Locale.ROOT);

@@ -84,6 +84,8 @@ class ReadinessTest {
     String outlookOnly = "v=spf1 include:spf.protection.outlook.com -all";
     return List.of(
         new Variant("no MX", z -> z.remove("@", "MX"), CheckId.MX, Status.FAIL, "no MX records"),
+        // RFC 7505 section 3: exchange "." with preference 0 means no mail exchanger.
+        new Variant("null MX", z -> z.set("@", "MX", "0 ."), CheckId.MX, Status.FAIL, "null MX"),
         new Variant(
             "no SPF", z -> z.remove("@", "TXT"), CheckId.SPF, Status.FAIL, "no v=spf1 record"),
         new Variant(
@@ -118,6 +120,18 @@ class ReadinessTest {
         new Variant(
             "no DMARC",
             z -> z.remove("_dmarc", "TXT"),
+            CheckId.DMARC,
+            Status.FAIL,
+            "no v=DMARC1 record"),
+        // RFC 7489 section 6.4: the value of v "MUST match precisely; if it does not ... the
+        // entire retrieved record MUST be ignored" (and its ABNF spells DMARC1 by code points).
+        new Variant(
+            "DMARC version in lower case",
+            z ->
+                z.set(
+                    "_dmarc",
+                    "TXT",
+                    "v=dmarc1; p=reject; rua=mailto:dmarc-rua@dmarc.service.gov.uk"),
             CheckId.DMARC,
             Status.FAIL,
             "no v=DMARC1 record"),
@@ -210,6 +224,24 @@ class ReadinessTest {
             CheckId.TLS_RPT,
             Status.FAIL,
             "no v=TLSRPTv1 record"),
+        // RFC 8460 section 3: tlsrpt-version = %s"v=TLSRPTv1" (case-sensitive).
+        new Variant(
+            "TLS-RPT version in lower case",
+            z ->
+                z.set(
+                    "_smtp._tls",
+                    "TXT",
+                    "v=tlsrptv1; rua=mailto:tls-rua@mailcheck.service.ncsc.gov.uk"),
+            CheckId.TLS_RPT,
+            Status.FAIL,
+            "no v=TLSRPTv1 record"),
+        // RFC 8460 section 3: tlsrpt-uri = URI ; "mailto" or "https" schemes.
+        new Variant(
+            "TLS-RPT rua over plain http",
+            z -> z.set("_smtp._tls", "TXT", "v=TLSRPTv1; rua=http://reports.example/tlsrpt"),
+            CheckId.TLS_RPT,
+            Status.FAIL,
+            "is not a mailto: or https: URI"),
         new Variant(
             "relay with TLS 1.1 only",
             z -> z.relay = oldTlsRelay,
