@@ -221,7 +221,7 @@ public final class Daemon {
     LOG.info("stopped");
   }
 
-  /** Logs the first failure of a run of them, and says when the store is tried again. */
+  /** Logs a failure of the store, and says when it is tried again (5 s, doubling to 5 min). */
   private Instant storeDown(StoreException e) {
     Instant retryAt = clock.instant().plus(storeRetry);
     LOG.error(
