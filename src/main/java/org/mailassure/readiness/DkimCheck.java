@@ -124,6 +124,28 @@ final class DkimCheck {
           "publish a valid record: v=DKIM1; k=rsa; p=<base64 public key>");
       return;
     }
+    java.util.Map<String, String> tags = org.mailassure.probe.dkim.TagList.parse(keys.get(0));
+    List<String> hashes = colonList(tags.get("h"));
+    if (!hashes.isEmpty() && !hashes.contains("sha256")) {
+      // RFC 8301 section 3.1: "Verifiers MUST NOT consider signatures using rsa-sha1 valid"; a
+      // key whose h= (RFC 6376 section 3.6.1) allows no other hash can verify nothing.
+      b.problem(
+          Status.FAIL,
+          selector
+              + " allows only h="
+              + String.join(":", hashes)
+              + "; receivers accept no signature it could verify (RFC 8301 forbids sha1)",
+          "publish the key with h=sha256, or without h=");
+      return;
+    }
+    if (colonList(tags.get("t")).contains("y")) {
+      // RFC 6376 section 3.6.1, t=y: "Verifiers MUST NOT treat messages from Signers in testing
+      // mode differently from unsigned email".
+      b.problem(
+          Status.WARN,
+          selector + " is in testing mode (t=y): receivers treat its mail as unsigned",
+          "publish the key without t=y once signing works");
+    }
     String kind = record.keyType();
     if (published instanceof RSAPublicKey rsa) {
       int bits = rsa.getModulus().bitLength();
@@ -178,6 +200,20 @@ final class DkimCheck {
     return r instanceof DnsAnswer.Records rec && !rec.records().isEmpty()
         ? MxCheck.strip(rec.records().get(0).getName().toString())
         : null;
+  }
+
+  /**
+   * A colon-separated tag value (RFC 6376's {@code h=} and {@code t=}), lower-case; empty when
+   * absent.
+   */
+  private static List<String> colonList(String value) {
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    return java.util.Arrays.stream(value.split(":"))
+        .map(x -> x.strip().toLowerCase(Locale.ROOT))
+        .filter(x -> !x.isEmpty())
+        .toList();
   }
 
   /** Whether the published key is the public half of the local private key. */

@@ -181,6 +181,21 @@ class ReadinessTest {
             CheckId.DKIM,
             Status.WARN,
             "1024-bit RSA key"),
+        // RFC 6376 section 3.6.1, t=y: verifiers "MUST NOT treat messages from Signers in testing
+        // mode differently from unsigned email".
+        new Variant(
+            "DKIM key in testing mode",
+            z -> z.setTarget("selector1", "v=DKIM1; k=rsa; t=y; p=" + b64(Fixtures.RSA)),
+            CheckId.DKIM,
+            Status.WARN,
+            "testing mode (t=y)"),
+        // RFC 8301 section 3.1: "Verifiers MUST NOT consider signatures using rsa-sha1 valid."
+        new Variant(
+            "DKIM key that allows only sha1",
+            z -> z.setTarget("selector1", "v=DKIM1; k=rsa; h=sha1; p=" + b64(Fixtures.RSA)),
+            CheckId.DKIM,
+            Status.FAIL,
+            "allows only h=sha1"),
         new Variant(
             "revoked key",
             z -> z.setTarget("selector1", "v=DKIM1; k=rsa; p="),
