@@ -91,8 +91,15 @@ public final class Stores {
     boolean fresh = !Files.exists(file);
     try {
       Files.createDirectories(dir);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      throw new SQLException(
+          "cannot create the directory "
+              + dir
+              + ": "
+              + e.getFile()
+              + " is a file, not a directory");
     } catch (IOException e) {
-      throw new SQLException("cannot create the directory " + dir + " (" + e + ")");
+      throw new SQLException("cannot create the directory " + dir + ": " + e.getMessage());
     }
     SQLiteConfig c = new SQLiteConfig();
     c.setJournalMode(SQLiteConfig.JournalMode.WAL);

@@ -347,6 +347,7 @@ class CliTest {
     assertThat(relay.received()).isEmpty();
     assertThat(run.err())
         .startsWith("mailassure: send: the state store " + dir.resolve("state/mailassure.db"))
+        .contains(dir.resolve("state") + " is a file, not a directory")
         .contains("nothing was sent, since nothing is sent that cannot be recorded");
     assertThat(run.out()).isEmpty();
   }
