@@ -47,7 +47,7 @@ final class MtaStsCheck {
               + "; senders then ignore MTA-STS (RFC 8461 section 3.1)",
           "keep exactly one");
     }
-    if (!records.get(0).toLowerCase(Locale.ROOT).matches(".*\\bid=[a-z0-9]{1,32}.*")) {
+    if (!hasValidId(records.get(0))) {
       return CheckResult.fail(
           CheckId.MTA_STS, "the record has no valid id=", "publish \"v=STSv1; id=<yyyymmddhhmm>\"");
     }
@@ -78,8 +78,19 @@ final class MtaStsCheck {
               + " (redirects are not followed, RFC 8461 section 3.3)",
           policyFix);
     }
+    String type = got.contentType() == null ? "" : got.contentType().toLowerCase(Locale.ROOT);
+    if (!type.strip().startsWith("text/plain")) {
+      // RFC 8461 section 3.3: senders "SHOULD validate that the media type is text/plain".
+      return CheckResult.fail(
+          CheckId.MTA_STS,
+          "the policy is served as "
+              + (type.isBlank() ? "no media type" : type)
+              + ", not text/plain, so senders may refuse it (RFC 8461 section 3.3)",
+          "serve /.well-known/mta-sts.txt with Content-Type: text/plain");
+    }
     String mode = null;
     String version = null;
+    String maxAge = null;
     List<String> patterns = new ArrayList<>();
     for (String line : got.body().split("\r?\n")) {
       int colon = line.indexOf(':');
@@ -91,13 +102,31 @@ final class MtaStsCheck {
       switch (k) {
         case "version" -> version = v;
         case "mode" -> mode = v.toLowerCase(Locale.ROOT);
+        case "max_age" -> maxAge = v;
         case "mx" -> patterns.add(v.toLowerCase(Locale.ROOT));
         default -> {}
       }
     }
-    if (!"STSv1".equals(version) || mode == null) {
+    // RFC 8461 section 3.2: version, mode and max_age are the policy's fields, and mx is one or
+    // more unless the mode is none; max_age is at most 31557600 seconds.
+    List<String> lacks = new ArrayList<>();
+    if (!"STSv1".equals(version)) {
+      lacks.add("version: STSv1");
+    }
+    if (mode == null) {
+      lacks.add("mode");
+    }
+    if (maxAge == null || !maxAge.matches("[0-9]{1,10}") || Long.parseLong(maxAge) > 31_557_600L) {
+      lacks.add("max_age (whole seconds, at most 31557600)");
+    }
+    if (patterns.isEmpty() && !"none".equals(mode)) {
+      lacks.add("mx");
+    }
+    if (!lacks.isEmpty()) {
       return CheckResult.fail(
-          CheckId.MTA_STS, "the policy lacks version: STSv1 or mode", policyFix);
+          CheckId.MTA_STS,
+          "the policy lacks " + String.join(", ", lacks) + ", so senders cannot apply it",
+          policyFix);
     }
     CheckResult.Builder b = new CheckResult.Builder(CheckId.MTA_STS).note("mode " + mode);
     if (mode.equals("none")) {
@@ -118,6 +147,20 @@ final class MtaStsCheck {
       }
     }
     return b.build();
+  }
+
+  /**
+   * RFC 8461 section 3.1: the record's fields are separated by ";", and {@code sts-id = "id" *WSP
+   * "=" *WSP 1*32(ALPHA / DIGIT)}: the whole value, not a prefix of it.
+   */
+  static boolean hasValidId(String record) {
+    for (String field : record.split(";")) {
+      int eq = field.indexOf('=');
+      if (eq > 0 && field.substring(0, eq).strip().equals("id")) {
+        return field.substring(eq + 1).strip().matches("[A-Za-z0-9]{1,32}");
+      }
+    }
+    return false;
   }
 
   /** RFC 8461 section 4.1: a leading "*." matches exactly one label. */

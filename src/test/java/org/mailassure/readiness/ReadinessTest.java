@@ -223,6 +223,47 @@ class ReadinessTest {
             CheckId.MTA_STS,
             Status.FAIL,
             "is not in the policy's mx list"),
+        // RFC 8461 section 3.1: sts-id = "id" *WSP "=" *WSP 1*32(ALPHA / DIGIT).
+        new Variant(
+            "MTA-STS id of 33 characters",
+            z -> z.set("_mta-sts", "TXT", "v=STSv1; id=" + "a".repeat(33)),
+            CheckId.MTA_STS,
+            Status.FAIL,
+            "no valid id="),
+        new Variant(
+            "MTA-STS id with a hyphen",
+            z -> z.set("_mta-sts", "TXT", "v=STSv1; id=2026-11-29"),
+            CheckId.MTA_STS,
+            Status.FAIL,
+            "no valid id="),
+        // RFC 8461 section 3.2 lists max_age among the policy's fields and section 5 has senders
+        // cache the policy for it; a policy without it is not one senders can apply.
+        new Variant(
+            "MTA-STS policy without max_age",
+            z ->
+                z.policy(
+                    "200", "version: STSv1\nmode: enforce\nmx: *.mail.protection.outlook.com\n"),
+            CheckId.MTA_STS,
+            Status.FAIL,
+            "lacks max_age"),
+        new Variant(
+            "MTA-STS enforce policy without mx",
+            z -> z.policy("200", "version: STSv1\nmode: enforce\nmax_age: 86400\n"),
+            CheckId.MTA_STS,
+            Status.FAIL,
+            "lacks mx"),
+        // RFC 8461 section 3.3: senders "SHOULD validate that the media type is text/plain".
+        new Variant(
+            "MTA-STS policy served as HTML",
+            z ->
+                z.policy(
+                    "200",
+                    "version: STSv1\nmode: enforce\nmx: *.mail.protection.outlook.com\n"
+                        + "max_age: 86400\n",
+                    "text/html"),
+            CheckId.MTA_STS,
+            Status.FAIL,
+            "not text/plain"),
         new Variant(
             "MTA-STS mode none",
             z ->
@@ -347,6 +388,10 @@ class ReadinessTest {
       policy = new String[] {status, body};
     }
 
+    void policy(String status, String body, String contentType) {
+      policy = new String[] {status, body, contentType};
+    }
+
     void publish() throws Exception {
       records.forEach(
           (key, values) -> {
@@ -414,7 +459,7 @@ class ReadinessTest {
           String host = ex.getRequestHeaders().getFirst("Host");
           String[] p = policyByHost.getOrDefault(host, new String[] {"404", ""});
           byte[] body = p[1].getBytes(StandardCharsets.UTF_8);
-          ex.getResponseHeaders().add("Content-Type", "text/plain");
+          ex.getResponseHeaders().add("Content-Type", p.length > 2 ? p[2] : "text/plain");
           ex.sendResponseHeaders(Integer.parseInt(p[0]), body.length == 0 ? -1 : body.length);
           if (body.length > 0) {
             ex.getResponseBody().write(body);
