@@ -35,6 +35,7 @@ public final class CheckBench {
         String d = "d" + i + ".bench.example";
         String dashed = d.replace('.', '-');
         dns.add(d, "MX", "0 " + dashed + ".mail.protection.outlook.com.");
+        dns.add(dashed + ".mail.protection.outlook.com", "A", "192.0.2.25");
         dns.txt(d, "v=spf1 include:spf.protection.outlook.com -all");
         dns.txt("_dmarc." + d, "v=DMARC1; p=reject; rua=mailto:dmarc-rua@dmarc.service.gov.uk");
         dns.txt(d + "._report._dmarc.dmarc.service.gov.uk", "v=DMARC1");

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Locale;
 import org.mailassure.readiness.dns.DnsAnswer;
 import org.mailassure.readiness.dns.DnsClient;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Type;
 
@@ -60,6 +62,50 @@ final class MxCheck {
               + domain.replace('.', '-')
               + ".mail.protection.outlook.com.");
     }
-    return CheckResult.pass(CheckId.MX, String.join(", ", hosts));
+    CheckResult.Builder b = new CheckResult.Builder(CheckId.MX).note(String.join(", ", hosts));
+    int reachable = 0;
+    for (String h : hosts) {
+      DnsAnswer v4 = dns.get(h, Type.A);
+      DnsAnswer v6 = dns.get(h, Type.AAAA);
+      if (v4 instanceof DnsAnswer.Failed f && v6 instanceof DnsAnswer.Failed) {
+        b.problem(
+            Status.FAIL,
+            "could not check the address of MX host " + h + ": " + f.reason(),
+            "make sure readiness.dns-servers answer, then run check again");
+        continue;
+      }
+      boolean address = hasAddress(v4, ARecord.class) || hasAddress(v6, AAAARecord.class);
+      if (!address) {
+        b.problem(
+            Status.FAIL,
+            "MX host " + h + " has no address (no A or AAAA), so no mail can reach it",
+            "point the MX at the host Microsoft 365 gives, which has addresses");
+        continue;
+      }
+      reachable++;
+      if (aliased(v4) || aliased(v6)) {
+        // RFC 2181 section 10.3: an MX's exchange "MUST NOT be an alias"; RFC 5321 section 5.1
+        // tolerates it, so receivers mostly deliver, but it is an error.
+        b.problem(
+            Status.WARN,
+            "MX host "
+                + h
+                + " is an alias (CNAME); an MX must name a host with addresses"
+                + " (RFC 2181 section 10.3)",
+            "point the MX at the canonical name the CNAME leads to");
+      }
+    }
+    if (reachable == 0 && !hosts.isEmpty()) {
+      b.note("no MX host can be reached");
+    }
+    return b.build();
+  }
+
+  private static boolean hasAddress(DnsAnswer a, Class<? extends org.xbill.DNS.Record> type) {
+    return a instanceof DnsAnswer.Records r && r.records().stream().anyMatch(type::isInstance);
+  }
+
+  private static boolean aliased(DnsAnswer a) {
+    return a instanceof DnsAnswer.Records r && !r.aliases().isEmpty();
   }
 }

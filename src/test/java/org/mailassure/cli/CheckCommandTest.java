@@ -25,6 +25,7 @@ class CheckCommandTest {
     dns =
         new LoopbackDns()
             .add("good.gov.uk", "MX", "10 mail.good.gov.uk.")
+            .add("mail.good.gov.uk", "A", "192.0.2.25")
             .txt("good.gov.uk", "v=spf1 ip4:192.0.2.1 -all")
             .txt("_dmarc.good.gov.uk", "v=DMARC1; p=reject; rua=mailto:dmarc@good.gov.uk")
             .txt("bad.gov.uk", "v=spf1 +all");

@@ -84,6 +84,22 @@ class ReadinessTest {
     String outlookOnly = "v=spf1 include:spf.protection.outlook.com -all";
     return List.of(
         new Variant("no MX", z -> z.remove("@", "MX"), CheckId.MX, Status.FAIL, "no MX records"),
+        new Variant(
+            "MX host without an address",
+            z -> z.set("@", "MX", "0 nowhere.example."),
+            CheckId.MX,
+            Status.FAIL,
+            "has no address"),
+        // RFC 2181 section 10.3: the exchange named by an MX "MUST NOT be an alias".
+        new Variant(
+            "MX host that is a CNAME",
+            z -> {
+              z.set("@", "MX", "0 mx." + z.domain + ".");
+              z.set("mx", "CNAME", z.domain.replace('.', '-') + ".mail.protection.outlook.com.");
+            },
+            CheckId.MX,
+            Status.WARN,
+            "is an alias (CNAME)"),
         // RFC 7505 section 3: exchange "." with preference 0 means no mail exchanger.
         new Variant("null MX", z -> z.set("@", "MX", "0 ."), CheckId.MX, Status.FAIL, "null MX"),
         new Variant(
@@ -341,6 +357,8 @@ class ReadinessTest {
       this.domain = domain;
       String dashed = domain.replace('.', '-');
       add("@", "MX", "0 " + dashed + ".mail.protection.outlook.com.");
+      // The MX host's address, as Exchange Online publishes one (a documentation address).
+      add("=" + dashed + ".mail.protection.outlook.com", "A", "192.0.2.25");
       add("@", "TXT", "v=spf1 include:spf.protection.outlook.com -all");
       add("_dmarc", "TXT", "v=DMARC1; p=reject; rua=mailto:dmarc-rua@dmarc.service.gov.uk");
       for (String s : List.of("selector1", "selector2")) {
