@@ -20,6 +20,32 @@ final class DmarcCheck {
 
   private DmarcCheck() {}
 
+  /**
+   * The Organizational Domain (RFC 7489 section 3.2): the public suffix (from the Public Suffix
+   * List that crawler-commons carries) plus one label; null when the name is itself a suffix.
+   */
+  static String organisationalDomain(String domain) {
+    String assigned =
+        crawlercommons.domains.EffectiveTldFinder.getAssignedDomain(
+            domain.toLowerCase(Locale.ROOT), true, false);
+    return assigned == null || assigned.isEmpty() ? null : assigned;
+  }
+
+  /** An organisational domain's record as it applies to a subdomain: its sp= in place of p=. */
+  private static String asSubdomainPolicy(String record) {
+    Map<String, String> tags;
+    try {
+      tags = TagList.parse(record);
+    } catch (IllegalArgumentException e) {
+      return record;
+    }
+    String sp = tags.get("sp");
+    if (sp == null) {
+      return record;
+    }
+    return record.replaceFirst("(^|;)\\s*p\\s*=\\s*[^;]*", "$1 p=" + sp.strip());
+  }
+
   static CheckResult run(DnsClient dns, String domain, List<String> expectedRua) {
     String name = "_dmarc." + domain;
     DnsAnswer a = dns.get(name, Type.TXT);
@@ -28,6 +54,24 @@ final class DmarcCheck {
     }
     String suggested = "v=DMARC1; p=quarantine; rua=" + String.join(",", expectedRua);
     List<String> records = Txt.exactVersion(a, Txt.DMARC1);
+    String inherited = null;
+    if (records.isEmpty()) {
+      // RFC 7489 section 6.6.3: with no record of its own, a receiver asks the Organizational
+      // Domain (section 3.2, found with the Public Suffix List) and applies its sp= (or p=).
+      String org = organisationalDomain(domain);
+      if (org != null && !org.equals(domain)) {
+        String orgName = "_dmarc." + org;
+        DnsAnswer o = dns.get(orgName, Type.TXT);
+        if (o instanceof DnsAnswer.Failed f) {
+          return CheckResult.couldNotCheck(CheckId.DMARC, orgName + " TXT", f.reason());
+        }
+        List<String> orgRecords = Txt.exactVersion(o, Txt.DMARC1);
+        if (orgRecords.size() == 1) {
+          records = List.of(asSubdomainPolicy(orgRecords.get(0)));
+          inherited = org;
+        }
+      }
+    }
     if (records.isEmpty()) {
       return CheckResult.fail(
           CheckId.DMARC,
@@ -53,20 +97,42 @@ final class DmarcCheck {
           "publish \"" + suggested + "\"");
     }
     CheckResult.Builder b = new CheckResult.Builder(CheckId.DMARC);
-    String p = tags.getOrDefault("p", "").toLowerCase(Locale.ROOT);
-    if (!STRENGTH.contains(p)) {
-      return CheckResult.fail(
-          CheckId.DMARC,
-          "p= is missing or not none/quarantine/reject",
-          "publish \"" + suggested + "\"");
+    if (inherited != null) {
+      b.note("no record of its own: receivers apply the organisational domain " + inherited + "'s");
     }
-    b.note("p=" + p);
-    if (p.equals("none")) {
+    String p = tags.getOrDefault("p", "").strip().toLowerCase(Locale.ROOT);
+    if (!STRENGTH.contains(p)) {
+      boolean validRua =
+          java.util.Arrays.stream(tags.getOrDefault("rua", "").split(","))
+              .map(String::strip)
+              .anyMatch(
+                  u ->
+                      u.toLowerCase(Locale.ROOT)
+                          .matches("(mailto:[^@\\s]+@[^@\\s]+|https?://\\S+)"));
+      if (!validRua) {
+        // RFC 7489 section 6.6.3: no valid p= and no valid rua: "the Mail Receiver applies no
+        // DMARC processing to this message".
+        return CheckResult.fail(
+            CheckId.DMARC,
+            "p= is missing or not none/quarantine/reject, and there is no valid rua, so receivers"
+                + " apply no DMARC at all (RFC 7489 section 6.6.3)",
+            "publish \"" + suggested + "\"");
+      }
+      // Section 6.6.3: with a valid rua, receivers "act as if a record containing a valid "v"
+      // tag and "p=none" was retrieved".
+      b.problem(
+          Status.WARN,
+          "p= is missing or not none/quarantine/reject; with a valid rua receivers treat the"
+              + " record as p=none (RFC 7489 section 6.6.3): nothing spoofed is stopped",
+          "set p=quarantine, then p=reject");
+      p = "none";
+    } else if (p.equals("none")) {
       b.problem(
           Status.WARN,
           "p=none only monitors: spoofed mail is still delivered",
           "once the reports show your own mail passing, raise it to p=quarantine and then p=reject, as the guidance advises");
     }
+    b.note("p=" + p);
     String pct = tags.get("pct");
     if (pct != null && !pct.strip().equals("100")) {
       b.problem(
@@ -103,10 +169,12 @@ final class DmarcCheck {
         continue;
       }
       String dest = u.substring(u.indexOf('@') + 1);
-      if (dest.equals(domain) || dest.endsWith("." + domain)) {
+      // Section 7.1: the destination authorises the domain whose record names it.
+      String owner = inherited != null ? inherited : domain;
+      if (dest.equals(owner) || dest.endsWith("." + owner)) {
         continue;
       }
-      String auth = domain + "._report._dmarc." + dest;
+      String auth = owner + "._report._dmarc." + dest;
       DnsAnswer authorised = dns.get(auth, Type.TXT);
       if (authorised instanceof DnsAnswer.Failed f) {
         b.problem(

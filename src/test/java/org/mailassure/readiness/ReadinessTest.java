@@ -151,6 +151,24 @@ class ReadinessTest {
             CheckId.DMARC,
             Status.FAIL,
             "no v=DMARC1 record"),
+        // RFC 7489 section 6.6.3: an invalid p= with a syntactically valid rua: receivers "act as
+        // if a record containing a valid "v" tag and "p=none" was retrieved".
+        new Variant(
+            "DMARC p= misspelt beside a valid rua",
+            z ->
+                z.set(
+                    "_dmarc",
+                    "TXT",
+                    "v=DMARC1; p=rejcet; rua=mailto:dmarc-rua@dmarc.service.gov.uk"),
+            CheckId.DMARC,
+            Status.WARN,
+            "treat the record as p=none"),
+        new Variant(
+            "DMARC p= misspelt and no rua",
+            z -> z.set("_dmarc", "TXT", "v=DMARC1; p=rejcet"),
+            CheckId.DMARC,
+            Status.FAIL,
+            "apply no DMARC at all"),
         new Variant(
             "p=none",
             z ->

@@ -1,0 +1,79 @@
+package org.mailassure.readiness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mailassure.readiness.dns.DnsClient;
+import org.mailassure.testing.LoopbackDns;
+
+/**
+ * A subdomain without a DMARC record of its own is judged by its Organizational Domain's record
+ * (RFC 7489 section 6.6.3, step 3: "If the set is now empty, the Mail Receiver MUST query the DNS
+ * for a DMARC TXT record at the DNS domain matching the Organizational Domain in place of the
+ * RFC5322.From domain"), whose sp= applies to subdomains (section 6.3). The Organizational Domain
+ * is the public suffix plus one label (section 3.2), from the Public Suffix List, whose ICANN
+ * section lists gov.uk and co.uk.
+ */
+class DmarcOrganisationalDomainTest {
+  private static final List<String> RUA = List.of("mailto:dmarc-rua@dmarc.service.gov.uk");
+  private LoopbackDns dns;
+  private DnsClient client;
+
+  @BeforeEach
+  void start() throws Exception {
+    dns =
+        new LoopbackDns()
+            .txt(
+                "_dmarc.agency.gov.uk",
+                "v=DMARC1; p=reject; sp=none; rua=mailto:dmarc-rua@dmarc.service.gov.uk")
+            .txt(
+                "_dmarc.council.gov.uk",
+                "v=DMARC1; p=reject; rua=mailto:dmarc-rua@dmarc.service.gov.uk")
+            // The report destination authorises the organisational domains (RFC 7489 section
+            // 7.1), which own the records that name it.
+            .txt("agency.gov.uk._report._dmarc.dmarc.service.gov.uk", "v=DMARC1")
+            .txt("council.gov.uk._report._dmarc.dmarc.service.gov.uk", "v=DMARC1");
+    client = new DnsClient(List.of(dns.address()), Duration.ofMillis(500));
+  }
+
+  @AfterEach
+  void stop() {
+    dns.close();
+  }
+
+  @Test
+  void theOrganisationalDomainIsThePublicSuffixPlusOneLabel() {
+    assertThat(DmarcCheck.organisationalDomain("a.b.agency.gov.uk")).isEqualTo("agency.gov.uk");
+    assertThat(DmarcCheck.organisationalDomain("mail.example.co.uk")).isEqualTo("example.co.uk");
+    assertThat(DmarcCheck.organisationalDomain("agency.gov.uk")).isEqualTo("agency.gov.uk");
+  }
+
+  @Test
+  void aSubdomainWithoutARecordGetsItsOrganisationalDomainsSubdomainPolicy() {
+    CheckResult r = DmarcCheck.run(client, "news.agency.gov.uk", RUA);
+
+    // sp=none applies to the subdomain, whatever p= says for agency.gov.uk itself.
+    assertThat(r.status()).isEqualTo(Status.WARN);
+    assertThat(r.detail()).contains("organisational domain agency.gov.uk", "p=none");
+  }
+
+  @Test
+  void withoutSpTheOrganisationalDomainsPolicyApplies() {
+    CheckResult r = DmarcCheck.run(client, "news.council.gov.uk", RUA);
+
+    assertThat(r.status()).isEqualTo(Status.PASS);
+    assertThat(r.detail()).contains("organisational domain council.gov.uk", "p=reject");
+  }
+
+  @Test
+  void anOrganisationalDomainItselfWithoutARecordFails() {
+    CheckResult r = DmarcCheck.run(client, "nothing.gov.uk", RUA);
+
+    assertThat(r.status()).isEqualTo(Status.FAIL);
+    assertThat(r.detail()).contains("no v=DMARC1 record at _dmarc.nothing.gov.uk");
+  }
+}
