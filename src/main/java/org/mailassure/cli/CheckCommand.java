@@ -110,10 +110,42 @@ final class CheckCommand implements Callable<Integer> {
       } else {
         table(reports);
       }
+      if (noDnsAnswered(reports)) {
+        // SPEC's exit 3: the service (here the resolvers) could not be reached at all, which
+        // monitoring must tell apart from DNS that answers wrongly (exit 1).
+        ctx.err()
+            .println(
+                "mailassure: check: no DNS server answered ("
+                    + (config.readiness().dnsServers().isEmpty()
+                        ? "the system's resolvers"
+                        : String.join(", ", config.readiness().dnsServers()))
+                    + ", each question given "
+                    + org.mailassure.config.Durations.format(config.readiness().timeout())
+                    + "); nothing in DNS could be checked. Check readiness.dns-servers and that"
+                    + " this host can reach them.");
+        ctx.err().flush();
+        return ExitCode.UNAVAILABLE;
+      }
       return reports.stream().anyMatch(r -> r.worst() == Status.FAIL)
           ? ExitCode.FAILED
           : ExitCode.OK;
     }
+  }
+
+  /** The checks that ask DNS: when every one of them, for every domain, could not be made. */
+  private static final Set<CheckId> DNS_CHECKS =
+      Set.of(
+          CheckId.MX, CheckId.SPF, CheckId.DMARC, CheckId.DKIM, CheckId.MTA_STS, CheckId.TLS_RPT);
+
+  static boolean noDnsAnswered(List<DomainReport> reports) {
+    List<org.mailassure.readiness.CheckResult> dns =
+        reports.stream()
+            .flatMap(r -> r.checks().stream())
+            .filter(c -> DNS_CHECKS.contains(c.id()) && c.status() != Status.SKIP)
+            .toList();
+    return !dns.isEmpty()
+        && dns.stream()
+            .allMatch(c -> c.status() == Status.FAIL && c.detail().startsWith("could not check"));
   }
 
   private Set<CheckId> chosen() throws ConfigSource.UsageError {

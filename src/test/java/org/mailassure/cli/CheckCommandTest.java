@@ -76,6 +76,20 @@ class CheckCommandTest {
   }
 
   @Test
+  void whenNoResolverAnswersCheckExitsThreeAndSaysWhich() throws Exception {
+    int closed;
+    try (var s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    Files.writeString(
+        config, Files.readString(config).replace(dns.address(), "127.0.0.1:" + closed));
+    CliRun r = run("check", "--only", "mx,spf,dmarc", "-c", config.toString());
+    assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCode.UNAVAILABLE);
+    assertThat(r.err())
+        .contains("no DNS server answered (127.0.0.1:" + closed + ", each question given");
+  }
+
+  @Test
   void onlyPassingChecksExitZeroAndTheTableSaysSo() {
     CliRun r =
         run("check", "--domain", "good.gov.uk", "--only", "mx,spf,dmarc", "-c", config.toString());

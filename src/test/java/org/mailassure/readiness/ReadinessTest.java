@@ -231,6 +231,30 @@ class ReadinessTest {
             Status.FAIL,
             "allows only h=sha1"),
         new Variant(
+            "a Microsoft selector without its key while another selector signs",
+            z ->
+                z.remove(
+                    "=selector1-"
+                        + z.domain.replace('.', '-')
+                        + "._domainkey.contoso.onmicrosoft.com",
+                    "TXT"),
+            CheckId.DKIM,
+            Status.WARN,
+            "no key is published there yet"),
+        // With no expected selector usable (both Microsoft keys missing, the local key in testing
+        // mode, which RFC 6376 has receivers treat as unsigned), no aligned DKIM can pass.
+        new Variant(
+            "no expected selector with a usable key",
+            z -> {
+              String dashed = z.domain.replace('.', '-');
+              z.remove("=selector1-" + dashed + "._domainkey.contoso.onmicrosoft.com", "TXT");
+              z.remove("=selector2-" + dashed + "._domainkey.contoso.onmicrosoft.com", "TXT");
+              z.set("mailassure1._domainkey", "TXT", "v=DKIM1; k=rsa; t=y; p=" + b64(Fixtures.RSA));
+            },
+            CheckId.DKIM,
+            Status.FAIL,
+            "no expected selector has a usable key"),
+        new Variant(
             "revoked key",
             z -> z.setTarget("selector1", "v=DKIM1; k=rsa; p="),
             CheckId.DKIM,
