@@ -132,6 +132,48 @@ final class CheckCommand implements Callable<Integer> {
     }
   }
 
+  /** The terminal's width from {@code COLUMNS}, 80 when unknown or implausible. */
+  static int columns(java.util.Map<String, String> env) {
+    try {
+      int c = Integer.parseInt(env.getOrDefault("COLUMNS", "").strip());
+      return c >= 40 && c <= 1000 ? c : 80;
+    } catch (NumberFormatException e) {
+      return 80;
+    }
+  }
+
+  /**
+   * Text in lines of at most {@code width} characters, broken between words; a word longer than a
+   * line (a long DNS name) is cut, as nothing else fits.
+   */
+  static List<String> wrap(String text, int width) {
+    int w = Math.max(20, width);
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (String word : text.strip().split("\\s+")) {
+      while (word.length() > w) {
+        if (line.length() > 0) {
+          lines.add(line.toString());
+          line.setLength(0);
+        }
+        lines.add(word.substring(0, w));
+        word = word.substring(w);
+      }
+      if (line.length() > 0 && line.length() + 1 + word.length() > w) {
+        lines.add(line.toString());
+        line.setLength(0);
+      }
+      if (line.length() > 0) {
+        line.append(' ');
+      }
+      line.append(word);
+    }
+    if (line.length() > 0 || lines.isEmpty()) {
+      lines.add(line.toString());
+    }
+    return lines;
+  }
+
   /** The checks that ask DNS: when every one of them, for every domain, could not be made. */
   private static final Set<CheckId> DNS_CHECKS =
       Set.of(
@@ -175,6 +217,7 @@ final class CheckCommand implements Callable<Integer> {
 
   private void table(List<DomainReport> reports) {
     var out = ctx.out();
+    int width = columns(ctx.env());
     int ready = 0;
     int warned = 0;
     int failing = 0;
@@ -186,11 +229,19 @@ final class CheckCommand implements Callable<Integer> {
         default -> ready++;
       }
       out.println(r.domain() + ": " + worst.label());
-      Table t = new Table("  CHECK", "STATUS", "DETAIL", "FIX");
       for (CheckResult c : r.checks()) {
-        t.row("  " + c.id().id(), c.status().label(), c.detail(), c.fix() == null ? "" : c.fix());
+        // "  mta-sts  fail  " then the detail, and the fix on lines of its own, wrapped under
+        // the detail to the terminal's width.
+        String head = String.format("  %-8s %-4s  ", c.id().id(), c.status().label());
+        String pad = " ".repeat(head.length());
+        List<String> lines = new ArrayList<>(wrap(c.detail(), width - head.length()));
+        if (c.fix() != null && !c.fix().isBlank()) {
+          lines.addAll(wrap("fix: " + c.fix(), width - head.length()));
+        }
+        for (int i = 0; i < lines.size(); i++) {
+          out.println((i == 0 ? head : pad) + lines.get(i));
+        }
       }
-      t.print(out);
       out.println();
     }
     out.println(

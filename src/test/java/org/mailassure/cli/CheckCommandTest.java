@@ -87,6 +87,8 @@ class CheckCommandTest {
     assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCode.UNAVAILABLE);
     assertThat(r.err())
         .contains("no DNS server answered (127.0.0.1:" + closed + ", each question given");
+    assertThat(r.out().replaceAll("\\s+", " "))
+        .contains("127.0.0.1:" + closed + " refused the question (no DNS server listens there)");
   }
 
   @Test
@@ -122,6 +124,37 @@ class CheckCommandTest {
     assertThat(rule.get("id").asText()).isEqualTo("rule");
     assertThat(rule.get("status").asText()).isEqualTo("fail");
     assertThat(rule.get("detail").asText()).contains("NOT_SET_HERE");
+  }
+
+  @Test
+  void theTableFitsTheTerminalAndBreaksNoWord() {
+    for (String columns : new String[] {"80", "60", "120"}) {
+      CliRun r =
+          CliRun.of(
+              dir,
+              Map.of("COLUMNS", columns),
+              java.time.Clock.systemUTC(),
+              new RecordingSleeper(),
+              "check",
+              "--only",
+              "mx,spf,dmarc",
+              "-c",
+              config.toString());
+      int width = Integer.parseInt(columns);
+      assertThat(r.out().lines()).as(columns).allMatch(l -> l.length() <= width);
+      // Every word of every detail and fix is whole on some line.
+      String words = r.out().replaceAll("\\s+", " ");
+      assertThat(words).contains("fix: publish");
+    }
+  }
+
+  @Test
+  void wrappingKeepsWordsWholeAndCutsOnlyAWordLongerThanALine() {
+    assertThat(CheckCommand.wrap("one two three four", 20)).containsExactly("one two three four");
+    assertThat(CheckCommand.wrap("alpha beta gamma delta epsilon", 20))
+        .containsExactly("alpha beta gamma", "delta epsilon");
+    assertThat(CheckCommand.wrap("x " + "y".repeat(25), 20))
+        .containsExactly("x", "y".repeat(20), "y".repeat(5));
   }
 
   @Test

@@ -67,6 +67,9 @@ class DnsClientTest {
     DnsAnswer slow = client.get("slow.gov.uk", Type.TXT);
     assertThat(slow).isInstanceOf(DnsAnswer.Failed.class);
     assertThat(slow.absent()).isFalse();
+    // The reason names the server asked and how long it was given.
+    assertThat(((DnsAnswer.Failed) slow).reason())
+        .isEqualTo("no answer from " + dns.address() + " within 300ms");
   }
 
   @Test

@@ -33,6 +33,8 @@ public final class DnsClient {
   private static final int MAX_IN_FLIGHT = 64;
 
   private final LookupSession session;
+  private final String servers;
+  private final Duration timeout;
   private final Map<String, CompletableFuture<DnsAnswer>> asked = new ConcurrentHashMap<>();
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
 
@@ -41,6 +43,8 @@ public final class DnsClient {
    *     resolvers
    */
   public DnsClient(List<String> servers, Duration timeout) {
+    this.servers = servers.isEmpty() ? "the system's resolvers" : String.join(", ", servers);
+    this.timeout = timeout;
     Resolver resolver = resolver(servers, timeout);
     this.session = LookupSession.builder().resolver(resolver).clearCaches().build();
   }
@@ -121,7 +125,8 @@ public final class DnsClient {
         : new DnsAnswer.Records(r.getRecords(), r.getAliases());
   }
 
-  private static DnsAnswer failure(Throwable error) {
+  /** Why a question got no answer, naming the servers asked and how long each had. */
+  private DnsAnswer failure(Throwable error) {
     Throwable e =
         error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (e instanceof NoSuchDomainException) {
@@ -133,11 +138,24 @@ public final class DnsClient {
     if (e instanceof ServerFailedException) {
       return new DnsAnswer.Failed("the DNS server failed (SERVFAIL)");
     }
-    String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    String what = e.getMessage() == null ? "" : e.getMessage();
+    if (what.toLowerCase(Locale.ROOT).contains("timed out")
+        || e instanceof java.util.concurrent.TimeoutException) {
+      return new DnsAnswer.Failed(
+          "no answer from "
+              + servers
+              + " within "
+              + org.mailassure.config.Durations.format(timeout));
+    }
+    if (e instanceof java.net.PortUnreachableException || e instanceof java.net.ConnectException) {
+      return new DnsAnswer.Failed(servers + " refused the question (no DNS server listens there)");
+    }
     return new DnsAnswer.Failed(
-        what.toLowerCase(Locale.ROOT).contains("timed out")
-                || e instanceof java.util.concurrent.TimeoutException
-            ? "no answer from the DNS server in time"
-            : "DNS error: " + what);
+        "DNS error from "
+            + servers
+            + ": "
+            + (what.isBlank()
+                ? "the exchange failed (" + e.getClass().getSimpleName() + ")"
+                : what));
   }
 }
