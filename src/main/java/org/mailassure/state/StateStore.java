@@ -565,47 +565,20 @@ public final class StateStore implements AutoCloseable {
    * @return the records deleted
    */
   public long prune(Instant before, Instant now) throws StoreException {
-    long total = 0;
     long cutoff = before.toEpochMilli();
-    while (true) {
-      int n =
-          transaction(
-              "cannot be pruned",
-              c -> {
-                try (PreparedStatement p =
-                    c.prepareStatement(
-                        "DELETE FROM attempts WHERE id IN (SELECT id FROM attempts WHERE sent_at < ?"
-                            + " ORDER BY sent_at LIMIT "
-                            + PRUNE_CHUNK
-                            + ")")) {
-                  p.setLong(1, cutoff);
-                  return p.executeUpdate();
-                }
-              });
-      total += n;
-      if (n < PRUNE_CHUNK) {
-        break;
-      }
-    }
-    while (true) {
-      int n =
-          transaction(
-              "cannot be pruned",
-              c -> {
-                try (PreparedStatement p =
-                    c.prepareStatement(
-                        "DELETE FROM claims WHERE (domain, slot_at) IN (SELECT domain, slot_at"
-                            + " FROM claims WHERE slot_at < ? AND settled = 1 LIMIT "
-                            + PRUNE_CHUNK
-                            + ")")) {
-                  p.setLong(1, cutoff);
-                  return p.executeUpdate();
-                }
-              });
-      if (n < PRUNE_CHUNK) {
-        break;
-      }
-    }
+    long total =
+        deleteInChunks(
+            "DELETE FROM attempts WHERE id IN (SELECT id FROM attempts WHERE sent_at < ?"
+                + " ORDER BY sent_at LIMIT "
+                + PRUNE_CHUNK
+                + ")",
+            cutoff);
+    deleteInChunks(
+        "DELETE FROM claims WHERE (domain, slot_at) IN (SELECT domain, slot_at"
+            + " FROM claims WHERE slot_at < ? AND settled = 1 LIMIT "
+            + PRUNE_CHUNK
+            + ")",
+        cutoff);
     transaction(
         "cannot be written",
         c -> {
@@ -613,6 +586,26 @@ public final class StateStore implements AutoCloseable {
           return null;
         });
     return total;
+  }
+
+  /** Runs a chunked delete (at most {@link #PRUNE_CHUNK} rows) until a chunk comes up short. */
+  private long deleteInChunks(String sql, long cutoff) throws StoreException {
+    long total = 0;
+    while (true) {
+      int n =
+          transaction(
+              "cannot be pruned",
+              c -> {
+                try (PreparedStatement p = c.prepareStatement(sql)) {
+                  p.setLong(1, cutoff);
+                  return p.executeUpdate();
+                }
+              });
+      total += n;
+      if (n < PRUNE_CHUNK) {
+        return total;
+      }
+    }
   }
 
   /** A value from the store's own notes (what was imported, when it was pruned). */
