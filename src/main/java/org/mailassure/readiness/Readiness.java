@@ -38,8 +38,14 @@ public final class Readiness {
   private String rulesUnavailable;
   private String storeUnavailable;
   private String rulesFix;
-  private final java.util.Map<org.mailassure.config.SmtpSettings, CheckResult> relayResults =
-      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * One TLS check a relay, however many domains share it. The first domain to want a relay puts a
+   * future in the map and runs the check outside the map's lock; the others wait on the future.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<
+          org.mailassure.config.SmtpSettings, java.util.concurrent.CompletableFuture<CheckResult>>
+      relayResults = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param rules null when the config has no graph section
@@ -103,6 +109,21 @@ public final class Readiness {
                         .toList()));
   }
 
+  private CheckResult relayCheck(DomainSettings d) {
+    var mine = new java.util.concurrent.CompletableFuture<CheckResult>();
+    var theirs = relayResults.putIfAbsent(d.smtp(), mine);
+    if (theirs != null) {
+      return theirs.join();
+    }
+    try {
+      mine.complete(SmtpTlsCheck.run(relays, d.smtp(), d.name(), clock.instant()));
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    }
+    return mine.join();
+  }
+
   private DomainReport one(DomainSettings d, Set<CheckId> chosen, String whyNotChosen) {
     // Ask the domain's names up front so the DNS questions go out together.
     for (String n :
@@ -127,8 +148,7 @@ public final class Readiness {
             case TLS_RPT -> TlsRptCheck.run(dns, d.name(), config.readiness().tlsRptRua());
             case SMTP_TLS ->
                 config.probe().transport() == TransportKind.SMTP
-                    ? relayResults.computeIfAbsent(
-                        d.smtp(), s -> SmtpTlsCheck.run(relays, s, d.name(), clock.instant()))
+                    ? relayCheck(d)
                     : CheckResult.skip(
                         id,
                         "probe.transport is graph: probes leave through Exchange Online, not an SMTP relay");
