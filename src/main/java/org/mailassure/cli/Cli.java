@@ -187,7 +187,14 @@ public final class Cli {
       versionOnly |= a.equals("--version") || a.equals("-V");
     }
     try {
-      if (named != null && MailassureCommand.SUBCOMMANDS.containsKey(named)) {
+      if ("help".equals(named)) {
+        // "mailassure help [COMMAND]", as git and kubectl take it: picocli's help command, over
+        // every command so that it can name any of them.
+        cli.addSubcommand("help", new CommandLine.HelpCommand());
+        for (var e : MailassureCommand.SUBCOMMANDS.entrySet()) {
+          cli.addSubcommand(e.getKey(), factory.create(e.getValue()));
+        }
+      } else if (named != null && MailassureCommand.SUBCOMMANDS.containsKey(named)) {
         cli.addSubcommand(named, factory.create(MailassureCommand.SUBCOMMANDS.get(named)));
       } else if (named != null || !versionOnly) {
         for (var e : MailassureCommand.SUBCOMMANDS.entrySet()) {

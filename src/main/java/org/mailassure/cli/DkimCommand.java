@@ -119,8 +119,18 @@ final class DkimCommand implements Runnable {
               .toAbsolutePath()
               .normalize();
       Path file = dir.resolve(d + "-" + s + ".pem");
+      if (!Files.isDirectory(dir)) {
+        // A key directory's owner and mode decide who can read the key: it is made by the admin,
+        // deliberately, never on the side by a typo in --out.
+        throw new ConfigSource.UsageError(
+            "mailassure: dkim keygen: the directory "
+                + dir
+                + " does not exist; nothing was written. Create it first, e.g. install -d -o root"
+                + " -g mailassure -m 0750 "
+                + dir
+                + ", or correct --out");
+      }
       try {
-        Files.createDirectories(dir);
         Files.createFile(
             file,
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -385,4 +385,15 @@ class CliTest {
                   .allSatisfy(s -> assertThat(s.get("result").asText()).isEqualTo("pass"));
             });
   }
+
+  @Test
+  void helpWithoutACommandPrintsTheCommandsAndWithOnePrintsItsUsage() {
+    CliRun top = run("help");
+    assertThat(top.exitCode()).as(top.err()).isZero();
+    assertThat(top.out()).contains("Usage: mailassure").contains("journal").contains("status");
+
+    CliRun status = run("help", "status");
+    assertThat(status.exitCode()).as(status.err()).isZero();
+    assertThat(status.out()).contains("Usage: mailassure status");
+  }
 }

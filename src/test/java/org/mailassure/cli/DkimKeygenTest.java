@@ -167,4 +167,25 @@ class DkimKeygenTest {
       assertThat(results).extracting(DkimVerifier.Result::pass).containsExactly(true, true);
     }
   }
+
+  @Test
+  void aMissingOutDirectoryIsRefusedAndNothingIsCreated() throws Exception {
+    Path missing = dir.resolve("no/such/dir");
+    CliRun r =
+        CliRun.of(
+            dir,
+            "dkim",
+            "keygen",
+            "--domain",
+            "example.gov.uk",
+            "--selector",
+            "s1",
+            "--out",
+            missing.toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err())
+        .contains("the directory " + missing + " does not exist; nothing was written")
+        .contains("install -d -o root -g mailassure -m 0750 " + missing);
+    assertThat(dir.resolve("no")).doesNotExist();
+  }
 }
