@@ -54,7 +54,7 @@ public final class Cli {
       ctx.out().flush();
       return ExitCode.OK;
     }
-    CommonOptions daemon = daemonOptions(args);
+    ConfigOptions daemon = daemonOptions(args);
     if (daemon != null) {
       // The systemd unit's command line: the daemon starts without the command-line model, whose
       // classes it would otherwise keep in memory all year (3 MiB of its 64).
@@ -126,11 +126,11 @@ public final class Cli {
    * --domain NAME} and {@code -v/--verbose}; null for anything else (help, a mistake), which
    * picocli handles and explains.
    */
-  static CommonOptions daemonOptions(String[] args) {
+  static ConfigOptions daemonOptions(String[] args) {
     if (args.length == 0 || !args[0].equals("run")) {
       return null;
     }
-    CommonOptions o = new CommonOptions();
+    ConfigOptions o = new ConfigOptions();
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
       String value = null;

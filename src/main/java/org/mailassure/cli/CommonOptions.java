@@ -1,29 +1,13 @@
 package org.mailassure.cli;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * Options every command takes (SPEC.md): the config file, domain selection, JSON output, verbosity.
+ * Options every command that prints a report takes (SPEC.md): {@link ConfigOptions} and {@code
+ * --json}. {@code run}, which prints no document, takes {@link ConfigOptions} alone, so its help
+ * does not offer {@code --json}.
  */
-final class CommonOptions {
-  @Option(
-      names = {"-c", "--config"},
-      paramLabel = "FILE",
-      description =
-          "Config file. Default: $MAILASSURE_CONFIG, ./mailassure.yaml, /etc/mailassure/mailassure.yaml.")
-  Path config;
-
-  @Option(names = "--domain", paramLabel = "NAME", description = "Only this domain (repeatable).")
-  List<String> domains = new ArrayList<>();
-
+final class CommonOptions extends ConfigOptions {
   @Option(names = "--json", description = "Print one JSON document on stdout instead of a table.")
   boolean json;
-
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "More detail on stderr.")
-  boolean verbose;
 }

@@ -21,7 +21,7 @@ final class ConfigSource {
     }
   }
 
-  static Config load(Context ctx, CommonOptions options) throws UsageError {
+  static Config load(Context ctx, ConfigOptions options) throws UsageError {
     return load(ctx, options, null);
   }
 
@@ -30,7 +30,7 @@ final class ConfigSource {
    * /etc/mailassure/mailassure.yaml}) and {@code service} is given, every file it names is checked
    * as that account will see it.
    */
-  static Config load(Context ctx, CommonOptions options, ServiceAccount service) throws UsageError {
+  static Config load(Context ctx, ConfigOptions options, ServiceAccount service) throws UsageError {
     var file = ConfigLocator.locate(options.config, ctx.env(), ctx.workingDir());
     boolean theServicesOwn = file.toAbsolutePath().normalize().equals(ConfigLocator.SYSTEM_CONFIG);
     try {
@@ -43,7 +43,7 @@ final class ConfigSource {
   }
 
   /** The selected domains; an unknown --domain is a usage error. */
-  static List<DomainSettings> select(Config config, CommonOptions options) throws UsageError {
+  static List<DomainSettings> select(Config config, ConfigOptions options) throws UsageError {
     List<String> unknown = new ArrayList<>();
     for (String name : options.domains) {
       if (config.domains().stream()

@@ -24,7 +24,7 @@ import picocli.CommandLine.Mixin;
             + "SIGTERM/SIGINT stop it after the send in flight; SIGHUP reloads the config.")
 final class RunCommand implements Callable<Integer> {
   private final Context ctx;
-  @Mixin CommonOptions options;
+  @Mixin ConfigOptions options;
 
   RunCommand(Context ctx) {
     this.ctx = ctx;
@@ -33,10 +33,6 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(options.verbose));
-    if (options.json) {
-      throw new ConfigSource.UsageError(
-          "run writes no document; its output is the journal, the metrics and its log");
-    }
     Config config = ConfigSource.load(ctx, options);
     java.util.Set<String> only =
         ConfigSource.select(config, options).stream()

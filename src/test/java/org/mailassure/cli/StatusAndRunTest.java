@@ -196,7 +196,7 @@ class StatusAndRunTest {
       })
   void theDaemonsOwnReadingOfItsOptionsAgreesWithPicocli(String line) {
     String[] args = line.split(" ");
-    CommonOptions fast = Cli.daemonOptions(args);
+    ConfigOptions fast = Cli.daemonOptions(args);
     RunCommand reference = new RunCommand(null);
     new picocli.CommandLine(reference)
         .parseArgs(java.util.Arrays.copyOfRange(args, 1, args.length));
@@ -204,7 +204,6 @@ class StatusAndRunTest {
     assertThat(fast.config).isEqualTo(reference.options.config);
     assertThat(fast.domains).isEqualTo(reference.options.domains);
     assertThat(fast.verbose).isEqualTo(reference.options.verbose);
-    assertThat(fast.json).isEqualTo(reference.options.json);
   }
 
   @org.junit.jupiter.params.ParameterizedTest
@@ -219,5 +218,17 @@ class StatusAndRunTest {
       })
   void anythingElseOnTheDaemonsCommandLineIsLeftToPicocli(String line) {
     assertThat(Cli.daemonOptions(line.split(" "))).isNull();
+  }
+
+  @Test
+  void runDoesNotOfferJsonInItsHelpAndRefusesItAsAnUnknownOption() {
+    CliRun help = run("run", "--help");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out()).contains("--config").doesNotContain("--json");
+    assertThat(help.out()).contains("$CONFIGURATION_DIRECTORY/mailassure.yaml");
+
+    CliRun json = run("run", "--json", "-c", config.toString());
+    assertThat(json.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(json.err()).contains("Unknown option: '--json'");
   }
 }
