@@ -133,8 +133,10 @@ final class SendCommand implements Callable<Integer> {
                 ctx.err()
                     .println(
                         "mailassure: send: "
-                            + results.stream().filter(x -> x.unrecorded() != null).count()
-                            + " attempt(s) not recorded: "
+                            + org.mailassure.text.Words.count(
+                                results.stream().filter(x -> x.unrecorded() != null).count(),
+                                "attempt")
+                            + " not recorded: "
                             + r.unrecorded()
                             + "; the state store misses them, so status and check do not see them"));
     ctx.out().flush();

@@ -213,7 +213,11 @@ public final class ProbeSender {
                 dkim,
                 f.getMessage());
         if (!again || unrecorded != null) {
-          LOG.warn("{}: probe failed after {} attempt(s): {}", d.name(), attempt, f.getMessage());
+          LOG.warn(
+              "{}: probe failed after {}: {}",
+              d.name(),
+              org.mailassure.text.Words.count(attempt, "attempt"),
+              f.getMessage());
           // An attempt that could not be recorded is not followed by another: nothing is sent
           // that the store cannot take.
           return new ProbeResult(

@@ -208,8 +208,8 @@ public final class Daemon {
     } finally {
       if (!ledger.pending.isEmpty()) {
         LOG.error(
-            "stopping with {} record(s) the state store never took: {}",
-            ledger.pending.size(),
+            "stopping with {} the state store never took: {}",
+            org.mailassure.text.Words.count(ledger.pending.size(), "record"),
             ledger.pending.stream()
                 .map(e -> e.domain() + " " + e.slot() + " " + e.outcome().journalName())
                 .toList());
@@ -227,7 +227,9 @@ public final class Daemon {
     LOG.error(
         "{}; nothing is sent until it can be written{}; trying again in {}",
         e.getMessage(),
-        ledger.pending.isEmpty() ? "" : " (" + ledger.pending.size() + " record(s) waiting)",
+        ledger.pending.isEmpty()
+            ? ""
+            : " (" + org.mailassure.text.Words.count(ledger.pending.size(), "record") + " waiting)",
         org.mailassure.graph.GraphErrors.words(storeRetry));
     storeUp = false;
     storeRetry = storeRetry.multipliedBy(2);
@@ -270,7 +272,10 @@ public final class Daemon {
     long n = store.prune(now.minus(retention), now);
     lastPrune = now;
     if (n > 0) {
-      LOG.info("pruned {} record(s) older than {} (state.retention)", n, retention.toDays() + "d");
+      LOG.info(
+          "pruned {} older than {} (state.retention)",
+          org.mailassure.text.Words.count(n, "record"),
+          retention.toDays() + "d");
     }
   }
 
@@ -288,9 +293,9 @@ public final class Daemon {
       config = fresh;
       schedule = new Schedule(fresh.probe().schedule(), fresh.probe().timeZone());
       LOG.info(
-          "reload: config loaded again from {}, {} domains",
+          "reload: config loaded again from {}, {}",
           fresh.source(),
-          fresh.domains().size());
+          org.mailassure.text.Words.count(fresh.domains().size(), "domain"));
     } catch (Exception e) {
       LOG.error(
           "reload: the new config is not valid; keeping the running one:\n{}", e.getMessage());
@@ -349,9 +354,9 @@ public final class Daemon {
       return false;
     }
     LOG.info(
-        "slot {}: {} probe(s) due",
+        "slot {}: {} due",
         latest.atZone(config.probe().timeZone()).toOffsetDateTime(),
-        due.size());
+        org.mailassure.text.Words.count(due.size(), "probe"));
     ledger.lease = config.probe().retry().maxBackoff().plus(Duration.ofMinutes(10));
     try (ProbeTransport transport = transports.create(config)) {
       Sleeper sleeper =

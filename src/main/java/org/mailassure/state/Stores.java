@@ -176,18 +176,20 @@ public final class Stores {
         return;
       }
       String how =
-          r.imported()
-              + " record(s) imported from "
+          org.mailassure.text.Words.count(r.imported(), "record")
+              + " imported from "
               + r.from()
               + " into "
               + store.description()
               + (r.unreadable() > 0
-                  ? "; " + r.unreadable() + " unreadable line(s) skipped (torn or not JSON)"
+                  ? "; "
+                      + org.mailassure.text.Words.count(r.unreadable(), "unreadable line")
+                      + " skipped (torn or not JSON)"
                   : "")
               + (r.repaired() > 0
                   ? "; "
-                      + r.repaired()
-                      + " line(s) with bytes that are not UTF-8 read with them replaced"
+                      + org.mailassure.text.Words.count(r.repaired(), "line")
+                      + " with bytes that are not UTF-8 read with them replaced"
                   : "")
               + "; the file is kept as "
               + r.keptAs();
