@@ -15,6 +15,7 @@ import picocli.CommandLine;
  */
 public final class Cli {
   private final Context ctx;
+  private boolean json;
 
   /** Everything the commands print goes through {@link RedactingWriter}: no secret gets out. */
   public Cli(Context ctx) {
@@ -47,6 +48,7 @@ public final class Cli {
   }
 
   public int run(String... args) {
+    json = java.util.Arrays.asList(args).contains("--json");
     if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
       // What scripts and package checks run most: answered without building the command line
       // model (picocli's reflection is most of a cold start), with the same words picocli prints.
@@ -78,6 +80,9 @@ public final class Cli {
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setParameterExceptionHandler(
         (e, a) -> {
+          if (json) {
+            Json.error(ctx.out(), ExitCode.USAGE, e.getMessage());
+          }
           ctx.err().println("mailassure: " + e.getMessage());
           CommandLine.UnmatchedArgumentException.printSuggestions(e, ctx.err());
           ctx.err()
@@ -98,22 +103,25 @@ public final class Cli {
    */
   private int failed(Exception e, String command) {
     if (e instanceof ConfigSource.UsageError u) {
+      if (json) {
+        Json.error(ctx.out(), ExitCode.USAGE, u.getMessage());
+      }
       ctx.err().println(u.getMessage());
       ctx.err().flush();
       return ExitCode.USAGE;
     }
-    ctx.err()
-        .println(
-            "mailassure: "
-                + command.strip()
-                + (command.isBlank() ? "" : ": ")
-                + "unexpected "
-                + e.getClass().getSimpleName()
-                + (e.getMessage() == null
-                    ? ""
-                    : ": " + e.getMessage().lines().findFirst().orElse(""))
-                + "; this is a bug in mailassure: run it again with -v and report what it"
-                + " prints");
+    String message =
+        "mailassure: "
+            + command.strip()
+            + (command.isBlank() ? "" : ": ")
+            + "unexpected "
+            + e.getClass().getSimpleName()
+            + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse(""))
+            + "; this is a bug in mailassure: run it again with -v and report what it prints";
+    if (json) {
+      Json.error(ctx.out(), ExitCode.FAILED, message);
+    }
+    ctx.err().println(message);
     if (Boolean.getBoolean(LogConfigurator.VERBOSE_PROPERTY)) {
       e.printStackTrace(ctx.err());
     }

@@ -73,7 +73,8 @@ final class JournalCommand implements Callable<Integer> {
             }
           });
     } catch (StoreException e) {
-      return StoreErrors.report(ctx, "journal", config, e, null, StoreErrors.readAs("journal"));
+      return StoreErrors.report(
+          ctx, "journal", config, e, null, StoreErrors.readAs("journal"), options.json);
     }
     ctx.out().flush();
     return ExitCode.OK;

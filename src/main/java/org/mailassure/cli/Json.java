@@ -26,6 +26,23 @@ final class Json implements AutoCloseable {
     return g;
   }
 
+  /**
+   * The one document a failed command prints with {@code --json}: {@code {"error": {"code": 2,
+   * "message": "..."}}}, the code being the process's exit code.
+   */
+  static void error(PrintWriter out, int code, String message) {
+    try (Json json = new Json(out)) {
+      json.g().writeStartObject();
+      json.g().writeObjectFieldStart("error");
+      json.g().writeNumberField("code", code);
+      json.g().writeStringField("message", message.strip());
+      json.g().writeEndObject();
+      json.g().writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @Override
   public void close() {
     try {

@@ -74,14 +74,19 @@ final class SendCommand implements Callable<Integer> {
           config,
           e,
           "nothing was sent, since nothing is sent that cannot be recorded",
-          "make state-dir writable for this user, or free space on its disk");
+          "make state-dir writable for this user, or free space on its disk",
+          options.json);
     }
     ProbeTransport transport;
     try {
       transport = Transports.of(config, domains, ctx);
     } catch (CredentialException | Libraries.Unavailable e) {
       store.close();
-      ctx.err().println("mailassure: " + e.getMessage() + "; nothing was sent");
+      String message = "mailassure: send: " + e.getMessage() + "; nothing was sent";
+      if (options.json) {
+        Json.error(ctx.out(), ExitCode.UNAVAILABLE, message);
+      }
+      ctx.err().println(message);
       return ExitCode.UNAVAILABLE;
     }
     List<ProbeResult> results;

@@ -55,7 +55,8 @@ final class StatusCommand implements Callable<Integer> {
     try {
       state = Stores.summary(config, now);
     } catch (StoreException e) {
-      return StoreErrors.report(ctx, "status", config, e, null, StoreErrors.readAs("status"));
+      return StoreErrors.report(
+          ctx, "status", config, e, null, StoreErrors.readAs("status"), options.json);
     }
     List<Row> rows = new ArrayList<>();
     for (DomainSettings d : domains) {

@@ -16,6 +16,7 @@ final class StoreErrors {
    *
    * @param outcome what it meant for this command ("nothing was sent"), or null
    * @param sqliteFix what to do about a SQLite store, for this command
+   * @param json whether the command was asked for a JSON document, which the error then is
    */
   static int report(
       Context ctx,
@@ -23,21 +24,26 @@ final class StoreErrors {
       Config config,
       StoreException e,
       String outcome,
-      String sqliteFix) {
+      String sqliteFix,
+      boolean json) {
+    String message =
+        "mailassure: "
+            + command
+            + ": "
+            + e.getMessage()
+            + (outcome == null ? "" : "; " + outcome)
+            + "; "
+            + (config.state().shared()
+                ? "check that the PostgreSQL server at state.url is up and state.username can"
+                    + " log in"
+                : sqliteFix);
+    int code = config.state().shared() ? ExitCode.UNAVAILABLE : ExitCode.USAGE;
     ctx.out().flush();
-    ctx.err()
-        .println(
-            "mailassure: "
-                + command
-                + ": "
-                + e.getMessage()
-                + (outcome == null ? "" : "; " + outcome)
-                + "; "
-                + (config.state().shared()
-                    ? "check that the PostgreSQL server at state.url is up and state.username can"
-                        + " log in"
-                    : sqliteFix));
-    return config.state().shared() ? ExitCode.UNAVAILABLE : ExitCode.USAGE;
+    if (json) {
+      Json.error(ctx.out(), code, message);
+    }
+    ctx.err().println(message);
+    return code;
   }
 
   /** The fix for a reader of a SQLite store (status, journal): the user that can read it. */

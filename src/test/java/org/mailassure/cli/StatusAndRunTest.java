@@ -231,4 +231,40 @@ class StatusAndRunTest {
     assertThat(json.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(json.err()).contains("Unknown option: '--json'");
   }
+
+  /** With --json, a failure is still one JSON document on stdout, its code the exit code. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "status --json --domain c.gov.uk",
+        "status --json --bogus",
+        "journal --json --since yesterday-ish",
+        "status --json -c /nonexistent/mailassure.yaml",
+      })
+  void aFailureWithJsonIsOneErrorDocumentOnStdout(String line) throws Exception {
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(line.split(" ")));
+    if (!line.contains(" -c ")) {
+      args.addAll(java.util.List.of("-c", config.toString()));
+    }
+    CliRun r = run(args.toArray(String[]::new));
+    assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+    var doc = new ObjectMapper().readTree(r.out());
+    assertThat(doc.at("/error/code").asInt()).isEqualTo(ExitCode.USAGE);
+    assertThat(doc.at("/error/message").asText()).isNotBlank();
+    assertThat(r.err()).isNotBlank();
+  }
+
+  @Test
+  void aStoreThatCannotBeReadWithJsonIsOneErrorDocument() throws Exception {
+    Files.writeString(dir.resolve("state"), "a file where the state-dir should be");
+    CliRun r = run("journal", "--json", "-c", config.toString());
+    // No store yet (state is a file, not a directory with a store): nothing to read, exit 0.
+    assertThat(r.exitCode()).isZero();
+    CliRun send = run("send", "--json", "-c", config.toString());
+    assertThat(send.exitCode()).isEqualTo(ExitCode.USAGE);
+    var doc = new ObjectMapper().readTree(send.out());
+    assertThat(doc.at("/error/code").asInt()).isEqualTo(ExitCode.USAGE);
+    assertThat(doc.at("/error/message").asText())
+        .contains("is a file, not a directory", "nothing was sent");
+  }
 }
