@@ -31,6 +31,26 @@ final class MxCheck {
     return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
   }
 
+  /**
+   * The MX hosts that have an address (A or AAAA), in preference order: those mail can reach. A
+   * host whose addresses could not be asked counts as reachable, so a DNS failure never changes a
+   * verdict by itself (the mx check says it could not check).
+   */
+  static List<String> reachable(DnsClient dns, List<String> hosts) {
+    return hosts.stream()
+        .filter(h -> !h.isEmpty())
+        .filter(
+            h -> {
+              DnsAnswer v4 = dns.get(h, Type.A);
+              DnsAnswer v6 = dns.get(h, Type.AAAA);
+              if (v4 instanceof DnsAnswer.Failed && v6 instanceof DnsAnswer.Failed) {
+                return true;
+              }
+              return hasAddress(v4, ARecord.class) || hasAddress(v6, AAAARecord.class);
+            })
+        .toList();
+  }
+
   /** Whether mail for the domain goes to Exchange Online. */
   static boolean microsoft365(List<String> mx) {
     return mx.stream().anyMatch(h -> h.endsWith(".mail.protection.outlook.com"));

@@ -141,7 +141,9 @@ public final class Readiness {
       results.add(
           switch (id) {
             case MX -> MxCheck.run(dns, d.name());
-            case SPF -> SpfCheck.run(dns, d.name(), mx);
+            // Whether the domain is on Microsoft 365 (and so needs Outlook's include) is decided
+            // from the MX hosts mail can reach, not from a name nobody can deliver to.
+            case SPF -> SpfCheck.run(dns, d.name(), MxCheck.reachable(dns, mx));
             case DMARC -> DmarcCheck.run(dns, d.name(), config.readiness().dmarcRua());
             case DKIM -> DkimCheck.run(dns, d);
             case MTA_STS -> MtaStsCheck.run(dns, policies, d.name(), mx);
