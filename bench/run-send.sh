@@ -10,14 +10,15 @@ OUT=bench/out
 . bench/layout.sh
 LIB=$HARNESS_CP
 mkdir -p "$OUT/classes"
-javac -d "$OUT/classes" -cp "$LIB" bench/src/BenchRelay.java bench/src/SendBench.java bench/src/Hello.java
+javac -d "$OUT/classes" -cp "$LIB" bench/src/BenchRelay.java bench/src/SendBench.java bench/src/Hello.java \
+  bench/src/Timed.java
 
 machine
 echo
-printf '%-46s %7s %9s %9s  %s\n' "probe sends" "probes" "seconds" "probes/s" "delivered"
-java $SQLITE_OPTS -cp "$LIB:$OUT/classes" SendBench "$N" "$OUT" "$LAUNCHER" |
-  while IFS=$'\t' read -r name n s rate delivered; do
-    printf '%-46s %7s %9s %9s  %s\n' "$name" "$n" "$s" "$rate" "$delivered"
+printf '%-46s %7s %8s %8s %9s  %s\n' "probe sends" "probes" "wall s" "cpu s" "probes/s" "delivered"
+java $SQLITE_OPTS -cp "$LIB:$OUT/classes" SendBench "$N" "$OUT" |
+  while IFS=$'\t' read -r name n s c rate delivered; do
+    printf '%-46s %7s %8s %8s %9s  %s\n' "$name" "$n" "$s" "$c" "$rate" "$delivered"
   done
 
 # Cold start through the launcher, as users start it: median wall and CPU (user + system) seconds

@@ -10,27 +10,23 @@ import org.mailassure.testing.LoopbackRelay;
  * Benchmark harness: runs a STARTTLS relay on 127.0.0.1, writes an N-domain config (RSA-2048 DKIM
  * for every domain), then times (1) `mailassure send` as a fresh process and (2) a sequential loop
  * of swaks doing the same STARTTLS sends. Prints one line per measurement, tab-separated: name,
- * probes, seconds, probes/s, delivered. Loopback only.
+ * probes, wall seconds, CPU seconds (mailassure only), probes/s, delivered. Loopback only.
  */
 public final class SendBench {
   public static void main(String[] args) throws Exception {
     int n = Integer.parseInt(args[0]);
     Path out = Path.of(args[1]).toAbsolutePath();
-    String launcher = Path.of(args[2]).toAbsolutePath().toString();
     try (LoopbackRelay relay = BenchRelay.start(out)) {
       Path config = writeConfig(out, n, relay.port());
-      long t0 = System.nanoTime();
-      int rc =
-          run(
-              List.of(launcher, "send", "-c", config.toString(), "--json"),
-              out.resolve("send.json"));
-      double mailassure = (System.nanoTime() - t0) / 1e9;
+      // bin/mailassure as a process, timed by bash's time: wall and its CPU (user + system).
+      Timed sent = Timed.run("send", "-c", config.toString(), "--json");
       int delivered = relay.received().size();
       line(
           "mailassure send (fresh JVM, 8 in parallel)",
           n,
-          mailassure,
-          delivered + (rc == 0 ? "" : " exit " + rc));
+          sent.wallSeconds(),
+          String.format("%.2f", sent.cpuSeconds()),
+          delivered + (sent.exitCode() == 0 ? "" : " exit " + sent.exitCode()));
 
       if (hasSwaks()) {
         long t1 = System.nanoTime();
@@ -59,15 +55,17 @@ public final class SendBench {
             "swaks loop (sequential, STARTTLS, unsigned)",
             n,
             swaks,
+            "-",
             Integer.toString(relay.received().size() - before));
       } else {
-        System.out.println("swaks\t-\t-\t-\tnot installed (apt-get install swaks)");
+        System.out.println("swaks\t-\t-\t-\t-\tnot installed (apt-get install swaks)");
       }
     }
   }
 
-  private static void line(String name, int n, double seconds, String delivered) {
-    System.out.printf("%s\t%d\t%.2f\t%.1f\t%s%n", name, n, seconds, n / seconds, delivered);
+  private static void line(String name, int n, double seconds, String cpu, String delivered) {
+    System.out.printf(
+        "%s\t%d\t%.2f\t%s\t%.1f\t%s%n", name, n, seconds, cpu, n / seconds, delivered);
   }
 
   private static boolean hasSwaks() {
