@@ -30,6 +30,7 @@ final class MailassureCommand implements Runnable {
     m.put("rules", RulesCommand.class);
     m.put("send", SendCommand.class);
     m.put("run", RunCommand.class);
+    m.put("reply", ReplyCommand.class);
     m.put("status", StatusCommand.class);
     m.put("journal", JournalCommand.class);
     m.put("check", CheckCommand.class);

@@ -51,7 +51,7 @@ final class RulesOutput {
     List<MailboxResult> results = op.apply(service, domains, progress(ctx));
     endProgress(ctx);
     String powershell =
-        forwardingScript
+        forwardingScript && !config.rule().replies()
             ? org.mailassure.rules.ForwardingPolicy.script(
                 domains.stream().filter(DomainSettings::rule).map(DomainSettings::mailbox).toList())
             : null;

@@ -34,6 +34,18 @@ public record Config(
     domains = List.copyOf(domains);
   }
 
+  /**
+   * The domains whose mailbox the daemon answers in reply mode: {@code rule: true} with a mailbox,
+   * when {@code rule.action} is reply and there is a {@code graph} section to reach them; empty
+   * otherwise.
+   */
+  public List<DomainSettings> replying() {
+    if (!rule.replies() || graph == null) {
+      return List.of();
+    }
+    return domains.stream().filter(d -> d.rule() && d.mailbox() != null).toList();
+  }
+
   /** This config with another retry policy for probes (for {@code send} run by a person). */
   public Config withRetry(RetryPolicy retry) {
     ProbeSettings p = probe;

@@ -45,7 +45,8 @@ public final class ConfigLoader {
   static final Set<String> AUTH =
       Set.of(
           "type", "client-id", "client-secret-file", "certificate-file", "token-env", "token-file");
-  static final Set<String> RULE = Set.of("name", "mark-as-read");
+  static final Set<String> RULE =
+      Set.of("name", "action", "poll", "reply-text", "max-replies-per-day", "mark-as-read");
   static final Set<String> PROBE =
       Set.of("schedule", "time-zone", "catch-up", "transport", "subject", "retry", "smtp");
   static final Set<String> RETRY = Set.of("attempts", "backoff", "max-backoff");
@@ -209,13 +210,7 @@ public final class ConfigLoader {
     StateSettings state = StateReader.read(top.section("state", StateReader.KEYS), files);
 
     GraphSettings graph = GraphReader.read(top.section("graph", GRAPH), files);
-    Section ruleSection = top.section("rule", RULE);
-    RuleSettings rule =
-        ruleSection == null
-            ? new RuleSettings(RuleSettings.DEFAULT_NAME, true)
-            : new RuleSettings(
-                ruleSection.text("name", RuleSettings.DEFAULT_NAME),
-                ruleSection.bool("mark-as-read", true));
+    RuleSettings rule = readRule(top.section("rule", RULE));
     Section probeSection = top.section("probe", PROBE);
     ProbeSettings probe = readProbe(probeSection, files);
     ReadinessSettings readiness = readReadiness(top.section("readiness", READINESS));
@@ -331,6 +326,39 @@ public final class ConfigLoader {
             "subject", "unknown placeholder {" + m.group(1) + "}", "use {domain} and {time} only");
       }
     }
+  }
+
+  private static RuleSettings readRule(Section r) {
+    RuleSettings d = RuleSettings.defaults();
+    if (r == null) {
+      return d;
+    }
+    RuleSettings.Action action =
+        r.choice(
+            "action", d.action(), RuleSettings.Action.values(), RuleSettings.Action::configName);
+    Duration poll = r.duration("poll", d.poll());
+    if (poll.compareTo(RuleSettings.MIN_POLL) < 0) {
+      r.problem(
+          "poll",
+          "is shorter than 1m",
+          "look at most once a minute (Graph's mail limits are per mailbox); use e.g. 5m");
+      poll = d.poll();
+    }
+    String text = r.text("reply-text", d.replyText());
+    if (text.isBlank()) {
+      r.problem("reply-text", "is empty", "write the reply's text, or leave the key out");
+    } else if (text.length() > 4000) {
+      r.problem("reply-text", "is longer than 4000 characters", "keep the reply short");
+    }
+    Matcher m = PLACEHOLDER.matcher(text);
+    while (m.find()) {
+      if (!m.group(1).equals("domain")) {
+        r.problem("reply-text", "unknown placeholder {" + m.group(1) + "}", "use {domain} only");
+      }
+    }
+    int cap = r.integer("max-replies-per-day", d.maxRepliesPerDay(), 1, 1000);
+    return new RuleSettings(
+        r.text("name", d.name()), action, poll, text, cap, r.bool("mark-as-read", true));
   }
 
   private static RetryPolicy readRetry(Section r) {

@@ -38,6 +38,11 @@ public final class Reconciler {
 
   /** The steps of {@code rules remove}: delete every owned rule. */
   public static List<RuleStep> remove(List<ObservedRule> owned) {
-    return owned.stream().map(r -> (RuleStep) new RuleStep.Delete(r.id(), "rules remove")).toList();
+    return remove(owned, "rules remove");
+  }
+
+  /** Deletes every owned rule, saying why (rule: false, reply mode, rules remove). */
+  public static List<RuleStep> remove(List<ObservedRule> owned, String why) {
+    return owned.stream().map(r -> (RuleStep) new RuleStep.Delete(r.id(), why)).toList();
   }
 }

@@ -103,7 +103,12 @@ public final class RulesService {
       steps =
           switch (mode) {
             case PROVISION, LIST ->
-                d.rule() ? Reconciler.provision(want, owned) : Reconciler.remove(owned);
+                !d.rule()
+                    ? Reconciler.remove(owned, "rule: false for this domain")
+                    : config.rule().replies()
+                        ? Reconciler.remove(
+                            owned, "rule.action is reply: the daemon answers, no forwarding")
+                        : Reconciler.provision(want, owned);
             case REMOVE -> Reconciler.remove(owned);
           };
       if (!dryRun) {

@@ -15,6 +15,11 @@ import java.util.List;
  *   <li>{@code claims}: one row a scheduled (domain, slot), taken before the first attempt, settled
  *       with the last; its primary key is what makes a slot go once when hosts share the store.
  *   <li>{@code meta}: what was imported, when the store was last pruned.
+ *   <li>{@code replies} (version 2): one row an assessment message of a mailbox (keyed by its
+ *       Internet Message-ID), claimed before the reply is sent and settled with its outcome, so
+ *       each message is answered once however often it is seen.
+ *   <li>{@code mailboxes} (version 2): one summary row a reply-mode mailbox: the last look, where
+ *       the next look starts, the last reply and counters.
  * </ul>
  */
 final class Schema {
@@ -45,7 +50,18 @@ final class Schema {
             "CREATE TABLE claims (domain TEXT NOT NULL, slot_at BIGINT NOT NULL,"
                 + " holder TEXT NOT NULL, lease_until BIGINT NOT NULL, settled INTEGER NOT NULL,"
                 + " PRIMARY KEY (domain, slot_at))",
-            "CREATE INDEX claims_by_slot ON claims (slot_at)"));
+            "CREATE INDEX claims_by_slot ON claims (slot_at)"),
+        List.of(
+            "CREATE TABLE replies (mailbox TEXT NOT NULL, message_key TEXT NOT NULL,"
+                + " domain TEXT NOT NULL, graph_id TEXT, received_at BIGINT,"
+                + " claimed_at BIGINT NOT NULL, holder TEXT NOT NULL, lease_until BIGINT NOT NULL,"
+                + " outcome TEXT NOT NULL, replied_at BIGINT, error TEXT,"
+                + " PRIMARY KEY (mailbox, message_key))",
+            "CREATE INDEX replies_by_time ON replies (mailbox, claimed_at)",
+            "CREATE TABLE mailboxes (mailbox TEXT PRIMARY KEY, domain TEXT NOT NULL,"
+                + " looked_at BIGINT, look_error TEXT, watermark BIGINT, last_reply_at BIGINT,"
+                + " last_reply_outcome TEXT, last_reply_error TEXT, replies BIGINT NOT NULL,"
+                + " reply_failures BIGINT NOT NULL)"));
   }
 
   static int latest() {

@@ -127,15 +127,19 @@ public final class StateStore implements AutoCloseable {
   }
 
   @FunctionalInterface
-  private interface Work<T> {
+  interface Work<T> {
     T run(Connection c) throws SQLException, StoreException;
   }
 
-  private <T> T transaction(String what, Work<T> work) throws StoreException {
+  <T> T transaction(String what, Work<T> work) throws StoreException {
     return run(what, !what.equals(READ), work);
   }
 
-  private static final String READ = "cannot be read";
+  static final String READ = "cannot be read";
+
+  boolean soleWriter() {
+    return soleWriter;
+  }
 
   /**
    * Runs work in one transaction. SQLite's connection stays in auto-commit mode between

@@ -11,4 +11,9 @@ public final class Words {
     }
     return n + " " + (noun.endsWith("x") || noun.endsWith("s") ? noun + "es" : noun + "s");
   }
+
+  /** {@code n} and the noun, with the plural given (for nouns English does not make with "s"). */
+  public static String count(long n, String singular, String plural) {
+    return n + " " + (n == 1 ? singular : plural);
+  }
 }

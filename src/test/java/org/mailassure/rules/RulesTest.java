@@ -46,6 +46,10 @@ class RulesTest {
   }
 
   private Path config(int domains) throws Exception {
+    return config(domains, "forward");
+  }
+
+  private Path config(int domains, String action) throws Exception {
     StringBuilder b =
         new StringBuilder(
             """
@@ -53,11 +57,12 @@ class RulesTest {
           tenant-id: contoso.onmicrosoft.com
           base-url: %s
           auth: { type: token, token-env: MAILASSURE_GRAPH_TOKEN }
+        rule: { action: %s }
         probe:
           transport: graph
         domains:
         """
-                .formatted(graph.baseUrl()));
+                .formatted(graph.baseUrl(), action));
     for (int i = 1; i <= domains; i++) {
       b.append("  - name: d")
           .append(i)
@@ -125,6 +130,23 @@ class RulesTest {
         .contains(
             "New-HostedOutboundSpamFilterPolicy -Name \"mailassure assessment forwarding\" -AutoForwardingMode On")
         .contains("-From \"" + mailbox(1) + "\"");
+  }
+
+  @Test
+  void inReplyModeProvisionRemovesTheOwnedForwardRuleAndPrintsNoForwardingPowerShell()
+      throws Exception {
+    String owned = graph.addRule(mailbox(1), ownedRule(1, true));
+    String other = graph.addRule(mailbox(1), "{\"displayName\":\"someone else's\",\"sequence\":2}");
+
+    CliRun r = run("provision", "-c", config(1, "reply").toString());
+
+    assertThat(r.exitCode()).as(r.err() + r.out()).isZero();
+    assertThat(writes()).extracting(Request::method).containsExactly("DELETE");
+    assertThat(writes().get(0).path()).endsWith("/messageRules/" + owned);
+    assertThat(graph.rules(mailbox(1)))
+        .extracting(n -> n.get("id").asText())
+        .containsExactly(other);
+    assertThat(r.out()).contains("rule.action is reply").doesNotContain("New-Hosted");
   }
 
   @Test

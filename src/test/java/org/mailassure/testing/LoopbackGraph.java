@@ -46,6 +46,13 @@ public final class LoopbackGraph implements AutoCloseable {
   private static final Pattern RULES =
       Pattern.compile("/v1\\.0/users/([^/]+)/mailFolders/inbox/messageRules(?:/([^/?]+))?");
   private static final Pattern SEND_MAIL = Pattern.compile("/v1\\.0/users/([^/]+)/sendMail");
+  private static final Pattern MESSAGES =
+      Pattern.compile("/v1\\.0/users/([^/]+)/mailFolders/inbox/messages");
+  private static final Pattern REPLY =
+      Pattern.compile("/v1\\.0/users/([^/]+)/messages/([^/]+)/reply");
+  private static final Pattern FILTER =
+      Pattern.compile(
+          "receivedDateTime ge (\\S+) and from/emailAddress/address eq '((?:[^']|'')*)'");
 
   /** One request as the server saw it. */
   public record Request(
@@ -93,7 +100,11 @@ public final class LoopbackGraph implements AutoCloseable {
           });
   private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
   private final ConcurrentLinkedDeque<Reply> script = new ConcurrentLinkedDeque<>();
+  private final Map<String, ConcurrentLinkedDeque<Reply>> scriptByMethod =
+      new ConcurrentHashMap<>();
   private final Map<String, Map<String, ObjectNode>> rules = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, ObjectNode>> inboxes = new ConcurrentHashMap<>();
+  private final List<SentReply> replies = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private final AtomicInteger ids = new AtomicInteger();
@@ -107,6 +118,94 @@ public final class LoopbackGraph implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
+  }
+
+  /**
+   * A member of a JSON object found without regard to case, as Graph reads action parameters (its
+   * metadata spells the reply action's {@code Comment} and {@code Message}); a missing node if
+   * none.
+   */
+  public static JsonNode field(JsonNode node, String name) {
+    var it = node.fields();
+    while (it.hasNext()) {
+      var e = it.next();
+      if (e.getKey().equalsIgnoreCase(name)) {
+        return e.getValue();
+      }
+    }
+    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+  }
+
+  /** Queues replies for the next requests of one method (POST, GET, ...); others are served. */
+  public LoopbackGraph thenOn(String method, Reply... replies) {
+    scriptByMethod
+        .computeIfAbsent(method, m -> new ConcurrentLinkedDeque<>())
+        .addAll(List.of(replies));
+    return this;
+  }
+
+  /** A reply Graph accepted: the mailbox, the message replied to and the request's JSON body. */
+  public record SentReply(String mailbox, String messageId, JsonNode body) {
+    /** The addresses of the reply's {@code message.toRecipients}. */
+    public List<String> to() {
+      List<String> out = new ArrayList<>();
+      body.path("message")
+          .path("toRecipients")
+          .forEach(r -> out.add(r.path("emailAddress").path("address").asText()));
+      return out;
+    }
+  }
+
+  /**
+   * Puts a message in a mailbox's inbox, as Exchange would on delivery; returns its Graph id.
+   *
+   * @param to the To addresses; cc may be empty
+   */
+  public String deliver(
+      String mailbox,
+      String internetMessageId,
+      java.time.Instant received,
+      String from,
+      List<String> to,
+      List<String> cc,
+      String replyTo,
+      String subject) {
+    ObjectNode m = JSON.createObjectNode();
+    String id = "AAMk-" + ids.incrementAndGet();
+    m.put("id", id);
+    if (internetMessageId != null) {
+      m.put("internetMessageId", internetMessageId);
+    }
+    m.put("receivedDateTime", received.toString());
+    m.put("subject", subject);
+    m.set("from", recipient(from));
+    ArrayNode toNode = m.putArray("toRecipients");
+    to.forEach(a -> toNode.add(recipient(a)));
+    ArrayNode ccNode = m.putArray("ccRecipients");
+    cc.forEach(a -> ccNode.add(recipient(a)));
+    if (replyTo != null) {
+      m.putArray("replyTo").add(recipient(replyTo));
+    }
+    inbox(mailbox).put(id, m);
+    return id;
+  }
+
+  private static ObjectNode recipient(String address) {
+    ObjectNode r = JSON.createObjectNode();
+    r.putObject("emailAddress").put("address", address);
+    return r;
+  }
+
+  /** Every reply accepted so far, in order. */
+  public List<SentReply> replies() {
+    synchronized (replies) {
+      return List.copyOf(replies);
+    }
+  }
+
+  private Map<String, ObjectNode> inbox(String mailbox) {
+    return inboxes.computeIfAbsent(
+        mailbox.toLowerCase(), k -> Collections.synchronizedMap(new LinkedHashMap<>()));
   }
 
   /** Queues replies, answered before anything else; then requests are served normally. */
@@ -195,6 +294,9 @@ public final class LoopbackGraph implements AutoCloseable {
         Thread.sleep(latency.toMillis());
       }
       Reply reply = script.pollFirst();
+      if (reply == null && scriptByMethod.containsKey(request.method())) {
+        reply = scriptByMethod.get(request.method()).pollFirst();
+      }
       if (reply == null) {
         reply = serve(request);
       }
@@ -235,6 +337,21 @@ public final class LoopbackGraph implements AutoCloseable {
 
   private Reply serve(Request r) throws IOException {
     if (SEND_MAIL.matcher(r.path()).matches() && r.method().equals("POST")) {
+      return Reply.accepted();
+    }
+    Matcher messages = MESSAGES.matcher(r.path());
+    if (messages.matches() && r.method().equals("GET")) {
+      return listMessages(URLDecoder.decode(messages.group(1), StandardCharsets.UTF_8), r);
+    }
+    Matcher reply = REPLY.matcher(r.path());
+    if (reply.matches() && r.method().equals("POST")) {
+      String mailbox = URLDecoder.decode(reply.group(1), StandardCharsets.UTF_8);
+      String id = URLDecoder.decode(reply.group(2), StandardCharsets.UTF_8);
+      if (!inbox(mailbox).containsKey(id)) {
+        return Reply.error(
+            404, "ErrorItemNotFound", "The specified object was not found in the store.", Map.of());
+      }
+      replies.add(new SentReply(mailbox.toLowerCase(), id, JSON.readTree(r.body())));
       return Reply.accepted();
     }
     Matcher m = RULES.matcher(r.path());
@@ -305,6 +422,96 @@ public final class LoopbackGraph implements AutoCloseable {
         return Reply.error(405, "MethodNotAllowed", r.method(), Map.of());
       }
     }
+  }
+
+  /**
+   * Lists an inbox as Graph does for the one query mailassure makes: {@code $filter} on
+   * receivedDateTime and the sender's address (anything else is refused, as Graph refuses filters
+   * it cannot run), {@code $orderby=receivedDateTime}, {@code $top}, {@code $select}; paged with a
+   * {@code $skiptoken} in {@code @odata.nextLink}.
+   */
+  private Reply listMessages(String mailbox, Request r) throws IOException {
+    Map<String, String> q = new LinkedHashMap<>();
+    if (r.query() != null) {
+      for (String p : r.query().split("&")) {
+        int eq = p.indexOf('=');
+        q.put(
+            URLDecoder.decode(eq < 0 ? p : p.substring(0, eq), StandardCharsets.UTF_8),
+            eq < 0 ? "" : URLDecoder.decode(p.substring(eq + 1), StandardCharsets.UTF_8));
+      }
+    }
+    String skiptoken = q.get("$skiptoken");
+    Map<String, String> query = q;
+    if (skiptoken != null) {
+      // The link carries the original query, as Graph's opaque skip token does.
+      query = new LinkedHashMap<>();
+      for (String p :
+          new String(java.util.Base64.getUrlDecoder().decode(skiptoken), StandardCharsets.UTF_8)
+              .split("\n")) {
+        int eq = p.indexOf('=');
+        query.put(p.substring(0, eq), p.substring(eq + 1));
+      }
+    }
+    Matcher f = FILTER.matcher(query.getOrDefault("$filter", ""));
+    if (!f.matches()) {
+      return Reply.error(
+          400, "ErrorInvalidUrlQueryFilter", "The filter expression is not supported.", Map.of());
+    }
+    java.time.Instant since = java.time.OffsetDateTime.parse(f.group(1)).toInstant();
+    String from = f.group(2).replace("''", "'");
+    int top = Integer.parseInt(query.getOrDefault("$top", "10"));
+    int size = Math.min(top, pageSize);
+    int skip = Integer.parseInt(query.getOrDefault("skip", "0"));
+    List<ObjectNode> all;
+    Map<String, ObjectNode> box = inbox(mailbox);
+    synchronized (box) {
+      all = new ArrayList<>(box.values());
+    }
+    List<ObjectNode> matching =
+        all.stream()
+            .filter(
+                m -> !java.time.Instant.parse(m.get("receivedDateTime").asText()).isBefore(since))
+            .filter(
+                m ->
+                    m.path("from")
+                        .path("emailAddress")
+                        .path("address")
+                        .asText()
+                        .equalsIgnoreCase(from))
+            .sorted(
+                java.util.Comparator.comparing(
+                    m -> java.time.Instant.parse(m.get("receivedDateTime").asText())))
+            .toList();
+    java.util.Set<String> select =
+        query.containsKey("$select") ? java.util.Set.of(query.get("$select").split(",")) : null;
+    ObjectNode page = JSON.createObjectNode();
+    ArrayNode value = page.putArray("value");
+    int end = Math.min(matching.size(), skip + size);
+    for (ObjectNode m : matching.subList(Math.min(skip, matching.size()), end)) {
+      ObjectNode out = m.deepCopy();
+      if (select != null) {
+        out.retain(select);
+      }
+      value.add(out);
+    }
+    if (end < matching.size()) {
+      StringBuilder token = new StringBuilder();
+      for (var e : query.entrySet()) {
+        if (!e.getKey().equals("skip")) {
+          token.append(e.getKey()).append('=').append(e.getValue()).append('\n');
+        }
+      }
+      token.append("skip=").append(end);
+      page.put(
+          "@odata.nextLink",
+          baseUrl()
+              + r.path().substring("/v1.0".length())
+              + "?$skiptoken="
+              + java.util.Base64.getUrlEncoder()
+                  .withoutPadding()
+                  .encodeToString(token.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+    return new Reply(200, Map.of(), JSON.writeValueAsString(page));
   }
 
   @Override

@@ -52,11 +52,19 @@ public final class GraphTransport implements ProbeTransport {
     errors.put("XXX", ODataError::createFromDiscriminatorValue);
     GraphClients.clearHandshake();
     try {
+      org.mailassure.graph.GraphCalls.IN_FLIGHT.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SendFailure(Kind.TEMPORARY, "stopped before sending", null, e);
+    }
+    try {
       client.getRequestAdapter().sendPrimitive(request, errors, Void.class);
     } catch (ApiException e) {
       throw classify(e, probe);
     } catch (RuntimeException e) {
       throw unreachable(e, probe);
+    } finally {
+      org.mailassure.graph.GraphCalls.IN_FLIGHT.release();
     }
     Handshake tls = GraphClients.lastHandshake();
     return new Delivery(
