@@ -1,7 +1,6 @@
 package org.mailassure.cli;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.mailassure.config.Config;
 import org.mailassure.config.DomainSettings;
@@ -20,7 +19,8 @@ import picocli.CommandLine.Mixin;
     name = "run",
     mixinStandardHelpOptions = true,
     description =
-        "The daemon: send each domain's probe at every slot of probe.schedule until stopped. "
+        "The daemon: send each domain's probe at every slot of probe.schedule and, in reply"
+            + " mode, answer the assessment service every rule.poll, until stopped. "
             + "SIGTERM/SIGINT stop it after the send in flight; SIGHUP reloads the config.")
 final class RunCommand implements Callable<Integer> {
   private final Context ctx;
@@ -52,14 +52,16 @@ final class RunCommand implements Callable<Integer> {
               + "); create it for this user or set state-dir");
     }
     try (lock) {
+      GraphSession graph = new GraphSession(ctx);
       Daemon daemon =
           new Daemon(
                   config,
                   ctx.clock(),
                   Waiter.system(ctx.clock()),
-                  this::transport,
+                  graph::transport,
                   () -> ConfigSource.load(ctx, options),
                   Version.get())
+              .repliers(graph::agent)
               .only(options.domains.isEmpty() ? java.util.Set.of() : only);
       ctx.signals().on("TERM", daemon::stop);
       ctx.signals().on("INT", daemon::stop);
@@ -70,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
       }
       org.slf4j.LoggerFactory.getLogger(RunCommand.class)
           .info(
-              "mailassure {} running: {}, schedule \"{}\" {}",
+              "mailassure {} running: {}, schedule \"{}\" {}; {}",
               Version.get(),
               domainsInWords(
                   config.domains().stream()
@@ -78,15 +80,29 @@ final class RunCommand implements Callable<Integer> {
                       .filter(d -> options.domains.isEmpty() || only.contains(d.name()))
                       .count()),
               config.probe().scheduleText(),
-              config.probe().timeZone());
+              config.probe().timeZone(),
+              replyNote(config, only));
       daemon.run();
     }
     return ExitCode.OK;
   }
 
-  private org.mailassure.probe.transport.ProbeTransport transport(Config config) throws Exception {
-    List<DomainSettings> probing = config.domains().stream().filter(DomainSettings::probe).toList();
-    return Transports.of(config, probing, ctx);
+  /** What the daemon does about the assessment service's messages, for its first log line. */
+  private String replyNote(Config config, java.util.Set<String> only) {
+    if (!config.rule().replies()) {
+      return "rule.action forward: the inbox rules answer";
+    }
+    if (config.graph() == null) {
+      return "rule.action reply, but no graph section: nothing is answered";
+    }
+    long n =
+        config.replying().stream()
+            .filter(d -> options.domains.isEmpty() || only.contains(d.name()))
+            .count();
+    return "replying from "
+        + org.mailassure.text.Words.count(n, "mailbox", "mailboxes")
+        + " every "
+        + org.mailassure.graph.GraphErrors.words(config.rule().poll());
   }
 
   /** This process's {@code /proc/self/status}, or null where there is none. */

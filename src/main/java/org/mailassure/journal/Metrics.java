@@ -19,6 +19,16 @@ public final class Metrics {
   private Metrics() {}
 
   /**
+   * A reply-mode mailbox as the metrics show it.
+   *
+   * @param lastLook the last look that worked, or null
+   * @param lastReply the last reply Graph accepted, or null
+   * @param failures replies that failed (for good, or to be tried again)
+   */
+  public record Mailbox(
+      String domain, String mailbox, Instant lastLook, Instant lastReply, long failures) {}
+
+  /**
    * Writes the metrics of the given domains and the next slot (null when there is none).
    *
    * @param storeUp whether the state store took the daemon's last write
@@ -26,7 +36,19 @@ public final class Metrics {
   public static void write(
       Path stateDir, JournalState state, List<String> domains, Instant nextSlot, boolean storeUp)
       throws IOException {
-    StringBuilder b = new StringBuilder(256 + domains.size() * 600);
+    write(stateDir, state, domains, nextSlot, storeUp, List.of());
+  }
+
+  /** As above, with the reply agent's mailboxes. */
+  public static void write(
+      Path stateDir,
+      JournalState state,
+      List<String> domains,
+      Instant nextSlot,
+      boolean storeUp,
+      List<Mailbox> mailboxes)
+      throws IOException {
+    StringBuilder b = new StringBuilder(256 + domains.size() * 600 + mailboxes.size() * 300);
     family(
         b,
         "mailassure_probe_last_success_timestamp_seconds",
@@ -115,6 +137,51 @@ public final class Metrics {
           .ifPresent(
               t ->
                   sample(b, "mailassure_probe_future_slot_timestamp_seconds", d, null, seconds(t)));
+    }
+    if (!mailboxes.isEmpty()) {
+      family(
+          b,
+          "mailassure_reply_last_look_timestamp_seconds",
+          "gauge",
+          "Unix time the reply agent last looked at the domain's mailbox without error.");
+      for (Mailbox m : mailboxes) {
+        if (m.lastLook() != null) {
+          sample(
+              b,
+              "mailassure_reply_last_look_timestamp_seconds",
+              m.domain(),
+              "mailbox=\"" + escape(m.mailbox()) + "\"",
+              seconds(m.lastLook()));
+        }
+      }
+      family(
+          b,
+          "mailassure_reply_last_success_timestamp_seconds",
+          "gauge",
+          "Unix time Graph last accepted a reply from the domain's mailbox.");
+      for (Mailbox m : mailboxes) {
+        if (m.lastReply() != null) {
+          sample(
+              b,
+              "mailassure_reply_last_success_timestamp_seconds",
+              m.domain(),
+              "mailbox=\"" + escape(m.mailbox()) + "\"",
+              seconds(m.lastReply()));
+        }
+      }
+      family(
+          b,
+          "mailassure_reply_failures_total",
+          "counter",
+          "Replies to the assessment service that failed, per mailbox.");
+      for (Mailbox m : mailboxes) {
+        sample(
+            b,
+            "mailassure_reply_failures_total",
+            m.domain(),
+            "mailbox=\"" + escape(m.mailbox()) + "\"",
+            Long.toString(m.failures()));
+      }
     }
     family(
         b,

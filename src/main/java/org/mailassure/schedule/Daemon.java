@@ -73,6 +73,20 @@ public final class Daemon {
     ProbeTransport create(Config config) throws Exception;
   }
 
+  /**
+   * Makes the reply agent for a config and store; {@code sleeper} is how it waits out Graph's
+   * throttling (ended by a stop).
+   */
+  @FunctionalInterface
+  public interface ReplierFactory {
+    org.mailassure.reply.ReplyAgent create(
+        Config config,
+        org.mailassure.state.ReplyStore store,
+        java.util.function.BooleanSupplier stopping,
+        Sleeper sleeper)
+        throws Exception;
+  }
+
   /** Opens the state store (and brings it up to date). */
   @FunctionalInterface
   public interface StoreOpener {
@@ -97,6 +111,10 @@ public final class Daemon {
   private Instant lastPrune;
   private final java.util.Set<String> reportedFuture = new java.util.HashSet<>();
   private java.util.Set<String> only = java.util.Set.of();
+  private ReplierFactory repliers;
+  private org.mailassure.reply.ReplyAgent agent;
+  private Config agentConfig;
+  private Instant nextLook;
 
   /**
    * @param reloader loads the config again on SIGHUP; a failure keeps the running config
@@ -122,6 +140,25 @@ public final class Daemon {
   public Daemon only(java.util.Set<String> domains) {
     this.only = java.util.Set.copyOf(domains);
     return this;
+  }
+
+  /**
+   * Answers the assessment service in reply mode with agents from {@code factory}; without one the
+   * daemon only sends probes.
+   */
+  public Daemon repliers(ReplierFactory factory) {
+    this.repliers = factory;
+    return this;
+  }
+
+  /** The reply-mode mailboxes this daemon looks at, within {@link #only}. */
+  private List<DomainSettings> replying() {
+    if (repliers == null) {
+      return List.of();
+    }
+    return config.replying().stream()
+        .filter(d -> only.isEmpty() || only.contains(d.name()))
+        .toList();
   }
 
   /** Opens the state store with {@code opener} instead of from the config. */
@@ -169,6 +206,7 @@ public final class Daemon {
           ledger.heldUntil = null;
           boolean sent = runDue();
           ledger.flush();
+          sent |= lookIfDue();
           // After the due slot, so a first prune of a long history never delays a probe.
           pruneIfDue(clock.instant());
           lastSummary = store.summary(clock.instant());
@@ -183,6 +221,9 @@ public final class Daemon {
           now = clock.instant();
           next = schedule.next(now);
           wakeAt = next.orElse(now.plus(NO_SLOT_WAIT));
+          if (nextLook != null && nextLook.isBefore(wakeAt)) {
+            wakeAt = nextLook;
+          }
           if (ledger.heldUntil != null && ledger.heldUntil.isBefore(wakeAt)) {
             // Another host holds a due slot: look again when its lease ends, in case it died.
             wakeAt = ledger.heldUntil.plusSeconds(1);
@@ -219,6 +260,69 @@ public final class Daemon {
       }
     }
     LOG.info("stopped");
+  }
+
+  /**
+   * Looks at every reply-mode mailbox when a look is due (at start, then every {@code rule.poll}).
+   *
+   * @return whether a look ran
+   */
+  private boolean lookIfDue() throws StoreException {
+    List<DomainSettings> mailboxes = replying();
+    if (mailboxes.isEmpty()) {
+      nextLook = null;
+      return false;
+    }
+    Instant now = clock.instant();
+    if (nextLook != null && now.isBefore(nextLook)) {
+      if (Duration.between(now, nextLook).compareTo(config.rule().poll()) <= 0) {
+        return false;
+      }
+      // The clock was stepped back by more than a poll interval: look now.
+    }
+    if (stopping) {
+      return false;
+    }
+    org.mailassure.state.ReplyStore replies = new org.mailassure.state.ReplyStore(store);
+    if (agent == null || agentConfig != config) {
+      try {
+        agent =
+            repliers.create(
+                config,
+                replies,
+                () -> stopping,
+                d -> {
+                  waiter.awaitUntil(clock.instant().plus(d));
+                  if (stopping) {
+                    throw new InterruptedException("stopping");
+                  }
+                });
+        agentConfig = config;
+      } catch (Exception e) {
+        // No credential or no Graph libraries: every mailbox's look fails, and says why.
+        LOG.error("replies: could not start looking at the mailboxes: {}", e.getMessage());
+        for (DomainSettings d : mailboxes) {
+          replies.recordLook(d.mailbox(), d.name(), now, e.getMessage(), null);
+        }
+        nextLook = now.plus(config.rule().poll());
+        return true;
+      }
+    }
+    agent.flush();
+    List<org.mailassure.reply.ReplyAgent.LookResult> results = agent.lookAll(mailboxes);
+    agent.flush();
+    long replied =
+        results.stream().mapToLong(org.mailassure.reply.ReplyAgent.LookResult::replied).sum();
+    long failed = results.stream().filter(r -> !r.ok()).count();
+    if (replied > 0 || failed > 0) {
+      LOG.info(
+          "replies: {} sent from {}{}",
+          replied,
+          org.mailassure.text.Words.count(mailboxes.size(), "mailbox", "mailboxes"),
+          failed == 0 ? "" : "; " + failed + " failed (above)");
+    }
+    nextLook = clock.instant().plus(config.rule().poll());
+    return true;
   }
 
   /** Logs a failure of the store, and says when it is tried again (5 s, doubling to 5 min). */
@@ -270,6 +374,7 @@ public final class Daemon {
     }
     Duration retention = config.state().retention();
     long n = store.prune(now.minus(retention), now);
+    n += new org.mailassure.state.ReplyStore(store).prune(now.minus(retention));
     lastPrune = now;
     if (n > 0) {
       LOG.info(
@@ -442,9 +547,35 @@ public final class Daemon {
           lastSummary,
           probing().stream().map(DomainSettings::name).toList(),
           next,
-          storeUp);
+          storeUp,
+          mailboxMetrics());
     } catch (java.io.IOException e) {
       LOG.error("cannot write metrics to {}: {}", config.stateDir(), e.getMessage());
+    }
+  }
+
+  /** The reply-mode mailboxes for the metrics, from the store's summary rows. */
+  private List<Metrics.Mailbox> mailboxMetrics() {
+    List<DomainSettings> mailboxes = replying();
+    if (mailboxes.isEmpty() || store == null || !storeUp) {
+      return List.of();
+    }
+    try {
+      var rows = new org.mailassure.state.ReplyStore(store).mailboxes();
+      return mailboxes.stream()
+          .map(
+              d -> {
+                var row = rows.get(d.mailbox().toLowerCase(java.util.Locale.ROOT));
+                return new Metrics.Mailbox(
+                    d.name(),
+                    d.mailbox(),
+                    row == null ? null : row.lookedOkAt(),
+                    row == null ? null : row.repliedOkAt(),
+                    row == null ? 0 : row.failures());
+              })
+          .toList();
+    } catch (StoreException e) {
+      return List.of();
     }
   }
 

@@ -55,6 +55,8 @@ public final class ReplyStore {
    *
    * @param lookedAt the last look that finished, well or not
    * @param lookError why the last look failed; null when it worked
+   * @param lookedOkAt the last look that worked
+   * @param repliedOkAt the last reply Graph accepted
    * @param watermark the next look lists messages received from a little before this
    */
   public record MailboxState(
@@ -62,8 +64,10 @@ public final class ReplyStore {
       String domain,
       Instant lookedAt,
       String lookError,
+      Instant lookedOkAt,
       Instant watermark,
       Instant lastReplyAt,
+      Instant repliedOkAt,
       Outcome lastReplyOutcome,
       String lastReplyError,
       long replies,
@@ -176,13 +180,18 @@ public final class ReplyStore {
                 c.prepareStatement(
                     "UPDATE mailboxes SET last_reply_at = ?, last_reply_outcome = ?,"
                         + " last_reply_error = ?, replies = replies + ?,"
-                        + " reply_failures = reply_failures + ? WHERE mailbox = ?")) {
+                        + " reply_failures = reply_failures + ?,"
+                        + " replied_ok_at = CASE WHEN ? = 1 THEN ? ELSE replied_ok_at END"
+                        + " WHERE mailbox = ?")) {
+              boolean replied = outcome == Outcome.REPLIED;
               p.setLong(1, at.toEpochMilli());
               p.setString(2, outcome.storeName());
               p.setString(3, error);
-              p.setInt(4, outcome == Outcome.REPLIED ? 1 : 0);
+              p.setInt(4, replied ? 1 : 0);
               p.setInt(5, outcome == Outcome.FAILED ? 1 : 0);
-              p.setString(6, key(mailbox));
+              p.setInt(6, replied ? 1 : 0);
+              p.setLong(7, at.toEpochMilli());
+              p.setString(8, key(mailbox));
               p.executeUpdate();
             }
           }
@@ -252,16 +261,19 @@ public final class ReplyStore {
           try (PreparedStatement p =
               c.prepareStatement(
                   "UPDATE mailboxes SET domain = ?, looked_at = ?, look_error = ?,"
+                      + " looked_ok_at = CASE WHEN ? IS NULL THEN ? ELSE looked_ok_at END,"
                       + " watermark = COALESCE(?, watermark) WHERE mailbox = ?")) {
             p.setString(1, domain);
             p.setLong(2, at.toEpochMilli());
             p.setString(3, error);
+            p.setString(4, error);
+            p.setLong(5, at.toEpochMilli());
             if (watermark == null) {
-              p.setNull(4, java.sql.Types.BIGINT);
+              p.setNull(6, java.sql.Types.BIGINT);
             } else {
-              p.setLong(4, watermark.toEpochMilli());
+              p.setLong(6, watermark.toEpochMilli());
             }
-            p.setString(5, key(mailbox));
+            p.setString(7, key(mailbox));
             p.executeUpdate();
           }
           return null;
@@ -285,8 +297,9 @@ public final class ReplyStore {
           Map<String, MailboxState> out = new TreeMap<>();
           try (PreparedStatement p =
               c.prepareStatement(
-                  "SELECT mailbox, domain, looked_at, look_error, watermark, last_reply_at,"
-                      + " last_reply_outcome, last_reply_error, replies, reply_failures"
+                  "SELECT mailbox, domain, looked_at, look_error, looked_ok_at, watermark,"
+                      + " last_reply_at, replied_ok_at, last_reply_outcome, last_reply_error,"
+                      + " replies, reply_failures"
                       + " FROM mailboxes"
                       + (only == null ? "" : " WHERE mailbox = ?"))) {
             if (only != null) {
@@ -303,10 +316,12 @@ public final class ReplyStore {
                         r.getString(4),
                         instant(r, 5),
                         instant(r, 6),
-                        Outcome.of(r.getString(7)),
-                        r.getString(8),
-                        r.getLong(9),
-                        r.getLong(10)));
+                        instant(r, 7),
+                        instant(r, 8),
+                        Outcome.of(r.getString(9)),
+                        r.getString(10),
+                        r.getLong(11),
+                        r.getLong(12)));
               }
             }
           }

@@ -59,7 +59,8 @@ final class Schema {
                 + " PRIMARY KEY (mailbox, message_key))",
             "CREATE INDEX replies_by_time ON replies (mailbox, claimed_at)",
             "CREATE TABLE mailboxes (mailbox TEXT PRIMARY KEY, domain TEXT NOT NULL,"
-                + " looked_at BIGINT, look_error TEXT, watermark BIGINT, last_reply_at BIGINT,"
+                + " looked_at BIGINT, look_error TEXT, looked_ok_at BIGINT, watermark BIGINT,"
+                + " last_reply_at BIGINT, replied_ok_at BIGINT,"
                 + " last_reply_outcome TEXT, last_reply_error TEXT, replies BIGINT NOT NULL,"
                 + " reply_failures BIGINT NOT NULL)"));
   }
