@@ -65,7 +65,7 @@ final class CheckCommand implements Callable<Integer> {
     MailboxRules rules = null;
     String rulesUnavailable = null;
     String rulesFix = null;
-    if (config.graph() != null && chosen.contains(CheckId.RULE)) {
+    if (config.graph() != null && chosen.contains(CheckId.RULE) && !config.rule().replies()) {
       try {
         Libraries.require(Libraries.Group.GRAPH, "the rule check (Microsoft Graph)");
         rules =
@@ -90,6 +90,18 @@ final class CheckCommand implements Callable<Integer> {
         storeProblem = e.getMessage();
       }
     }
+    java.util.Map<String, org.mailassure.state.ReplyStore.MailboxState> mailboxes =
+        java.util.Map.of();
+    if (chosen.contains(CheckId.RULE) && config.rule().replies() && config.graph() != null) {
+      try {
+        mailboxes = Stores.mailboxes(config, ctx.clock().instant());
+      } catch (StoreException e) {
+        rulesUnavailable = e.getMessage();
+        rulesFix =
+            "make the state store readable (run check as root or the service user; with"
+                + " state.url, check the PostgreSQL server)";
+      }
+    }
     DnsClient dns = new DnsClient(config.readiness().dnsServers(), config.readiness().timeout());
     String why = !only.isEmpty() ? "not in --only" : "skipped by --skip";
     try (SmtpTransport relays = new SmtpTransport(null)) {
@@ -103,6 +115,7 @@ final class CheckCommand implements Callable<Integer> {
                   journal,
                   ctx.clock())
               .rulesUnavailable(rulesUnavailable, rulesFix)
+              .mailboxes(mailboxes)
               .storeUnavailable(storeProblem)
               .check(domains, chosen, why);
       if (options.json) {

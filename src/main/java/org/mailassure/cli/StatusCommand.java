@@ -26,9 +26,11 @@ import picocli.CommandLine.Mixin;
     name = "status",
     mixinStandardHelpOptions = true,
     description =
-        "The last probe of each domain, from the state store, and the next scheduled slot. "
-            + "Exit 1 when a domain's last slot failed, it has no success in 26 hours, or the"
-            + " store has a slot in the future (a clock stepped back).")
+        "The last probe of each domain, from the state store, and the next scheduled slot; in"
+            + " reply mode also each mailbox's last look and last reply. Exit 1 when a domain's"
+            + " last slot failed, it has no success in 26 hours, the store has a slot in the"
+            + " future (a clock stepped back), or a mailbox was not looked at within two poll"
+            + " intervals or its last reply failed.")
 final class StatusCommand implements Callable<Integer> {
   /** A domain with no success for this long is unhealthy: a day's slot plus two hours of slack. */
   static final Duration STALE = Duration.ofHours(26);
@@ -38,6 +40,17 @@ final class StatusCommand implements Callable<Integer> {
 
   StatusCommand(Context ctx) {
     this.ctx = ctx;
+  }
+
+  /** One reply-mode mailbox's line. */
+  record MailboxRow(
+      String domain,
+      String mailbox,
+      org.mailassure.state.ReplyStore.MailboxState state,
+      String problem) {
+    boolean healthy() {
+      return problem == null;
+    }
   }
 
   /** One domain's line. */
@@ -62,14 +75,41 @@ final class StatusCommand implements Callable<Integer> {
     for (DomainSettings d : domains) {
       rows.add(row(d.name(), state, now));
     }
+    List<String> selected =
+        ConfigSource.select(config, options).stream().map(DomainSettings::name).toList();
+    List<DomainSettings> replying =
+        config.replying().stream().filter(d -> selected.contains(d.name())).toList();
+    List<MailboxRow> mailboxRows = new ArrayList<>();
+    if (!replying.isEmpty()) {
+      java.util.Map<String, org.mailassure.state.ReplyStore.MailboxState> boxes;
+      try {
+        boxes = Stores.mailboxes(config, now);
+      } catch (StoreException e) {
+        return StoreErrors.report(
+            ctx, "status", config, e, null, StoreErrors.readAs("status"), options.json);
+      }
+      for (DomainSettings d : replying) {
+        var b = boxes.get(d.mailbox().toLowerCase(java.util.Locale.ROOT));
+        mailboxRows.add(
+            new MailboxRow(
+                d.name(),
+                d.mailbox(),
+                b,
+                org.mailassure.reply.MailboxHealth.problem(b, config.rule().poll(), now)
+                    .orElse(null)));
+      }
+    }
     Instant next =
         new Schedule(config.probe().schedule(), config.probe().timeZone()).next(now).orElse(null);
     if (options.json) {
-      json(rows, next, config);
+      json(rows, mailboxRows, next, config);
     } else {
-      table(rows, next, config);
+      table(rows, mailboxRows, next, config);
     }
-    return rows.stream().allMatch(Row::healthy) ? ExitCode.OK : ExitCode.FAILED;
+    return rows.stream().allMatch(Row::healthy)
+            && mailboxRows.stream().allMatch(MailboxRow::healthy)
+        ? ExitCode.OK
+        : ExitCode.FAILED;
   }
 
   private static Row row(String domain, JournalState state, Instant now) {
@@ -93,7 +133,7 @@ final class StatusCommand implements Callable<Integer> {
     return new Row(domain, last, success, problem == null, problem);
   }
 
-  private void table(List<Row> rows, Instant next, Config config) {
+  private void table(List<Row> rows, List<MailboxRow> mailboxes, Instant next, Config config) {
     Table t =
         new Table(
             "DOMAIN",
@@ -127,10 +167,28 @@ final class StatusCommand implements Callable<Integer> {
                 + (next == null
                     ? "none"
                     : next.atZone(config.probe().timeZone()).toOffsetDateTime()));
+    if (!mailboxes.isEmpty()) {
+      ctx.out().println();
+      Table m =
+          new Table("DOMAIN", "MAILBOX", "LAST LOOK", "LAST REPLY", "OUTCOME", "REPLIES", "STATUS");
+      for (MailboxRow r : mailboxes) {
+        var b = r.state();
+        m.row(
+            r.domain(),
+            r.mailbox(),
+            b == null ? null : b.lookedAt(),
+            b == null ? null : b.lastReplyAt(),
+            b == null || b.lastReplyOutcome() == null ? null : b.lastReplyOutcome().storeName(),
+            b == null ? 0 : b.replies(),
+            r.healthy() ? "ok" : r.problem());
+      }
+      m.print(ctx.out());
+    }
     ctx.out().flush();
   }
 
-  private void json(List<Row> rows, Instant next, Config config) throws IOException {
+  private void json(List<Row> rows, List<MailboxRow> mailboxes, Instant next, Config config)
+      throws IOException {
     try (Json json = new Json(ctx.out())) {
       JsonGenerator g = json.g();
       g.writeStartObject();
@@ -159,7 +217,31 @@ final class StatusCommand implements Callable<Integer> {
         g.writeEndObject();
       }
       g.writeEndArray();
+      g.writeArrayFieldStart("mailboxes");
+      for (MailboxRow r : mailboxes) {
+        var b = r.state();
+        g.writeStartObject();
+        g.writeStringField("domain", r.domain());
+        g.writeStringField("mailbox", r.mailbox());
+        g.writeBooleanField("healthy", r.healthy());
+        g.writeStringField("problem", r.problem());
+        g.writeStringField("last_look", text(b == null ? null : b.lookedAt()));
+        g.writeStringField("look_error", b == null ? null : b.lookError());
+        g.writeStringField("last_reply", text(b == null ? null : b.lastReplyAt()));
+        g.writeStringField(
+            "last_reply_outcome",
+            b == null || b.lastReplyOutcome() == null ? null : b.lastReplyOutcome().storeName());
+        g.writeStringField("last_reply_error", b == null ? null : b.lastReplyError());
+        g.writeNumberField("replies", b == null ? 0 : b.replies());
+        g.writeNumberField("reply_failures", b == null ? 0 : b.failures());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
       g.writeEndObject();
     }
+  }
+
+  private static String text(Instant t) {
+    return t == null ? null : t.toString();
   }
 }

@@ -38,6 +38,8 @@ public final class Readiness {
   private String rulesUnavailable;
   private String storeUnavailable;
   private String rulesFix;
+  private java.util.Map<String, org.mailassure.state.ReplyStore.MailboxState> mailboxes =
+      java.util.Map.of();
 
   /**
    * One TLS check a relay, however many domains share it. The first domain to want a relay puts a
@@ -71,6 +73,13 @@ public final class Readiness {
    * Says why the mailboxes cannot be read (no credential, or the Graph libraries could not be
    * added) and what fixes it: the rule check then fails with both.
    */
+  /** The reply-mode mailboxes' summaries from the state store, for the rule check. */
+  public Readiness mailboxes(
+      java.util.Map<String, org.mailassure.state.ReplyStore.MailboxState> mailboxes) {
+    this.mailboxes = mailboxes;
+    return this;
+  }
+
   /** The probe check says it could not read the state store, and why (null when it could). */
   public Readiness storeUnavailable(String why) {
     this.storeUnavailable = why;
@@ -160,7 +169,7 @@ public final class Readiness {
                         id,
                         "could not check: " + rulesUnavailable,
                         rulesFix + ", then run check again")
-                    : RuleCheck.run(config, rules, d);
+                    : RuleCheck.run(config, rules, mailboxes, d, clock.instant());
             case PROBE ->
                 storeUnavailable != null && d.probe()
                     ? CheckResult.fail(

@@ -15,9 +15,17 @@ import org.mailassure.rules.ObservedRule;
 final class RuleCheck {
   private RuleCheck() {}
 
-  static CheckResult run(Config config, MailboxRules rules, DomainSettings d) {
+  static CheckResult run(
+      Config config,
+      MailboxRules rules,
+      java.util.Map<String, org.mailassure.state.ReplyStore.MailboxState> mailboxes,
+      DomainSettings d,
+      java.time.Instant now) {
     if (!d.rule()) {
       return CheckResult.skip(CheckId.RULE, "rule: false for this domain");
+    }
+    if (config.rule().replies()) {
+      return replies(config, mailboxes, d, now);
     }
     if (rules == null) {
       return CheckResult.skip(
@@ -58,5 +66,34 @@ final class RuleCheck {
           fix + " (it keeps one)");
     }
     return CheckResult.pass(CheckId.RULE, "enabled and matching in " + d.mailbox());
+  }
+
+  /** Reply mode: the mailbox was looked at within two poll intervals and its last reply worked. */
+  private static CheckResult replies(
+      Config config,
+      java.util.Map<String, org.mailassure.state.ReplyStore.MailboxState> mailboxes,
+      DomainSettings d,
+      java.time.Instant now) {
+    if (config.graph() == null) {
+      return CheckResult.skip(
+          CheckId.RULE,
+          "rule.action is reply but there is no graph section, so nothing answers the assessment"
+              + " service; add graph:, or set rule: false where probes are the evidence");
+    }
+    var state = mailboxes.get(d.mailbox().toLowerCase(java.util.Locale.ROOT));
+    var problem = org.mailassure.reply.MailboxHealth.problem(state, config.rule().poll(), now);
+    if (problem.isPresent()) {
+      return CheckResult.fail(
+          CheckId.RULE,
+          d.mailbox() + ": " + problem.get(),
+          org.mailassure.reply.MailboxHealth.fix(state, d.name()));
+    }
+    return CheckResult.pass(
+        CheckId.RULE,
+        "the daemon looked at "
+            + d.mailbox()
+            + " at "
+            + state.lookedOkAt()
+            + (state.repliedOkAt() == null ? "" : "; last reply " + state.repliedOkAt()));
   }
 }

@@ -62,6 +62,20 @@ public final class Stores {
     }
   }
 
+  /**
+   * Every reply-mode mailbox's summary row, by mailbox (lower case), for a command that only reads:
+   * none, with nothing created, when SQLite has no store yet.
+   */
+  public static java.util.Map<String, ReplyStore.MailboxState> mailboxes(Config config, Instant now)
+      throws StoreException {
+    if (!exists(config)) {
+      return java.util.Map.of();
+    }
+    try (StateStore store = open(config, now, false)) {
+      return new ReplyStore(store).mailboxes();
+    }
+  }
+
   /** Whether the config's store has anything to read: SQLite has no file until a first record. */
   public static boolean exists(Config config) {
     return config.state().shared()

@@ -108,7 +108,7 @@ class CheckCommandTest {
         Files.readString(config)
             .replace(
                 "probe: {",
-                "graph: { tenant-id: contoso.onmicrosoft.com, auth: { type: token, token-env: NOT_SET_HERE } }\nprobe: {"));
+                "graph: { tenant-id: contoso.onmicrosoft.com, auth: { type: token, token-env: NOT_SET_HERE } }\nrule: { action: forward }\nprobe: {"));
     CliRun r =
         run(
             "check",
@@ -124,6 +124,43 @@ class CheckCommandTest {
     assertThat(rule.get("id").asText()).isEqualTo("rule");
     assertThat(rule.get("status").asText()).isEqualTo("fail");
     assertThat(rule.get("detail").asText()).contains("NOT_SET_HERE");
+  }
+
+  /**
+   * SPEC.md: in reply mode the rule check passes when "the mailbox was looked at within two poll
+   * intervals and the last reply did not fail". The store is written as the agent writes it.
+   */
+  @Test
+  void inReplyModeTheRuleCheckReadsTheLastLookFromTheStateStore() throws Exception {
+    Files.writeString(
+        config,
+        Files.readString(config)
+            .replace(
+                "probe: {",
+                "graph: { tenant-id: contoso.onmicrosoft.com, auth: { type: token, token-env: T } }\n"
+                    + "rule: { action: reply, poll: 5m }\nprobe: {"));
+    java.time.Instant now = java.time.Instant.now();
+    Files.createDirectories(dir.resolve("state"));
+    try (var store = org.mailassure.testing.Records.store(dir.resolve("state"))) {
+      var replies = new org.mailassure.state.ReplyStore(store);
+      replies.recordLook(
+          "secureemailreply@good.gov.uk", "good.gov.uk", now.minusSeconds(60), null, now);
+      replies.recordLook(
+          "secureemailreply@bad.gov.uk", "bad.gov.uk", now.minusSeconds(11 * 60), null, now);
+    }
+
+    CliRun r = run("check", "--json", "--only", "rule", "-c", config.toString());
+
+    JsonNode doc = new ObjectMapper().readTree(r.out());
+    assertThat(doc.at("/domains/0/checks/7/id").asText()).isEqualTo("rule");
+    assertThat(doc.at("/domains/0/checks/7/status").asText()).as(r.out()).isEqualTo("pass");
+    // Eleven minutes is more than two 5-minute polls.
+    assertThat(doc.at("/domains/1/checks/7/status").asText()).isEqualTo("fail");
+    assertThat(doc.at("/domains/1/checks/7/detail").asText())
+        .contains("more than two poll intervals (10 min)");
+    assertThat(doc.at("/domains/1/checks/7/fix").asText())
+        .contains("mailassure reply --domain bad.gov.uk");
+    assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED);
   }
 
   @Test

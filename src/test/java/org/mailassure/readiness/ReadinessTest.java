@@ -576,6 +576,7 @@ class ReadinessTest {
           tenant-id: contoso.onmicrosoft.com
           base-url: %s
           auth: { type: token, token-env: T }
+        rule: { action: forward }
         probe:
           transport: smtp
           smtp: { host: 127.0.0.1, port: %d, auth: none, trust-store: ca.pem }

@@ -117,6 +117,24 @@ class ReplyCommandTest {
   }
 
   @Test
+  void statusShowsEachMailboxsLastLookAndLastReply() throws Exception {
+    Path config = config("{ action: reply }");
+    assessmentMessage("<s1@assessment>", Duration.ofMinutes(2));
+    reply(config);
+    clock.set(clock.instant().plus(Duration.ofMinutes(1)));
+
+    CliRun r =
+        CliRun.of(dir, Map.of(), clock, sleeper, "status", "--json", "-c", config.toString());
+
+    JsonNode box = JSON.readTree(r.out()).at("/mailboxes/0");
+    assertThat(box.get("mailbox").asText()).isEqualTo(MAILBOX);
+    assertThat(box.get("healthy").asBoolean()).as(r.out()).isTrue();
+    assertThat(box.get("last_look").asText()).isEqualTo("2026-12-06T09:00:00Z");
+    assertThat(box.get("last_reply_outcome").asText()).isEqualTo("replied");
+    assertThat(box.get("replies").asInt()).isEqualTo(1);
+  }
+
+  @Test
   void theListAsksGraphOnlyForTheAssessmentAddressesMessagesAndTheFieldsItReads() throws Exception {
     Path config = config("{ action: reply }");
 
