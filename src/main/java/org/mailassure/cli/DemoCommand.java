@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Run the whole probe pipeline on loopback: a STARTTLS relay, throwaway DKIM keys for "
-            + "example domains, probes sent, received back, DKIM-verified, TLS reported.")
+            + "example domains, probes sent, received back, DKIM-verified, TLS reported; then"
+            + " the reply agent answers an assessment message in a loopback Graph mailbox.")
 final class DemoCommand implements Callable<Integer> {
   private final Context ctx;
 
@@ -37,6 +38,7 @@ final class DemoCommand implements Callable<Integer> {
     System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(verbose));
     try {
       Libraries.require(Libraries.Group.DEMO, "the demo's relay and certificates");
+      Libraries.require(Libraries.Group.GRAPH, "the demo's reply agent (Microsoft Graph)");
     } catch (Libraries.Unavailable e) {
       ctx.err().println("mailassure: " + e.getMessage());
       return ExitCode.UNAVAILABLE;
@@ -76,9 +78,38 @@ final class DemoCommand implements Callable<Integer> {
     }
     t.print(out);
     out.println(
-        report.good()
+        report.rows().stream().allMatch(Demo.Row::good)
             ? "All probes left over TLS and every DKIM signature verified."
             : "Some probes failed; see above.");
+    Demo.ReplyLoop loop = report.reply();
+    out.println();
+    out.println(
+        "Reply agent: the assessment service wrote to "
+            + loop.mailbox()
+            + " (message "
+            + loop.messageId()
+            + ", Reply-To "
+            + loop.spoofedReplyTo()
+            + ").");
+    if (loop.error() != null) {
+      out.println("  the look failed: " + loop.error());
+    } else if (loop.repliedTo().isEmpty()) {
+      out.println("  no reply was sent.");
+    } else {
+      out.println(
+          "  reply seen by the loopback Graph mailbox, to "
+              + String.join(", ", loop.repliedTo())
+              + ":");
+      out.println("    \"" + loop.text() + "\"");
+      out.println(
+          "  a second look sent "
+              + org.mailassure.text.Words.count(loop.secondLookReplies(), "reply", "replies")
+              + (loop.secondLookReplies() == 0 ? ": each message is answered once." : "."));
+    }
+    out.println(
+        loop.good()
+            ? "The reply went to the assessment address only, whatever the Reply-To said."
+            : "The reply loop did not work as it should; see above.");
     out.flush();
   }
 
@@ -109,6 +140,21 @@ final class DemoCommand implements Callable<Integer> {
         g.writeEndObject();
       }
       g.writeEndArray();
+      Demo.ReplyLoop loop = report.reply();
+      g.writeObjectFieldStart("reply");
+      g.writeBooleanField("ok", loop.good());
+      g.writeStringField("mailbox", loop.mailbox());
+      g.writeStringField("message_id", loop.messageId());
+      g.writeStringField("reply_to_header", loop.spoofedReplyTo());
+      g.writeArrayFieldStart("replied_to");
+      for (String to : loop.repliedTo()) {
+        g.writeString(to);
+      }
+      g.writeEndArray();
+      g.writeStringField("text", loop.text());
+      g.writeNumberField("second_look_replies", loop.secondLookReplies());
+      g.writeStringField("error", loop.error());
+      g.writeEndObject();
       g.writeEndObject();
     }
   }

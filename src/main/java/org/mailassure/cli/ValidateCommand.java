@@ -126,10 +126,32 @@ final class ValidateCommand implements Callable<Integer> {
             + store(config)
             + ", retention "
             + Durations.format(config.state().retention()));
+    out.println("answer: " + answer(config));
+    if (config.rule().replies()
+        && config.graph() == null
+        && domains.stream().anyMatch(d -> d.rule() && d.mailbox() != null)) {
+      out.println(
+          "note: rule.action is reply but there is no graph section, so nothing answers the"
+              + " assessment service; add graph:, or set rule: false where probes are the"
+              + " evidence.");
+    }
     for (var file : config.serviceOnlyFiles()) {
       out.println("note: " + FileChecks.serviceOnly(file) + ".");
     }
     out.flush();
+  }
+
+  /** How the assessment service's messages are answered, in words. */
+  private static String answer(Config config) {
+    var r = config.rule();
+    if (!r.replies()) {
+      return "forward (inbox rule \"" + r.name() + "\"; needs external forwarding allowed)";
+    }
+    return "reply (the daemon looks every "
+        + Durations.format(r.poll())
+        + ", at most "
+        + r.maxRepliesPerDay()
+        + " replies a mailbox a day; needs Mail.ReadBasic and Mail.Send)";
   }
 
   /** Where records go: the SQLite file, or the PostgreSQL URL (which holds no secret). */
@@ -158,6 +180,11 @@ final class ValidateCommand implements Callable<Integer> {
       g.writeStringField("schedule", config.probe().scheduleText());
       g.writeStringField("time_zone", config.probe().timeZone().getId());
       g.writeStringField("next_slot", next == null ? null : next.toOffsetDateTime().toString());
+      g.writeEndObject();
+      g.writeObjectFieldStart("rule");
+      g.writeStringField("action", config.rule().action().configName());
+      g.writeStringField("poll", Durations.format(config.rule().poll()));
+      g.writeNumberField("max_replies_per_day", config.rule().maxRepliesPerDay());
       g.writeEndObject();
       g.writeArrayFieldStart("domains");
       for (DomainSettings d : domains) {

@@ -36,7 +36,9 @@ import org.mailassure.state.Stores;
  * The whole probe pipeline on loopback with no tenant and no config file: a throwaway CA and relay
  * certificate, a STARTTLS relay on 127.0.0.1, throwaway DKIM keys for three example domains (one
  * also with Ed25519), a config written and loaded through the real loader, probes sent through the
- * real smtp transport, received back and every DKIM signature verified.
+ * real smtp transport, received back and every DKIM signature verified; then the reply loop: an
+ * assessment message lands in a loopback mailbox behind a Graph stand-in, the real reply agent
+ * answers it through the real Graph SDK, and a second look answers nothing twice.
  */
 public final class Demo {
   /** The example domains; {@code .example} is reserved by RFC 2606, so nothing real is named. */
@@ -58,12 +60,37 @@ public final class Demo {
     }
   }
 
-  /** What the demo did: where the relay listened and one row per domain. */
-  public record Report(int relayPort, List<Row> rows) {
+  /**
+   * The reply loop as the loopback mailbox saw it: the assessment message it held (with a spoofed
+   * Reply-To), the replies posted to it, and what a second look did.
+   */
+  public record ReplyLoop(
+      String mailbox,
+      String messageId,
+      String spoofedReplyTo,
+      List<String> repliedTo,
+      String text,
+      long secondLookReplies,
+      String error) {
     public boolean good() {
-      return rows.stream().allMatch(Row::good);
+      return error == null
+          && repliedTo.size() == 1
+          && repliedTo.get(0).equals(org.mailassure.config.Config.DEFAULT_ASSESSMENT_ADDRESS)
+          && secondLookReplies == 0;
     }
   }
+
+  /** What the demo did: where the relay listened, one row per domain, and the reply loop. */
+  public record Report(int relayPort, List<Row> rows, ReplyLoop reply) {
+    public boolean good() {
+      return rows.stream().allMatch(Row::good) && reply.good();
+    }
+  }
+
+  /** The mailbox the demo's reply agent answers from. */
+  static final String REPLY_MAILBOX = "secureemailreply@" + DOMAINS.get(0);
+
+  private static final String DEMO_TOKEN_ENV = "MAILASSURE_DEMO_TOKEN";
 
   private final Clock clock;
   private final String version;
@@ -79,16 +106,19 @@ public final class Demo {
     Certificates.Issued cert = Certificates.server(ca, Duration.ofDays(1), "127.0.0.1");
     ca.writePem(dir.resolve("demo-ca.pem"));
     try (DemoRelay relay = new DemoRelay(cert.serverContext());
+        DemoMailbox mailbox = new DemoMailbox(REPLY_MAILBOX);
         SmtpTransport transport = new SmtpTransport(null)) {
       Map<String, String> records = new HashMap<>();
-      Config config = writeConfig(dir, relay.port(), records);
+      Config config = writeConfig(dir, relay.port(), mailbox.baseUrl(), records);
       List<ProbeResult> results;
+      ReplyLoop loop;
       try (StateStore store = Stores.open(config, clock.instant(), false)) {
         ProbeSender sender =
             new ProbeSender(
                 config, transport, Ledger.unclaimed(store), clock, Sleeper.SYSTEM, version);
         Instant slot = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         results = sender.sendAll(config.domains(), slot, "manual", null);
+        loop = replyLoop(config, mailbox, store);
       } catch (StoreException e) {
         throw new IOException(e.getMessage(), e);
       }
@@ -113,16 +143,71 @@ public final class Demo {
                     r.messageId(),
                     null));
       }
-      return new Report(relay.port(), rows);
+      return new Report(relay.port(), rows, loop);
     } finally {
       deleteTree(dir);
     }
   }
 
-  private static Config writeConfig(Path dir, int port, Map<String, String> records)
-      throws IOException {
+  /**
+   * The assessment service writes to the mailbox (with a Reply-To pointing elsewhere, as a spoofer
+   * would); the reply agent looks, through the real Graph SDK, and replies; a second look finds
+   * nothing new to answer.
+   */
+  private ReplyLoop replyLoop(Config config, DemoMailbox mailbox, StateStore store) {
+    String spoofed = "someone-else@" + DOMAINS.get(2);
+    String messageId = "<assessment-" + clock.millis() + "@domaininformation.service.gov.uk>";
+    mailbox.deliver(
+        "AAMkAGI2demo",
+        messageId,
+        clock.instant().minusSeconds(60),
+        config.assessmentAddress(),
+        spoofed);
+    try {
+      var client =
+          org.mailassure.graph.GraphClients.create(
+              config.graph(),
+              org.mailassure.graph.Credentials.of(
+                  config.graph(), Map.of(DEMO_TOKEN_ENV, "demo-token")));
+      var agent =
+          new org.mailassure.reply.ReplyAgent(
+              config,
+              new org.mailassure.reply.MailboxMessages(client, Sleeper.SYSTEM, clock),
+              new org.mailassure.state.ReplyStore(store),
+              clock,
+              () -> false);
+      var first = agent.lookAll(config.replying());
+      var second = agent.lookAll(config.replying());
+      String error =
+          first.stream()
+              .map(org.mailassure.reply.ReplyAgent.LookResult::error)
+              .filter(java.util.Objects::nonNull)
+              .findFirst()
+              .orElse(null);
+      var posted = mailbox.replies();
+      return new ReplyLoop(
+          REPLY_MAILBOX,
+          messageId,
+          spoofed,
+          posted.stream().map(DemoMailbox.Posted::to).toList(),
+          posted.isEmpty() ? null : posted.get(0).text(),
+          second.stream().mapToLong(org.mailassure.reply.ReplyAgent.LookResult::replied).sum(),
+          error);
+    } catch (org.mailassure.graph.CredentialException e) {
+      return new ReplyLoop(REPLY_MAILBOX, messageId, spoofed, List.of(), null, 0, e.getMessage());
+    }
+  }
+
+  private static Config writeConfig(
+      Path dir, int port, String graphUrl, Map<String, String> records) throws IOException {
     StringBuilder yaml = new StringBuilder();
     yaml.append("state-dir: state\n")
+        .append("graph:\n  tenant-id: contoso.onmicrosoft.com\n  base-url: ")
+        .append(graphUrl)
+        .append("\n  auth: { type: token, token-env: ")
+        .append(DEMO_TOKEN_ENV)
+        .append(" }\n")
+        .append("rule: { action: reply }\n")
         .append(
             "probe:\n  transport: smtp\n  retry: { attempts: 2, backoff: 1s, max-backoff: 1s }\n")
         .append("  smtp:\n    host: 127.0.0.1\n    port: ")
@@ -138,7 +223,7 @@ public final class Demo {
           .append("    mailbox: secureemailreply@")
           .append(domain)
           .append('\n')
-          .append("    rule: false\n")
+          .append(i == 0 ? "    rule: true\n" : "    rule: false\n")
           .append("    dkim:\n");
       yaml.append(key(dir, domain, "mailassure1", "RSA", records));
       if (i == 1) {

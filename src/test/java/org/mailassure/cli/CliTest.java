@@ -384,6 +384,15 @@ class CliTest {
                   .isNotEmpty()
                   .allSatisfy(s -> assertThat(s.get("result").asText()).isEqualTo("pass"));
             });
+    JsonNode reply = doc.get("reply");
+    assertThat(reply.get("ok").asBoolean()).as(run.out()).isTrue();
+    assertThat(reply.get("replied_to"))
+        .extracting(JsonNode::asText)
+        .containsExactly("emailsecurity@domaininformation.service.gov.uk");
+    assertThat(reply.get("reply_to_header").asText())
+        .isNotEqualTo(reply.at("/replied_to/0").asText());
+    assertThat(reply.get("text").asText()).contains("council.example");
+    assertThat(reply.get("second_look_replies").asInt()).isZero();
   }
 
   @Test
