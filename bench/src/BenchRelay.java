@@ -39,6 +39,31 @@ final class BenchRelay {
    * null) and state directory, probes over the relay (RSA-2048 DKIM) or the loopback Graph server
    * (which Microsoft 365 would sign).
    */
+  /**
+   * Puts one message from the assessment address in each bench mailbox's inbox, for the reply agent
+   * to answer.
+   */
+  static void deliverAssessments(org.mailassure.testing.LoopbackGraph graph, int domains) {
+    java.time.Instant at = java.time.Instant.now().minusSeconds(60);
+    for (int i = 0; i < domains; i++) {
+      String mailbox = "secureemailreply@d" + i + ".bench.example";
+      graph.deliver(
+          mailbox,
+          "<bench-" + i + "@assessment.example>",
+          at,
+          "emailsecurity@domaininformation.service.gov.uk",
+          java.util.List.of(mailbox),
+          java.util.List.of(),
+          null,
+          "Email security assessment");
+    }
+  }
+
+  /**
+   * Writes the daemon config of the memory benchmarks.
+   *
+   * @param rule the rule section, inline: reply mode (the default) over Graph, forward for smtp
+   */
   static void writeDaemonConfig(
       Path file,
       int domains,
@@ -48,7 +73,8 @@ final class BenchRelay {
       String catchUp,
       int relayPort,
       String graphUrl,
-      boolean graph)
+      boolean graph,
+      String rule)
       throws IOException {
     java.util.List<String> lines =
         new java.util.ArrayList<>(
@@ -67,6 +93,7 @@ final class BenchRelay {
                 "  tenant-id: contoso.onmicrosoft.com",
                 "  base-url: " + graphUrl,
                 "  auth: { type: token, token-env: MAILASSURE_GRAPH_TOKEN }",
+                "rule: " + rule,
                 "domains:"));
     for (int i = 0; i < domains; i++) {
       lines.add("  - name: d" + i + ".bench.example");

@@ -33,7 +33,13 @@ public final class DaemonMemoryBench {
           "6h",
           relay.port(),
           graphServer.baseUrl(),
-          graph);
+          graph,
+          // Over Graph reply mode (the default), looking every 6 simulated hours: every look is a
+          // real request per mailbox, and a 5-minute poll would make 1.7 million of them.
+          graph ? "{ action: reply, poll: 6h }" : "{ action: forward }");
+      if (graph) {
+        BenchRelay.deliverAssessments(graphServer, domains);
+      }
       // A fresh state-dir: no store, no journal.jsonl of an older version to import.
       Path state = out.resolve("daemon-state");
       if (Files.exists(state)) {
@@ -80,7 +86,13 @@ public final class DaemonMemoryBench {
         return;
       }
       String[] f = result.split("\t");
-      int probes = graph ? graphServer.requests().size() : relay.received().size();
+      int probes =
+          graph
+              ? (int)
+                  graphServer.requests().stream()
+                      .filter(r -> r.path().endsWith("/sendMail"))
+                      .count()
+              : relay.received().size();
       System.out.printf(
           "%d\t%d\t%d\t%s\t%.1f\t%.1f\t%.1f\t%.0f\t%s%n",
           domains,

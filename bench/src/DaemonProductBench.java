@@ -9,10 +9,11 @@ import org.mailassure.testing.LoopbackRelay;
  * The installed product as the systemd unit starts it (bin/mailassure with the unit's Environment=
  * and ExecStart=, so the launcher's service JVM options), on a real clock: a schedule of every
  * minute for 200 domains, each slot's probes really sent to the relay (smtp) or the loopback Graph
- * server (graph) in this JVM. After each slot it reads the daemon's VmRSS; after the last it idles
- * past the native-heap trim interval and reads VmRSS and VmHWM. Prints one line: transport,
- * domains, slots, probes, MiB after the last slot, idle MiB, peak MiB, wall seconds, the daemon's
- * CPU seconds (user + system).
+ * server (graph) in this JVM. Over Graph the reply agent runs too (reply mode, the default),
+ * looking at all 200 mailboxes every minute and answering one assessment message in each. After
+ * each slot it reads the daemon's VmRSS; after the last it idles past the native-heap trim interval
+ * and reads VmRSS and VmHWM. Prints one line: transport, domains, slots, probes, MiB after the last
+ * slot, idle MiB, peak MiB, wall seconds, the daemon's CPU seconds (user + system).
  */
 public final class DaemonProductBench {
   public static void main(String[] args) throws Exception {
@@ -40,7 +41,13 @@ public final class DaemonProductBench {
           "0",
           relay.port(),
           graphServer.baseUrl(),
-          graph);
+          graph,
+          // Over Graph the default configuration: reply mode, here looking every minute (the
+          // shortest poll) at every mailbox, each holding one assessment message to answer.
+          graph ? "{ action: reply, poll: 1m }" : "{ action: forward }");
+      if (graph) {
+        BenchRelay.deliverAssessments(graphServer, domains);
+      }
       ProcessBuilder pb =
           Installed.asTheUnitStartsIt("-c", config.toString())
               .redirectOutput(out.resolve("product.out").toFile())
@@ -66,7 +73,22 @@ public final class DaemonProductBench {
         double peak = Proc.status(daemon.pid(), "VmHWM");
         double cpu = Proc.cpuSeconds(daemon.pid());
         double wall = (System.nanoTime() - t0) / 1e9;
-        int received = graph ? graphServer.requests().size() : relay.received().size();
+        int received =
+            graph
+                ? (int)
+                    graphServer.requests().stream()
+                        .filter(r -> r.path().endsWith("/sendMail"))
+                        .count()
+                : relay.received().size();
+        if (graph && graphServer.replies().size() != domains) {
+          throw new IllegalStateException(
+              "the reply agent answered "
+                  + graphServer.replies().size()
+                  + " of "
+                  + domains
+                  + " assessment messages; see "
+                  + out.resolve("product.err"));
+        }
         System.out.printf(
             "%s\t%d\t%d\t%d\t%.1f\t%.1f\t%.1f\t%.0f\t%.1f%n",
             graph ? "graph" : "smtp", domains, slots, received, afterSlot, idle, peak, wall, cpu);

@@ -52,7 +52,20 @@ public final class DaemonSim {
                     GraphClients.create(c.graph(), Credentials.of(c.graph(), System.getenv())),
                     clock)
                 : new SmtpTransport(null);
-    daemon[0] = new Daemon(config, clock, waiter, transports, () -> config, "bench");
+    daemon[0] =
+        new Daemon(config, clock, waiter, transports, () -> config, "bench")
+            .repliers(
+                (c, store, stopping, sleeper) ->
+                    new org.mailassure.reply.ReplyAgent(
+                        c,
+                        new org.mailassure.reply.MailboxMessages(
+                            GraphClients.create(
+                                c.graph(), Credentials.of(c.graph(), System.getenv())),
+                            sleeper,
+                            clock),
+                        store,
+                        clock,
+                        stopping));
     daemon[0].run();
     // The daemon collected its garbage after the last slot (Daemon.run); measure it then, and again
     // after idling as it does until the next slot, long enough for the JVM's periodic trim of the

@@ -23,7 +23,8 @@ public final class RulesBench {
           new StringBuilder(
               "graph:\n  tenant-id: contoso.onmicrosoft.com\n  base-url: "
                   + graph.baseUrl()
-                  + "\n  auth: { type: token, token-file: graph-token }\nprobe: { transport: graph }\ndomains:\n");
+                  + "\n  auth: { type: token, token-file: graph-token }\n"
+                  + "rule: { action: forward }\nprobe: { transport: graph }\ndomains:\n");
       for (int i = 0; i < n; i++) {
         yaml.append("  - name: d")
             .append(i)

@@ -46,20 +46,33 @@ final class GraphSession {
   /** The transport of one slot's batch: Graph through the shared client, or SMTP. */
   ProbeTransport transport(Config config) throws Exception {
     if (config.probe().transport() == TransportKind.GRAPH) {
-      return new GraphTransport(client(config), ctx.clock());
+      // Before any class that names a Graph type is linked (GraphTransport is, by a `new`, before
+      // its arguments are evaluated), so the Graph jars are on the loader first.
+      Libraries.require(Libraries.Group.GRAPH, "the graph transport");
+      return graphTransport(client(config));
     }
     List<DomainSettings> probing = config.domains().stream().filter(DomainSettings::probe).toList();
     return Transports.of(config, probing, ctx);
   }
 
+  private ProbeTransport graphTransport(GraphServiceClient client) {
+    return new GraphTransport(client, ctx.clock());
+  }
+
   /** The reply agent, through the shared client. */
   ReplyAgent agent(Config config, ReplyStore store, BooleanSupplier stopping, Sleeper sleeper)
       throws Exception {
+    Libraries.require(Libraries.Group.GRAPH, "the reply agent (Microsoft Graph)");
+    return replyAgent(config, client(config), store, stopping, sleeper);
+  }
+
+  private ReplyAgent replyAgent(
+      Config config,
+      GraphServiceClient client,
+      ReplyStore store,
+      BooleanSupplier stopping,
+      Sleeper sleeper) {
     return new ReplyAgent(
-        config,
-        new MailboxMessages(client(config), sleeper, ctx.clock()),
-        store,
-        ctx.clock(),
-        stopping);
+        config, new MailboxMessages(client, sleeper, ctx.clock()), store, ctx.clock(), stopping);
   }
 }

@@ -42,6 +42,7 @@ class InstalledLayoutIT {
           tenant-id: contoso.onmicrosoft.com
           base-url: %s
           auth: { type: token, token-env: MAILASSURE_GRAPH_TOKEN }
+        rule: { action: forward }
         probe:
           transport: graph
         domains:
@@ -145,6 +146,65 @@ class InstalledLayoutIT {
     Run list = mailassure("rules", "list", "-c", config.toString());
     assertThat(list.exitCode()).as(list.err()).isZero();
     assertThat(loadedFrom()).allMatch(p -> p.startsWith(lib.toString()));
+  }
+
+  private void assessmentMessage(String id) {
+    String mailbox = "secureemailreply@example.gov.uk";
+    graph.deliver(
+        mailbox,
+        id,
+        java.time.Instant.now().minusSeconds(30),
+        "emailsecurity@domaininformation.service.gov.uk",
+        List.of(mailbox),
+        List.of(),
+        null,
+        "Email security assessment");
+  }
+
+  @Test
+  void theReplyAgentRunsFromTheLayoutAsACommandAndInTheDaemon() throws Exception {
+    Files.writeString(
+        config,
+        Files.readString(config)
+            .replace("rule: { action: forward }", "rule: { action: reply, poll: 1m }")
+            .replace(
+                "  transport: graph",
+                "  transport: graph\n  schedule: \"* * * * *\"\n  time-zone: UTC\n  catch-up: 2m"));
+    assessmentMessage("<layout-1@assessment>");
+
+    Run reply = mailassure("reply", "-c", config.toString());
+
+    assertThat(reply.exitCode()).as(reply.err() + reply.out()).isZero();
+    assertThat(graph.replies()).hasSize(1);
+    assertThat(loadedFrom())
+        .allMatch(p -> p.startsWith(Installed.home().resolve("lib").toString()));
+
+    // The daemon, from the layout: its first look answers the new message, and the due slot's
+    // probe goes through the graph transport, both through its one Graph client.
+    assessmentMessage("<layout-2@assessment>");
+    ProcessBuilder pb =
+        new ProcessBuilder(Installed.launcher().toString(), "run", "-c", config.toString())
+            .directory(dir.toFile())
+            .redirectOutput(dir.resolve("run.out").toFile())
+            .redirectError(dir.resolve("run.err").toFile());
+    pb.environment().put("MAILASSURE_GRAPH_TOKEN", "token-for-tests");
+    Process daemon = pb.start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while ((graph.replies().size() < 2
+              || graph.requests().stream().noneMatch(r -> r.path().endsWith("/sendMail")))
+          && daemon.isAlive()
+          && System.nanoTime() < deadline) {
+        daemon.waitFor(100, TimeUnit.MILLISECONDS);
+      }
+      assertThat(daemon.isAlive()).as(Files.readString(dir.resolve("run.err"))).isTrue();
+      assertThat(graph.replies()).as(Files.readString(dir.resolve("run.err"))).hasSize(2);
+      assertThat(graph.requests()).anyMatch(r -> r.path().endsWith("/sendMail"));
+    } finally {
+      daemon.destroy();
+      assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(daemon.exitValue()).as(Files.readString(dir.resolve("run.err"))).isZero();
   }
 
   @Test
