@@ -110,6 +110,11 @@ class BadConfigTest {
       a store username without a URL   | 'SMTPstate:\n  username: mailassure\nDOMAINS'                     | 5:13  | username and password-file are for PostgreSQL
       a retention of one day           | 'SMTPstate:\n  retention: 1d\nDOMAINS'                            | 5:14  | state.retention: is shorter than 2d
       a store password readable by all | 'SMTPstate:\n  url: postgresql://db.example.gov.uk/m\n  password-file: open.pem\nDOMAINS' | 6:18 | is readable by every user
+      an unknown rule action           | 'SMTPrule:\n  action: bounce\nDOMAINS'                          | 5:11  | rule.action: 'bounce' is not one of reply, forward
+      a poll shorter than a minute     | 'SMTPrule:\n  poll: 30s\nDOMAINS'                                | 5:9   | rule.poll: is shorter than 1m
+      a reply text with {time}         | 'SMTPrule:\n  reply-text: \"sent at {time}\"\nDOMAINS'          | 5:15  | unknown placeholder {time}
+      a reply cap of zero              | 'SMTPrule:\n  max-replies-per-day: 0\nDOMAINS'                   | 5:24  | rule.max-replies-per-day: 0 is out of range
+      a misspelt rule key              | 'SMTPrule:\n  replytext: hello\nDOMAINS'                         | 5:3   | did you mean 'reply-text'?
       a connector forcing TLS on gov.uk | 'SMTPconnectors:\\n  - name: all\\n    domains: [\"*.gov.uk\"]\\nDOMAINS' | 6:14 | forces TLS to all of gov.uk
       """)
   void aBrokenConfigExitsTwoNamingLineColumnAndKey(

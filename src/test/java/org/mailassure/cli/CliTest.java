@@ -92,6 +92,7 @@ class CliTest {
         "rules remove",
         "send",
         "run",
+        "reply",
         "status",
         "check",
         "dkim keygen",

@@ -48,6 +48,33 @@ class ExampleConfigTest {
     assertThat(config.connectors()).hasSize(2);
   }
 
+  /**
+   * SPEC.md: "action: reply (default)", "poll: 5m", "max-replies-per-day: 48"; reply-text "a
+   * sensible default that names the domain and mailassure".
+   */
+  @Test
+  void withoutARuleSectionTheDaemonRepliesEveryFiveMinutesAtMost48TimesADay() throws Exception {
+    Config config =
+        new ConfigLoader(Map.of(), false)
+            .parse(
+                """
+                probe: { transport: smtp, smtp: { host: 127.0.0.1, auth: none } }
+                domains:
+                  - name: example.gov.uk
+                    mailbox: secureemailreply@example.gov.uk
+                """,
+                dir.resolve("mailassure.yaml"));
+
+    assertThat(config.rule().action()).isEqualTo(RuleSettings.Action.REPLY);
+    assertThat(config.rule().poll()).isEqualTo(java.time.Duration.ofMinutes(5));
+    assertThat(config.rule().maxRepliesPerDay()).isEqualTo(48);
+    assertThat(config.rule().replyTextFor("example.gov.uk"))
+        .contains("example.gov.uk")
+        .contains("mailassure");
+    // No graph section: nothing can reach the mailbox, so nothing is answered (validate says so).
+    assertThat(config.replying()).isEmpty();
+  }
+
   @Test
   void theSchemaNamesExactlyTheKeysTheLoaderAccepts() throws Exception {
     JsonNode schema = new ObjectMapper().readTree(SCHEMA.toFile());
