@@ -28,7 +28,7 @@ root=$work/rootfs
 # The runtime: the modules mailassure and its libraries use (no desktop, so no X11 or sound
 # libraries), without debug symbols, headers or man pages.
 "$jdk/bin/jlink" --output "$root/opt/java" --strip-debug --no-header-files --no-man-pages \
-  --compress=2 --add-modules java.base,java.logging,java.management,java.naming,java.net.http,java.security.jgss,java.security.sasl,java.sql,java.xml,java.xml.crypto,jdk.unsupported,jdk.crypto.ec,jdk.crypto.cryptoki,jdk.naming.dns,jdk.zipfs,jdk.net,jdk.security.auth,jdk.charsets
+  --compress=2 --add-modules java.base,java.logging,java.management,java.naming,java.net.http,java.security.jgss,java.security.sasl,java.sql,java.xml,java.xml.crypto,jdk.unsupported,jdk.crypto.ec,jdk.crypto.cryptoki,jdk.naming.dns,jdk.zipfs,jdk.net,jdk.httpserver,jdk.security.auth,jdk.charsets
 # Debian's runtime links its trust store and security files out of /etc: take the real files.
 for f in "$root"/opt/java/lib/security/* "$root"/opt/java/conf/security/*; do
   if [ -L "$f" ]; then

@@ -114,7 +114,11 @@ public final class Daemon {
   private ReplierFactory repliers;
   private org.mailassure.reply.ReplyAgent agent;
   private Config agentConfig;
-  private Instant nextLook;
+  private volatile Instant nextLook;
+
+  /** Held by whichever thread is looking: the loop, or a sending thread waiting out a back-off. */
+  private final java.util.concurrent.locks.ReentrantLock looking =
+      new java.util.concurrent.locks.ReentrantLock();
 
   /**
    * @param reloader loads the config again on SIGHUP; a failure keeps the running config
@@ -206,7 +210,12 @@ public final class Daemon {
           ledger.heldUntil = null;
           boolean sent = runDue();
           ledger.flush();
-          sent |= lookIfDue();
+          looking.lock();
+          try {
+            sent |= lookIfDue();
+          } finally {
+            looking.unlock();
+          }
           // After the due slot, so a first prune of a long history never delays a probe.
           pruneIfDue(clock.instant());
           lastSummary = store.summary(clock.instant());
@@ -260,6 +269,21 @@ public final class Daemon {
       }
     }
     LOG.info("stopped");
+  }
+
+  /** A look from a sending thread waiting out a back-off, unless another thread is looking. */
+  private void lookDuringSlot() {
+    Instant next = nextLook;
+    if ((next != null && clock.instant().isBefore(next)) || !looking.tryLock()) {
+      return;
+    }
+    try {
+      lookIfDue();
+    } catch (StoreException e) {
+      LOG.error("replies: {}", e.getMessage());
+    } finally {
+      looking.unlock();
+    }
   }
 
   /**
@@ -464,11 +488,26 @@ public final class Daemon {
         org.mailassure.text.Words.count(due.size(), "probe"));
     ledger.lease = config.probe().retry().maxBackoff().plus(Duration.ofMinutes(10));
     try (ProbeTransport transport = transports.create(config)) {
+      // A back-off lets the mailboxes' looks go on: a relay that keeps a slot retrying for an
+      // hour does not keep the assessment service waiting for its replies.
       Sleeper sleeper =
           d -> {
-            waiter.awaitUntil(clock.instant().plus(d));
-            if (stopping) {
-              throw new InterruptedException("stopping");
+            Instant until = clock.instant().plus(d);
+            while (true) {
+              lookDuringSlot();
+              if (stopping) {
+                throw new InterruptedException("stopping");
+              }
+              Instant at = clock.instant();
+              if (!at.isBefore(until)) {
+                return;
+              }
+              Instant look = nextLook;
+              waiter.awaitUntil(
+                  look != null && look.isAfter(at) && look.isBefore(until) ? look : until);
+              if (stopping) {
+                throw new InterruptedException("stopping");
+              }
             }
           };
       new ProbeSender(config, transport, ledger, clock, sleeper, version)

@@ -143,6 +143,47 @@ class DaemonReplyTest {
   }
 
   @Test
+  void looksGoOnWhileASlotsProbeWaitsOutItsBackOffs() throws Exception {
+    Fixtures.writeMaterial(dir);
+    try (org.mailassure.testing.LoopbackRelay relay =
+        org.mailassure.testing.LoopbackRelay.builder(
+                org.mailassure.testing.LoopbackRelay.Mode.STARTTLS)
+            .tls(Fixtures.LOOPBACK.serverContext())
+            .replies(i -> new org.subethamail.smtp.RejectException(451, "4.3.0 busy"))
+            .build()
+            .start()) {
+      Config config =
+          Fixtures.config(
+              dir,
+              """
+              state-dir: state
+              graph:
+                tenant-id: contoso.onmicrosoft.com
+                base-url: %s
+                auth: { type: token, token-env: MAILASSURE_GRAPH_TOKEN }
+              rule: { poll: 5m }
+              probe:
+                schedule: "0 9 * * *"
+                time-zone: UTC
+                transport: smtp
+                retry: { attempts: 6, backoff: 20m, max-backoff: 20m }
+                smtp: { host: 127.0.0.1, port: %d, auth: none, trust-store: ca.pem }
+              domains:
+                - name: d1.example.gov.uk
+                  mailbox: %s
+              """
+                  .formatted(graph.baseUrl(), relay.port(), MAILBOX));
+
+      run(config, START.plus(Duration.ofMinutes(90)), n -> {});
+
+      // The slot's probe is refused at 09:00, 09:20, 09:40, 10:00 and 10:20, and between those
+      // attempts the mailbox is still looked at every 5 minutes: 09:00, 09:05, ... 10:25.
+      assertThat(relay.rejected()).isEqualTo(5);
+      assertThat(listings()).isEqualTo(18);
+    }
+  }
+
+  @Test
   void inForwardModeTheDaemonNeverLooks() throws Exception {
     Config config = config("{ action: forward }");
 
