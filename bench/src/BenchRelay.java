@@ -39,6 +39,11 @@ final class BenchRelay {
    * null) and state directory, probes over the relay (RSA-2048 DKIM) or the loopback Graph server
    * (which Microsoft 365 would sign).
    */
+  /** The probes the loopback Graph server accepted (sendMail requests; not lists or replies). */
+  static int sendMails(org.mailassure.testing.LoopbackGraph graph) {
+    return (int) graph.requests().stream().filter(r -> r.path().endsWith("/sendMail")).count();
+  }
+
   /**
    * Puts one message from the assessment address in each bench mailbox's inbox, for the reply agent
    * to answer.

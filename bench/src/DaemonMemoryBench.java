@@ -86,13 +86,7 @@ public final class DaemonMemoryBench {
         return;
       }
       String[] f = result.split("\t");
-      int probes =
-          graph
-              ? (int)
-                  graphServer.requests().stream()
-                      .filter(r -> r.path().endsWith("/sendMail"))
-                      .count()
-              : relay.received().size();
+      int probes = graph ? BenchRelay.sendMails(graphServer) : relay.received().size();
       System.out.printf(
           "%d\t%d\t%d\t%s\t%.1f\t%.1f\t%.1f\t%.0f\t%s%n",
           domains,

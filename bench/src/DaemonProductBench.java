@@ -73,13 +73,7 @@ public final class DaemonProductBench {
         double peak = Proc.status(daemon.pid(), "VmHWM");
         double cpu = Proc.cpuSeconds(daemon.pid());
         double wall = (System.nanoTime() - t0) / 1e9;
-        int received =
-            graph
-                ? (int)
-                    graphServer.requests().stream()
-                        .filter(r -> r.path().endsWith("/sendMail"))
-                        .count()
-                : relay.received().size();
+        int received = graph ? BenchRelay.sendMails(graphServer) : relay.received().size();
         if (graph && graphServer.replies().size() != domains) {
           throw new IllegalStateException(
               "the reply agent answered "

@@ -139,49 +139,27 @@ public final class Metrics {
                   sample(b, "mailassure_probe_future_slot_timestamp_seconds", d, null, seconds(t)));
     }
     if (!mailboxes.isEmpty()) {
-      family(
+      mailboxFamily(
           b,
           "mailassure_reply_last_look_timestamp_seconds",
           "gauge",
-          "Unix time the reply agent last looked at the domain's mailbox without error.");
-      for (Mailbox m : mailboxes) {
-        if (m.lastLook() != null) {
-          sample(
-              b,
-              "mailassure_reply_last_look_timestamp_seconds",
-              m.domain(),
-              "mailbox=\"" + escape(m.mailbox()) + "\"",
-              seconds(m.lastLook()));
-        }
-      }
-      family(
+          "Unix time the reply agent last looked at the domain's mailbox without error.",
+          mailboxes,
+          m -> m.lastLook() == null ? null : seconds(m.lastLook()));
+      mailboxFamily(
           b,
           "mailassure_reply_last_success_timestamp_seconds",
           "gauge",
-          "Unix time Graph last accepted a reply from the domain's mailbox.");
-      for (Mailbox m : mailboxes) {
-        if (m.lastReply() != null) {
-          sample(
-              b,
-              "mailassure_reply_last_success_timestamp_seconds",
-              m.domain(),
-              "mailbox=\"" + escape(m.mailbox()) + "\"",
-              seconds(m.lastReply()));
-        }
-      }
-      family(
+          "Unix time Graph last accepted a reply from the domain's mailbox.",
+          mailboxes,
+          m -> m.lastReply() == null ? null : seconds(m.lastReply()));
+      mailboxFamily(
           b,
           "mailassure_reply_failures_total",
           "counter",
-          "Replies to the assessment service that failed, per mailbox.");
-      for (Mailbox m : mailboxes) {
-        sample(
-            b,
-            "mailassure_reply_failures_total",
-            m.domain(),
-            "mailbox=\"" + escape(m.mailbox()) + "\"",
-            Long.toString(m.failures()));
-      }
+          "Replies to the assessment service that failed, per mailbox.",
+          mailboxes,
+          m -> Long.toString(m.failures()));
     }
     family(
         b,
@@ -205,6 +183,23 @@ public final class Metrics {
         stateDir.resolve(FILE_NAME),
         StandardCopyOption.ATOMIC_MOVE,
         StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** A family with one sample a mailbox; a mailbox whose value is null has none. */
+  private static void mailboxFamily(
+      StringBuilder b,
+      String name,
+      String type,
+      String help,
+      List<Mailbox> mailboxes,
+      java.util.function.Function<Mailbox, String> value) {
+    family(b, name, type, help);
+    for (Mailbox m : mailboxes) {
+      String v = value.apply(m);
+      if (v != null) {
+        sample(b, name, m.domain(), "mailbox=\"" + escape(m.mailbox()) + "\"", v);
+      }
+    }
   }
 
   private static void family(StringBuilder b, String name, String type, String help) {

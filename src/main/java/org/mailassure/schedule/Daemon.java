@@ -309,6 +309,11 @@ public final class Daemon {
     }
     org.mailassure.state.ReplyStore replies = new org.mailassure.state.ReplyStore(store);
     if (agent == null || agentConfig != config) {
+      if (agent != null) {
+        // The old agent's settlements the store has not taken yet go first, or their messages
+        // would look unanswered to the new one.
+        agent.flush();
+      }
       try {
         agent =
             repliers.create(
