@@ -10,6 +10,11 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -18,11 +23,23 @@ import javax.net.ssl.SSLSocket;
 /**
  * Fetches an MTA-STS policy (RFC 8461 section 3.3): HTTPS to {@code mta-sts.<domain>} at the
  * address the readiness resolvers give, the certificate checked against that host name, no
- * redirects followed, at most 64 KiB. The port and the trust anchors are injected so tests can
- * serve a policy on loopback. Thread-safe.
+ * redirects followed, at most 64 KiB. The whole fetch (connect, handshake, request, answer) has one
+ * deadline, the configured timeout: a server that sends a byte just before each read would time out
+ * is cut off when it passes, not after 64 KiB of reads. An answer that is not well-formed HTTP
+ * (status line, headers, chunks) is a failure with the reason, never an exception. The port and the
+ * trust anchors are injected so tests can serve a policy on loopback. Thread-safe.
  */
 public final class PolicyFetcher {
-  private static final int MAX_BYTES = 64 * 1024;
+  static final int MAX_BYTES = 64 * 1024;
+
+  /** Closes the sockets of fetches that pass their deadline; one daemon thread for all. */
+  private static final ScheduledExecutorService DEADLINES =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "mta-sts-deadline");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final int port;
   private final SSLContext tls;
@@ -47,92 +64,202 @@ public final class PolicyFetcher {
   }
 
   /** A fetched policy or why there is none. */
-  public record Fetched(int status, String contentType, String body, String error) {}
+  public record Fetched(int status, String contentType, String body, String error) {
+    static Fetched failed(String error) {
+      return new Fetched(0, null, null, error);
+    }
+  }
+
+  /** An answer that is not the HTTP it claims to be. */
+  static final class Malformed extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Malformed(String message) {
+      super(message);
+    }
+  }
 
   public Fetched fetch(String host, InetAddress address) {
-    int ms = (int) timeout.toMillis();
+    String url = "https://" + host + "/.well-known/mta-sts.txt";
+    long ms = Math.max(1, timeout.toMillis());
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+    AtomicBoolean expired = new AtomicBoolean();
     try (Socket raw = new Socket()) {
-      raw.connect(new InetSocketAddress(address, port), ms);
-      raw.setSoTimeout(ms);
-      try (SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(raw, host, port, true)) {
-        SSLParameters p = ssl.getSSLParameters();
-        p.setEndpointIdentificationAlgorithm("HTTPS");
-        p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-        ssl.setSSLParameters(p);
-        ssl.startHandshake();
-        OutputStream out = ssl.getOutputStream();
-        out.write(
-            ("GET /.well-known/mta-sts.txt HTTP/1.1\r\nHost: "
-                    + host
-                    + "\r\nUser-Agent: mailassure\r\nAccept: text/plain\r\nConnection: close\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        return parse(readAll(ssl.getInputStream()));
+      ScheduledFuture<?> guard =
+          DEADLINES.schedule(
+              () -> {
+                expired.set(true);
+                try {
+                  raw.close();
+                } catch (IOException ignored) {
+                  // Closing is all the guard does; the fetch reports the deadline.
+                }
+              },
+              ms,
+              TimeUnit.MILLISECONDS);
+      try {
+        raw.connect(new InetSocketAddress(address, port), (int) ms);
+        raw.setSoTimeout(remaining(deadline));
+        try (SSLSocket ssl =
+            (SSLSocket) tls.getSocketFactory().createSocket(raw, host, port, true)) {
+          SSLParameters p = ssl.getSSLParameters();
+          p.setEndpointIdentificationAlgorithm("HTTPS");
+          p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+          ssl.setSSLParameters(p);
+          ssl.startHandshake();
+          OutputStream out = ssl.getOutputStream();
+          out.write(
+              ("GET /.well-known/mta-sts.txt HTTP/1.1\r\nHost: "
+                      + host
+                      + "\r\nUser-Agent: mailassure\r\nAccept: text/plain\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+          byte[] answer = readAll(ssl, ssl.getInputStream(), deadline);
+          if (answer == null) {
+            return Fetched.failed(
+                url + " answered with more than " + (MAX_BYTES >> 10) + " KiB; not read further");
+          }
+          return parse(answer);
+        }
+      } finally {
+        guard.cancel(false);
       }
-    } catch (SSLException e) {
-      return new Fetched(
-          0,
-          null,
-          null,
-          "TLS to "
-              + host
-              + " failed: "
-              + e.getMessage()
-              + " (the policy host needs a certificate for "
-              + host
-              + " from a public CA)");
+    } catch (Malformed e) {
+      return Fetched.failed(url + " did not answer in HTTP: " + e.getMessage());
     } catch (IOException e) {
-      return new Fetched(
-          0,
-          null,
-          null,
-          "cannot fetch https://" + host + "/.well-known/mta-sts.txt: " + e.getMessage());
+      if (expired.get() || e instanceof java.net.SocketTimeoutException) {
+        return Fetched.failed(
+            url
+                + " did not answer within "
+                + ms
+                + " ms (readiness.timeout), counting connection, TLS and the whole answer");
+      }
+      if (e instanceof SSLException) {
+        return Fetched.failed(
+            "TLS to "
+                + host
+                + " failed: "
+                + e.getMessage()
+                + " (the policy host needs a certificate for "
+                + host
+                + " from a public CA)");
+      }
+      return Fetched.failed("cannot fetch " + url + ": " + e.getMessage());
     }
   }
 
-  private static byte[] readAll(InputStream in) throws IOException {
+  private static int remaining(long deadline) throws java.net.SocketTimeoutException {
+    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+    if (left <= 0) {
+      throw new java.net.SocketTimeoutException("deadline passed");
+    }
+    return (int) Math.min(Integer.MAX_VALUE, left);
+  }
+
+  /** The whole answer, or null when it is longer than {@link #MAX_BYTES} and its headers. */
+  private static byte[] readAll(Socket socket, InputStream in, long deadline) throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     byte[] buf = new byte[4096];
-    for (int n; (n = in.read(buf)) > 0 && b.size() <= MAX_BYTES; ) {
+    while (true) {
+      socket.setSoTimeout(remaining(deadline));
+      int n = in.read(buf);
+      if (n < 0) {
+        return b.toByteArray();
+      }
       b.write(buf, 0, n);
+      if (b.size() > MAX_BYTES + 8192) {
+        return null;
+      }
     }
-    return b.toByteArray();
   }
 
-  private static Fetched parse(byte[] response) {
-    String text = new String(response, StandardCharsets.UTF_8);
+  /** Reads a complete HTTP/1.x answer: status line, headers, and a plain or chunked body. */
+  static Fetched parse(byte[] response) throws Malformed {
+    String text = new String(response, StandardCharsets.ISO_8859_1);
     int split = text.indexOf("\r\n\r\n");
     if (split < 0) {
-      return new Fetched(0, null, null, "the policy host sent no complete HTTP response");
+      throw new Malformed("the answer ends before its headers do (no empty line after them)");
     }
-    String[] head = text.substring(0, split).split("\r\n");
-    String[] statusLine = head[0].split(" ");
-    int status = statusLine.length > 1 ? Integer.parseInt(statusLine[1]) : 0;
+    String[] head = text.substring(0, split).split("\r\n", -1);
+    String[] statusLine = head[0].split(" ", 3);
+    if (statusLine.length < 2
+        || !statusLine[0].matches("HTTP/1\\.[01]")
+        || !statusLine[1].matches("[1-5][0-9][0-9]")) {
+      throw new Malformed("the status line is '" + printable(head[0]) + "'");
+    }
+    int status = Integer.parseInt(statusLine[1]);
     String type = null;
     boolean chunked = false;
-    for (String h : head) {
-      String l = h.toLowerCase(Locale.ROOT);
-      if (l.startsWith("content-type:")) {
-        type = h.substring(h.indexOf(':') + 1).strip();
-      } else if (l.startsWith("transfer-encoding:") && l.contains("chunked")) {
-        chunked = true;
+    long length = -1;
+    for (int i = 1; i < head.length; i++) {
+      String h = head[i];
+      int colon = h.indexOf(':');
+      if (colon <= 0 || h.charAt(0) == ' ' || h.charAt(0) == '\t') {
+        throw new Malformed("a header line is '" + printable(h) + "'");
+      }
+      String name = h.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+      String value = h.substring(colon + 1).strip();
+      switch (name) {
+        case "content-type" -> type = value;
+        case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+        case "content-length" -> {
+          if (!value.matches("[0-9]{1,9}")) {
+            throw new Malformed("Content-Length is '" + printable(value) + "'");
+          }
+          length = Long.parseLong(value);
+        }
+        default -> {}
       }
     }
     String body = text.substring(split + 4);
     if (chunked) {
-      StringBuilder b = new StringBuilder();
-      int at = 0;
-      while (at < body.length()) {
-        int eol = body.indexOf("\r\n", at);
-        int size = Integer.parseInt(body.substring(at, eol).split(";")[0].strip(), 16);
-        if (size == 0) {
-          break;
-        }
-        b.append(body, eol + 2, eol + 2 + size);
-        at = eol + 2 + size + 2;
+      body = dechunk(body);
+    } else if (length >= 0) {
+      if (body.length() < length) {
+        throw new Malformed(
+            "the body ends after " + body.length() + " of its " + length + " bytes");
       }
-      body = b.toString();
+      body = body.substring(0, (int) length);
     }
-    return new Fetched(status, type, body, null);
+    if (body.length() > MAX_BYTES) {
+      throw new Malformed("the body is longer than " + (MAX_BYTES >> 10) + " KiB");
+    }
+    byte[] raw = body.getBytes(StandardCharsets.ISO_8859_1);
+    return new Fetched(status, type, new String(raw, StandardCharsets.UTF_8), null);
+  }
+
+  /** A chunked body (RFC 9112 section 7.1), its chunk extensions and trailers ignored. */
+  private static String dechunk(String body) throws Malformed {
+    StringBuilder b = new StringBuilder();
+    int at = 0;
+    while (true) {
+      int eol = body.indexOf("\r\n", at);
+      if (eol < 0) {
+        throw new Malformed("the chunked body ends inside a chunk's size line");
+      }
+      String sizeText = body.substring(at, eol).split(";", 2)[0].strip();
+      if (!sizeText.matches("[0-9A-Fa-f]{1,6}")) {
+        throw new Malformed("a chunk's size is '" + printable(sizeText) + "'");
+      }
+      int size = Integer.parseInt(sizeText, 16);
+      if (size == 0) {
+        return b.toString();
+      }
+      int start = eol + 2;
+      if (start + size + 2 > body.length() || !body.startsWith("\r\n", start + size)) {
+        throw new Malformed("a chunk of " + size + " bytes is cut short or not ended by CRLF");
+      }
+      b.append(body, start, start + size);
+      if (b.length() > MAX_BYTES) {
+        throw new Malformed("the body is longer than " + (MAX_BYTES >> 10) + " KiB");
+      }
+      at = start + size + 2;
+    }
+  }
+
+  /** At most 60 characters of what the server sent, control characters shown as '?'. */
+  private static String printable(String s) {
+    String cut = s.length() > 60 ? s.substring(0, 60) + "…" : s;
+    return cut.replaceAll("[\\p{Cntrl}]", "?");
   }
 }

@@ -1,0 +1,217 @@
+package org.mailassure.readiness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailassure.demo.Certificates;
+import org.mailassure.keys.PemCertificates;
+import org.mailassure.testing.Fixtures;
+
+/**
+ * The MTA-STS policy fetch against a real TLS server on 127.0.0.1 that answers with scripted raw
+ * bytes: hostile (never finishing, endless) and malformed answers each become a failure with the
+ * reason; a well-formed chunked answer is read as RFC 9112 section 7.1 says.
+ */
+class PolicyFetcherTest {
+  private static final String HOST = "mta-sts.example.gov.uk";
+
+  @TempDir Path dir;
+  private SSLServerSocket server;
+  private Thread serving;
+
+  @FunctionalInterface
+  interface Script {
+    void answer(OutputStream out) throws IOException, InterruptedException;
+  }
+
+  private PolicyFetcher serve(Duration timeout, Script script) throws Exception {
+    SSLContext serverTls =
+        Certificates.server(Fixtures.CA, Duration.ofDays(1), HOST).serverContext();
+    server =
+        (SSLServerSocket)
+            serverTls
+                .getServerSocketFactory()
+                .createServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    serving =
+        new Thread(
+            () -> {
+              try (SSLSocket s = (SSLSocket) server.accept()) {
+                InputStream in = s.getInputStream();
+                StringBuilder request = new StringBuilder();
+                while (!request.toString().endsWith("\r\n\r\n")) {
+                  int c = in.read();
+                  if (c < 0) {
+                    return;
+                  }
+                  request.append((char) c);
+                }
+                script.answer(s.getOutputStream());
+              } catch (IOException | InterruptedException e) {
+                // The client hung up: what a bounded client does with a hostile server.
+              }
+            });
+    serving.setDaemon(true);
+    serving.start();
+    Fixtures.CA.writePem(dir.resolve("ca.pem"));
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(PemCertificates.trustStore(dir.resolve("ca.pem")));
+    SSLContext trust = SSLContext.getInstance("TLS");
+    trust.init(null, tmf.getTrustManagers(), null);
+    return new PolicyFetcher(server.getLocalPort(), trust, timeout);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+    if (serving != null) {
+      serving.interrupt();
+    }
+  }
+
+  private static Script raw(String answer) {
+    return out -> {
+      out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+    };
+  }
+
+  private PolicyFetcher.Fetched fetch(PolicyFetcher f) {
+    return f.fetch(HOST, InetAddress.getLoopbackAddress());
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void aServerThatSendsAByteJustInTimeForeverIsCutOffAtTheOneDeadline() throws Exception {
+    // Without one deadline for the whole fetch this would read 64 KiB at a byte per 200 ms: hours.
+    PolicyFetcher f =
+        serve(
+            Duration.ofSeconds(1),
+            out -> {
+              out.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n".getBytes());
+              out.flush();
+              while (true) {
+                out.write('v');
+                out.flush();
+                Thread.sleep(200);
+              }
+            });
+
+    PolicyFetcher.Fetched got = fetch(f);
+
+    assertThat(got.error())
+        .contains("https://" + HOST + "/.well-known/mta-sts.txt did not answer within 1000 ms");
+  }
+
+  @Test
+  void aStatusLineThatIsNotHttpIsAFailureNamingIt() throws Exception {
+    PolicyFetcher.Fetched got =
+        fetch(serve(Duration.ofSeconds(5), raw("HTTP/1.1 2OO OK\r\n\r\nversion: STSv1\r\n")));
+
+    assertThat(got.error())
+        .contains("did not answer in HTTP: the status line is 'HTTP/1.1 2OO OK'");
+  }
+
+  @Test
+  void aHeaderLineWithoutAColonIsAFailure() throws Exception {
+    PolicyFetcher.Fetched got =
+        fetch(
+            serve(
+                Duration.ofSeconds(5), raw("HTTP/1.1 200 OK\r\nContent-Type text/plain\r\n\r\nx")));
+
+    assertThat(got.error()).contains("a header line is 'Content-Type text/plain'");
+  }
+
+  @Test
+  void aChunkSizeThatIsNotHexadecimalIsAFailure() throws Exception {
+    PolicyFetcher.Fetched got =
+        fetch(
+            serve(
+                Duration.ofSeconds(5),
+                raw(
+                    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n")));
+
+    assertThat(got.error()).contains("a chunk's size is 'zz'");
+  }
+
+  @Test
+  void aChunkCutShortIsAFailure() throws Exception {
+    PolicyFetcher.Fetched got =
+        fetch(
+            serve(
+                Duration.ofSeconds(5),
+                raw(
+                    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n40\r\nversion: STSv1\r\n")));
+
+    assertThat(got.error()).contains("a chunk of 64 bytes is cut short");
+  }
+
+  @Test
+  void anAnswerThatEndsInsideItsHeadersIsAFailure() throws Exception {
+    PolicyFetcher.Fetched got =
+        fetch(serve(Duration.ofSeconds(5), raw("HTTP/1.1 200 OK\r\nContent-Type: text/pl")));
+
+    assertThat(got.error()).contains("the answer ends before its headers do");
+  }
+
+  @Test
+  void anEndlessAnswerIsReadNoFurtherThan64KiB() throws Exception {
+    PolicyFetcher.Fetched got =
+        fetch(
+            serve(
+                Duration.ofSeconds(10),
+                out -> {
+                  out.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n".getBytes());
+                  byte[] chunk = new byte[16384];
+                  java.util.Arrays.fill(chunk, (byte) 'x');
+                  while (true) {
+                    out.write(chunk);
+                  }
+                }));
+
+    assertThat(got.error()).contains("answered with more than 64 KiB; not read further");
+  }
+
+  @Test
+  void aWellFormedChunkedPolicyIsReadWhole() throws Exception {
+    // RFC 9112 7.1: chunk-size in hex, CRLF, the data, CRLF; a zero-size chunk ends the body.
+    String part1 = "version: STSv1\r\nmode: enforce\r\n";
+    String part2 = "mx: *.mail.protection.outlook.com\r\nmax_age: 604800\r\n";
+    PolicyFetcher.Fetched got =
+        fetch(
+            serve(
+                Duration.ofSeconds(5),
+                raw(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + Integer.toHexString(part1.length())
+                        + ";ext=1\r\n"
+                        + part1
+                        + "\r\n"
+                        + Integer.toHexString(part2.length())
+                        + "\r\n"
+                        + part2
+                        + "\r\n0\r\n\r\n")));
+
+    assertThat(got.error()).isNull();
+    assertThat(got.status()).isEqualTo(200);
+    assertThat(got.contentType()).isEqualTo("text/plain");
+    assertThat(got.body()).isEqualTo(part1 + part2);
+  }
+}
