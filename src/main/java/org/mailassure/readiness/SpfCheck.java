@@ -1,36 +1,28 @@
 package org.mailassure.readiness;
 
 import java.util.List;
-import java.util.Locale;
 import org.mailassure.readiness.dns.DnsAnswer;
 import org.mailassure.readiness.dns.DnsClient;
 import org.xbill.DNS.Type;
 
 /**
- * {@code spf}: one {@code v=spf1} record (RFC 7208 section 4.5), ending in {@code ~all} or {@code
- * -all}, with {@code include:spf.protection.outlook.com} when mail is on Microsoft 365, and at most
- * 10 DNS-querying terms (section 4.6.4) and 2 void lookups after following includes and redirects.
+ * {@code spf}: the domain's policy as receivers evaluate it (RFC 7208, {@link SpfEvaluator}) for
+ * mail from a host it does not list: one {@code v=spf1} record (section 4.5) that evaluates,
+ * through its includes and redirects, to {@code fail} or {@code softfail} (the decisive {@code all}
+ * is {@code -all} or {@code ~all}, wherever the evaluation reaches it); never {@code permerror} (a
+ * syntax error, an unknown mechanism, an include or redirect of a domain with no SPF record, more
+ * than 10 DNS-querying terms or 2 void lookups); {@code include:spf.protection.outlook.com} when
+ * mail is on Microsoft 365; and no {@code ptr} (section 5.5, a warning). A DNS failure anywhere in
+ * the tree is "could not check".
  */
 final class SpfCheck {
   static final String OUTLOOK = "spf.protection.outlook.com";
-  private static final int MAX_LOOKUPS = 10;
-  private static final int MAX_VOID = 2;
+  private static final String END_FIX =
+      "end the record with -all (or ~all while you check your senders)";
 
-  private final DnsClient dns;
-  private int lookups;
-  private int voids;
-  private boolean outlook;
-  private boolean loop;
-
-  private SpfCheck(DnsClient dns) {
-    this.dns = dns;
-  }
+  private SpfCheck() {}
 
   static CheckResult run(DnsClient dns, String domain, List<String> mx) {
-    return new SpfCheck(dns).check(domain, mx);
-  }
-
-  private CheckResult check(String domain, List<String> mx) {
     DnsAnswer a = dns.get(domain, Type.TXT);
     if (a instanceof DnsAnswer.Failed f) {
       return CheckResult.couldNotCheck(CheckId.SPF, domain + " TXT", f.reason());
@@ -53,115 +45,58 @@ final class SpfCheck {
               + "; receivers treat several as a permanent error (RFC 7208 section 4.5)",
           "merge them into one record, e.g. \"" + suggested + "\"");
     }
-    String record = spf.get(0);
-    CheckResult.Builder b = new CheckResult.Builder(CheckId.SPF).note(record);
-    String all = allQualifier(record);
-    if (all == null && redirectOf(record) == null) {
-      b.problem(
-          Status.FAIL,
-          "no all mechanism: mail from anywhere else is 'neutral'",
-          "end the record with -all (or ~all while you check your senders)");
-    } else if ("+".equals(all) || "?".equals(all)) {
-      b.problem(
-          Status.FAIL,
-          "ends in " + all + "all, which lets anyone send as " + domain,
-          "end the record with -all (or ~all while you check your senders)");
+    SpfEvaluator e = new SpfEvaluator(dns::get, "postmaster@" + domain);
+    SpfEvaluator.Outcome o = e.evaluate(domain);
+    CheckResult.Builder b = new CheckResult.Builder(CheckId.SPF).note(spf.get(0));
+    switch (o.result()) {
+      case TEMPERROR -> {
+        return CheckResult.couldNotCheck(CheckId.SPF, "the SPF policy of " + domain, o.reason());
+      }
+      case PERMERROR ->
+          b.problem(
+              Status.FAIL,
+              "receivers return permerror: " + o.reason(),
+              "correct the record (a permerror makes DMARC treat SPF as failed for every sender)");
+      case NONE -> b.problem(Status.FAIL, "no v=spf1 record at " + domain, null);
+      case PASS ->
+          b.problem(
+              Status.FAIL,
+              "ends in "
+                  + (o.decidedBy().endsWith("all") ? o.decidedBy() : "a pass for any host")
+                  + ", which lets anyone send as "
+                  + domain
+                  + (o.decidedBy().endsWith("all") ? "" : " (decided by " + o.decidedBy() + ")"),
+              END_FIX);
+      case NEUTRAL ->
+          b.problem(
+              Status.FAIL,
+              "no match".equals(o.decidedBy())
+                  ? "no all mechanism is reached: mail from anywhere else is 'neutral'"
+                  : "ends in " + o.decidedBy() + ": mail from anywhere else is 'neutral'",
+              END_FIX);
+      case FAIL, SOFTFAIL ->
+          b.note(
+              "others get "
+                  + o.result().name().toLowerCase(java.util.Locale.ROOT)
+                  + " ("
+                  + o.decidedBy()
+                  + ")");
     }
-    walk(record, domain, 0);
-    if (m365 && !outlook) {
+    if (o.result() != SpfEvaluator.Result.PERMERROR && m365 && !e.includes().contains(OUTLOOK)) {
       b.problem(
           Status.FAIL,
           "MX is Microsoft 365 but the record does not include " + OUTLOOK,
           "add include:" + OUTLOOK + " before the all mechanism");
     }
-    if (loop) {
-      b.problem(Status.FAIL, "an include or redirect loops back on itself", "remove the loop");
-    }
-    if (lookups > MAX_LOOKUPS) {
+    if (e.usesPtr()) {
       b.problem(
-          Status.FAIL,
-          lookups
-              + " DNS-querying terms after expansion; the limit is "
-              + MAX_LOOKUPS
-              + " (RFC 7208 section 4.6.4), beyond it receivers return permerror",
-          "flatten or remove includes so that at most 10 remain");
-    } else {
-      b.note(lookups + " of " + MAX_LOOKUPS + " DNS lookups");
+          Status.WARN,
+          "uses ptr, which RFC 7208 section 5.5 says not to use (slow, and receivers may skip it)",
+          "list the senders with ip4:, ip6: or include: instead of ptr");
     }
-    if (voids > MAX_VOID) {
-      b.problem(
-          Status.FAIL,
-          voids + " void lookups (names with no record); the limit is " + MAX_VOID,
-          "remove includes of names that publish no SPF record");
+    if (o.result() != SpfEvaluator.Result.PERMERROR) {
+      b.note(e.lookups() + " of " + SpfEvaluator.MAX_LOOKUPS + " DNS lookups");
     }
     return b.build();
-  }
-
-  /** Counts DNS-querying terms through includes and redirects (RFC 7208 sections 4.6.4, 5, 6.1). */
-  private void walk(String record, String domain, int depth) {
-    if (depth > 10) {
-      loop = true;
-      return;
-    }
-    for (String term : record.strip().split("\\s+")) {
-      String t = term.toLowerCase(Locale.ROOT);
-      String bare = t.isEmpty() ? t : ("+-~?".indexOf(t.charAt(0)) >= 0 ? t.substring(1) : t);
-      if (bare.startsWith("include:")) {
-        lookups++;
-        String target = bare.substring("include:".length());
-        if (target.equals(OUTLOOK)) {
-          outlook = true;
-        }
-        follow(target, depth);
-      } else if (bare.startsWith("redirect=")) {
-        lookups++;
-        follow(bare.substring("redirect=".length()), depth);
-      } else if (bare.equals("a")
-          || bare.startsWith("a:")
-          || bare.startsWith("a/")
-          || bare.equals("mx")
-          || bare.startsWith("mx:")
-          || bare.startsWith("mx/")
-          || bare.equals("ptr")
-          || bare.startsWith("ptr:")
-          || bare.startsWith("exists:")) {
-        lookups++;
-      }
-    }
-  }
-
-  private void follow(String target, int depth) {
-    if (lookups > MAX_LOOKUPS * 3) {
-      return;
-    }
-    DnsAnswer a = dns.get(target, Type.TXT);
-    List<String> spf = Txt.versioned(a, "v=spf1");
-    if (a.absent() || spf.isEmpty()) {
-      voids++;
-      return;
-    }
-    walk(spf.get(0), target, depth + 1);
-  }
-
-  private static String allQualifier(String record) {
-    for (String term : record.strip().split("\\s+")) {
-      String t = term.toLowerCase(Locale.ROOT);
-      if (t.equals("all") || t.equals("+all")) {
-        return "+";
-      }
-      if (t.length() == 4 && t.endsWith("all") && "-~?".indexOf(t.charAt(0)) >= 0) {
-        return t.substring(0, 1);
-      }
-    }
-    return null;
-  }
-
-  private static String redirectOf(String record) {
-    for (String term : record.strip().split("\\s+")) {
-      if (term.toLowerCase(Locale.ROOT).startsWith("redirect=")) {
-        return term.substring("redirect=".length());
-      }
-    }
-    return null;
   }
 }

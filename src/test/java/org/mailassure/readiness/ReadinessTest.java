@@ -126,7 +126,7 @@ class ReadinessTest {
                         + "a:y.example mx:z.example exists:e.example a:w.example a:v.example a:u.example -all"),
             CheckId.SPF,
             Status.FAIL,
-            "11 DNS-querying terms"),
+            "receivers return permerror: more than 2 void lookups"),
         // An MX name under mail.protection.outlook.com that has no address receives nothing: it
         // does not make the domain a Microsoft 365 one, so Outlook's include is not required (the
         // mx check fails the unreachable host instead).
@@ -139,6 +139,27 @@ class ReadinessTest {
             CheckId.SPF,
             Status.PASS,
             "v=spf1 ip4:192.0.2.1 -all"),
+        // RFC 7208 section 5: "ipv4" is no mechanism; receivers return permerror for the record.
+        new Variant(
+            "SPF typo ipv4:",
+            z -> z.set("@", "TXT", outlookOnly.replace(" -all", " ipv4:192.0.2.1 -all")),
+            CheckId.SPF,
+            Status.FAIL,
+            "receivers return permerror: unknown mechanism 'ipv4:192.0.2.1'"),
+        // RFC 7208 section 5.5: "This mechanism SHOULD NOT be published."
+        new Variant(
+            "SPF ptr",
+            z -> z.set("@", "TXT", outlookOnly.replace(" -all", " ptr -all")),
+            CheckId.SPF,
+            Status.WARN,
+            "uses ptr"),
+        // RFC 7208 section 6.1: with no all, the redirect target's result is the record's.
+        new Variant(
+            "SPF redirect to Outlook's record",
+            z -> z.set("@", "TXT", "v=spf1 redirect=spf.protection.outlook.com"),
+            CheckId.SPF,
+            Status.PASS,
+            "others get fail (-all)"),
         new Variant(
             "missing outlook include",
             z -> z.set("@", "TXT", "v=spf1 ip4:192.0.2.1 -all"),

@@ -1,0 +1,536 @@
+package org.mailassure.readiness;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BiFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.mailassure.readiness.dns.DnsAnswer;
+import org.xbill.DNS.Type;
+
+/**
+ * Evaluates a domain's SPF policy as a receiver's {@code check_host()} does (RFC 7208 section 4)
+ * for mail from a host the policy does not list: every term is parsed (a syntax error or an unknown
+ * mechanism is {@code permerror}, section 4.6), every DNS-querying term is counted (more than 10 is
+ * {@code permerror}, section 4.6.4) and resolved (more than 2 void lookups, NXDOMAIN or no data, is
+ * {@code permerror}), {@code include:} targets are evaluated (their {@code none} is {@code
+ * permerror}, section 5.2), {@code redirect=} is followed when no mechanism matched and the record
+ * has no {@code all} (its target's {@code none} is {@code permerror}, section 6.1), macros in
+ * domain-specs are expanded (section 7) for that host, and a DNS timeout or SERVFAIL anywhere is
+ * {@code temperror}. The host is {@link #CLIENT_IP}, {@code ip4}/{@code ip6}/{@code a}/{@code mx}
+ * terms never match it (their lookups are still made and counted), so the result is what the policy
+ * says of everyone it does not name. Not thread-safe: one instance per evaluation.
+ */
+final class SpfEvaluator {
+  /** The host whose mail is judged: a documentation address (RFC 5737) no policy should list. */
+  static final String CLIENT_IP = "203.0.113.77";
+
+  static final int MAX_LOOKUPS = 10;
+  static final int MAX_VOID = 2;
+  private static final int MAX_MX_NAMES = 10;
+
+  /** What {@code check_host()} returned, and why. */
+  enum Result {
+    PASS,
+    FAIL,
+    SOFTFAIL,
+    NEUTRAL,
+    NONE,
+    PERMERROR,
+    TEMPERROR
+  }
+
+  /**
+   * The outcome of an evaluation.
+   *
+   * @param decidedBy the term that decided ("-all", "redirect=…", "no match"), or null on error
+   * @param reason why, for an error
+   */
+  record Outcome(Result result, String decidedBy, String reason) {}
+
+  private static final class Stop extends Exception {
+    private static final long serialVersionUID = 1L;
+    final Result result;
+
+    Stop(Result result, String reason) {
+      super(reason, null, false, false);
+      this.result = result;
+    }
+  }
+
+  private static final Pattern IP4 =
+      Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?:/(\\d{1,2}))?");
+  private static final Pattern MODIFIER = Pattern.compile("([A-Za-z][A-Za-z0-9_.-]*)=(.*)");
+  private static final Pattern MECHANISM = Pattern.compile("([A-Za-z][A-Za-z0-9_.-]*)(.*)");
+  private static final Pattern CIDRS = Pattern.compile("(/\\d{1,2})?(//\\d{1,3})?");
+
+  private final BiFunction<String, Integer, DnsAnswer> dns;
+  private final String sender;
+  private int lookups;
+  private int voids;
+  private final List<String> includes = new ArrayList<>();
+  private boolean ptr;
+
+  /**
+   * @param dns asks one question (name, type)
+   * @param sender the envelope sender whose mail is judged, for the macros
+   */
+  SpfEvaluator(BiFunction<String, Integer, DnsAnswer> dns, String sender) {
+    this.dns = dns;
+    this.sender = sender;
+  }
+
+  int lookups() {
+    return lookups;
+  }
+
+  int voids() {
+    return voids;
+  }
+
+  /** Every include and redirect target met, expanded, in order. */
+  List<String> includes() {
+    return includes;
+  }
+
+  /** Whether a {@code ptr} mechanism was met (RFC 7208 section 5.5: do not use it). */
+  boolean usesPtr() {
+    return ptr;
+  }
+
+  Outcome evaluate(String domain) {
+    try {
+      return checkHost(domain, 0);
+    } catch (Stop s) {
+      return new Outcome(s.result, null, s.getMessage());
+    }
+  }
+
+  /** The one SPF record of a domain: null for none; permerror for several. */
+  private String record(String domain) throws Stop {
+    DnsAnswer a = dns.apply(domain, Type.TXT);
+    if (a instanceof DnsAnswer.Failed f) {
+      throw new Stop(Result.TEMPERROR, domain + " TXT: " + f.reason());
+    }
+    List<String> spf = Txt.versioned(a, "v=spf1");
+    if (spf.size() > 1) {
+      throw new Stop(
+          Result.PERMERROR,
+          spf.size() + " v=spf1 records at " + domain + " (RFC 7208 section 4.5)");
+    }
+    return spf.isEmpty() ? null : spf.get(0);
+  }
+
+  private Outcome checkHost(String domain, int depth) throws Stop {
+    String record = record(domain);
+    if (record == null) {
+      return new Outcome(Result.NONE, null, "no v=spf1 record at " + domain);
+    }
+    String[] terms = record.strip().split(" +");
+    String redirect = null;
+    String exp = null;
+    boolean hasAll = false;
+    List<String[]> directives = new ArrayList<>();
+    for (int i = 1; i < terms.length; i++) {
+      String term = terms[i];
+      Matcher mod = MODIFIER.matcher(term);
+      if (mod.matches()) {
+        String name = mod.group(1).toLowerCase(Locale.ROOT);
+        if (name.equals("redirect") || name.equals("exp")) {
+          if ((name.equals("redirect") ? redirect : exp) != null) {
+            throw new Stop(
+                Result.PERMERROR,
+                "the record at " + domain + " has " + name + "= twice (RFC 7208 section 6)");
+          }
+          checkDomainSpec(mod.group(2), term, domain);
+          if (name.equals("redirect")) {
+            redirect = mod.group(2);
+          } else {
+            exp = mod.group(2);
+          }
+        }
+        // Unknown modifiers are ignored (RFC 7208 section 6).
+        continue;
+      }
+      String qualifier = "+";
+      String body = term;
+      if (!term.isEmpty() && "+-~?".indexOf(term.charAt(0)) >= 0) {
+        qualifier = term.substring(0, 1);
+        body = term.substring(1);
+      }
+      Matcher m = MECHANISM.matcher(body);
+      if (!m.matches()) {
+        throw syntax(domain, term);
+      }
+      String name = m.group(1).toLowerCase(Locale.ROOT);
+      String rest = m.group(2);
+      switch (name) {
+        case "all" -> {
+          if (!rest.isEmpty()) {
+            throw syntax(domain, term);
+          }
+          hasAll = true;
+        }
+        case "include", "exists" -> {
+          if (!rest.startsWith(":") || rest.length() == 1) {
+            throw syntax(domain, term);
+          }
+          checkDomainSpec(rest.substring(1), term, domain);
+        }
+        case "a", "mx" -> checkAddressSpec(rest, term, domain);
+        case "ptr" -> {
+          if (!rest.isEmpty()) {
+            if (!rest.startsWith(":")) {
+              throw syntax(domain, term);
+            }
+            checkDomainSpec(rest.substring(1), term, domain);
+          }
+        }
+        case "ip4" -> {
+          Matcher ip = IP4.matcher(rest.startsWith(":") ? rest.substring(1) : "!");
+          if (!ip.matches() || !validIp4(ip)) {
+            throw syntax(domain, term);
+          }
+        }
+        case "ip6" -> {
+          if (!rest.startsWith(":") || !validIp6(rest.substring(1))) {
+            throw syntax(domain, term);
+          }
+        }
+        default ->
+            throw new Stop(
+                Result.PERMERROR,
+                "unknown mechanism '"
+                    + term
+                    + "' in the record at "
+                    + domain
+                    + " (RFC 7208 section 5; a typo such as ipv4: for ip4:?)");
+      }
+      directives.add(new String[] {qualifier, name, rest, term});
+    }
+    for (String[] d : directives) {
+      String qualifier = d[0];
+      String name = d[1];
+      String rest = d[2];
+      boolean match =
+          switch (name) {
+            case "all" -> true;
+            case "include" -> include(expand(rest.substring(1), domain), depth);
+            case "a" -> {
+              count();
+              addresses(expand(targetOf(rest, domain), domain));
+              yield false;
+            }
+            case "mx" -> {
+              count();
+              mx(expand(targetOf(rest, domain), domain));
+              yield false;
+            }
+            case "ptr" -> {
+              count();
+              ptr = true;
+              // The client's PTR lookup (RFC 7208 section 5.5); its failure is "no match", never
+              // an error, and the client has no name in any policy's domain.
+              dns.apply(reverse(CLIENT_IP), Type.PTR);
+              yield false;
+            }
+            case "exists" -> {
+              count();
+              yield addresses(expand(rest.substring(1), domain));
+            }
+            default -> false; // ip4, ip6: the client is not in them
+          };
+      if (match) {
+        return new Outcome(result(qualifier), d[3], null);
+      }
+    }
+    if (redirect != null && !hasAll) {
+      count();
+      String target = expand(redirect, domain);
+      includes.add(target.toLowerCase(Locale.ROOT));
+      if (depth >= MAX_LOOKUPS) {
+        throw new Stop(Result.PERMERROR, "redirects nest too deeply (a loop?) at " + target);
+      }
+      Outcome o = checkHost(target, depth + 1);
+      if (o.result() == Result.NONE) {
+        throw new Stop(
+            Result.PERMERROR,
+            "redirect=" + target + " names a domain with no SPF record (RFC 7208 section 6.1)");
+      }
+      return new Outcome(o.result(), o.decidedBy(), o.reason());
+    }
+    return new Outcome(Result.NEUTRAL, "no match", null);
+  }
+
+  private boolean include(String target, int depth) throws Stop {
+    count();
+    includes.add(target.toLowerCase(Locale.ROOT));
+    if (depth >= MAX_LOOKUPS) {
+      throw new Stop(Result.PERMERROR, "includes nest too deeply (a loop?) at " + target);
+    }
+    Outcome o = checkHost(target, depth + 1);
+    return switch (o.result()) {
+      case PASS -> true;
+      case FAIL, SOFTFAIL, NEUTRAL -> false;
+      case NONE -> {
+        throw new Stop(
+            Result.PERMERROR,
+            "include:" + target + " names a domain with no SPF record (RFC 7208 section 5.2)");
+      }
+      case PERMERROR, TEMPERROR -> throw new Stop(o.result(), o.reason());
+    };
+  }
+
+  private void count() throws Stop {
+    lookups++;
+    if (lookups > MAX_LOOKUPS) {
+      throw new Stop(
+          Result.PERMERROR,
+          "more than "
+              + MAX_LOOKUPS
+              + " DNS-querying terms (include, a, mx, ptr, exists, redirect) after expansion"
+              + " (RFC 7208 section 4.6.4)");
+    }
+  }
+
+  /** Resolves a name's addresses; a void answer is counted. Returns whether any exists. */
+  /**
+   * Whether a name can be asked at all: one with an empty label ({@code a..b}) or over 253
+   * characters is not looked up and matches nothing, as pyspf does; the grammar allows it as a
+   * macro-string.
+   */
+  private static boolean askable(String name) {
+    String n = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    return !n.isEmpty() && n.length() <= 253 && !n.contains("..") && !n.startsWith(".");
+  }
+
+  private boolean addresses(String name) throws Stop {
+    if (!askable(name)) {
+      return false;
+    }
+    DnsAnswer a = dns.apply(name, Type.A);
+    if (a instanceof DnsAnswer.Failed f) {
+      throw new Stop(Result.TEMPERROR, name + " A: " + f.reason());
+    }
+    if (a.absent()) {
+      voided(name);
+      return false;
+    }
+    return true;
+  }
+
+  private void mx(String name) throws Stop {
+    if (!askable(name)) {
+      return;
+    }
+    DnsAnswer a = dns.apply(name, Type.MX);
+    if (a instanceof DnsAnswer.Failed f) {
+      throw new Stop(Result.TEMPERROR, name + " MX: " + f.reason());
+    }
+    if (a.absent()) {
+      voided(name);
+      return;
+    }
+    List<org.xbill.DNS.Record> rs = ((DnsAnswer.Records) a).records();
+    if (rs.size() > MAX_MX_NAMES) {
+      throw new Stop(
+          Result.PERMERROR,
+          name + " has " + rs.size() + " MX records; mx allows 10 (RFC 7208 section 4.6.4)");
+    }
+    for (org.xbill.DNS.Record r : rs) {
+      String host = ((org.xbill.DNS.MXRecord) r).getTarget().toString(true);
+      DnsAnswer h = dns.apply(host, Type.A);
+      if (h instanceof DnsAnswer.Failed f) {
+        throw new Stop(Result.TEMPERROR, host + " A: " + f.reason());
+      }
+    }
+  }
+
+  private void voided(String name) throws Stop {
+    voids++;
+    if (voids > MAX_VOID) {
+      throw new Stop(
+          Result.PERMERROR,
+          "more than "
+              + MAX_VOID
+              + " void lookups (names with no record), the last "
+              + name
+              + " (RFC 7208 section 4.6.4)");
+    }
+  }
+
+  private static Result result(String qualifier) {
+    return switch (qualifier) {
+      case "-" -> Result.FAIL;
+      case "~" -> Result.SOFTFAIL;
+      case "?" -> Result.NEUTRAL;
+      default -> Result.PASS;
+    };
+  }
+
+  private static String targetOf(String rest, String domain) {
+    if (rest.startsWith(":")) {
+      String spec = rest.substring(1);
+      int slash = spec.indexOf('/');
+      return slash < 0 ? spec : spec.substring(0, slash);
+    }
+    return domain;
+  }
+
+  private Stop syntax(String domain, String term) {
+    return new Stop(
+        Result.PERMERROR,
+        "'" + term + "' in the record at " + domain + " is not valid SPF (RFC 7208 section 12)");
+  }
+
+  private void checkAddressSpec(String rest, String term, String domain) throws Stop {
+    String spec = rest;
+    String cidr = "";
+    if (spec.startsWith(":")) {
+      spec = spec.substring(1);
+      int slash = spec.indexOf('/');
+      if (slash >= 0) {
+        cidr = spec.substring(slash);
+        spec = spec.substring(0, slash);
+      }
+      checkDomainSpec(spec, term, domain);
+    } else {
+      cidr = spec;
+    }
+    Matcher c = CIDRS.matcher(cidr);
+    if (!c.matches()
+        || (c.group(1) != null && Integer.parseInt(c.group(1).substring(1)) > 32)
+        || (c.group(2) != null && Integer.parseInt(c.group(2).substring(2)) > 128)) {
+      throw syntax(domain, term);
+    }
+  }
+
+  /** A domain-spec: a macro-string that expands to a host name (RFC 7208 sections 7.1, 4.8). */
+  private void checkDomainSpec(String spec, String term, String domain) throws Stop {
+    if (spec.isEmpty()) {
+      throw syntax(domain, term);
+    }
+    String expanded = expand(spec, domain);
+    String name = expanded.endsWith(".") ? expanded.substring(0, expanded.length() - 1) : expanded;
+    if (name.isEmpty()) {
+      throw syntax(domain, term);
+    }
+    String[] labels = name.split("\\.");
+    String top = labels[labels.length - 1];
+    if (labels.length < 2 && !spec.contains("%")
+        || !top.matches("(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?")
+        || top.matches("[0-9]+")) {
+      throw syntax(domain, term);
+    }
+  }
+
+  /** Expands the macros of a domain-spec (RFC 7208 section 7) for {@link #CLIENT_IP}. */
+  String expand(String spec, String domain) throws Stop {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < spec.length(); i++) {
+      char c = spec.charAt(i);
+      if (c != '%') {
+        out.append(c);
+        continue;
+      }
+      if (i + 1 >= spec.length()) {
+        throw macro(spec);
+      }
+      char n = spec.charAt(++i);
+      switch (n) {
+        case '%' -> out.append('%');
+        case '_' -> out.append(' ');
+        case '-' -> out.append("%20");
+        case '{' -> {
+          int end = spec.indexOf('}', i);
+          if (end < 0) {
+            throw macro(spec);
+          }
+          out.append(macroValue(spec.substring(i + 1, end), domain, spec));
+          i = end;
+        }
+        default -> throw macro(spec);
+      }
+    }
+    return out.toString();
+  }
+
+  private String macroValue(String body, String domain, String spec) throws Stop {
+    Matcher m =
+        Pattern.compile("([slodiphv])(\\d*)(r?)([.\\-+,/_=]*)", Pattern.CASE_INSENSITIVE)
+            .matcher(body);
+    if (!m.matches()) {
+      throw macro(spec);
+    }
+    String local = sender.substring(0, sender.indexOf('@'));
+    String senderDomain = sender.substring(sender.indexOf('@') + 1);
+    String value =
+        switch (Character.toLowerCase(m.group(1).charAt(0))) {
+          case 's' -> sender;
+          case 'l' -> local;
+          case 'o' -> senderDomain;
+          case 'd' -> domain;
+          case 'i' -> CLIENT_IP;
+          case 'p' -> "unknown";
+          case 'v' -> "in-addr";
+          case 'h' -> senderDomain;
+          default -> throw macro(spec);
+        };
+    String delimiters = m.group(4).isEmpty() ? "." : m.group(4);
+    List<String> parts =
+        new ArrayList<>(List.of(value.split("[" + Pattern.quote(delimiters) + "]", -1)));
+    if (!m.group(3).isEmpty()) {
+      java.util.Collections.reverse(parts);
+    }
+    if (!m.group(2).isEmpty()) {
+      int keep = Integer.parseInt(m.group(2));
+      if (keep == 0) {
+        throw macro(spec);
+      }
+      if (keep < parts.size()) {
+        parts = parts.subList(parts.size() - keep, parts.size());
+      }
+    }
+    return String.join(".", parts);
+  }
+
+  private static Stop macro(String spec) {
+    return new Stop(
+        Result.PERMERROR, "'" + spec + "' is not a valid macro-string (RFC 7208 section 7.1)");
+  }
+
+  private static boolean validIp4(Matcher ip) {
+    for (int g = 1; g <= 4; g++) {
+      if (Integer.parseInt(ip.group(g)) > 255) {
+        return false;
+      }
+    }
+    return ip.group(5) == null || Integer.parseInt(ip.group(5)) <= 32;
+  }
+
+  private static boolean validIp6(String text) {
+    String addr = text;
+    int slash = text.indexOf('/');
+    if (slash >= 0) {
+      String len = text.substring(slash + 1);
+      if (!len.matches("\\d{1,3}") || Integer.parseInt(len) > 128) {
+        return false;
+      }
+      addr = text.substring(0, slash);
+    }
+    if (!addr.contains(":") || !addr.matches("[0-9A-Fa-f:.]+")) {
+      return false;
+    }
+    try {
+      return java.net.InetAddress.getByName(addr) instanceof java.net.Inet6Address;
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+
+  private static String reverse(String ip) {
+    String[] p = ip.split("\\.");
+    return p[3] + "." + p[2] + "." + p[1] + "." + p[0] + ".in-addr.arpa";
+  }
+}
