@@ -189,6 +189,12 @@ public final class ReplyAgent {
     // The next look starts where this one did, unless a reply must be tried again: then from
     // that message (at most FIRST_LOOK_BACK ago), so it is listed again.
     Instant watermark = started;
+    if (listing.truncated() && !listing.messages().isEmpty()) {
+      // The listing is oldest first: the next look starts at the last message this one saw.
+      watermark =
+          earlier(
+              watermark, listing.messages().get(listing.messages().size() - 1).received(), started);
+    }
     int sentToday;
     try {
       sentToday = store.repliesSince(mailbox, started.minus(CAP_WINDOW));
