@@ -147,40 +147,61 @@ public final class Readiness {
         results.add(CheckResult.skip(id, whyNotChosen));
         continue;
       }
-      results.add(
-          switch (id) {
-            case MX -> MxCheck.run(dns, d.name());
-            // Whether the domain is on Microsoft 365 (and so needs Outlook's include) is decided
-            // from the MX hosts mail can reach, not from a name nobody can deliver to.
-            case SPF -> SpfCheck.run(dns, d.name(), MxCheck.reachable(dns, mx));
-            case DMARC -> DmarcCheck.run(dns, d.name(), config.readiness().dmarcRua());
-            case DKIM -> DkimCheck.run(dns, d);
-            case MTA_STS -> MtaStsCheck.run(dns, policies, d.name(), mx);
-            case TLS_RPT -> TlsRptCheck.run(dns, d.name(), config.readiness().tlsRptRua());
-            case SMTP_TLS ->
-                config.probe().transport() == TransportKind.SMTP
-                    ? relayCheck(d)
-                    : CheckResult.skip(
-                        id,
-                        "probe.transport is graph: probes leave through Exchange Online, not an SMTP relay");
-            case RULE ->
-                rulesUnavailable != null && d.rule()
-                    ? CheckResult.fail(
-                        id,
-                        "could not check: " + rulesUnavailable,
-                        rulesFix + ", then run check again")
-                    : RuleCheck.run(config, rules, mailboxes, d, clock.instant());
-            case PROBE ->
-                storeUnavailable != null && d.probe()
-                    ? CheckResult.fail(
-                        CheckId.PROBE,
-                        "could not check: " + storeUnavailable,
-                        "make the state store readable (run check as root or the service user;"
-                            + " with state.url, check the PostgreSQL server)")
-                    : ProbeCheck.run(journal, d, clock.instant());
-          });
+      try {
+        results.add(checkOne(id, d, mx));
+      } catch (RuntimeException e) {
+        // A fault in one check (a record no parser foresaw) is that check's failure; the domain's
+        // other checks, and the other domains, are still reported.
+        org.slf4j.LoggerFactory.getLogger(Readiness.class)
+            .debug("{}: the {} check failed unexpectedly", d.name(), id.id(), e);
+        results.add(
+            CheckResult.fail(
+                id,
+                "could not check: unexpected "
+                    + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " (" + firstLine(e.getMessage()) + ")"),
+                "run the check again; if it persists, report it with the output of -v"));
+      }
     }
     return new DomainReport(d.name(), results);
+  }
+
+  private static String firstLine(String s) {
+    String line = s.lines().findFirst().orElse("");
+    return org.mailassure.secrets.Secrets.redact(
+        line.length() > 200 ? line.substring(0, 200) + "…" : line);
+  }
+
+  private CheckResult checkOne(CheckId id, DomainSettings d, List<String> mx) {
+    return switch (id) {
+      case MX -> MxCheck.run(dns, d.name());
+      // Whether the domain is on Microsoft 365 (and so needs Outlook's include) is decided
+      // from the MX hosts mail can reach, not from a name nobody can deliver to.
+      case SPF -> SpfCheck.run(dns, d.name(), MxCheck.reachable(dns, mx));
+      case DMARC -> DmarcCheck.run(dns, d.name(), config.readiness().dmarcRua());
+      case DKIM -> DkimCheck.run(dns, d);
+      case MTA_STS -> MtaStsCheck.run(dns, policies, d.name(), mx);
+      case TLS_RPT -> TlsRptCheck.run(dns, d.name(), config.readiness().tlsRptRua());
+      case SMTP_TLS ->
+          config.probe().transport() == TransportKind.SMTP
+              ? relayCheck(d)
+              : CheckResult.skip(
+                  id,
+                  "probe.transport is graph: probes leave through Exchange Online, not an SMTP relay");
+      case RULE ->
+          rulesUnavailable != null && d.rule()
+              ? CheckResult.fail(
+                  id, "could not check: " + rulesUnavailable, rulesFix + ", then run check again")
+              : RuleCheck.run(config, rules, mailboxes, d, clock.instant());
+      case PROBE ->
+          storeUnavailable != null && d.probe()
+              ? CheckResult.fail(
+                  CheckId.PROBE,
+                  "could not check: " + storeUnavailable,
+                  "make the state store readable (run check as root or the service user;"
+                      + " with state.url, check the PostgreSQL server)")
+              : ProbeCheck.run(journal, d, clock.instant());
+    };
   }
 
   /** Every check. */
