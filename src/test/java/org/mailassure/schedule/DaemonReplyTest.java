@@ -184,6 +184,60 @@ class DaemonReplyTest {
   }
 
   @Test
+  void aStopLetsTheReplyInFlightFinishAndRecordsItAndSendsNoOther() throws Exception {
+    graph.latency(Duration.ofMillis(300));
+    Config config = config("{ poll: 5m }");
+    for (int i = 1; i <= 3; i++) {
+      graph.deliver(
+          MAILBOX,
+          "<stop-" + i + "@assessment>",
+          Instant.now().minusSeconds(60 - i),
+          ASSESSMENT,
+          List.of(MAILBOX),
+          List.of(),
+          null,
+          "assessment");
+    }
+    java.time.Clock clock = java.time.Clock.systemUTC();
+    var env = Map.of("MAILASSURE_GRAPH_TOKEN", "token-for-tests");
+    Daemon daemon =
+        new Daemon(
+                config,
+                clock,
+                Waiter.system(clock),
+                c -> new SmtpTransport(null),
+                () -> config,
+                "test")
+            .repliers(
+                (c, store, stopping, sleeper) ->
+                    new ReplyAgent(
+                        c,
+                        new MailboxMessages(
+                            GraphClients.create(c.graph(), Credentials.of(c.graph(), env)),
+                            sleeper,
+                            clock),
+                        store,
+                        clock,
+                        stopping));
+    Thread running = new Thread(daemon::run, "daemon");
+    running.start();
+    // The stop comes while the first reply is at the server (which answers after 300 ms).
+    while (graph.requests().stream().noneMatch(r -> r.method().equals("POST"))) {
+      running.join(10);
+      assertThat(running.isAlive()).isTrue();
+    }
+    daemon.stop();
+    running.join(30_000);
+
+    assertThat(running.isAlive()).isFalse();
+    assertThat(graph.requests().stream().filter(r -> r.method().equals("POST"))).hasSize(1);
+    try (var store = org.mailassure.testing.Records.store(dir.resolve("state"))) {
+      assertThat(new org.mailassure.state.ReplyStore(store).outcomes(MAILBOX))
+          .containsExactly("<stop-1@assessment> replied");
+    }
+  }
+
+  @Test
   void inForwardModeTheDaemonNeverLooks() throws Exception {
     Config config = config("{ action: forward }");
 
