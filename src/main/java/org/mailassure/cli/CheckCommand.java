@@ -34,6 +34,15 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "check",
+    footerHeading = "%nExamples:%n",
+    footer = {"  mailassure check", "  mailassure check --only spf,dmarc --domain example.gov.uk"},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:no check failed",
+      "1:a check failed (each with its fix)",
+      "2:usage or config error",
+      "3:no DNS server answered at all"
+    },
     mixinStandardHelpOptions = true,
     description =
         "Check each domain's mx, spf, dmarc, dkim, mta-sts, tls-rpt, smtp-tls, rule and probe; "

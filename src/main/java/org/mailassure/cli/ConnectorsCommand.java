@@ -25,6 +25,18 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "connectors",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  mailassure connectors",
+      "  mailassure connectors --current \"partners=current-domains.txt\""
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:every connector's list was made",
+      "1:a connector failed",
+      "2:usage or config error",
+      "3:no secure-domain list could be fetched"
+    },
     mixinStandardHelpOptions = true,
     description =
         "Build each mandatory-TLS connector's domain list (static domains and the secure-domain list), "

@@ -13,6 +13,14 @@ import picocli.CommandLine.Option;
 /** {@code mailassure demo}: the probe pipeline end to end on loopback, no tenant, no config. */
 @Command(
     name = "demo",
+    footerHeading = "%nExamples:%n",
+    footer = {"  mailassure demo", "  mailassure demo --json"},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:every probe arrived over TLS, signed, and the reply loop worked",
+      "1:something did not",
+      "3:the demo's libraries could not be added"
+    },
     mixinStandardHelpOptions = true,
     description =
         "Run the whole probe pipeline on loopback: a STARTTLS relay, throwaway DKIM keys for "

@@ -40,6 +40,16 @@ final class DkimCommand implements Runnable {
   /** {@code dkim keygen}. */
   @Command(
       name = "keygen",
+      footerHeading = "%nExamples:%n",
+      footer = {
+        "  mailassure dkim keygen --domain example.gov.uk --selector mailassure1 \\",
+        "      --out /etc/mailassure/dkim"
+      },
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {
+        "0:the key was written and its record printed",
+        "2:usage error (a file already there, no such directory)"
+      },
       mixinStandardHelpOptions = true,
       description =
           "Make a DKIM key pair: writes the PKCS#8 PEM private key (mode 0600, never overwriting) and "

@@ -29,6 +29,17 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "journal",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  mailassure journal --since 7d",
+      "  mailassure journal --json --domain example.gov.uk | jq ."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:the history was printed",
+      "2:usage or config error, or the store cannot be read",
+      "3:the PostgreSQL store cannot be reached"
+    },
     mixinStandardHelpOptions = true,
     description =
         "The recorded history of probe attempts, oldest first. With --json, one JSON object a"

@@ -11,6 +11,15 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "provision",
+    footerHeading = "%nExamples:%n",
+    footer = {"  mailassure provision --dry-run", "  mailassure provision --domain example.gov.uk"},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:every mailbox is as the config says",
+      "1:a mailbox failed (the others were done)",
+      "2:usage or config error; nothing changed",
+      "3:Graph refused the app or could not be reached"
+    },
     mixinStandardHelpOptions = true,
     description =
         "Create or update the inbox rule in each domain's mailbox (idempotent); domains with "

@@ -27,6 +27,15 @@ import picocli.CommandLine.Mixin;
  */
 @Command(
     name = "reply",
+    footerHeading = "%nExamples:%n",
+    footer = {"  mailassure reply", "  mailassure reply --domain example.gov.uk --json"},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:every mailbox was looked at and answered",
+      "1:a look or a reply failed",
+      "2:usage or config error (forward mode, no graph)",
+      "3:Graph refused the app or could not be reached"
+    },
     mixinStandardHelpOptions = true,
     description =
         "Look at each reply-mode mailbox once, reply to each new message from the assessment"

@@ -23,6 +23,18 @@ final class RulesCommand implements Runnable {
   /** {@code rules list}. */
   @Command(
       name = "list",
+      footerHeading = "%nExamples:%n",
+      footer = {
+        "  mailassure rules list",
+        "  mailassure rules list --domain example.gov.uk --json"
+      },
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {
+        "0:every mailbox was read",
+        "1:a mailbox could not be read",
+        "2:usage or config error",
+        "3:Graph refused the app or could not be reached"
+      },
       mixinStandardHelpOptions = true,
       description =
           "Show the rules mailassure owns in each mailbox and whether they match the config. Changes nothing.")
@@ -48,6 +60,18 @@ final class RulesCommand implements Runnable {
   /** {@code rules remove [--dry-run]}. */
   @Command(
       name = "remove",
+      footerHeading = "%nExamples:%n",
+      footer = {
+        "  mailassure rules remove --dry-run",
+        "  mailassure rules remove --domain example.gov.uk"
+      },
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {
+        "0:every owned rule is gone",
+        "1:a mailbox failed (the others were done)",
+        "2:usage or config error; nothing changed",
+        "3:Graph refused the app or could not be reached"
+      },
       mixinStandardHelpOptions = true,
       description = "Delete the rules mailassure owns; nothing else.")
   static final class RemoveRules implements Callable<Integer> {

@@ -17,6 +17,13 @@ import picocli.CommandLine.Mixin;
  */
 @Command(
     name = "run",
+    footerHeading = "%nExamples:%n",
+    footer = {"  mailassure run", "  systemctl start mailassure    (the unit runs it)"},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:stopped by SIGTERM or SIGINT",
+      "2:config error, or state-dir locked or unusable"
+    },
     mixinStandardHelpOptions = true,
     description =
         "The daemon: send each domain's probe at every slot of probe.schedule and, in reply"

@@ -22,6 +22,18 @@ import picocli.CommandLine.Mixin;
 /** {@code mailassure send}: one probe now from each selected domain, in parallel under a bound. */
 @Command(
     name = "send",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  mailassure send --domain example.gov.uk",
+      "  mailassure send --give-up-after 5m --json"
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:every probe left",
+      "1:a probe failed, or was sent but not recorded",
+      "2:usage, config or state store error; nothing sent",
+      "3:no probe could authenticate or connect"
+    },
     mixinStandardHelpOptions = true,
     description =
         "Send one probe now from each selected domain (domains with probe: false are skipped).")

@@ -24,6 +24,18 @@ import picocli.CommandLine.Mixin;
  */
 @Command(
     name = "status",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  mailassure status --json | jq '.domains[] | select(.healthy | not)'",
+      "  sudo -u mailassure mailassure status    (a SQLite store, as its owner)"
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:every domain and mailbox is healthy",
+      "1:one is not (the table says why)",
+      "2:usage or config error, or the store cannot be read",
+      "3:the PostgreSQL store cannot be reached"
+    },
     mixinStandardHelpOptions = true,
     description =
         "The last probe of each domain, from the state store, and the next scheduled slot; in"

@@ -20,6 +20,16 @@ import picocli.CommandLine.Mixin;
 /** {@code mailassure validate}: loads and checks the config and prints a summary of the domains. */
 @Command(
     name = "validate",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  mailassure validate",
+      "  mailassure validate -c /etc/mailassure/mailassure.yaml --json"
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:the config is valid",
+      "2:it is not: each problem with file, line, column and fix"
+    },
     mixinStandardHelpOptions = true,
     description = "Load and validate the config; print a summary of the domains.")
 final class ValidateCommand implements Callable<Integer> {

@@ -104,6 +104,10 @@ class CliTest {
     CliRun run = run(words);
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).contains("Usage: mailassure " + command);
+    // Issue 15: an example and the command's own exit codes, within 80 columns.
+    assertThat(run.out()).contains("\nExamples:\n  mailassure ").contains("\nExit codes:\n  0 ");
+    assertThat(run.out().lines())
+        .allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(80));
   }
 
   @Test
