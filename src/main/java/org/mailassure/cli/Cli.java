@@ -75,6 +75,7 @@ public final class Cli {
     Factory factory = new Factory(ctx);
     CommandLine cli = new CommandLine(new MailassureCommand(), factory);
     addSubcommands(cli, factory, args);
+    HelpWrap.install(cli, helpWidth(ctx.env()));
     cli.setOut(ctx.out());
     cli.setErr(ctx.err());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -211,6 +212,16 @@ public final class Cli {
       }
     } catch (Exception e) {
       throw new IllegalStateException("cannot build the command " + named, e);
+    }
+  }
+
+  /** Help's width: the terminal's ({@code COLUMNS}) from 60 to 200, else 80. */
+  static int helpWidth(java.util.Map<String, String> env) {
+    try {
+      int c = Integer.parseInt(env.getOrDefault("COLUMNS", "").strip());
+      return c >= 60 && c <= 200 ? c : 80;
+    } catch (NumberFormatException e) {
+      return 80;
     }
   }
 

@@ -22,9 +22,10 @@ import picocli.CommandLine.Option;
     },
     mixinStandardHelpOptions = true,
     description =
-        "Create or update the inbox rule in each domain's mailbox (idempotent); domains with "
-            + "rule: false get their owned rule removed. Prints the Exchange Online PowerShell that lets the "
-            + "mailboxes forward externally.")
+        "With rule.action forward, create or update the inbox rule in each domain's mailbox"
+            + " (idempotent; domains with rule: false get their owned rule removed) and print the"
+            + " Exchange Online PowerShell that lets those mailboxes forward externally. In reply"
+            + " mode (the default), remove any forward rule mailassure owns: the daemon answers.")
 final class ProvisionCommand implements Callable<Integer> {
   private final Context ctx;
   @Mixin CommonOptions options;

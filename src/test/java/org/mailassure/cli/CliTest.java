@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,6 +109,21 @@ class CliTest {
     assertThat(run.out()).contains("\nExamples:\n  mailassure ").contains("\nExit codes:\n  0 ");
     assertThat(run.out().lines())
         .allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(80));
+    // No token cut in two: picocli's own wrapping broke ./mailassure.yaml after the dot.
+    List<String> lines = run.out().lines().toList();
+    for (int i = 0; i + 1 < lines.size(); i++) {
+      String a = lines.get(i);
+      String b = lines.get(i + 1).stripLeading();
+      boolean cut =
+          !a.isEmpty()
+              && !b.isEmpty()
+              && "./_-".indexOf(a.charAt(a.length() - 1)) >= 0
+              && (Character.isLowerCase(b.charAt(0)) || "_$/".indexOf(b.charAt(0)) >= 0);
+      assertThat(cut).as("a token cut between\n" + a + "\n" + lines.get(i + 1)).isFalse();
+    }
+    if (run.out().contains("--config=FILE")) {
+      assertThat(run.out()).contains("./mailassure.yaml,");
+    }
   }
 
   @Test
