@@ -63,7 +63,8 @@ class DebianPackageIT {
         .containsPattern(
             "-rw-r--r-- root/root +\\d+ .* \\./lib/systemd/system/mailassure\\.service\n")
         .containsPattern("-rw-r--r-- root/root +\\d+ .* \\./etc/mailassure/mailassure\\.yaml\n")
-        .contains("./usr/share/doc/mailassure/copyright", "./usr/share/man/man1/mailassure.1.gz");
+        .contains("./usr/share/doc/mailassure/copyright", "./usr/share/man/man1/mailassure.1.gz")
+        .contains("./usr/share/bash-completion/completions/mailassure");
     // One HTTP client: no Netty, and no native libraries for other platforms.
     assertThat(contents).doesNotContain("netty", "tcnative", "kqueue");
 
