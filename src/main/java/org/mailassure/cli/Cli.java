@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import org.mailassure.probe.Sleeper;
 import org.mailassure.secrets.RedactingWriter;
 import picocli.CommandLine;
@@ -81,10 +82,11 @@ public final class Cli {
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setParameterExceptionHandler(
         (e, a) -> {
+          String message = prefixed(commandName(e.getCommandLine()), e.getMessage());
           if (json) {
-            Json.error(ctx.out(), ExitCode.USAGE, e.getMessage());
+            Json.error(ctx.out(), ExitCode.USAGE, message);
           }
-          ctx.err().println("mailassure: " + e.getMessage());
+          ctx.err().println(message);
           CommandLine.UnmatchedArgumentException.printSuggestions(e, ctx.err());
           ctx.err()
               .println("Run 'mailassure " + commandName(e.getCommandLine()) + "--help' for usage.");
@@ -104,10 +106,11 @@ public final class Cli {
    */
   private int failed(Exception e, String command) {
     if (e instanceof ConfigSource.UsageError u) {
+      String message = prefixed(command, u.getMessage());
       if (json) {
-        Json.error(ctx.out(), ExitCode.USAGE, u.getMessage());
+        Json.error(ctx.out(), ExitCode.USAGE, message);
       }
-      ctx.err().println(u.getMessage());
+      ctx.err().println(message);
       ctx.err().flush();
       return ExitCode.USAGE;
     }
@@ -213,6 +216,23 @@ public final class Cli {
     } catch (Exception e) {
       throw new IllegalStateException("cannot build the command " + named, e);
     }
+  }
+
+  /**
+   * An error as every command says one: {@code mailassure: COMMAND: what; fix} (just {@code
+   * mailassure: } for the top command), whatever prefix the message already had.
+   */
+  static String prefixed(String command, String message) {
+    String cmd = command.strip();
+    String head = "mailassure: " + (cmd.isEmpty() ? "" : cmd + ": ");
+    String m = message == null ? "" : message;
+    for (String old : List.of(head, "mailassure " + cmd + ": ", "mailassure: ")) {
+      if (m.startsWith(old)) {
+        m = m.substring(old.length());
+        break;
+      }
+    }
+    return head + m;
   }
 
   /** Help's width: the terminal's ({@code COLUMNS}) from 60 to 200, else 80. */

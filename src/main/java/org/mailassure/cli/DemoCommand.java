@@ -48,7 +48,11 @@ final class DemoCommand implements Callable<Integer> {
       Libraries.require(Libraries.Group.DEMO, "the demo's relay and certificates");
       Libraries.require(Libraries.Group.GRAPH, "the demo's reply agent (Microsoft Graph)");
     } catch (Libraries.Unavailable e) {
-      ctx.err().println("mailassure: " + e.getMessage());
+      String message = Cli.prefixed("demo", e.getMessage());
+      if (json) {
+        Json.error(ctx.out(), ExitCode.UNAVAILABLE, message);
+      }
+      ctx.err().println(message);
       return ExitCode.UNAVAILABLE;
     }
     Demo.Report report = new Demo(ctx.clock(), Version.get()).run();

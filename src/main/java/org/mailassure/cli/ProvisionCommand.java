@@ -41,6 +41,7 @@ final class ProvisionCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     return RulesOutput.execute(
         ctx,
+        "provision",
         options,
         dryRun,
         true,

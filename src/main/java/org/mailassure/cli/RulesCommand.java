@@ -50,6 +50,7 @@ final class RulesCommand implements Runnable {
     public Integer call() throws Exception {
       return RulesOutput.execute(
           ctx,
+          "rules list",
           options,
           true,
           false,
@@ -89,6 +90,7 @@ final class RulesCommand implements Runnable {
     public Integer call() throws Exception {
       return RulesOutput.execute(
           ctx,
+          "rules remove",
           options,
           dryRun,
           false,

@@ -36,7 +36,12 @@ final class RulesOutput {
    * the operation, then the table or JSON and, for provision, the forwarding PowerShell.
    */
   static int execute(
-      Context ctx, CommonOptions options, boolean dryRun, boolean forwardingScript, Operation op)
+      Context ctx,
+      String command,
+      CommonOptions options,
+      boolean dryRun,
+      boolean forwardingScript,
+      Operation op)
       throws Exception {
     System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(options.verbose));
     Config config = ConfigSource.load(ctx, options);
@@ -45,7 +50,11 @@ final class RulesOutput {
     try {
       service = service(ctx, config);
     } catch (CredentialException | Libraries.Unavailable e) {
-      ctx.err().println("mailassure: " + e.getMessage() + "; nothing was changed");
+      String message = Cli.prefixed(command, e.getMessage() + "; nothing was changed");
+      if (options.json) {
+        Json.error(ctx.out(), ExitCode.UNAVAILABLE, message);
+      }
+      ctx.err().println(message);
       return ExitCode.UNAVAILABLE;
     }
     List<MailboxResult> results = op.apply(service, domains, progress(ctx));

@@ -49,7 +49,7 @@ final class RunCommand implements Callable<Integer> {
     try {
       lock = StateLock.acquire(config.stateDir(), ProcessHandle.current().pid());
     } catch (StateLock.HeldException e) {
-      throw new ConfigSource.UsageError("mailassure run: " + e.getMessage());
+      throw new ConfigSource.UsageError(e.getMessage());
     } catch (IOException e) {
       throw new ConfigSource.UsageError(
           "state-dir "

@@ -126,6 +126,41 @@ class CliTest {
     }
   }
 
+  /** Issue 15: "errors as mailassure: <command>: <what>; <fix>", and with --json one document. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "status|status --bogus -c CONFIG",
+        "send|send --domain nope.example.gov.uk -c CONFIG",
+        "journal|journal --since soon -c CONFIG",
+        "validate|validate -c DIR/missing.yaml",
+        "run|run -c DIR/missing.yaml",
+        "dkim keygen|dkim keygen --domain example.gov.uk --selector s1 --out DIR/nope"
+      })
+  void everyErrorSaysMailassureAndItsCommandFirst(String spec) throws Exception {
+    String command = spec.substring(0, spec.indexOf('|'));
+    String[] args =
+        spec.substring(spec.indexOf('|') + 1)
+            .replace("CONFIG", config(25).toString())
+            .replace("DIR", dir.toString())
+            .split(" ");
+
+    CliRun plain = run(args);
+    String[] withJson = java.util.Arrays.copyOf(args, args.length + 1);
+    withJson[args.length] = "--json";
+    CliRun json = run(withJson);
+
+    assertThat(plain.exitCode()).as(plain.err()).isEqualTo(ExitCode.USAGE);
+    assertThat(plain.err()).startsWith("mailassure: " + command + ": ");
+    assertThat(plain.err().lines().findFirst().orElseThrow())
+        .doesNotStartWith("mailassure: " + command + ": mailassure");
+    if (!command.equals("run")) {
+      JsonNode doc = JSON.readTree(json.out());
+      assertThat(doc.at("/error/code").asInt()).isEqualTo(ExitCode.USAGE);
+      assertThat(doc.at("/error/message").asText()).startsWith("mailassure: " + command + ": ");
+    }
+  }
+
   @Test
   void anUnknownCommandIsAUsageError() {
     CliRun run = run("frobnicate");
