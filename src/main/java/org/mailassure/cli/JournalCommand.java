@@ -101,11 +101,12 @@ final class JournalCommand implements Callable<Integer> {
 
   private static String line(JournalEntry e, int width) {
     StringBuilder b = new StringBuilder(160);
-    b.append(e.slot()).append("  ");
+    b.append(org.mailassure.text.Times.minutes(e.slot().toInstant(), e.slot().getOffset()))
+        .append("  ");
     pad(b, e.domain(), width);
     pad(b, e.outcome().journalName(), 8);
     pad(b, "#" + e.attempt(), 3);
-    b.append(e.sentAt()).append("  ");
+    b.append(org.mailassure.text.Times.seconds(e.sentAt(), e.slot().getOffset())).append("  ");
     pad(b, e.tlsProtocol() == null ? "-" : e.tlsProtocol(), 7);
     pad(b, e.dkim() == null ? "-" : e.dkim(), 8);
     b.append(e.messageId() == null ? "-" : e.messageId());

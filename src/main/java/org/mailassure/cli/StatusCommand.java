@@ -159,11 +159,12 @@ final class StatusCommand implements Callable<Integer> {
             "STATUS");
     for (Row r : rows) {
       JournalEntry e = r.last();
+      java.time.ZoneId zone = config.probe().timeZone();
       t.row(
           r.domain(),
-          e == null ? null : e.slot(),
+          e == null ? null : org.mailassure.text.Times.minutes(e.slot().toInstant(), zone),
           e == null ? null : e.outcome().journalName(),
-          e == null ? null : e.sentAt(),
+          e == null ? null : org.mailassure.text.Times.seconds(e.sentAt(), zone),
           e == null ? null : e.tlsProtocol(),
           e == null ? null : e.tlsCipher(),
           e == null ? null : e.dkim(),
@@ -178,7 +179,7 @@ final class StatusCommand implements Callable<Integer> {
             "next slot: "
                 + (next == null
                     ? "none"
-                    : next.atZone(config.probe().timeZone()).toOffsetDateTime()));
+                    : org.mailassure.text.Times.minutes(next, config.probe().timeZone())));
     if (!mailboxes.isEmpty()) {
       ctx.out().println();
       Table m =
@@ -188,8 +189,12 @@ final class StatusCommand implements Callable<Integer> {
         m.row(
             r.domain(),
             r.mailbox(),
-            b == null ? null : b.lookedAt(),
-            b == null ? null : b.lastReplyAt(),
+            b == null
+                ? null
+                : org.mailassure.text.Times.seconds(b.lookedAt(), config.probe().timeZone()),
+            b == null
+                ? null
+                : org.mailassure.text.Times.seconds(b.lastReplyAt(), config.probe().timeZone()),
             b == null || b.lastReplyOutcome() == null ? null : b.lastReplyOutcome().storeName(),
             b == null ? 0 : b.replies(),
             r.healthy() ? "ok" : r.problem());

@@ -121,7 +121,9 @@ final class ValidateCommand implements Callable<Integer> {
             + p.scheduleText()
             + "\" "
             + p.timeZone()
-            + (next == null ? "" : ", next " + next.toOffsetDateTime())
+            + (next == null
+                ? ""
+                : ", next " + org.mailassure.text.Times.minutes(next.toInstant(), next.getZone()))
             + "; catch-up "
             + Durations.format(p.catchUp())
             + "; retry "

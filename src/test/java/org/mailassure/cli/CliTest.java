@@ -177,7 +177,7 @@ class CliTest {
         .contains("one.example.gov.uk")
         .contains("mailassure1 (rsa-sha256)")
         .contains("selector1, selector2, mailassure1")
-        .contains("next 2026-11-30T06:00Z");
+        .contains("next 2026-11-30 06:00 GMT");
   }
 
   @Test

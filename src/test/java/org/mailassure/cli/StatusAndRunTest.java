@@ -74,7 +74,7 @@ class StatusAndRunTest {
     assertThat(r.out())
         .contains("a.gov.uk")
         .contains("TLSv1.3")
-        .contains("next slot: 2026-11-30T06:00Z");
+        .contains("next slot: 2026-11-30 06:00 GMT"); // Europe/London keeps GMT in November
   }
 
   @Test
