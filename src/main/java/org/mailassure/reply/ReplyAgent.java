@@ -315,6 +315,7 @@ public final class ReplyAgent {
 
   private LookResult storeFailed(
       DomainSettings d, Instant started, int listed, List<Answered> answered, StoreException e) {
+    LOG.error("{}: look at {} stopped: {}", d.name(), d.mailbox(), e.getMessage());
     return new LookResult(
         d.name(),
         d.mailbox(),
