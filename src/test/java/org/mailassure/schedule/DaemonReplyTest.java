@@ -68,20 +68,9 @@ class DaemonReplyTest {
     MutableClock clock = new MutableClock(START);
     SimulatedWaiter waiter = new SimulatedWaiter(clock, end);
     waiter.onWait(n -> onWait.accept(n));
-    var env = Map.of("MAILASSURE_GRAPH_TOKEN", "token-for-tests");
     Daemon daemon =
         new Daemon(config, clock, waiter, c -> new SmtpTransport(null), () -> config, "test")
-            .repliers(
-                (c, store, stopping, sleeper) ->
-                    new ReplyAgent(
-                        c,
-                        new MailboxMessages(
-                            GraphClients.create(c.graph(), Credentials.of(c.graph(), env)),
-                            sleeper,
-                            clock),
-                        store,
-                        clock,
-                        stopping));
+            .repliers(agents(clock));
     waiter.attach(daemon);
     this.clock = clock;
     daemon.run();
@@ -89,6 +78,19 @@ class DaemonReplyTest {
   }
 
   private MutableClock clock;
+
+  /** Reply agents through the real Graph SDK to the loopback Graph, on {@code clock}. */
+  private static Daemon.ReplierFactory agents(java.time.Clock clock) {
+    var env = Map.of("MAILASSURE_GRAPH_TOKEN", "token-for-tests");
+    return (c, store, stopping, sleeper) ->
+        new ReplyAgent(
+            c,
+            new MailboxMessages(
+                GraphClients.create(c.graph(), Credentials.of(c.graph(), env)), sleeper, clock),
+            store,
+            clock,
+            stopping);
+  }
 
   private long listings() {
     return graph.requests().stream().filter(r -> r.method().equals("GET")).count();
@@ -199,7 +201,6 @@ class DaemonReplyTest {
           "assessment");
     }
     java.time.Clock clock = java.time.Clock.systemUTC();
-    var env = Map.of("MAILASSURE_GRAPH_TOKEN", "token-for-tests");
     Daemon daemon =
         new Daemon(
                 config,
@@ -208,17 +209,7 @@ class DaemonReplyTest {
                 c -> new SmtpTransport(null),
                 () -> config,
                 "test")
-            .repliers(
-                (c, store, stopping, sleeper) ->
-                    new ReplyAgent(
-                        c,
-                        new MailboxMessages(
-                            GraphClients.create(c.graph(), Credentials.of(c.graph(), env)),
-                            sleeper,
-                            clock),
-                        store,
-                        clock,
-                        stopping));
+            .repliers(agents(clock));
     Thread running = new Thread(daemon::run, "daemon");
     running.start();
     // The stop comes while the first reply is at the server (which answers after 300 ms).
