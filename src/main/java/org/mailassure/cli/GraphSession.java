@@ -46,9 +46,9 @@ final class GraphSession {
   /** The transport of one slot's batch: Graph through the shared client, or SMTP. */
   ProbeTransport transport(Config config) throws Exception {
     if (config.probe().transport() == TransportKind.GRAPH) {
-      // Before any class that names a Graph type is linked (GraphTransport is, by a `new`, before
-      // its arguments are evaluated), so the Graph jars are on the loader first.
-      Libraries.require(Libraries.Group.GRAPH, "the graph transport");
+      // client() adds the Graph jars to the loader; GraphTransport, whose code names Graph types,
+      // is made in its own method so that its `new` runs only after that (a `new` links its class
+      // before the arguments are evaluated).
       return graphTransport(client(config));
     }
     List<DomainSettings> probing = config.domains().stream().filter(DomainSettings::probe).toList();
@@ -62,7 +62,6 @@ final class GraphSession {
   /** The reply agent, through the shared client. */
   ReplyAgent agent(Config config, ReplyStore store, BooleanSupplier stopping, Sleeper sleeper)
       throws Exception {
-    Libraries.require(Libraries.Group.GRAPH, "the reply agent (Microsoft Graph)");
     return replyAgent(config, client(config), store, stopping, sleeper);
   }
 

@@ -64,6 +64,11 @@ final class SpfEvaluator {
   private static final Pattern MODIFIER = Pattern.compile("([A-Za-z][A-Za-z0-9_.-]*)=(.*)");
   private static final Pattern MECHANISM = Pattern.compile("([A-Za-z][A-Za-z0-9_.-]*)(.*)");
   private static final Pattern CIDRS = Pattern.compile("(/\\d{1,2})?(//\\d{1,3})?");
+  private static final Pattern MACRO =
+      Pattern.compile("([slodiphv])(\\d*)(r?)([.\\-+,/_=]*)", Pattern.CASE_INSENSITIVE);
+
+  /** One mechanism of a record, parsed: {@code -include:x} is ("-", "include", ":x"). */
+  private record Directive(String qualifier, String name, String rest, String term) {}
 
   private final BiFunction<String, Integer, DnsAnswer> dns;
   private final String sender;
@@ -83,10 +88,6 @@ final class SpfEvaluator {
 
   int lookups() {
     return lookups;
-  }
-
-  int voids() {
-    return voids;
   }
 
   /** Every include and redirect target met, expanded, in order. */
@@ -131,7 +132,7 @@ final class SpfEvaluator {
     String redirect = null;
     String exp = null;
     boolean hasAll = false;
-    List<String[]> directives = new ArrayList<>();
+    List<Directive> directives = new ArrayList<>();
     for (int i = 1; i < terms.length; i++) {
       String term = terms[i];
       Matcher mod = MODIFIER.matcher(term);
@@ -207,14 +208,12 @@ final class SpfEvaluator {
                     + domain
                     + " (RFC 7208 section 5; a typo such as ipv4: for ip4:?)");
       }
-      directives.add(new String[] {qualifier, name, rest, term});
+      directives.add(new Directive(qualifier, name, rest, term));
     }
-    for (String[] d : directives) {
-      String qualifier = d[0];
-      String name = d[1];
-      String rest = d[2];
+    for (Directive d : directives) {
+      String rest = d.rest();
       boolean match =
-          switch (name) {
+          switch (d.name()) {
             case "all" -> true;
             case "include" -> include(expand(rest.substring(1), domain), depth);
             case "a" -> {
@@ -242,7 +241,7 @@ final class SpfEvaluator {
             default -> false; // ip4, ip6: the client is not in them
           };
       if (match) {
-        return new Outcome(result(qualifier), d[3], null);
+        return new Outcome(result(d.qualifier()), d.term(), null);
       }
     }
     if (redirect != null && !hasAll) {
@@ -273,11 +272,10 @@ final class SpfEvaluator {
     return switch (o.result()) {
       case PASS -> true;
       case FAIL, SOFTFAIL, NEUTRAL -> false;
-      case NONE -> {
-        throw new Stop(
-            Result.PERMERROR,
-            "include:" + target + " names a domain with no SPF record (RFC 7208 section 5.2)");
-      }
+      case NONE ->
+          throw new Stop(
+              Result.PERMERROR,
+              "include:" + target + " names a domain with no SPF record (RFC 7208 section 5.2)");
       case PERMERROR, TEMPERROR -> throw new Stop(o.result(), o.reason());
     };
   }
@@ -294,7 +292,6 @@ final class SpfEvaluator {
     }
   }
 
-  /** Resolves a name's addresses; a void answer is counted. Returns whether any exists. */
   /**
    * Whether a name can be asked at all: one with an empty label ({@code a..b}) or over 253
    * characters is not looked up and matches nothing, as pyspf does; the grammar allows it as a
@@ -305,6 +302,7 @@ final class SpfEvaluator {
     return !n.isEmpty() && n.length() <= 253 && !n.contains("..") && !n.startsWith(".");
   }
 
+  /** Resolves a name's addresses; a void answer is counted. Returns whether any exists. */
   private boolean addresses(String name) throws Stop {
     if (!askable(name)) {
       return false;
@@ -457,9 +455,7 @@ final class SpfEvaluator {
   }
 
   private String macroValue(String body, String domain, String spec) throws Stop {
-    Matcher m =
-        Pattern.compile("([slodiphv])(\\d*)(r?)([.\\-+,/_=]*)", Pattern.CASE_INSENSITIVE)
-            .matcher(body);
+    Matcher m = MACRO.matcher(body);
     if (!m.matches()) {
       throw macro(spec);
     }

@@ -126,13 +126,6 @@ public final class ReplyAgent {
                         : "internal error: " + e.getClass().getSimpleName()));
   }
 
-  /** Whether settlements are waiting for the store (no reply goes out until they are written). */
-  public boolean hasUnwritten() {
-    synchronized (pending) {
-      return !pending.isEmpty();
-    }
-  }
-
   /** Writes the settlements the store refused earlier, in order; throws at the first refused. */
   public void flush() throws StoreException {
     synchronized (pending) {

@@ -176,24 +176,7 @@ public final class ReplyStore {
           }
           ensureMailbox(c, mailbox, domain);
           if (outcome != Outcome.CAPPED) {
-            try (PreparedStatement p =
-                c.prepareStatement(
-                    "UPDATE mailboxes SET last_reply_at = ?, last_reply_outcome = ?,"
-                        + " last_reply_error = ?, replies = replies + ?,"
-                        + " reply_failures = reply_failures + ?,"
-                        + " replied_ok_at = CASE WHEN ? = 1 THEN ? ELSE replied_ok_at END"
-                        + " WHERE mailbox = ?")) {
-              boolean replied = outcome == Outcome.REPLIED;
-              p.setLong(1, at.toEpochMilli());
-              p.setString(2, outcome.storeName());
-              p.setString(3, error);
-              p.setInt(4, replied ? 1 : 0);
-              p.setInt(5, outcome == Outcome.FAILED ? 1 : 0);
-              p.setInt(6, replied ? 1 : 0);
-              p.setLong(7, at.toEpochMilli());
-              p.setString(8, key(mailbox));
-              p.executeUpdate();
-            }
+            lastReply(c, mailbox, outcome, at, error);
           }
           return null;
         });
@@ -219,16 +202,7 @@ public final class ReplyStore {
             p.executeUpdate();
           }
           ensureMailbox(c, mailbox, domain);
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "UPDATE mailboxes SET last_reply_at = ?, last_reply_outcome = 'failed',"
-                      + " last_reply_error = ?, reply_failures = reply_failures + 1"
-                      + " WHERE mailbox = ?")) {
-            p.setLong(1, at.toEpochMilli());
-            p.setString(2, error);
-            p.setString(3, key(mailbox));
-            p.executeUpdate();
-          }
+          lastReply(c, mailbox, Outcome.FAILED, at, error);
           return null;
         });
   }
@@ -364,6 +338,29 @@ public final class ReplyStore {
             return (long) p.executeUpdate();
           }
         });
+  }
+
+  /** The mailbox summary's last reply and counters, after a reply that ended so. */
+  private static void lastReply(
+      Connection c, String mailbox, Outcome outcome, Instant at, String error) throws SQLException {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "UPDATE mailboxes SET last_reply_at = ?, last_reply_outcome = ?,"
+                + " last_reply_error = ?, replies = replies + ?,"
+                + " reply_failures = reply_failures + ?,"
+                + " replied_ok_at = CASE WHEN ? = 1 THEN ? ELSE replied_ok_at END"
+                + " WHERE mailbox = ?")) {
+      boolean replied = outcome == Outcome.REPLIED;
+      p.setLong(1, at.toEpochMilli());
+      p.setString(2, outcome.storeName());
+      p.setString(3, error);
+      p.setInt(4, replied ? 1 : 0);
+      p.setInt(5, outcome == Outcome.FAILED ? 1 : 0);
+      p.setInt(6, replied ? 1 : 0);
+      p.setLong(7, at.toEpochMilli());
+      p.setString(8, key(mailbox));
+      p.executeUpdate();
+    }
   }
 
   private static void ensureMailbox(Connection c, String mailbox, String domain)

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
 
 /**
  * A real HTTP server on 127.0.0.1 speaking Graph's JSON for what mailassure uses: {@code sendMail}
- * (202) and a mailbox's inbox {@code messageRules} (list, create, update, delete), kept in memory
+ * (202), a mailbox's inbox {@code messageRules} (list, create, update, delete), its inbox {@code
+ * messages} (the reply agent's filtered, paged list) and {@code reply} (202, kept), all in memory
  * per mailbox. Replies can be scripted ahead (429, 403, …), a latency added to every answer, and
  * every request is recorded with the most requests ever in flight at once. For tests, benchmarks
  * and demos; it never listens beyond loopback.
