@@ -51,13 +51,27 @@ final class CheckCommand implements Callable<Integer> {
   private final Context ctx;
   @Mixin CommonOptions options;
 
-  @Option(names = "--only", split = ",", paramLabel = "ID", description = "Run only these checks.")
+  /** The check ids, offered by the shell completions for --only and --skip. */
+  static final class Ids implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return java.util.Arrays.stream(CheckId.values()).map(CheckId::id).iterator();
+    }
+  }
+
+  @Option(
+      names = "--only",
+      split = ",",
+      paramLabel = "ID",
+      completionCandidates = Ids.class,
+      description = "Run only these checks.")
   List<String> only = new ArrayList<>();
 
   @Option(
       names = "--skip",
       split = ",",
       paramLabel = "ID",
+      completionCandidates = Ids.class,
       description = "Do not run these checks.")
   List<String> skip = new ArrayList<>();
 

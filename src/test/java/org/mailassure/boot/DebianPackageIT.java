@@ -64,7 +64,12 @@ class DebianPackageIT {
             "-rw-r--r-- root/root +\\d+ .* \\./lib/systemd/system/mailassure\\.service\n")
         .containsPattern("-rw-r--r-- root/root +\\d+ .* \\./etc/mailassure/mailassure\\.yaml\n")
         .contains("./usr/share/doc/mailassure/copyright", "./usr/share/man/man1/mailassure.1.gz")
-        .contains("./usr/share/bash-completion/completions/mailassure");
+        .contains(
+            "./usr/share/man/man1/mailassure-check.1.gz",
+            "./usr/share/man/man1/mailassure-dkim-keygen.1.gz",
+            "./usr/share/man/man1/mailassure-reply.1.gz")
+        .contains("./usr/share/bash-completion/completions/mailassure")
+        .contains("./usr/share/zsh/vendor-completions/_mailassure");
     // One HTTP client: no Netty, and no native libraries for other platforms.
     assertThat(contents).doesNotContain("netty", "tcnative", "kqueue");
 

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The bash completion script the package installs: valid bash, completing commands and options. */
+/**
+ * The completion scripts the package installs: valid bash and zsh, completing commands, options and
+ * option values when a real shell asks them.
+ */
 class CompletionTest {
   @TempDir Path dir;
 
@@ -44,5 +47,75 @@ class CompletionTest {
     assertThat(complete(script, "mailassure re").lines()).containsExactly("reply");
     assertThat(complete(script, "mailassure check --o").lines()).contains("--only");
     assertThat(complete(script, "mailassure rules ").lines()).contains("list", "remove");
+  }
+
+  /**
+   * Drives an interactive zsh on a pseudo-terminal (zsh's own zpty module): each line is typed, TAB
+   * pressed, and the screen read until the expected completion shows, then the line is abandoned.
+   */
+  private static final String ZSH_DRIVER =
+      """
+      zmodload zsh/zpty
+      zpty z zsh -f -i
+      zpty -w z "fpath=($1 \\$fpath); autoload -Uz compinit; compinit -u -D; PROMPT='READY> '"
+      zpty -r z out '*READY> '
+      shift
+      while (( $# )); do
+        zpty -n -w z "$1"$'\\t'
+        zpty -r z out "*$2*" && print -r -- "completed: $2"
+        zpty -n -w z $'\\C-c'
+        zpty -r z out '*READY> '
+        shift 2
+      done
+      """;
+
+  @Test
+  void theZshFunctionIsValidZshAndCompletesCommandsOptionsAndCheckIds() throws Exception {
+    Path zsh = Path.of("/usr/bin/zsh");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.nio.file.Files.isExecutable(zsh), "zsh is not installed (apt-get install zsh)");
+    Path functions = dir.resolve("functions");
+    Completion.main(
+        new String[] {dir.resolve("bash").toString(), functions.resolve("_mailassure").toString()});
+
+    Process syntax =
+        new ProcessBuilder(zsh.toString(), "-n", functions.resolve("_mailassure").toString())
+            .start();
+    assertThat(syntax.waitFor()).isZero();
+
+    Path driver = dir.resolve("driver.zsh");
+    java.nio.file.Files.writeString(driver, ZSH_DRIVER);
+    Process p =
+        new ProcessBuilder(
+                zsh.toString(),
+                "-f",
+                driver.toString(),
+                functions.toString(),
+                "mailassure rul",
+                "mailassure rules",
+                "mailassure check --only=dmarc,sp",
+                "dmarc,spf",
+                "mailassure dkim keygen --sel",
+                "--selector",
+                // Relative, so the line fits the pseudo-terminal's 80 columns unwrapped.
+                "mailassure send --config=functions/_mailass",
+                "_mailassure")
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("zsh.out").toFile())
+            .start();
+    boolean ended = p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+    if (!ended) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+    String out = java.nio.file.Files.readString(dir.resolve("zsh.out"));
+    assertThat(ended).as("zsh answered every completion within 60 s: %s", out).isTrue();
+    assertThat(out.lines().filter(l -> l.startsWith("completed: ")))
+        .containsExactly(
+            "completed: mailassure rules",
+            "completed: dmarc,spf",
+            "completed: --selector",
+            "completed: _mailassure");
   }
 }

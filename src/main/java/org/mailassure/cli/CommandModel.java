@@ -1,0 +1,34 @@
+package org.mailassure.cli;
+
+import picocli.CommandLine;
+
+/**
+ * The whole command tree as picocli models it, for the documents generated from it at build time
+ * (the man pages, the shell completions). The commands are never run from here: each is made
+ * without a {@link Context}.
+ */
+final class CommandModel {
+  private CommandModel() {}
+
+  /** {@code mailassure} with every subcommand, {@code help} included. */
+  static CommandLine tree() {
+    CommandLine cli =
+        new CommandLine(
+            new MailassureCommand(),
+            new CommandLine.IFactory() {
+              @Override
+              public <K> K create(Class<K> type) throws Exception {
+                try {
+                  return type.getDeclaredConstructor(Context.class).newInstance((Object) null);
+                } catch (NoSuchMethodException e) {
+                  return CommandLine.defaultFactory().create(type);
+                }
+              }
+            });
+    for (var e : MailassureCommand.SUBCOMMANDS.entrySet()) {
+      cli.addSubcommand(e.getKey(), e.getValue());
+    }
+    cli.addSubcommand("help", new CommandLine.HelpCommand());
+    return cli;
+  }
+}
