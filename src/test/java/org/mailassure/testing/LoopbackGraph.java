@@ -150,9 +150,9 @@ public final class LoopbackGraph implements AutoCloseable {
     /** The addresses of the reply's {@code message.toRecipients}. */
     public List<String> to() {
       List<String> out = new ArrayList<>();
-      body.path("message")
-          .path("toRecipients")
-          .forEach(r -> out.add(r.path("emailAddress").path("address").asText()));
+      // Graph reads the action's parameters without regard to case; the SDK writes "Message".
+      field(field(body, "message"), "toRecipients")
+          .forEach(r -> out.add(field(field(r, "emailAddress"), "address").asText()));
       return out;
     }
   }
