@@ -9,8 +9,10 @@ import org.mailassure.testing.LoopbackDns;
  * Runs `mailassure check` over N domains against a loopback DNS server that answers every question
  * after a delay. Each domain is a Microsoft 365 domain with MX, SPF (including Outlook's), DMARC
  * (with an external rua needing authorisation), two DKIM CNAMEs into onmicrosoft.com with 2048-bit
- * keys, MTA-STS and TLS-RPT records. Prints: domains, seconds, questions the server received, the
- * most times one (name, type) was asked, and the exit code.
+ * keys, MTA-STS (its policy served over HTTPS by {@link PolicyServer} on 127.0.0.1:443, trusted
+ * through the launcher's MAILASSURE_JAVA_OPTS) and TLS-RPT records. Prints: domains, wall and CPU
+ * seconds of the mailassure process, questions the DNS server received, the most times one (name,
+ * type) was asked, policies fetched over HTTPS, and the exit code (0: every check passed).
  */
 public final class CheckBench {
   public static void main(String[] args) throws Exception {
@@ -23,7 +25,8 @@ public final class CheckBench {
     String key =
         "v=DKIM1; k=rsa; p="
             + Base64.getEncoder().encodeToString(g.generateKeyPair().getPublic().getEncoded());
-    try (LoopbackDns dns = new LoopbackDns()) {
+    try (LoopbackDns dns = new LoopbackDns();
+        PolicyServer https = new PolicyServer(delay, "ec".equals(args[3]))) {
       dns.txt("spf.protection.outlook.com", "v=spf1 ip4:40.92.0.0/15 ip4:40.107.0.0/16 -all");
       StringBuilder yaml =
           new StringBuilder(
@@ -45,6 +48,12 @@ public final class CheckBench {
           dns.txt(target, key);
         }
         dns.txt("_mta-sts." + d, "v=STSv1; id=20261129");
+        dns.add("mta-sts." + d, "A", "127.0.0.1");
+        https.serve(
+            d,
+            "version: STSv1\r\nmode: enforce\r\nmx: "
+                + dashed
+                + ".mail.protection.outlook.com\r\nmax_age: 604800\r\n");
         dns.txt("_smtp._tls." + d, "v=TLSRPTv1; rua=mailto:tls-rua@mailcheck.service.ncsc.gov.uk");
         yaml.append("  - name: ")
             .append(d)
@@ -55,15 +64,32 @@ public final class CheckBench {
       Path config = out.resolve("check-" + n + ".yaml");
       Files.writeString(config, yaml);
       dns.delay(delay);
+      char[] password = "bench-trust".toCharArray();
+      Path trust = https.trustStore(out.resolve("bench-trust.p12"), password);
       Timed t =
-          Timed.run("check", "--json", "--skip", "smtp-tls,rule,probe", "-c", config.toString());
+          Timed.run(
+              java.util.Map.of(
+                  "MAILASSURE_JAVA_OPTS",
+                  "-Djavax.net.ssl.trustStore="
+                      + trust
+                      + " -Djavax.net.ssl.trustStorePassword="
+                      + new String(password)
+                      + " -Djavax.net.ssl.trustStoreType=PKCS12 "
+                      + System.getenv().getOrDefault("MAILASSURE_JAVA_OPTS", "")),
+              "check",
+              "--json",
+              "--skip",
+              "smtp-tls,rule,probe",
+              "-c",
+              config.toString());
       System.out.printf(
-          "%d\t%.2f\t%.2f\t%d\t%d\t%d%n",
+          "%d\t%.2f\t%.2f\t%d\t%d\t%d\t%d%n",
           n,
           t.wallSeconds(),
           t.cpuSeconds(),
           dns.questions(),
           dns.mostAskedQuestion(),
+          https.served.get(),
           t.exitCode());
     }
   }

@@ -9,6 +9,11 @@ import org.mailassure.testing.Installed;
  */
 record Timed(int exitCode, double wallSeconds, double cpuSeconds) {
   static Timed run(String... args) throws Exception {
+    return run(java.util.Map.of(), args);
+  }
+
+  /** The same, with more environment variables for the launcher (MAILASSURE_JAVA_OPTS, ...). */
+  static Timed run(java.util.Map<String, String> env, String... args) throws Exception {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -17,7 +22,9 @@ record Timed(int exitCode, double wallSeconds, double cpuSeconds) {
                 "TIMEFORMAT='%R %U %S'; time \"$0\" \"$@\" >/dev/null 2>&1",
                 Installed.launcher().toString()));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().putAll(env);
+    Process p = pb.start();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     int rc = p.waitFor();
     String[] t = err.substring(err.lastIndexOf('\n') + 1).trim().split("\\s+");
