@@ -1,16 +1,22 @@
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -25,12 +31,6 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedKeyManager;
-import java.math.BigInteger;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
-import java.time.Instant;
-import java.util.Date;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -66,7 +66,9 @@ final class PolicyServer implements AutoCloseable {
   private final Duration delay;
   final AtomicLong served = new AtomicLong();
 
-  /** @param ec ECDSA P-256 keys instead of RSA-2048 */
+  /**
+   * @param ec ECDSA P-256 keys instead of RSA-2048
+   */
   PolicyServer(Duration delay, boolean ec) throws Exception {
     this.delay = delay;
     this.keyType = ec ? "EC" : "RSA";
@@ -79,7 +81,8 @@ final class PolicyServer implements AutoCloseable {
     tls.init(new KeyManager[] {new BySni()}, null, null);
     server =
         (SSLServerSocket)
-            tls.getServerSocketFactory().createServerSocket(443, 1024, InetAddress.getLoopbackAddress());
+            tls.getServerSocketFactory()
+                .createServerSocket(443, 1024, InetAddress.getLoopbackAddress());
     threads.execute(this::accept);
   }
 
@@ -209,7 +212,9 @@ final class PolicyServer implements AutoCloseable {
     public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
       if (socket instanceof SSLSocket s) {
         String host = sni(s.getHandshakeSession());
-        if (host != null && hosts.containsKey(host) && keyType.startsWith(PolicyServer.this.keyType)) {
+        if (host != null
+            && hosts.containsKey(host)
+            && keyType.startsWith(PolicyServer.this.keyType)) {
           return host;
         }
       }

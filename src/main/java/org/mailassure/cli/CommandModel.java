@@ -31,4 +31,15 @@ final class CommandModel {
     cli.addSubcommand("help", new CommandLine.HelpCommand());
     return cli;
   }
+
+  /**
+   * The first sentence of a description, without its full stop: a completion menu's entry, a man
+   * page's NAME line. picocli's %n counts as a space.
+   */
+  static String firstSentence(String description) {
+    String flat = description.replace("%n", " ").replaceAll("\\s+", " ").strip();
+    int stop = flat.indexOf(". ");
+    String first = stop < 0 ? flat : flat.substring(0, stop + 1);
+    return first.endsWith(".") ? first.substring(0, first.length() - 1) : first;
+  }
 }

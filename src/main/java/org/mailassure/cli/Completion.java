@@ -8,9 +8,9 @@ import picocli.CommandLine;
 
 /**
  * Writes the bash and zsh completion scripts for every command and option, generated from the
- * command-line model by picocli, so it cannot drift from the commands. Run by the build ({@code mvn
- * package}); the Debian package installs the script in {@code
- * /usr/share/bash-completion/completions}.
+ * command-line model (bash's by picocli, zsh's here), so neither can drift from the commands. Run
+ * by the build ({@code mvn package}); the Debian package installs them in {@code
+ * /usr/share/bash-completion/completions} and {@code /usr/share/zsh/vendor-completions}.
  */
 public final class Completion {
   private Completion() {}
@@ -150,18 +150,11 @@ public final class Completion {
 
   /** The first sentence of a description, for a completion menu. */
   private static String summary(CommandLine.Model.ArgSpec arg) {
-    return firstSentence(String.join(" ", arg.description()));
+    return CommandModel.firstSentence(String.join(" ", arg.description()));
   }
 
   private static String summary(CommandLine.Model.CommandSpec spec) {
-    return firstSentence(String.join(" ", spec.usageMessage().description()));
-  }
-
-  private static String firstSentence(String text) {
-    String flat = text.replace("%n", " ").replaceAll("\\s+", " ").strip();
-    int stop = flat.indexOf(". ");
-    String first = stop < 0 ? flat : flat.substring(0, stop + 1);
-    return first.endsWith(".") ? first.substring(0, first.length() - 1) : first;
+    return CommandModel.firstSentence(String.join(" ", spec.usageMessage().description()));
   }
 
   /** Text inside an {@code _arguments} description: brackets and colons are its syntax. */

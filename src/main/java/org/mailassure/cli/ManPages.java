@@ -62,13 +62,13 @@ public final class ManPages {
         .append("\" \"mailassure ")
         .append(version)
         .append("\" \"mailassure\"\n");
-    // Words such as SELECTOR._domainkey and file paths must not be hyphenated.
-    // and long ones are set ragged-right rather than stretched.
+    // Words such as SELECTOR._domainkey and file paths must not be hyphenated, so lines are set
+    // ragged-right rather than stretched.
     out.append(".nh\n.ad l\n");
     out.append(".SH NAME\n")
         .append(escape(pageName(spec)))
         .append(" \\- ")
-        .append(escape(firstSentence(description)))
+        .append(escape(CommandModel.firstSentence(description)))
         .append('\n');
 
     out.append(".SH SYNOPSIS\n");
@@ -171,7 +171,7 @@ public final class ManPages {
   }
 
   /** 80 columns less man's indent of 7 and a margin of 1. */
-  static final int SYNOPSIS_WIDTH = 72;
+  private static final int SYNOPSIS_WIDTH = 72;
 
   private static String optionTerm(OptionSpec o) {
     StringBuilder term = new StringBuilder();
@@ -191,13 +191,6 @@ public final class ManPages {
   /** picocli's format escapes in annotation text: %n is a line break, %% a percent sign. */
   private static String text(String s) {
     return s.replace("%n", "\n").replace("%%", "%");
-  }
-
-  private static String firstSentence(String description) {
-    String flat = description.replace('\n', ' ').strip();
-    int stop = flat.indexOf(". ");
-    String first = stop < 0 ? flat : flat.substring(0, stop + 1);
-    return first.endsWith(".") ? first.substring(0, first.length() - 1) : first;
   }
 
   /** Filled text: each source line escaped, blank lines kept as paragraph breaks. */
