@@ -80,6 +80,184 @@ class ReadinessTest {
     }
   }
 
+  /**
+   * Where each variant's expected verdict comes from: the RFC's words (quoted, or "in substance"
+   * where the rule is spread over a section), or, for what no RFC decides, the Microsoft 365 set-up
+   * or the gov.uk guidance mailassure follows, or mailassure's own documented rule (README,
+   * Readiness) — never mailassure's output.
+   */
+  static final Map<String, String> SOURCES =
+      Map.ofEntries(
+          Map.entry(
+              "no MX",
+              "Microsoft 365: a domain receives through the MX Exchange Online gives it"
+                  + " (DOMAIN.mail.protection.outlook.com); with none, the assessment service's"
+                  + " messages reach no shared mailbox (mailassure's rule)"),
+          Map.entry(
+              "MX host without an address",
+              "RFC 5321 5.1: \"If MX records are present, but none of them are usable, or the"
+                  + " implicit MX is unusable, this situation MUST be reported as an error.\""),
+          Map.entry(
+              "MX host that is a CNAME",
+              "RFC 2181 10.3: \"The domain name used as the value of a NS resource record, or part"
+                  + " of the value of a MX resource record must not be an alias.\""),
+          Map.entry(
+              "null MX",
+              "RFC 7505 3, in substance: an MX of preference 0 and exchange \".\" says the domain"
+                  + " accepts no mail"),
+          Map.entry(
+              "no SPF",
+              "RFC 7208 4.5: \"If the resultant record set includes no records, check_host()"
+                  + " produces the 'none' result.\""),
+          Map.entry(
+              "two SPF records",
+              "RFC 7208 4.5: \"If the resultant record set includes more than one record,"
+                  + " check_host() produces the 'permerror' result.\""),
+          Map.entry(
+              "+all",
+              "RFC 7208 5.1: \"The 'all' mechanism is a test that always matches.\" With +, every"
+                  + " sender on the Internet passes (mailassure's rule: fail)"),
+          Map.entry(
+              "11 lookups",
+              "RFC 7208 4.6.4: \"SPF implementations SHOULD limit 'void lookups' to two.\" (and at"
+                  + " most 10 DNS-querying terms); exceeding it is permerror"),
+          Map.entry(
+              "unreachable Outlook MX does not demand Outlook's SPF include",
+              "Issue 13: whether the domain is on Microsoft 365 is decided from resolvable MX"
+                  + " hosts only (mailassure's rule)"),
+          Map.entry(
+              "SPF typo ipv4:",
+              "RFC 7208 4.6: \"if there are any syntax errors anywhere in the record, check_host()"
+                  + " returns immediately with the result 'permerror'\""),
+          Map.entry("SPF ptr", "RFC 7208 5.5: \"This mechanism SHOULD NOT be published.\""),
+          Map.entry(
+              "SPF redirect to Outlook's record",
+              "RFC 7208 6.1, in substance: with no all, the redirect target's result is the"
+                  + " record's; Outlook's record ends -all"),
+          Map.entry(
+              "missing outlook include",
+              "Microsoft 365: mail Exchange Online sends passes SPF only through include:"
+                  + "spf.protection.outlook.com (mailassure's rule for a Microsoft 365 domain)"),
+          Map.entry(
+              "no DMARC",
+              "RFC 7489 6.6.3, in substance: with no policy record receivers apply no DMARC;"
+                  + " the gov.uk guidance asks every domain for one"),
+          Map.entry(
+              "DMARC version in lower case",
+              "RFC 7489 6.4: v \"MUST match precisely\"; otherwise the record is ignored"),
+          Map.entry(
+              "DMARC p= misspelt beside a valid rua",
+              "RFC 7489 6.6.3: \"the Mail Receiver SHOULD act as if a record containing a valid"
+                  + " 'v' tag and 'p=none' was retrieved\""),
+          Map.entry(
+              "DMARC p= misspelt and no rua",
+              "RFC 7489 6.6.3: \"otherwise, the Mail Receiver applies no DMARC processing to this"
+                  + " message\""),
+          Map.entry(
+              "p=none",
+              "RFC 7489 6.3: \"none: The Domain Owner requests no specific action be taken"
+                  + " regarding delivery of messages.\" (the gov.uk guidance moves on to"
+                  + " quarantine or reject)"),
+          Map.entry(
+              "pct below 100",
+              "RFC 7489 6.3, pct: \"Percentage of messages from the Domain Owner's mail stream to"
+                  + " which the DMARC policy is to be applied.\""),
+          Map.entry(
+              "missing rua",
+              "gov.uk guidance: aggregate reports go to NCSC Mail Check,"
+                  + " mailto:dmarc-rua@dmarc.service.gov.uk (mailassure's rule)"),
+          Map.entry(
+              "unauthorised external rua",
+              "RFC 7489 7.1, in substance: reports go to another domain only when it publishes"
+                  + " v=DMARC1 at DOMAIN._report._dmarc.DESTINATION"),
+          Map.entry(
+              "missing selector2",
+              "Microsoft 365 signs with selector1 or selector2 and rotates between them; both"
+                  + " CNAMEs must be published (mailassure's rule)"),
+          Map.entry(
+              "1024-bit key",
+              "RFC 8301 3.2: \"Signers SHOULD use RSA keys of at least 2048 bits.\""),
+          Map.entry(
+              "DKIM key in testing mode",
+              "RFC 6376 3.6.1: \"Verifiers MUST NOT treat messages from Signers in testing mode"
+                  + " differently from unsigned email\""),
+          Map.entry(
+              "DKIM key that allows only sha1",
+              "RFC 8301 3.1: \"rsa-sha1 MUST NOT be used for signing or verifying.\""),
+          Map.entry(
+              "a Microsoft selector without its key while another selector signs",
+              "RFC 6376 6.1.2, in substance: a signature whose key cannot be retrieved fails;"
+                  + " while another expected selector has a usable key, aligned DKIM still passes"),
+          Map.entry(
+              "no expected selector with a usable key",
+              "RFC 6376 3.6.1 and 6.1.2, in substance: no usable key (missing, or t=y, treated as"
+                  + " unsigned) means no aligned DKIM can pass"),
+          Map.entry(
+              "revoked key",
+              "RFC 6376 3.6.1: \"An empty value means that this public key has been revoked.\""),
+          Map.entry(
+              "key not matching the local private key",
+              "RFC 6376 6.1.3, in substance: a signature verifies only with the public half of"
+                  + " the key that made it"),
+          Map.entry(
+              "no MTA-STS policy",
+              "RFC 8461 3.3, in substance: the policy is the resource at"
+                  + " https://mta-sts.DOMAIN/.well-known/mta-sts.txt; a 404 is no policy"),
+          Map.entry(
+              "MX not in policy",
+              "RFC 8461 4.1, in substance: in enforce mode senders deliver only to MX hosts that"
+                  + " match one of the policy's mx patterns"),
+          Map.entry(
+              "MTA-STS id of 33 characters",
+              "RFC 8461 3.1: sts-id = \"id\" *WSP \"=\" *WSP 1*32(ALPHA / DIGIT)"),
+          Map.entry(
+              "MTA-STS id with a hyphen",
+              "RFC 8461 3.1: sts-id = \"id\" *WSP \"=\" *WSP 1*32(ALPHA / DIGIT)"),
+          Map.entry(
+              "MTA-STS policy without max_age",
+              "RFC 8461 3.2: version, mode and max_age are \"required once\""),
+          Map.entry(
+              "MTA-STS enforce policy without mx",
+              "RFC 8461 3.2: mx is \"required at least once, except when mode is 'none'\""),
+          Map.entry(
+              "MTA-STS policy served as HTML",
+              "RFC 8461 3.2: \"senders SHOULD validate that the media type is 'text/plain'\""),
+          Map.entry(
+              "MTA-STS mode none",
+              "RFC 8461 5: \"none: In this mode, Sending MTAs should treat the Policy Domain as"
+                  + " though it does not have any active policy\""),
+          Map.entry(
+              "no TLS-RPT",
+              "RFC 8460 3, in substance: without the _smtp._tls record no sender reports TLS"
+                  + " failures; the gov.uk guidance sends them to NCSC Mail Check"),
+          Map.entry(
+              "TLS-RPT version in lower case",
+              "RFC 8460 3: tlsrpt-version = %s\"v=TLSRPTv1\" (case-sensitive)"),
+          Map.entry("TLS-RPT rua over plain http", "RFC 8460 3: a rua URI is mailto: or https:"),
+          Map.entry(
+              "relay with TLS 1.1 only",
+              "RFC 8996: \"TLS 1.0 MUST NOT be used\" and \"TLS 1.1 MUST NOT be used\""),
+          Map.entry(
+              "relay certificate expiring in 5 days",
+              "mailassure's rule (README, Readiness): warn while a relay certificate has 14 days"
+                  + " or fewer left"),
+          Map.entry(
+              "DNS timeout",
+              "RFC 7208 4.4, in substance: a timed-out lookup is temperror, neither a void lookup"
+                  + " nor a pass"),
+          Map.entry(
+              "SERVFAIL",
+              "RFC 7489 6.6.3, in substance: a transient DNS error is not the absence of a"
+                  + " record"),
+          Map.entry(
+              "no inbox rule",
+              "mailassure's rule (README, forward mode): provision keeps a rule named rule.name"
+                  + " in each mailbox"),
+          Map.entry(
+              "no recent probe",
+              "mailassure's rule (README, Readiness): a daily probe older than 26 hours is"
+                  + " missing"));
+
   static List<Variant> variants() {
     String outlookOnly = "v=spf1 include:spf.protection.outlook.com -all";
     return List.of(
@@ -343,7 +521,7 @@ class ReadinessTest {
             CheckId.MTA_STS,
             Status.FAIL,
             "lacks mx"),
-        // RFC 8461 section 3.3: senders "SHOULD validate that the media type is text/plain".
+        // RFC 8461 section 3.2: "senders SHOULD validate that the media type is 'text/plain'".
         new Variant(
             "MTA-STS policy served as HTML",
             z ->
@@ -695,7 +873,11 @@ class ReadinessTest {
             .findFirst()
             .orElseThrow();
 
-    assertThat(result.status()).as(result.detail()).isEqualTo(variant.status());
+    String source = SOURCES.get(variant.name());
+    assertThat(source).as("where the verdict of '%s' comes from", variant.name()).isNotBlank();
+    assertThat(result.status())
+        .as("%s (expected from %s)", result.detail(), source)
+        .isEqualTo(variant.status());
     assertThat(result.detail()).contains(variant.says());
     // SPEC: "for anything not pass, the fix".
     if (variant.status() == Status.PASS) {
@@ -703,6 +885,12 @@ class ReadinessTest {
     } else {
       assertThat(result.fix()).isNotBlank();
     }
+  }
+
+  @Test
+  void everyVariantNamesTheTextItsVerdictComesFromAndNoSourceIsLeftOver() {
+    assertThat(SOURCES.keySet())
+        .containsExactlyInAnyOrderElementsOf(variants().stream().map(Variant::name).toList());
   }
 
   @Test
