@@ -1,18 +1,19 @@
 package org.mailassure.reply;
 
-import com.microsoft.graph.models.EmailAddress;
-import com.microsoft.graph.models.Message;
-import com.microsoft.graph.models.MessageCollectionResponse;
-import com.microsoft.graph.models.Recipient;
+import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.graph.users.item.mailfolders.item.messages.MessagesRequestBuilder;
 import com.microsoft.graph.users.item.messages.item.reply.ReplyPostRequestBody;
+import com.microsoft.kiota.RequestInformation;
+import com.microsoft.kiota.serialization.Parsable;
+import com.microsoft.kiota.serialization.ParsableFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -25,7 +26,9 @@ import org.mailassure.probe.Sleeper;
  * address received since an instant (only the fields it reads, {@code Mail.ReadBasic} suffices),
  * following {@code @odata.nextLink}; and reply to one ({@code Mail.Send}) with the recipients set
  * explicitly. Every call goes through {@link GraphCalls} (4 in flight in the process, Retry-After
- * honoured). Thread-safe.
+ * honoured). The SDK's request builders make the requests and its request adapter sends them
+ * (authentication, middleware, errors); the JSON is read and written through {@link MessageShapes},
+ * not the SDK's {@code Message} model (see there why). Thread-safe.
  */
 public final class MailboxMessages {
   /** Messages asked for a page. */
@@ -93,43 +96,43 @@ public final class MailboxMessages {
     String what = "read the inbox of";
     String permission = "Mail.ReadBasic";
     List<Incoming> out = new ArrayList<>();
-    MessageCollectionResponse page =
-        calls.call(
-            mailbox,
-            what,
-            permission,
-            () ->
-                inbox(mailbox)
-                    .get(
-                        c -> {
-                          c.queryParameters.filter = filter(from, since);
-                          c.queryParameters.select = FIELDS;
-                          c.queryParameters.orderby = new String[] {"receivedDateTime"};
-                          c.queryParameters.top = PAGE;
-                          c.options.addAll(GraphCalls.noSdkRetry());
-                        }));
+    RequestInformation first =
+        inbox(mailbox)
+            .toGetRequestInformation(
+                c -> {
+                  c.queryParameters.filter = filter(from, since);
+                  c.queryParameters.select = FIELDS;
+                  c.queryParameters.orderby = new String[] {"receivedDateTime"};
+                  c.queryParameters.top = PAGE;
+                });
+    MessageShapes.Page page = calls.call(mailbox, what, permission, () -> send(first));
     for (int pages = 1; page != null; pages++) {
-      if (page.getValue() != null) {
-        for (Message m : page.getValue()) {
-          out.add(incoming(m));
-        }
+      for (MessageShapes.Listed m : page.value) {
+        out.add(incoming(m));
       }
-      String next = page.getOdataNextLink();
+      String next = page.nextLink;
       if (next == null) {
         break;
       }
       if (pages >= MAX_PAGES) {
         return new Listing(out, true);
       }
-      page =
-          calls.call(
-              mailbox,
-              what,
-              permission,
-              () ->
-                  inbox(mailbox).withUrl(next).get(c -> c.options.addAll(GraphCalls.noSdkRetry())));
+      RequestInformation following = inbox(mailbox).withUrl(next).toGetRequestInformation();
+      page = calls.call(mailbox, what, permission, () -> send(following));
     }
     return new Listing(out, false);
+  }
+
+  /** Graph's error bodies, read as the SDK reads them. */
+  private static HashMap<String, ParsableFactory<? extends Parsable>> errors() {
+    HashMap<String, ParsableFactory<? extends Parsable>> errors = new HashMap<>();
+    errors.put("XXX", ODataError::createFromDiscriminatorValue);
+    return errors;
+  }
+
+  private MessageShapes.Page send(RequestInformation request) {
+    request.addRequestOptions(GraphCalls.noSdkRetry());
+    return client.getRequestAdapter().send(request, errors(), MessageShapes.Page::create);
   }
 
   /**
@@ -137,53 +140,45 @@ public final class MailboxMessages {
    * set, never taken from the message, so a spoofed Reply-To cannot steer it elsewhere.
    */
   public void reply(String mailbox, String messageId, String to, String text) throws GraphFailure {
-    ReplyPostRequestBody body = new ReplyPostRequestBody();
-    Message message = new Message();
-    Recipient recipient = new Recipient();
-    EmailAddress address = new EmailAddress();
-    address.setAddress(to);
-    recipient.setEmailAddress(address);
-    message.setToRecipients(List.of(recipient));
-    message.setCcRecipients(List.of());
-    message.setBccRecipients(List.of());
-    body.setMessage(message);
-    body.setComment(text);
     calls.call(
         mailbox,
         "reply from",
         "Mail.Send",
         () -> {
-          client
-              .users()
-              .byUserId(mailbox)
-              .messages()
-              .byMessageId(messageId)
-              .reply()
-              .post(body, c -> c.options.addAll(GraphCalls.noSdkRetry()));
+          // The builder gives the URL and headers; the body is written by MessageShapes.Reply.
+          RequestInformation request =
+              client
+                  .users()
+                  .byUserId(mailbox)
+                  .messages()
+                  .byMessageId(messageId)
+                  .reply()
+                  .toPostRequestInformation(new ReplyPostRequestBody());
+          request.setContentFromParsable(
+              client.getRequestAdapter(), "application/json", new MessageShapes.Reply(text, to));
+          request.addRequestOptions(GraphCalls.noSdkRetry());
+          client.getRequestAdapter().sendPrimitive(request, errors(), Void.class);
           return null;
         });
   }
 
-  private static Incoming incoming(Message m) {
+  private static Incoming incoming(MessageShapes.Listed m) {
     return new Incoming(
-        m.getId(),
-        m.getInternetMessageId(),
-        m.getReceivedDateTime() == null ? null : m.getReceivedDateTime().toInstant(),
-        m.getFrom() == null ? null : address(m.getFrom()),
-        addresses(m.getToRecipients()),
-        addresses(m.getCcRecipients()),
-        m.getSubject());
+        m.id,
+        m.internetMessageId,
+        m.received == null ? null : m.received.toInstant(),
+        m.from == null ? null : address(m.from),
+        addresses(m.to),
+        addresses(m.cc),
+        m.subject);
   }
 
-  private static List<String> addresses(List<Recipient> recipients) {
-    return recipients == null
-        ? List.of()
-        : recipients.stream().map(MailboxMessages::address).filter(Objects::nonNull).toList();
+  private static List<String> addresses(List<MessageShapes.Addressee> recipients) {
+    return recipients.stream().map(MailboxMessages::address).filter(Objects::nonNull).toList();
   }
 
-  private static String address(Recipient r) {
-    return r.getEmailAddress() == null || r.getEmailAddress().getAddress() == null
-        ? null
-        : r.getEmailAddress().getAddress().strip().toLowerCase(Locale.ROOT);
+  private static String address(MessageShapes.Addressee r) {
+    String address = r.address();
+    return address == null ? null : address.strip().toLowerCase(Locale.ROOT);
   }
 }
