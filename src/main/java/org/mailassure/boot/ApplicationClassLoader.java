@@ -2,6 +2,7 @@ package org.mailassure.boot;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
 import java.net.URISyntaxException;
@@ -10,9 +11,12 @@ import java.net.URLClassLoader;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSigner;
 import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 
 /**
  * The class loader of an installed mailassure, made by {@link Boot}. The JVM's own class path holds
@@ -26,7 +30,14 @@ import java.util.List;
  * location, never from a cache, state or working directory. The checks on who may write those files
  * live in {@code org.mailassure.boot.Libraries}, which calls {@link #addGroup}.
  *
- * <p>Thread-safe: {@link URLClassLoader} is parallel capable and {@link #addGroup} is synchronized.
+ * <p>A group may also have jars of last resort ({@link #addLastResort}): the Graph SDK ships as a
+ * small jar of the classes mailassure's usual paths use ({@code lib/graph/}) and, in {@code
+ * lib/graph/complete/}, the SDK's whole jar, opened only when a class is not found anywhere else
+ * (forward mode's inbox-rule models, say). The JDK keeps an open jar's directory on the heap, 7 MiB
+ * for that one, for as long as the process lives, so the daemon's paths must not need it.
+ *
+ * <p>Thread-safe: {@link URLClassLoader} is parallel capable; {@link #addGroup}, {@link
+ * #addLastResort} and the opening of the last-resort jars are synchronized.
  */
 public final class ApplicationClassLoader extends URLClassLoader {
   static {
@@ -35,6 +46,9 @@ public final class ApplicationClassLoader extends URLClassLoader {
 
   private final Path lib;
   private final List<String> added = new ArrayList<>();
+  private final List<Path> lastResort = new ArrayList<>();
+  private final List<String> lastResortPackages = new ArrayList<>();
+  private List<JarFile> lastResortOpen;
 
   /** The loader of the installation this class was loaded from. */
   static ApplicationClassLoader ofInstallation(ClassLoader parent) {
@@ -69,6 +83,87 @@ public final class ApplicationClassLoader extends URLClassLoader {
     }
     added.add(group);
     return jars;
+  }
+
+  /**
+   * Adds jars consulted only for classes and resources under {@code packagePrefix} (e.g. {@code
+   * com.microsoft.graph.}) that no other jar of this loader holds. They are opened on the first
+   * such miss, not before: libraries that probe for optional classes elsewhere never open them.
+   */
+  public synchronized void addLastResort(List<Path> jars, String packagePrefix) {
+    for (Path jar : jars) {
+      if (!lastResort.contains(jar)) {
+        lastResort.add(jar);
+      }
+    }
+    if (!jars.isEmpty() && !lastResortPackages.contains(packagePrefix)) {
+      lastResortPackages.add(packagePrefix);
+    }
+  }
+
+  private synchronized boolean inLastResort(String className) {
+    return lastResortPackages.stream().anyMatch(className::startsWith);
+  }
+
+  @Override
+  protected Class<?> findClass(String name) throws ClassNotFoundException {
+    try {
+      return super.findClass(name);
+    } catch (ClassNotFoundException notInTheUsualJars) {
+      if (!inLastResort(name)) {
+        throw notInTheUsualJars;
+      }
+      String entry = name.replace('.', '/') + ".class";
+      try {
+        for (JarFile jar : lastResortJars()) {
+          JarEntry found = jar.getJarEntry(entry);
+          if (found != null) {
+            byte[] bytes;
+            try (InputStream in = jar.getInputStream(found)) {
+              bytes = in.readAllBytes();
+            }
+            URL location = Path.of(jar.getName()).toUri().toURL();
+            return defineClass(
+                name, bytes, 0, bytes.length, new CodeSource(location, (CodeSigner[]) null));
+          }
+        }
+      } catch (IOException e) {
+        ClassNotFoundException failure =
+            new ClassNotFoundException(name + ": a library jar could not be read", e);
+        failure.addSuppressed(notInTheUsualJars);
+        throw failure;
+      }
+      throw notInTheUsualJars;
+    }
+  }
+
+  @Override
+  public URL findResource(String name) {
+    URL url = super.findResource(name);
+    if (url != null || !inLastResort(name.replace('/', '.'))) {
+      return url;
+    }
+    try {
+      for (JarFile jar : lastResortJars()) {
+        if (jar.getJarEntry(name) != null) {
+          return new URL("jar:" + Path.of(jar.getName()).toUri() + "!/" + name);
+        }
+      }
+    } catch (IOException e) {
+      return null;
+    }
+    return null;
+  }
+
+  private synchronized List<JarFile> lastResortJars() throws IOException {
+    if (lastResortOpen == null || lastResortOpen.size() != lastResort.size()) {
+      List<JarFile> open = new ArrayList<>();
+      for (Path jar : lastResort) {
+        open.add(new JarFile(jar.toFile(), false));
+      }
+      lastResortOpen = open;
+    }
+    return lastResortOpen;
   }
 
   /** The jars directly in a directory, in name order (so the class path is the same every time). */

@@ -29,15 +29,24 @@ public final class Libraries {
 
   /** A subdirectory of {@code lib/} and a class that only its jars hold. */
   public enum Group {
-    GRAPH("graph", "com/microsoft/graph/serviceclient/GraphServiceClient.class"),
-    DEMO("demo", "org/subethamail/smtp/server/SMTPServer.class");
+    GRAPH(
+        "graph",
+        "com/microsoft/graph/serviceclient/GraphServiceClient.class",
+        "com.microsoft.graph."),
+    DEMO("demo", "org/subethamail/smtp/server/SMTPServer.class", null);
 
     private final String directory;
     private final String probe;
+    private final String lastResortPackages;
 
-    Group(String directory, String probe) {
+    /**
+     * @param lastResortPackages the package prefix of the classes the group's {@code complete/}
+     *     jars hold (see {@link ApplicationClassLoader#addLastResort}); null when it has none
+     */
+    Group(String directory, String probe, String lastResortPackages) {
       this.directory = directory;
       this.probe = probe;
+      this.lastResortPackages = lastResortPackages;
     }
 
     /** The subdirectory of {@code lib/}. */
@@ -98,7 +107,27 @@ public final class Libraries {
               + ", which holds none;"
               + " install mailassure again");
     }
+    // Jars of last resort: opened only for a class no other jar holds (ApplicationClassLoader).
+    Path complete = dir.resolve("complete");
+    List<Path> lastResort = List.of();
+    if (group.lastResortPackages != null
+        && Files.isDirectory(complete, LinkOption.NOFOLLOW_LINKS)) {
+      try {
+        lastResort = trustedJars(complete, selfUid());
+      } catch (IOException e) {
+        throw new Unavailable(
+            feature
+                + " needs the libraries in "
+                + complete
+                + ", which cannot be read ("
+                + e.getClass().getSimpleName()
+                + ": "
+                + e.getMessage()
+                + "); install mailassure again");
+      }
+    }
     app.addGroup(group.directory, jars);
+    app.addLastResort(lastResort, group.lastResortPackages);
   }
 
   /**
