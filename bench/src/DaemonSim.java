@@ -83,6 +83,10 @@ public final class DaemonSim {
                   new String[] {String[].class.getName()});
       System.err.println(summary);
       System.err.println(Files.readString(Path.of("/proc/self/smaps_rollup")));
+      // Every mapping, for finding where resident memory lies (bench/out/daemon-sim.smaps).
+      Files.writeString(
+          Path.of(System.getProperty("bench.out", "bench/out"), "daemon-sim.smaps"),
+          Files.readString(Path.of("/proc/self/smaps")));
       System.err.println(
           String.join(
               "\n",

@@ -2,12 +2,11 @@ package org.mailassure.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
-import org.mailassure.secrets.Secrets;
 
 /**
  * Logback set up in code (no XML to parse at start-up): readable lines on stderr, never stdout;
@@ -18,11 +17,12 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
   /** Set by the CLI before anything logs. */
   static final String VERBOSE_PROPERTY = "mailassure.verbose";
 
-  /** The line format: the journal stamps time and unit itself, a terminal needs the time. */
-  static String pattern(boolean underJournal) {
-    return underJournal
-        ? "%-5level %logger{0}: %rmsg%n%nopex"
-        : "%d{HH:mm:ss} %-5level %rmsg%n%nopex";
+  /** The line layout: the journal stamps time and unit itself, a terminal needs the time. */
+  static LogLayout layout(LoggerContext context, boolean underJournal) {
+    LogLayout layout = new LogLayout(underJournal);
+    layout.setContext(context);
+    layout.start();
+    return layout;
   }
 
   /**
@@ -35,27 +35,13 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
     context.getLogger("org.mailassure").setLevel(verbose ? Level.DEBUG : Level.INFO);
   }
 
-  /** Makes {@code %rmsg} the message with every secret masked (see {@link Secrets}). */
-  @SuppressWarnings("unchecked")
-  static void registerRedaction(LoggerContext context) {
-    var rules =
-        (java.util.Map<String, String>)
-            context.getObject(ch.qos.logback.core.CoreConstants.PATTERN_RULE_REGISTRY);
-    if (rules == null) {
-      rules = new java.util.HashMap<>();
-      context.putObject(ch.qos.logback.core.CoreConstants.PATTERN_RULE_REGISTRY, rules);
-    }
-    rules.put("rmsg", RedactingMessageConverter.class.getName());
-  }
-
   @Override
   public ExecutionStatus configure(LoggerContext context) {
     boolean journal = System.getenv("JOURNAL_STREAM") != null;
     boolean verbose = Boolean.getBoolean(VERBOSE_PROPERTY);
-    registerRedaction(context);
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
     encoder.setContext(context);
-    encoder.setPattern(pattern(journal));
+    encoder.setLayout(layout(context, journal));
     encoder.start();
     ConsoleAppender<ILoggingEvent> err = new ConsoleAppender<>();
     err.setContext(context);

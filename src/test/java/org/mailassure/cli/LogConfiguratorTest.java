@@ -3,7 +3,6 @@ package org.mailassure.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import org.junit.jupiter.api.Test;
 
@@ -15,11 +14,7 @@ class LogConfiguratorTest {
   /** One INFO line as the configured layout writes it. */
   private static String format(boolean journal, String logger, String message) {
     LoggerContext context = new LoggerContext();
-    LogConfigurator.registerRedaction(context);
-    PatternLayout layout = new PatternLayout();
-    layout.setContext(context);
-    layout.setPattern(LogConfigurator.pattern(journal));
-    layout.start();
+    LogLayout layout = LogConfigurator.layout(context, journal);
     LoggingEvent e =
         new LoggingEvent(
             "x", context.getLogger(logger), ch.qos.logback.classic.Level.INFO, message, null, null);
