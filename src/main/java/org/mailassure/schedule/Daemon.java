@@ -123,6 +123,8 @@ public final class Daemon {
   /**
    * @param reloader loads the config again on SIGHUP; a failure keeps the running config
    */
+  private Runnable whenIdle = () -> {};
+
   public Daemon(
       Config config,
       Clock clock,
@@ -152,6 +154,15 @@ public final class Daemon {
    */
   public Daemon repliers(ReplierFactory factory) {
     this.repliers = factory;
+    return this;
+  }
+
+  /**
+   * Runs {@code hook} when a slot or a look is done and the daemon is about to sleep, before it
+   * collects the heap: for letting go of what they held open (idle HTTPS connections).
+   */
+  public Daemon whenIdle(Runnable hook) {
+    this.whenIdle = hook;
     return this;
   }
 
@@ -222,6 +233,7 @@ public final class Daemon {
           reportFuture();
           storeBack();
           if (sent) {
+            whenIdle.run();
             // A slot's TLS sessions, signatures and messages are garbage now, and the daemon is
             // idle until the next slot: collect them, so the serial collector shrinks the heap and
             // gives the memory back (with the unit's -XX:MaxHeapFreeRatio) instead of holding it.
