@@ -65,12 +65,7 @@ public final class DaemonSim {
                             clock),
                         store,
                         clock,
-                        stopping))
-            // As `mailassure run` does: let go of idle Graph connections before sleeping.
-            .whenIdle(
-                config.probe().transport() == ProbeSettings.TransportKind.GRAPH
-                    ? GraphClients::closeIdleConnections
-                    : () -> {});
+                        stopping));
     daemon[0].run();
     // The daemon collected its garbage after the last slot (Daemon.run); measure it then, and again
     // after idling as it does until the next slot, long enough for the JVM's periodic trim of the

@@ -43,16 +43,6 @@ final class GraphSession {
     return client;
   }
 
-  /**
-   * Lets go of the Graph client's idle connections, when it has one (a daemon that never talked to
-   * Graph never loads the Graph classes for this).
-   */
-  synchronized void closeIdleConnections() {
-    if (client != null) {
-      GraphClients.closeIdleConnections();
-    }
-  }
-
   /** The transport of one slot's batch: Graph through the shared client, or SMTP. */
   ProbeTransport transport(Config config) throws Exception {
     if (config.probe().transport() == TransportKind.GRAPH) {

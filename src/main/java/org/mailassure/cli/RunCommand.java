@@ -69,7 +69,6 @@ final class RunCommand implements Callable<Integer> {
                   () -> ConfigSource.load(ctx, options),
                   Version.get())
               .repliers(graph::agent)
-              .whenIdle(graph::closeIdleConnections)
               .only(options.domains.isEmpty() ? java.util.Set.of() : only);
       ctx.signals().on("TERM", daemon::stop);
       ctx.signals().on("INT", daemon::stop);

@@ -19,23 +19,7 @@ import org.mailassure.secrets.Secrets;
 public final class GraphClients {
   private static final ThreadLocal<Handshake> LAST_HANDSHAKE = new ThreadLocal<>();
 
-  /**
-   * The HTTPS connections of every Graph client of the process: kept between the requests of a slot
-   * or a look, let go when the daemon goes idle ({@link #closeIdleConnections}).
-   */
-  private static final okhttp3.ConnectionPool CONNECTIONS =
-      new okhttp3.ConnectionPool(5, 5, java.util.concurrent.TimeUnit.MINUTES);
-
   private GraphClients() {}
-
-  /**
-   * Closes the connections no request is using. The daemon calls it when a slot or a look is done
-   * and it is about to sleep: an idle TLS connection holds its buffers and session on the heap
-   * until the next look would reuse it, and a fresh handshake per look costs less than that.
-   */
-  public static void closeIdleConnections() {
-    CONNECTIONS.evictAll();
-  }
 
   public static GraphServiceClient create(GraphSettings settings, TokenCredential credential) {
     String endpoint = settings.endpoint().toString();
@@ -45,7 +29,6 @@ public final class GraphClients {
             remembering(credential), new String[] {host}, settings.cloud().graphScope());
     OkHttpClient http =
         GraphClientFactory.create()
-            .connectionPool(CONNECTIONS)
             .addNetworkInterceptor(
                 chain -> {
                   LAST_HANDSHAKE.set(

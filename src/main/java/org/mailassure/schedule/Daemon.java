@@ -123,8 +123,6 @@ public final class Daemon {
   /**
    * @param reloader loads the config again on SIGHUP; a failure keeps the running config
    */
-  private Runnable whenIdle = () -> {};
-
   public Daemon(
       Config config,
       Clock clock,
@@ -154,15 +152,6 @@ public final class Daemon {
    */
   public Daemon repliers(ReplierFactory factory) {
     this.repliers = factory;
-    return this;
-  }
-
-  /**
-   * Runs {@code hook} when a slot or a look is done and the daemon is about to sleep, before it
-   * collects the heap: for letting go of what they held open (idle HTTPS connections).
-   */
-  public Daemon whenIdle(Runnable hook) {
-    this.whenIdle = hook;
     return this;
   }
 
@@ -233,7 +222,6 @@ public final class Daemon {
           reportFuture();
           storeBack();
           if (sent) {
-            whenIdle.run();
             // A slot's TLS sessions, signatures and messages are garbage now, and the daemon is
             // idle until the next slot: collect them, so the serial collector shrinks the heap and
             // gives the memory back (with the unit's -XX:MaxHeapFreeRatio) instead of holding it.

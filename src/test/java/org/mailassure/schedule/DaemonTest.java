@@ -121,24 +121,6 @@ class DaemonTest {
   }
 
   @Test
-  void afterEachSlotTheDaemonLetsGoOfWhatItHeldOpenBeforeSleeping() throws Exception {
-    Config c = daily();
-    MutableClock clock = new MutableClock(Instant.parse("2026-11-29T05:59:00Z"));
-    SimulatedWaiter waiter = new SimulatedWaiter(clock, Instant.parse("2026-12-01T12:00:00Z"));
-    java.util.List<Instant> idle = new java.util.ArrayList<>();
-    Daemon daemon =
-        new Daemon(c, clock, waiter, t -> new SmtpTransport(null), () -> c, "test")
-            .whenIdle(() -> idle.add(clock.instant()));
-    waiter.attach(daemon);
-    daemon.run();
-
-    assertThat(relay.received()).hasSize(3);
-    assertThat(idle)
-        .hasSize(3)
-        .allSatisfy(at -> assertThat(at.atZone(java.time.ZoneOffset.UTC).getHour()).isEqualTo(6));
-  }
-
-  @Test
   void aSlotDueNowIsSentAtOnce() throws Exception {
     Config c = daily();
     run(c, "2026-11-29T06:00:00Z", "2026-11-29T06:30:00Z");
