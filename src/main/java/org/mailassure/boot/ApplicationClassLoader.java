@@ -155,15 +155,15 @@ public final class ApplicationClassLoader extends URLClassLoader {
     return null;
   }
 
+  /** The last-resort jars, opened on first use; a jar added later is opened when first needed. */
   private synchronized List<JarFile> lastResortJars() throws IOException {
-    if (lastResortOpen == null || lastResortOpen.size() != lastResort.size()) {
-      List<JarFile> open = new ArrayList<>();
-      for (Path jar : lastResort) {
-        open.add(new JarFile(jar.toFile(), false));
-      }
-      lastResortOpen = open;
+    if (lastResortOpen == null) {
+      lastResortOpen = new ArrayList<>();
     }
-    return lastResortOpen;
+    for (int i = lastResortOpen.size(); i < lastResort.size(); i++) {
+      lastResortOpen.add(new JarFile(lastResort.get(i).toFile(), false));
+    }
+    return List.copyOf(lastResortOpen);
   }
 
   /** The jars directly in a directory, in name order (so the class path is the same every time). */
