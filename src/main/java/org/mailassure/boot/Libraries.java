@@ -89,15 +89,7 @@ public final class Libraries {
     try {
       jars = trustedJars(dir, selfUid());
     } catch (IOException e) {
-      throw new Unavailable(
-          feature
-              + " needs the libraries in "
-              + dir
-              + ", which cannot be read ("
-              + e.getClass().getSimpleName()
-              + ": "
-              + e.getMessage()
-              + "); install mailassure again");
+      throw unreadable(feature, dir, e);
     }
     if (jars.isEmpty()) {
       throw new Unavailable(
@@ -115,19 +107,23 @@ public final class Libraries {
       try {
         lastResort = trustedJars(complete, selfUid());
       } catch (IOException e) {
-        throw new Unavailable(
-            feature
-                + " needs the libraries in "
-                + complete
-                + ", which cannot be read ("
-                + e.getClass().getSimpleName()
-                + ": "
-                + e.getMessage()
-                + "); install mailassure again");
+        throw unreadable(feature, complete, e);
       }
     }
     app.addGroup(group.directory, jars);
     app.addLastResort(lastResort, group.lastResortPackages);
+  }
+
+  private static Unavailable unreadable(String feature, Path dir, IOException e) {
+    return new Unavailable(
+        feature
+            + " needs the libraries in "
+            + dir
+            + ", which cannot be read ("
+            + e.getClass().getSimpleName()
+            + ": "
+            + e.getMessage()
+            + "); install mailassure again");
   }
 
   /**
