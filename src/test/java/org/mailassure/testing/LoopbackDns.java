@@ -41,6 +41,8 @@ public final class LoopbackDns implements AutoCloseable {
   private final Set<Name> servfail = ConcurrentHashMap.newKeySet();
   private final Set<Name> silent = ConcurrentHashMap.newKeySet();
   private final Map<String, AtomicLong> asked = new ConcurrentHashMap<>();
+  private final Set<String> unanswered = ConcurrentHashMap.newKeySet();
+  private final Map<String, Set<String>> unansweredWhenAsked = new ConcurrentHashMap<>();
   private final ExecutorService workers = Executors.newFixedThreadPool(4, daemon("loopback-dns"));
   private final ScheduledExecutorService delayer =
       Executors.newScheduledThreadPool(2, daemon("loopback-dns-delay"));
@@ -180,6 +182,15 @@ public final class LoopbackDns implements AutoCloseable {
         .incrementAndGet();
   }
 
+  /**
+   * The questions ({@code "name. TYPE"}) that were still unanswered when this one first arrived
+   * over UDP: which questions a client had out together.
+   */
+  public Set<String> unansweredWhenAsked(String name, String type) {
+    String n = (name.endsWith(".") ? name : name + ".").toLowerCase(Locale.ROOT);
+    return unansweredWhenAsked.getOrDefault(n + " " + type, Set.of());
+  }
+
   /** How many times a name was asked about, for any type. */
   public long asked(String name) {
     return asked
@@ -225,6 +236,12 @@ public final class LoopbackDns implements AutoCloseable {
       Message query = new Message(data);
       Record question = query.getQuestion();
       count(question);
+      String key =
+          question.getName().toString().toLowerCase(Locale.ROOT)
+              + " "
+              + Type.string(question.getType());
+      unansweredWhenAsked.putIfAbsent(key, Set.copyOf(unanswered));
+      unanswered.add(key);
       if (silent.contains(question.getName())) {
         return;
       }
@@ -233,6 +250,7 @@ public final class LoopbackDns implements AutoCloseable {
       byte[] out = response.toWire(size);
       Runnable send =
           () -> {
+            unanswered.remove(key);
             try {
               socket.send(new DatagramPacket(out, out.length, from));
             } catch (IOException e) {

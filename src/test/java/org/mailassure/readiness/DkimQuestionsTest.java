@@ -1,0 +1,82 @@
+package org.mailassure.readiness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailassure.cli.CliRun;
+import org.mailassure.testing.LoopbackDns;
+
+/**
+ * The DKIM check asks every expected selector at once, not one after another: with a DNS server
+ * that is slow to answer, the second selector's question is already out while the first's is
+ * unanswered (issue 13: "--only dkim" took 3.5 times "--only mx").
+ */
+class DkimQuestionsTest {
+  @TempDir Path dir;
+  private LoopbackDns dns;
+
+  @BeforeEach
+  void start() throws Exception {
+    dns =
+        new LoopbackDns()
+            .add("slow.gov.uk", "MX", "0 slow-gov-uk.mail.protection.outlook.com.")
+            .add("slow-gov-uk.mail.protection.outlook.com", "A", "192.0.2.25")
+            .add(
+                "selector1._domainkey.slow.gov.uk",
+                "CNAME",
+                "selector1-slow-gov-uk._domainkey.contoso.onmicrosoft.com.")
+            .add(
+                "selector2._domainkey.slow.gov.uk",
+                "CNAME",
+                "selector2-slow-gov-uk._domainkey.contoso.onmicrosoft.com.");
+    // Long enough that a question asked only after the previous answer could not overlap it.
+    dns.delay(Duration.ofMillis(300));
+  }
+
+  @AfterEach
+  void stop() {
+    dns.close();
+  }
+
+  @Test
+  void everySelectorsQuestionIsOutBeforeTheFirstAnswerComes() throws Exception {
+    Path config = dir.resolve("mailassure.yaml");
+    Files.writeString(
+        config,
+        """
+        state-dir: state
+        probe: { transport: smtp, smtp: { host: 127.0.0.1, auth: none } }
+        readiness:
+          dns-servers: ["%s"]
+          timeout: 5s
+        domains:
+          - name: slow.gov.uk
+            mailbox: secureemailreply@slow.gov.uk
+        """
+            .formatted(dns.address()));
+
+    CliRun r =
+        CliRun.of(
+            dir,
+            Map.of(),
+            java.time.Clock.systemUTC(),
+            d -> {},
+            "check",
+            "--json",
+            "--only",
+            "dkim",
+            "-c",
+            config.toString());
+
+    assertThat(r.out()).as(r.err()).contains("\"dkim\"");
+    assertThat(dns.unansweredWhenAsked("selector2._domainkey.slow.gov.uk", "TXT"))
+        .contains("selector1._domainkey.slow.gov.uk. TXT");
+  }
+}
