@@ -42,4 +42,16 @@ final class CommandModel {
     String first = stop < 0 ? flat : flat.substring(0, stop + 1);
     return first.endsWith(".") ? first.substring(0, first.length() - 1) : first;
   }
+
+  /** A command's subcommands, each once (aliases share a spec) and without {@code help}. */
+  static java.util.List<CommandLine> subcommands(CommandLine cli) {
+    java.util.List<CommandLine> subs = new java.util.ArrayList<>();
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      if (!subs.contains(sub)
+          && !(sub.getCommandSpec().userObject() instanceof CommandLine.HelpCommand)) {
+        subs.add(sub);
+      }
+    }
+    return subs;
+  }
 }

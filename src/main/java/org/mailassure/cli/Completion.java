@@ -46,13 +46,7 @@ public final class Completion {
 
   private static void zshFunction(CommandLine cli, StringBuilder out) {
     CommandLine.Model.CommandSpec spec = cli.getCommandSpec();
-    java.util.List<CommandLine> subs = new java.util.ArrayList<>();
-    for (CommandLine sub : cli.getSubcommands().values()) {
-      if (!subs.contains(sub)
-          && !(sub.getCommandSpec().userObject() instanceof CommandLine.HelpCommand)) {
-        subs.add(sub);
-      }
-    }
+    java.util.List<CommandLine> subs = CommandModel.subcommands(cli);
     out.append('\n').append(zshName(spec)).append("() {\n");
     if (!subs.isEmpty()) {
       out.append("  local curcontext=\"$curcontext\" state line\n");

@@ -3,7 +3,6 @@ package org.mailassure.cli;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +25,7 @@ public final class ManPages {
   /** File name to page, one for every command and subcommand except {@code help}. */
   static Map<String, String> pages(String version, String date) {
     Map<String, String> pages = new LinkedHashMap<>();
-    CommandLine root = CommandModel.tree();
-    for (CommandLine sub : root.getSubcommands().values()) {
+    for (CommandLine sub : CommandModel.subcommands(CommandModel.tree())) {
       collect(sub, version, date, pages);
     }
     return pages;
@@ -35,12 +33,8 @@ public final class ManPages {
 
   private static void collect(
       CommandLine cli, String version, String date, Map<String, String> pages) {
-    CommandSpec spec = cli.getCommandSpec();
-    if (spec.userObject() instanceof CommandLine.HelpCommand) {
-      return;
-    }
-    pages.put(pageName(spec) + ".1", page(spec, version, date));
-    for (CommandLine sub : cli.getSubcommands().values()) {
+    pages.put(pageName(cli.getCommandSpec()) + ".1", page(cli, version, date));
+    for (CommandLine sub : CommandModel.subcommands(cli)) {
       collect(sub, version, date, pages);
     }
   }
@@ -50,7 +44,8 @@ public final class ManPages {
     return spec.qualifiedName("-");
   }
 
-  private static String page(CommandSpec spec, String version, String date) {
+  private static String page(CommandLine cli, String version, String date) {
+    CommandSpec spec = cli.getCommandSpec();
     UsageMessageSpec usage = spec.usageMessage();
     String description = text(String.join(" ", usage.description()));
     StringBuilder out = new StringBuilder();
@@ -76,15 +71,11 @@ public final class ManPages {
 
     out.append(".SH DESCRIPTION\n").append(paragraph(description));
 
-    List<CommandSpec> subs = new ArrayList<>();
-    for (CommandLine sub : spec.subcommands().values()) {
-      if (!subs.contains(sub.getCommandSpec())) {
-        subs.add(sub.getCommandSpec());
-      }
-    }
+    List<CommandLine> subs = CommandModel.subcommands(cli);
     if (!subs.isEmpty()) {
       out.append(".SH COMMANDS\n");
-      for (CommandSpec sub : subs) {
+      for (CommandLine subcommand : subs) {
+        CommandSpec sub = subcommand.getCommandSpec();
         out.append(".TP\n.B ").append(escape(sub.name())).append('\n');
         out.append(paragraph(text(String.join(" ", sub.usageMessage().description()))));
         out.append("See\n.BR ").append(escape(pageName(sub))).append(" (1).\n");
@@ -127,7 +118,7 @@ public final class ManPages {
               .orElse(0);
       for (String line : footer) {
         String t = text(line).stripTrailing();
-        out.append(literal(t.length() >= indent ? t.substring(indent) : t.strip())).append('\n');
+        out.append(escape(t.length() >= indent ? t.substring(indent) : t.strip())).append('\n');
       }
       out.append(".RE\n.fi\n");
     }
@@ -165,7 +156,7 @@ public final class ManPages {
     StringBuilder out = new StringBuilder(".nf\n");
     for (int i = 0; i < lines.length; i++) {
       String lead = i == 0 ? command : " ".repeat(command.length());
-      out.append(literal(lead + lines[i].strip())).append('\n');
+      out.append(escape(lead + lines[i].strip())).append('\n');
     }
     return out.append(".fi\n").toString();
   }
@@ -204,11 +195,6 @@ public final class ManPages {
       }
     }
     return out.toString();
-  }
-
-  /** A line of a no-fill block: escaped, its leading spaces kept. */
-  private static String literal(String line) {
-    return escape(line);
   }
 
   /**

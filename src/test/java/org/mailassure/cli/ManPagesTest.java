@@ -41,20 +41,18 @@ class ManPagesTest {
     return new Rendered(p.exitValue(), Files.readString(out), Files.readString(err));
   }
 
+  /** Every command below {@code mailassure}, subcommands included. */
   private static List<CommandSpec> commands() {
     List<CommandSpec> all = new ArrayList<>();
     collect(CommandModel.tree(), all);
-    all.remove(0);
     return all;
   }
 
   private static void collect(CommandLine cli, List<CommandSpec> all) {
-    if (cli.getCommandSpec().userObject() instanceof CommandLine.HelpCommand
-        || all.contains(cli.getCommandSpec())) {
-      return;
+    for (CommandLine sub : CommandModel.subcommands(cli)) {
+      all.add(sub.getCommandSpec());
+      collect(sub, all);
     }
-    all.add(cli.getCommandSpec());
-    cli.getSubcommands().values().forEach(sub -> collect(sub, all));
   }
 
   @Test
