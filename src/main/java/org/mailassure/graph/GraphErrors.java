@@ -13,6 +13,24 @@ import java.util.Set;
 public final class GraphErrors {
   private GraphErrors() {}
 
+  /**
+   * How the SDK's request adapter reads an error body, for requests sent through it directly: as
+   * Graph's {@code ODataError}, whatever the status.
+   */
+  public static java.util.HashMap<
+          String,
+          com.microsoft.kiota.serialization.ParsableFactory<
+              ? extends com.microsoft.kiota.serialization.Parsable>>
+      mapping() {
+    java.util.HashMap<
+            String,
+            com.microsoft.kiota.serialization.ParsableFactory<
+                ? extends com.microsoft.kiota.serialization.Parsable>>
+        errors = new java.util.HashMap<>();
+    errors.put("XXX", ODataError::createFromDiscriminatorValue);
+    return errors;
+  }
+
   /** Graph (or something in its place) sent more than mailassure reads; see GraphClients. */
   static final class OversizedAnswer extends java.io.IOException {
     private static final long serialVersionUID = 1L;

@@ -1,23 +1,20 @@
 package org.mailassure.reply;
 
-import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.graph.users.item.mailfolders.item.messages.MessagesRequestBuilder;
 import com.microsoft.graph.users.item.messages.item.reply.ReplyPostRequestBody;
 import com.microsoft.kiota.RequestInformation;
-import com.microsoft.kiota.serialization.Parsable;
-import com.microsoft.kiota.serialization.ParsableFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.mailassure.graph.GraphCalls;
+import org.mailassure.graph.GraphErrors;
 import org.mailassure.graph.GraphFailure;
 import org.mailassure.probe.Sleeper;
 
@@ -123,16 +120,11 @@ public final class MailboxMessages {
     return new Listing(out, false);
   }
 
-  /** Graph's error bodies, read as the SDK reads them. */
-  private static HashMap<String, ParsableFactory<? extends Parsable>> errors() {
-    HashMap<String, ParsableFactory<? extends Parsable>> errors = new HashMap<>();
-    errors.put("XXX", ODataError::createFromDiscriminatorValue);
-    return errors;
-  }
-
   private MessageShapes.Page send(RequestInformation request) {
     request.addRequestOptions(GraphCalls.noSdkRetry());
-    return client.getRequestAdapter().send(request, errors(), MessageShapes.Page::create);
+    return client
+        .getRequestAdapter()
+        .send(request, GraphErrors.mapping(), MessageShapes.Page::create);
   }
 
   /**
@@ -157,7 +149,7 @@ public final class MailboxMessages {
           request.setContentFromParsable(
               client.getRequestAdapter(), "application/json", new MessageShapes.Reply(text, to));
           request.addRequestOptions(GraphCalls.noSdkRetry());
-          client.getRequestAdapter().sendPrimitive(request, errors(), Void.class);
+          client.getRequestAdapter().sendPrimitive(request, GraphErrors.mapping(), Void.class);
           return null;
         });
   }

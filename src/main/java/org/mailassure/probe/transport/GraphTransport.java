@@ -1,18 +1,12 @@
 package org.mailassure.probe.transport;
 
-import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.graph.users.item.sendmail.SendMailPostRequestBody;
 import com.microsoft.kiota.ApiException;
 import com.microsoft.kiota.RequestInformation;
-import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
-import com.microsoft.kiota.serialization.Parsable;
-import com.microsoft.kiota.serialization.ParsableFactory;
 import java.io.ByteArrayInputStream;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.HashMap;
-import java.util.List;
 import okhttp3.Handshake;
 import org.mailassure.config.DomainSettings;
 import org.mailassure.graph.GraphClients;
@@ -46,10 +40,7 @@ public final class GraphTransport implements ProbeTransport {
     byte[] base64 = Base64.getEncoder().encode(probe.mime());
     request.setStreamContent(new ByteArrayInputStream(base64), "text/plain");
     // mailassure retries by probe.retry and honours Retry-After itself; the SDK must not retry too.
-    request.addRequestOptions(
-        List.of(new RetryHandlerOption((delay, attempt, req, response) -> false, 0, 0)));
-    HashMap<String, ParsableFactory<? extends Parsable>> errors = new HashMap<>();
-    errors.put("XXX", ODataError::createFromDiscriminatorValue);
+    request.addRequestOptions(org.mailassure.graph.GraphCalls.noSdkRetry());
     GraphClients.clearHandshake();
     try {
       org.mailassure.graph.GraphCalls.IN_FLIGHT.acquire();
@@ -58,7 +49,7 @@ public final class GraphTransport implements ProbeTransport {
       throw new SendFailure(Kind.TEMPORARY, "stopped before sending", null, e);
     }
     try {
-      client.getRequestAdapter().sendPrimitive(request, errors, Void.class);
+      client.getRequestAdapter().sendPrimitive(request, GraphErrors.mapping(), Void.class);
     } catch (ApiException e) {
       throw classify(e, probe);
     } catch (RuntimeException e) {
