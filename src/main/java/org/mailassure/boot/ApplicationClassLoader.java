@@ -1,5 +1,6 @@
 package org.mailassure.boot;
 
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,51 +15,63 @@ import java.nio.file.Path;
 import java.security.CodeSigner;
 import java.security.CodeSource;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.zip.ZipFile;
 
 /**
  * The class loader of an installed mailassure, made by {@link Boot}. The JVM's own class path holds
  * only the jar of these two classes ({@code lib/mailassure-boot.jar}); this loader holds the other
  * jars of that {@code lib/} directory, which every command needs, and later, on request, the jars
  * of one of its subdirectories ({@code lib/graph/}, {@code lib/demo/}), so that a command that
- * never talks to Microsoft Graph never opens the Graph SDK's 40,000-entry jar, whose directory the
- * JDK would keep on the heap.
+ * never talks to Microsoft Graph never opens the Graph SDK.
  *
  * <p>Code comes only from the installation's {@code lib/} directory, found from this class's own
  * location, never from a cache, state or working directory. The checks on who may write those files
  * live in {@code org.mailassure.boot.Libraries}, which calls {@link #addGroup}.
  *
+ * <p>The JDK keeps an open jar's whole directory on the heap (1.6 MiB for the daemon's 60 jars), so
+ * this loader opens a jar only when a lookup needs it and closes them all on {@link #release()},
+ * which the daemon calls when it goes idle; a later lookup opens the jar again. Once a jar has been
+ * opened, the loader remembers which directories it holds, so a lookup in a package only some jars
+ * have (a library probing for an optional class, say) opens only those. Jars are searched in the
+ * same order as a class path: {@code lib/} in name order, then each group's jars in name order.
+ * Names of the JDK's packages go straight to the JDK, without consulting the jars.
+ *
  * <p>A group may also have jars of last resort ({@link #addLastResort}): the Graph SDK ships as a
  * small jar of the classes mailassure's usual paths use ({@code lib/graph/}) and, in {@code
- * lib/graph/complete/}, the SDK's whole jar, opened only when a class is not found anywhere else
- * (forward mode's inbox-rule models, say). The JDK keeps an open jar's directory on the heap, 7 MiB
- * for that one, for as long as the process lives, so the daemon's paths must not need it.
+ * lib/graph/complete/}, the SDK's whole jar (a 7 MiB directory), opened only when a class is not
+ * found anywhere else (forward mode's inbox-rule models, say).
  *
- * <p>Thread-safe: {@link URLClassLoader} is parallel capable; {@link #addGroup}, {@link
- * #addLastResort} and the opening of the last-resort jars are synchronized.
+ * <p>Thread-safe: class loading holds this loader's lock (it is not parallel capable, which also
+ * spares the JDK's per-class-name lock objects); the jars are opened, read and closed under the
+ * lock of their list.
  */
 public final class ApplicationClassLoader extends URLClassLoader {
-  static {
-    registerAsParallelCapable();
-  }
-
   private final Path lib;
+  private final List<Jar> jars = new ArrayList<>();
   private final List<String> added = new ArrayList<>();
-  private final List<Path> lastResort = new ArrayList<>();
+  private final List<Jar> lastResort = new ArrayList<>();
   private final List<String> lastResortPackages = new ArrayList<>();
-  private List<JarFile> lastResortOpen;
 
   /** The loader of the installation this class was loaded from. */
   static ApplicationClassLoader ofInstallation(ClassLoader parent) {
     Path lib = libDirectory();
-    return new ApplicationClassLoader(parent, lib);
+    return new ApplicationClassLoader(parent, lib, jarsOf(lib));
   }
 
-  private ApplicationClassLoader(ClassLoader parent, Path lib) {
-    super("mailassure", jars(lib), parent);
+  ApplicationClassLoader(ClassLoader parent, Path lib, List<Path> jars) {
+    super("mailassure", new URL[0], parent);
     this.lib = lib;
+    for (Path jar : jars) {
+      this.jars.add(new Jar(jar));
+    }
   }
 
   /** The installation's {@code lib/} directory: where this class's jar lies. */
@@ -70,19 +83,17 @@ public final class ApplicationClassLoader extends URLClassLoader {
    * Adds the jars of {@code lib/<group>/} to this loader, once; returns them, or an empty list if
    * the group was added before.
    */
-  public synchronized List<Path> addGroup(String group, List<Path> jars) {
-    if (added.contains(group)) {
-      return List.of();
-    }
-    for (Path jar : jars) {
-      try {
-        addURL(jar.toUri().toURL());
-      } catch (MalformedURLException e) {
-        throw new IllegalArgumentException(jar.toString(), e);
+  public List<Path> addGroup(String group, List<Path> groupJars) {
+    synchronized (jars) {
+      if (added.contains(group)) {
+        return List.of();
       }
+      for (Path jar : groupJars) {
+        jars.add(new Jar(jar));
+      }
+      added.add(group);
+      return groupJars;
     }
-    added.add(group);
-    return jars;
   }
 
   /**
@@ -90,80 +101,307 @@ public final class ApplicationClassLoader extends URLClassLoader {
    * com.microsoft.graph.}) that no other jar of this loader holds. They are opened on the first
    * such miss, not before: libraries that probe for optional classes elsewhere never open them.
    */
-  public synchronized void addLastResort(List<Path> jars, String packagePrefix) {
-    for (Path jar : jars) {
-      if (!lastResort.contains(jar)) {
-        lastResort.add(jar);
+  public void addLastResort(List<Path> resortJars, String packagePrefix) {
+    synchronized (jars) {
+      for (Path jar : resortJars) {
+        if (lastResort.stream().noneMatch(j -> j.path.equals(jar))) {
+          lastResort.add(new Jar(jar));
+        }
       }
-    }
-    if (!jars.isEmpty() && !lastResortPackages.contains(packagePrefix)) {
-      lastResortPackages.add(packagePrefix);
+      if (!resortJars.isEmpty() && !lastResortPackages.contains(packagePrefix)) {
+        lastResortPackages.add(packagePrefix);
+      }
     }
   }
 
-  private synchronized boolean inLastResort(String className) {
-    return lastResortPackages.stream().anyMatch(className::startsWith);
+  /**
+   * Closes every jar this loader has open, giving their directories back to the heap; the next
+   * lookup that needs one opens it again. The daemon calls it when it goes idle.
+   */
+  public void release() {
+    synchronized (jars) {
+      for (Jar jar : jars) {
+        jar.close();
+      }
+      for (Jar jar : lastResort) {
+        jar.close();
+      }
+    }
+  }
+
+  /** The jars open now (for tests). */
+  List<Path> openJars() {
+    synchronized (jars) {
+      List<Path> open = new ArrayList<>();
+      for (Jar jar : jars) {
+        if (jar.file != null) {
+          open.add(jar.path);
+        }
+      }
+      for (Jar jar : lastResort) {
+        if (jar.file != null) {
+          open.add(jar.path);
+        }
+      }
+      return open;
+    }
+  }
+
+  @Override
+  protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+    synchronized (getClassLoadingLock(name)) {
+      Class<?> c = findLoadedClass(name);
+      if (c == null) {
+        if (name.startsWith("org.mailassure.boot.")) {
+          // Boot and this class come from the JVM's class path, so that mailassure's code and
+          // Boot agree on what an ApplicationClassLoader is.
+          try {
+            c = getParent().loadClass(name);
+          } catch (ClassNotFoundException notThere) {
+            c = findClass(name);
+          }
+        } else if (fromTheJdk(name)) {
+          c = jdkClass(name);
+          if (c == null) {
+            c = findClass(name);
+          }
+        } else {
+          c = findClass(name);
+        }
+      }
+      if (resolve) {
+        resolveClass(c);
+      }
+      return c;
+    }
+  }
+
+  private static boolean fromTheJdk(String name) {
+    return name.startsWith("java.")
+        || name.startsWith("javax.")
+        || name.startsWith("jdk.")
+        || name.startsWith("sun.")
+        || name.startsWith("com.sun.")
+        || name.startsWith("org.w3c.")
+        || name.startsWith("org.xml.")
+        || name.startsWith("org.ietf.");
+  }
+
+  /** A class of the JDK's boot or platform modules, or null if none has it. */
+  private static Class<?> jdkClass(String name) {
+    try {
+      return Class.forName(name, false, null);
+    } catch (ClassNotFoundException notInTheBootModules) {
+      try {
+        return ClassLoader.getPlatformClassLoader().loadClass(name);
+      } catch (ClassNotFoundException notInThePlatformModules) {
+        return null;
+      }
+    }
   }
 
   @Override
   protected Class<?> findClass(String name) throws ClassNotFoundException {
+    String entry = name.replace('.', '/') + ".class";
+    Found found;
     try {
-      return super.findClass(name);
-    } catch (ClassNotFoundException notInTheUsualJars) {
-      if (!inLastResort(name)) {
-        throw notInTheUsualJars;
-      }
-      String entry = name.replace('.', '/') + ".class";
-      try {
-        for (JarFile jar : lastResortJars()) {
-          JarEntry found = jar.getJarEntry(entry);
-          if (found != null) {
-            byte[] bytes;
-            try (InputStream in = jar.getInputStream(found)) {
-              bytes = in.readAllBytes();
-            }
-            URL location = Path.of(jar.getName()).toUri().toURL();
-            return defineClass(
-                name, bytes, 0, bytes.length, new CodeSource(location, (CodeSigner[]) null));
-          }
-        }
-      } catch (IOException e) {
-        ClassNotFoundException failure =
-            new ClassNotFoundException(name + ": a library jar could not be read", e);
-        failure.addSuppressed(notInTheUsualJars);
-        throw failure;
-      }
-      throw notInTheUsualJars;
+      found = read(entry, inLastResort(name));
+    } catch (IOException e) {
+      throw new ClassNotFoundException(name + ": a library jar could not be read", e);
     }
+    if (found == null) {
+      throw new ClassNotFoundException(name);
+    }
+    int dot = name.lastIndexOf('.');
+    if (dot > 0) {
+      String pkg = name.substring(0, dot);
+      if (getDefinedPackage(pkg) == null) {
+        if (found.manifest != null) {
+          definePackage(pkg, found.manifest, found.jar.url);
+        } else {
+          definePackage(pkg, null, null, null, null, null, null, null);
+        }
+      }
+    }
+    return defineClass(
+        name,
+        found.bytes,
+        0,
+        found.bytes.length,
+        new CodeSource(found.jar.url, (CodeSigner[]) null));
   }
 
   @Override
   public URL findResource(String name) {
-    URL url = super.findResource(name);
-    if (url != null || !inLastResort(name.replace('/', '.'))) {
-      return url;
+    synchronized (jars) {
+      try {
+        for (Jar jar : candidates(name, inLastResort(name.replace('/', '.')))) {
+          if (jar.entry(name) != null) {
+            return jar.urlOf(name);
+          }
+        }
+      } catch (IOException e) {
+        return null;
+      }
+      return null;
     }
-    try {
-      for (JarFile jar : lastResortJars()) {
-        if (jar.getJarEntry(name) != null) {
-          return new URL("jar:" + Path.of(jar.getName()).toUri() + "!/" + name);
+  }
+
+  @Override
+  public Enumeration<URL> findResources(String name) throws IOException {
+    synchronized (jars) {
+      List<URL> urls = new ArrayList<>();
+      for (Jar jar : candidates(name, false)) {
+        if (jar.entry(name) != null) {
+          urls.add(jar.urlOf(name));
         }
       }
+      return Collections.enumeration(urls);
+    }
+  }
+
+  /**
+   * A resource's content read from this loader's jars, so that a stream never outlives a jar that
+   * {@link #release()} closes; the JDK's modules and the boot jar first, as {@link #getResource}.
+   */
+  @Override
+  public InputStream getResourceAsStream(String name) {
+    InputStream fromParent = getParent().getResourceAsStream(name);
+    if (fromParent != null) {
+      return fromParent;
+    }
+    try {
+      Found found = read(name, inLastResort(name.replace('/', '.')));
+      return found == null ? null : new ByteArrayInputStream(found.bytes);
     } catch (IOException e) {
       return null;
     }
-    return null;
   }
 
-  /** The last-resort jars, opened on first use; a jar added later is opened when first needed. */
-  private synchronized List<JarFile> lastResortJars() throws IOException {
-    if (lastResortOpen == null) {
-      lastResortOpen = new ArrayList<>();
+  @Override
+  public void close() throws IOException {
+    release();
+    super.close();
+  }
+
+  private boolean inLastResort(String className) {
+    synchronized (jars) {
+      return lastResortPackages.stream().anyMatch(className::startsWith);
     }
-    for (int i = lastResortOpen.size(); i < lastResort.size(); i++) {
-      lastResortOpen.add(new JarFile(lastResort.get(i).toFile(), false));
+  }
+
+  private record Found(Jar jar, byte[] bytes, Manifest manifest) {}
+
+  /** The first jar's copy of an entry, read whole; null if no jar has it. */
+  private Found read(String entry, boolean withLastResort) throws IOException {
+    synchronized (jars) {
+      for (Jar jar : candidates(entry, withLastResort)) {
+        JarEntry e = jar.entry(entry);
+        if (e != null) {
+          byte[] bytes;
+          try (InputStream in = jar.file.getInputStream(e)) {
+            bytes = in.readAllBytes();
+          }
+          return new Found(jar, bytes, jar.manifest);
+        }
+      }
+      return null;
     }
-    return List.copyOf(lastResortOpen);
+  }
+
+  /**
+   * The jars that may hold an entry, in search order: those known to lack its directory skipped.
+   */
+  private List<Jar> candidates(String entry, boolean withLastResort) {
+    String dir = directoryOf(entry);
+    List<Jar> out = new ArrayList<>();
+    for (Jar jar : jars) {
+      if (jar.mayHold(dir)) {
+        out.add(jar);
+      }
+    }
+    if (withLastResort) {
+      for (Jar jar : lastResort) {
+        if (jar.mayHold(dir)) {
+          out.add(jar);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String directoryOf(String entry) {
+    return entry.substring(0, entry.lastIndexOf('/') + 1);
+  }
+
+  /** One jar: opened when a lookup needs it, its directories remembered once it has been opened. */
+  private static final class Jar {
+    final Path path;
+    final URL url;
+
+    /** The directories of its entries ("" for the top), or null until it is first opened. */
+    Set<String> directories;
+
+    Manifest manifest;
+    JarFile file;
+
+    Jar(Path path) {
+      this.path = path;
+      try {
+        this.url = path.toUri().toURL();
+      } catch (MalformedURLException e) {
+        throw new IllegalArgumentException(path.toString(), e);
+      }
+    }
+
+    boolean mayHold(String directory) {
+      return directories == null || directories.contains(directory);
+    }
+
+    JarEntry entry(String name) throws IOException {
+      if (!mayHold(directoryOf(name))) {
+        return null;
+      }
+      return open().getJarEntry(name);
+    }
+
+    JarFile open() throws IOException {
+      if (file == null) {
+        // The runtime's version: a multi-release jar gives the entries meant for this Java.
+        file = new JarFile(path.toFile(), false, ZipFile.OPEN_READ, JarFile.runtimeVersion());
+        if (directories == null) {
+          manifest = file.getManifest();
+          Set<String> dirs = new HashSet<>();
+          for (Enumeration<JarEntry> e = file.entries(); e.hasMoreElements(); ) {
+            String name = e.nextElement().getName();
+            dirs.add(directoryOf(name));
+            if (name.startsWith("META-INF/versions/")) {
+              int version = name.indexOf('/', "META-INF/versions/".length());
+              if (version > 0) {
+                dirs.add(directoryOf(name.substring(version + 1)));
+              }
+            }
+          }
+          directories = Set.copyOf(dirs);
+        }
+      }
+      return file;
+    }
+
+    URL urlOf(String name) throws MalformedURLException {
+      return new URL("jar:" + url + "!/" + name);
+    }
+
+    void close() {
+      if (file != null) {
+        try {
+          file.close();
+        } catch (IOException ignored) {
+          // Read-only: nothing was lost.
+        }
+        file = null;
+      }
+    }
   }
 
   /** The jars directly in a directory, in name order (so the class path is the same every time). */
@@ -188,7 +426,8 @@ public final class ApplicationClassLoader extends URLClassLoader {
     }
   }
 
-  private static URL[] jars(Path lib) {
+  /** The jars of {@code lib/} but the boot jar, which the JVM's class path holds. */
+  private static List<Path> jarsOf(Path lib) {
     try {
       String boot =
           new File(
@@ -198,13 +437,13 @@ public final class ApplicationClassLoader extends URLClassLoader {
                       .getLocation()
                       .toURI())
               .getName();
-      List<URL> urls = new ArrayList<>();
+      List<Path> out = new ArrayList<>();
       for (Path jar : jarsIn(lib)) {
         if (!jar.getFileName().toString().equals(boot)) {
-          urls.add(jar.toUri().toURL());
+          out.add(jar);
         }
       }
-      return urls.toArray(URL[]::new);
+      return out;
     } catch (IOException e) {
       throw new UncheckedIOException("mailassure cannot list its libraries in " + lib, e);
     } catch (URISyntaxException e) {
