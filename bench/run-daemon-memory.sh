@@ -20,8 +20,9 @@ OUT=bench/out
 . bench/layout.sh
 LIB=$HARNESS_CP
 mkdir -p "$OUT/classes"
-javac -d "$OUT/classes" -cp "$LIB" bench/src/BenchRelay.java bench/src/DaemonSim.java \
+javac -d "$OUT/classes" -cp "$LIB" bench/src/BenchRelay.java bench/src/DaemonSim.java bench/src/boot/SimBoot.java \
   bench/src/DaemonMemoryBench.java bench/src/DaemonProductBench.java bench/src/Proc.java
+(cd "$OUT/classes" && jar cf ../sim.jar .)
 # The JVM flags the launcher gives the unit (Environment=MAILASSURE_JVM=service).
 FLAGS=$(sed -n '/^  service)/,/;;/p' "$LAUNCHER" | grep -o -- '-X[^ "]*' | tr '\n' ' ')
 export MALLOC_ARENA_MAX=2
@@ -44,11 +45,13 @@ echo "2. $DAYS simulated days of a daily schedule, the service's JVM options"
 printf '%-9s %7s %5s %7s %15s %9s %9s %7s %7s %7s\n' transport domains days probes "after slot MiB" "idle MiB" \
   "peak MiB" "wall s" "cpu s" target
 for t in $TRANSPORTS; do
-  # The daemon's class path: the layout's lib/; over Graph also lib/graph/.
-  CHILD_CP="$(ls "$HOME_DIR"/lib/*.jar | grep -v boot | tr '\n' ':')target/mailassure-tests.jar:$OUT/classes"
-  [ "$t" = graph ] && CHILD_CP="$(ls "$HOME_DIR"/lib/graph/*.jar | tr '\n' ':')$CHILD_CP"
+  # The JVM's class path as bin/mailassure gives it (the layout's boot jar) and SimBoot, which
+  # loads mailassure through the layout's class loader, with the simulation's classes and the test
+  # jar as a group of their own; over Graph, the daemon adds lib/graph/ itself, as `run` does.
+  CHILD_CP="$HOME_DIR/lib/mailassure-boot.jar:$OUT/classes"
+  BENCH_JARS="-Dbench.jars=$PWD/target/mailassure-tests.jar:$PWD/$OUT/sim.jar"
   java $SQLITE_OPTS ${BENCH_NMT:+-Dbench.nmt=true} -cp "$LIB:$OUT/classes" DaemonMemoryBench "$DOMAINS" "$DAYS" "$OUT" \
-    "$CHILD_CP" "$FLAGS $SQLITE_OPTS" "$t" |
+    "$CHILD_CP" "$FLAGS $BENCH_JARS" "$t" |
     while IFS=$'\t' read -r d n p j slot idle peak s c; do
       printf '%-9s %7s %5s %7s %15s %9s %9s %7s %7s %7s\n' "$t" "$d" "$n" "$p" "$slot" "$idle" "$peak" "$s" "$c" "<= 64"
     done

@@ -8,7 +8,8 @@ import org.mailassure.testing.LoopbackRelay;
 
 /**
  * Runs a STARTTLS relay on 127.0.0.1 in this JVM and the daemon simulation (DaemonSim) in a child
- * JVM started with the systemd unit's flags, so the relay's memory is not counted. Prints: domains,
+ * JVM started with the systemd unit's flags, so the relay's memory is not counted; the child loads
+ * mailassure through the layout's own class loader (SimBoot), as the product does. Prints: domains,
  * days, probes received, records, the child's VmRSS in MiB right after the last slot and when idle,
  * its peak (VmHWM), wall seconds, the child's CPU seconds. With a sixth argument {@code graph} the
  * probes go through the graph transport to the loopback Graph server (plain HTTP) instead.
@@ -67,7 +68,7 @@ public final class DaemonMemoryBench {
           List.of(
               "-cp",
               classpath,
-              "DaemonSim",
+              "org.mailassure.boot.SimBoot",
               config.toString(),
               "2026-11-01T05:59:00Z",
               java.time.Instant.parse("2026-11-01T05:59:00Z")

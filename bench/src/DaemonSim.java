@@ -28,6 +28,10 @@ public final class DaemonSim {
     Instant start = Instant.parse(args[1]);
     Instant end = Instant.parse(args[2]);
     Config config = new ConfigLoader(Map.of(), false).load(configFile);
+    if (config.probe().transport() == ProbeSettings.TransportKind.GRAPH) {
+      // As `run` does before it links anything that uses the Graph SDK.
+      org.mailassure.boot.Libraries.require(org.mailassure.boot.Libraries.Group.GRAPH, "bench");
+    }
     SimClock clock = new SimClock(start);
     Daemon[] daemon = new Daemon[1];
     Waiter waiter =
