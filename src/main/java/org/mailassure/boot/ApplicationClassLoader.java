@@ -42,7 +42,8 @@ import java.util.zip.ZipFile;
  * opened, the loader remembers which directories it holds, so a lookup in a package only some jars
  * have (a library probing for an optional class, say) opens only those. Jars are searched in the
  * same order as a class path: {@code lib/} in name order, then each group's jars in name order.
- * Names of the JDK's packages go straight to the JDK, without consulting the jars.
+ * Names of the JDK's packages are asked of the JDK first, as usual; any other name is looked for
+ * only in these jars (the JVM's class path holds nothing else of mailassure's).
  *
  * <p>A group may also have jars of last resort ({@link #addLastResort}): the Graph SDK ships as a
  * small jar of the classes mailassure's usual paths use ({@code lib/graph/}) and, in {@code
@@ -54,6 +55,10 @@ import java.util.zip.ZipFile;
  * lock of their list.
  */
 public final class ApplicationClassLoader extends URLClassLoader {
+  static {
+    registerAsParallelCapable();
+  }
+
   private final Path lib;
   private final List<Jar> jars = new ArrayList<>();
   private final List<String> added = new ArrayList<>();
@@ -152,17 +157,12 @@ public final class ApplicationClassLoader extends URLClassLoader {
     synchronized (getClassLoadingLock(name)) {
       Class<?> c = findLoadedClass(name);
       if (c == null) {
-        if (name.startsWith("org.mailassure.boot.")) {
-          // Boot and this class come from the JVM's class path, so that mailassure's code and
-          // Boot agree on what an ApplicationClassLoader is.
+        if (fromTheJdk(name) || name.startsWith("org.mailassure.boot.")) {
+          // The JDK's classes, and Boot and this class, which come from the JVM's class path so
+          // that mailassure's code and Boot agree on what an ApplicationClassLoader is.
           try {
             c = getParent().loadClass(name);
           } catch (ClassNotFoundException notThere) {
-            c = findClass(name);
-          }
-        } else if (fromTheJdk(name)) {
-          c = jdkClass(name);
-          if (c == null) {
             c = findClass(name);
           }
         } else {
@@ -185,19 +185,6 @@ public final class ApplicationClassLoader extends URLClassLoader {
         || name.startsWith("org.w3c.")
         || name.startsWith("org.xml.")
         || name.startsWith("org.ietf.");
-  }
-
-  /** A class of the JDK's boot or platform modules, or null if none has it. */
-  private static Class<?> jdkClass(String name) {
-    try {
-      return Class.forName(name, false, null);
-    } catch (ClassNotFoundException notInTheBootModules) {
-      try {
-        return ClassLoader.getPlatformClassLoader().loadClass(name);
-      } catch (ClassNotFoundException notInThePlatformModules) {
-        return null;
-      }
-    }
   }
 
   @Override
