@@ -12,6 +12,7 @@ import java.net.URLClassLoader;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.CodeSigner;
 import java.security.CodeSource;
 import java.util.ArrayList;
@@ -53,6 +54,10 @@ import java.util.zip.ZipFile;
  * <p>Thread-safe: parallel capable ({@code check} loads classes on many threads at once, and one
  * lock for the whole loader cost it a tenth more CPU); the jars are opened, read and closed under
  * the lock of their list.
+ *
+ * <p>A jar is reopened only if it is still the file first opened: after an upgrade has replaced the
+ * installation under a running daemon, a class not loaded yet is not found (the message says to
+ * restart) rather than taken from the new version.
  */
 public final class ApplicationClassLoader extends URLClassLoader {
   static {
@@ -194,7 +199,7 @@ public final class ApplicationClassLoader extends URLClassLoader {
     try {
       found = read(entry, inLastResort(name));
     } catch (IOException e) {
-      throw new ClassNotFoundException(name + ": a library jar could not be read", e);
+      throw new ClassNotFoundException(name + ": " + e.getMessage(), e);
     }
     if (found == null) {
       throw new ClassNotFoundException(name);
@@ -332,6 +337,9 @@ public final class ApplicationClassLoader extends URLClassLoader {
     Manifest manifest;
     JarFile file;
 
+    /** The file first opened (inode, size, time), so that a reopening never reads another. */
+    BasicFileAttributes first;
+
     Jar(Path path) {
       this.path = path;
       try {
@@ -354,8 +362,18 @@ public final class ApplicationClassLoader extends URLClassLoader {
 
     JarFile open() throws IOException {
       if (file == null) {
+        BasicFileAttributes now = Files.readAttributes(path, BasicFileAttributes.class);
+        if (first != null && !sameFile(first, now)) {
+          // An upgrade replaced the installation under a running mailassure: its classes and the
+          // new jar's must not mix.
+          throw new IOException(
+              path
+                  + " was replaced since mailassure started (an upgrade?);"
+                  + " restart mailassure to run the new version");
+        }
         // The runtime's version: a multi-release jar gives the entries meant for this Java.
         file = new JarFile(path.toFile(), false, ZipFile.OPEN_READ, JarFile.runtimeVersion());
+        first = now;
         if (directories == null) {
           manifest = file.getManifest();
           Set<String> dirs = new HashSet<>();
@@ -373,6 +391,12 @@ public final class ApplicationClassLoader extends URLClassLoader {
         }
       }
       return file;
+    }
+
+    private static boolean sameFile(BasicFileAttributes a, BasicFileAttributes b) {
+      return java.util.Objects.equals(a.fileKey(), b.fileKey())
+          && a.size() == b.size()
+          && a.lastModifiedTime().equals(b.lastModifiedTime());
     }
 
     URL urlOf(String name) throws MalformedURLException {

@@ -113,6 +113,21 @@ class ApplicationClassLoaderTest {
   }
 
   @Test
+  void aJarReplacedAfterItWasFirstOpenedIsNotReadAndTheMessageSaysToRestart() throws Exception {
+    loader.loadClass("fixture.a.A");
+    loader.release();
+    // An upgrade writes the new jar beside the old one and renames it over it.
+    Path upgraded = dir.resolve("a.jar.new");
+    Files.copy(b, upgraded);
+    Files.move(upgraded, a, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+    assertThatThrownBy(() -> loader.loadClass("fixture.a.A2"))
+        .isInstanceOf(ClassNotFoundException.class)
+        .hasMessageContaining(a + " was replaced since mailassure started")
+        .hasMessageContaining("restart mailassure");
+  }
+
+  @Test
   void everyJarThatHoldsAResourceIsListedInClassPathOrder() throws Exception {
     List<URL> urls = Collections.list(loader.getResources("META-INF/services/fixture.Service"));
 
