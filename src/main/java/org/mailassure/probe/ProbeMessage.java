@@ -96,7 +96,7 @@ public final class ProbeMessage {
    * characters (RFC 5322 section 2.2.3); anything else as RFC 2047 encoded words of UTF-8 in
    * base64, each at most 75 characters and on a line of its own, split between characters.
    */
-  static String subjectHeader(String subject) {
+  private static String subjectHeader(String subject) {
     StringBuilder out = new StringBuilder("Subject:");
     if (printableAscii(subject)) {
       int lineLength = out.length();
