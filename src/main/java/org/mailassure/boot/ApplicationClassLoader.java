@@ -130,31 +130,22 @@ public final class ApplicationClassLoader extends URLClassLoader {
    */
   public void release() {
     synchronized (jars) {
-      for (Jar jar : jars) {
-        jar.close();
-      }
-      for (Jar jar : lastResort) {
-        jar.close();
-      }
+      everyJar().forEach(Jar::close);
     }
   }
 
   /** The jars open now (for tests). */
   List<Path> openJars() {
     synchronized (jars) {
-      List<Path> open = new ArrayList<>();
-      for (Jar jar : jars) {
-        if (jar.file != null) {
-          open.add(jar.path);
-        }
-      }
-      for (Jar jar : lastResort) {
-        if (jar.file != null) {
-          open.add(jar.path);
-        }
-      }
-      return open;
+      return everyJar().stream().filter(j -> j.file != null).map(j -> j.path).toList();
     }
+  }
+
+  /** The usual jars, then those of last resort. Call it holding the lock of {@link #jars}. */
+  private List<Jar> everyJar() {
+    List<Jar> all = new ArrayList<>(jars);
+    all.addAll(lastResort);
+    return all;
   }
 
   @Override
@@ -208,8 +199,8 @@ public final class ApplicationClassLoader extends URLClassLoader {
     if (dot > 0) {
       String pkg = name.substring(0, dot);
       if (getDefinedPackage(pkg) == null) {
-        if (found.manifest != null) {
-          definePackage(pkg, found.manifest, found.jar.url);
+        if (found.jar.manifest != null) {
+          definePackage(pkg, found.jar.manifest, found.jar.url);
         } else {
           definePackage(pkg, null, null, null, null, null, null, null);
         }
@@ -282,7 +273,7 @@ public final class ApplicationClassLoader extends URLClassLoader {
     }
   }
 
-  private record Found(Jar jar, byte[] bytes, Manifest manifest) {}
+  private record Found(Jar jar, byte[] bytes) {}
 
   /** The first jar's copy of an entry, read whole; null if no jar has it. */
   private Found read(String entry, boolean withLastResort) throws IOException {
@@ -294,7 +285,7 @@ public final class ApplicationClassLoader extends URLClassLoader {
           try (InputStream in = jar.file.getInputStream(e)) {
             bytes = in.readAllBytes();
           }
-          return new Found(jar, bytes, jar.manifest);
+          return new Found(jar, bytes);
         }
       }
       return null;
