@@ -51,20 +51,28 @@ class CompletionTest {
 
   /**
    * Drives an interactive zsh on a pseudo-terminal (zsh's own zpty module): each line is typed, TAB
-   * pressed, and the screen read until the expected completion shows, then the line is abandoned.
+   * pressed, and the screen read until the expected completion shows; then the line is erased (^U)
+   * and a command run whose output, {@code MARK<n>}, never appears in what is typed, so the next
+   * line is typed only once zsh is back at its prompt. Every string waited for can only come from
+   * zsh itself, never from the terminal echoing what the driver typed (the prompt is set as {@code
+   * $'READY\x3e '}), and no ^C is sent: a SIGINT flushes the terminal's pending input, and a line
+   * typed in that moment would be lost.
    */
   private static final String ZSH_DRIVER =
       """
       zmodload zsh/zpty
       zpty z zsh -f -i
-      zpty -w z "fpath=($1 \\$fpath); autoload -Uz compinit; compinit -u -D; PROMPT='READY> '"
-      zpty -r z out '*READY> '
+      zpty -w z "fpath=($1 \\$fpath); autoload -Uz compinit; compinit -u -D; bindkey -e; \
+      PROMPT=\\$'READY\\\\x3e '"
+      zpty -r z out '*READY> ' || exit 2
       shift
+      n=0
       while (( $# )); do
         zpty -n -w z "$1"$'\\t'
         zpty -r z out "*$2*" && print -r -- "completed: $2"
-        zpty -n -w z $'\\C-c'
-        zpty -r z out '*READY> '
+        (( n++ ))
+        zpty -w z $'\\C-u'"print MARK\\$(( $n * 1 ))"
+        zpty -r z out "*MARK$n*READY> " || exit 3
         shift 2
       done
       """;
