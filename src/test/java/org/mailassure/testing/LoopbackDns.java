@@ -41,7 +41,10 @@ public final class LoopbackDns implements AutoCloseable {
   private final Set<Name> servfail = ConcurrentHashMap.newKeySet();
   private final Set<Name> silent = ConcurrentHashMap.newKeySet();
   private final Map<String, AtomicLong> asked = new ConcurrentHashMap<>();
-  private final Set<String> unanswered = ConcurrentHashMap.newKeySet();
+
+  /** Guarded by itself: a question's snapshot and its own entry are taken as one step. */
+  private final Set<String> unanswered = new java.util.HashSet<>();
+
   private final Map<String, Set<String>> unansweredWhenAsked = new ConcurrentHashMap<>();
   private final ExecutorService workers = Executors.newFixedThreadPool(4, daemon("loopback-dns"));
   private final ScheduledExecutorService delayer =
@@ -240,8 +243,12 @@ public final class LoopbackDns implements AutoCloseable {
           question.getName().toString().toLowerCase(Locale.ROOT)
               + " "
               + Type.string(question.getType());
-      unansweredWhenAsked.putIfAbsent(key, Set.copyOf(unanswered));
-      unanswered.add(key);
+      // Two workers may take questions that arrived together; without the lock each could copy
+      // the set before the other had added itself, and neither would see the other.
+      synchronized (unanswered) {
+        unansweredWhenAsked.putIfAbsent(key, Set.copyOf(unanswered));
+        unanswered.add(key);
+      }
       if (silent.contains(question.getName())) {
         return;
       }
@@ -250,7 +257,9 @@ public final class LoopbackDns implements AutoCloseable {
       byte[] out = response.toWire(size);
       Runnable send =
           () -> {
-            unanswered.remove(key);
+            synchronized (unanswered) {
+              unanswered.remove(key);
+            }
             try {
               socket.send(new DatagramPacket(out, out.length, from));
             } catch (IOException e) {
