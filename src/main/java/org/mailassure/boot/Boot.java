@@ -1,8 +1,6 @@
 package org.mailassure.boot;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
+import java.lang.reflect.InvocationTargetException;
 
 /**
  * The main class that {@code bin/mailassure} starts: it makes the installation's {@link
@@ -18,13 +16,15 @@ public final class Boot {
         ApplicationClassLoader.ofInstallation(Boot.class.getClassLoader());
     useInstalledSqliteLibrary(loader.lib());
     Thread.currentThread().setContextClassLoader(loader);
-    MethodHandle main =
-        MethodHandles.publicLookup()
-            .findStatic(
-                Class.forName("org.mailassure.Main", true, loader),
-                "main",
-                MethodType.methodType(void.class, String[].class));
-    main.invokeExact(args);
+    // Reflection, not a method handle: Java 17 calls it without spinning the method-handle
+    // classes a bare --version would otherwise make first.
+    try {
+      Class.forName("org.mailassure.Main", true, loader)
+          .getMethod("main", String[].class)
+          .invoke(null, (Object) args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 
   /**

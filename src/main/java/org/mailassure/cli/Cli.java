@@ -53,7 +53,7 @@ public final class Cli {
     if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
       // What scripts and package checks run most: answered without building the command line
       // model (picocli's reflection is most of a cold start), with the same words picocli prints.
-      ctx.out().println(MailassureCommand.VersionProvider.line());
+      ctx.out().println(Version.line());
       ctx.out().flush();
       return ExitCode.OK;
     }

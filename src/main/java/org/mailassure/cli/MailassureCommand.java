@@ -49,14 +49,9 @@ final class MailassureCommand implements Runnable {
 
   /** Prints {@code mailassure VERSION}. */
   static final class VersionProvider implements IVersionProvider {
-    /** The version line. */
-    static String line() {
-      return "mailassure " + Version.get();
-    }
-
     @Override
     public String[] getVersion() {
-      return new String[] {line()};
+      return new String[] {Version.line()};
     }
   }
 }

@@ -11,7 +11,12 @@ public interface Signals {
   /** The real process's signals. */
   @SuppressWarnings("sunapi")
   static Signals process() {
-    return (name, action) -> sun.misc.Signal.handle(new sun.misc.Signal(name), s -> action.run());
+    return new Signals() {
+      @Override
+      public void on(String name, Runnable action) {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), s -> action.run());
+      }
+    };
   }
 
   /**

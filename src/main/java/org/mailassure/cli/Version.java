@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** mailassure's version, from a resource filtered at build time (cheap to read at start-up). */
+/**
+ * mailassure's version: its jar's {@code Implementation-Version}, else a resource filtered at build
+ * time.
+ */
 public final class Version {
   private static final String VERSION = load();
 
@@ -14,7 +17,21 @@ public final class Version {
     return VERSION;
   }
 
+  /**
+   * What {@code mailassure --version} prints. Here, in a class that needs nothing of picocli's, so
+   * that a bare {@code --version} opens no jar but mailassure's own.
+   */
+  public static String line() {
+    return "mailassure " + VERSION;
+  }
+
   private static String load() {
+    // The jar's manifest, which the class loader already holds; the resource where there is no
+    // jar (the build's classes directory).
+    String fromJar = Version.class.getPackage().getImplementationVersion();
+    if (fromJar != null) {
+      return fromJar;
+    }
     try (InputStream in = Version.class.getResourceAsStream("/mailassure-version.properties")) {
       Properties p = new Properties();
       if (in != null) {
