@@ -11,12 +11,7 @@ public interface Signals {
   /** The real process's signals. */
   @SuppressWarnings("sunapi")
   static Signals process() {
-    return new Signals() {
-      @Override
-      public void on(String name, Runnable action) {
-        sun.misc.Signal.handle(new sun.misc.Signal(name), s -> action.run());
-      }
-    };
+    return (name, action) -> sun.misc.Signal.handle(new sun.misc.Signal(name), s -> action.run());
   }
 
   /**

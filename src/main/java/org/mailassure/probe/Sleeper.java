@@ -8,11 +8,5 @@ public interface Sleeper {
   void sleep(Duration duration) throws InterruptedException;
 
   /** The real thing. */
-  Sleeper SYSTEM =
-      new Sleeper() {
-        @Override
-        public void sleep(Duration d) throws InterruptedException {
-          Thread.sleep(d.toMillis());
-        }
-      };
+  Sleeper SYSTEM = d -> Thread.sleep(d.toMillis());
 }
