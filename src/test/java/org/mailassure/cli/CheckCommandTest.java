@@ -37,7 +37,7 @@ class CheckCommandTest {
         probe: { transport: smtp, smtp: { host: 127.0.0.1, auth: none } }
         readiness:
           dns-servers: ["%s"]
-          timeout: 500ms
+          timeout: 5s
           dmarc-rua: ["mailto:dmarc@good.gov.uk"]
         domains:
           - name: good.gov.uk

@@ -781,7 +781,7 @@ class ReadinessTest {
           smtp: { host: 127.0.0.1, port: %d, auth: none, trust-store: ca.pem }
         readiness:
           dns-servers: ["%s"]
-          timeout: 400ms
+          timeout: 2s
         domains:
           - name: %s
             mailbox: secureemailreply@%s
