@@ -3,7 +3,7 @@ package org.mailassure;
 import org.mailassure.cli.Cli;
 import org.mailassure.cli.Version;
 
-/** The mailassure command line; everything happens in {@link Cli}. */
+/** The mailassure command line: a bare {@code --version} here, everything else in {@link Cli}. */
 public final class Main {
   private Main() {}
 
