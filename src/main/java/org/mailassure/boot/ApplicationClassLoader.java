@@ -433,6 +433,23 @@ public final class ApplicationClassLoader extends URLClassLoader {
     return jars;
   }
 
+  /**
+   * The order {@code lib/}'s jars are searched in: mailassure's own first, then the others as given
+   * (in name order), without the boot jar, which the JVM's class path holds.
+   */
+  static List<Path> searchOrder(List<Path> jarsInNameOrder, String bootJarName) {
+    List<Path> out = new ArrayList<>();
+    for (Path jar : jarsInNameOrder) {
+      String name = jar.getFileName().toString();
+      if (name.equals(APPLICATION_JAR)) {
+        out.add(0, jar);
+      } else if (!name.equals(bootJarName)) {
+        out.add(jar);
+      }
+    }
+    return out;
+  }
+
   private static Path libDirectory() {
     CodeSource source = ApplicationClassLoader.class.getProtectionDomain().getCodeSource();
     try {
@@ -454,16 +471,7 @@ public final class ApplicationClassLoader extends URLClassLoader {
                       .getLocation()
                       .toURI())
               .getName();
-      List<Path> out = new ArrayList<>();
-      for (Path jar : jarsIn(lib)) {
-        String name = jar.getFileName().toString();
-        if (name.equals(APPLICATION_JAR)) {
-          out.add(0, jar);
-        } else if (!name.equals(boot)) {
-          out.add(jar);
-        }
-      }
-      return out;
+      return searchOrder(jarsIn(lib), boot);
     } catch (IOException e) {
       throw new UncheckedIOException("mailassure cannot list its libraries in " + lib, e);
     } catch (URISyntaxException e) {

@@ -171,4 +171,42 @@ class ApplicationClassLoaderTest {
     }
     return jar;
   }
+
+  @Test
+  void aDirectorysJarsAreListedInNameOrderAndNothingElse() throws IOException {
+    Path lib = Files.createDirectories(dir.resolve("lib"));
+    for (String name : List.of("z.jar", "b.jar", "a.jar", "notes.txt", "c.jar.sig")) {
+      Files.writeString(lib.resolve(name), "");
+    }
+    Files.createDirectories(lib.resolve("graph"));
+
+    assertThat(ApplicationClassLoader.jarsIn(lib))
+        .containsExactly(lib.resolve("a.jar"), lib.resolve("b.jar"), lib.resolve("z.jar"));
+  }
+
+  @Test
+  void aDirectoryThatCannotBeListedIsAnErrorNamingIt() {
+    Path missing = dir.resolve("no-such-lib");
+
+    assertThatThrownBy(() -> ApplicationClassLoader.jarsIn(missing))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(missing.toString());
+  }
+
+  @Test
+  void mailassuresOwnJarIsSearchedFirstAndTheBootJarNotAtAll() {
+    Path lib = dir.resolve("lib");
+    List<Path> byName =
+        List.of(
+            lib.resolve("angus-mail-2.0.5.jar"),
+            lib.resolve("mailassure-boot.jar"),
+            lib.resolve("mailassure.jar"),
+            lib.resolve("picocli-4.7.7.jar"));
+
+    assertThat(ApplicationClassLoader.searchOrder(byName, "mailassure-boot.jar"))
+        .containsExactly(
+            lib.resolve("mailassure.jar"),
+            lib.resolve("angus-mail-2.0.5.jar"),
+            lib.resolve("picocli-4.7.7.jar"));
+  }
 }

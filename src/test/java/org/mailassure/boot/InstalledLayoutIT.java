@@ -246,6 +246,12 @@ class InstalledLayoutIT {
       int expected = args[0].equals("status") ? 1 : 0;
       assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run.err()).isEqualTo(expected);
       assertThat(run.err()).doesNotContain("Exception");
+      if (args[0].equals("--version")) {
+        // The layout's directory is mailassure-VERSION; the jar's manifest carries the same.
+        String home = Installed.home().getFileName().toString();
+        assertThat(run.out())
+            .isEqualTo("mailassure " + home.substring("mailassure-".length()) + "\n");
+      }
       assertThat(loadedFrom())
           .as(String.join(" ", args))
           .allMatch(p -> p.startsWith(lib.toString()))
