@@ -26,9 +26,10 @@ echo "bin/mailassure check as a process; ${DELAY_MS} ms before every DNS answer 
 echo "policy hosts' certificates: $KEYS (KEYS=rsa|ec)"
 echo "checks: mx spf dmarc dkim mta-sts tls-rpt (smtp-tls, rule and probe need no DNS and are skipped)"
 echo
-printf '%8s %8s %8s %10s %20s %9s %5s %s\n' domains "wall s" "cpu s" questions "most asks of one q" policies exit target
+echo "(cpu s: mailassure's process; servers cpu s: the loopback DNS and HTTPS servers' JVM, same cores)"
+printf '%8s %8s %8s %15s %10s %20s %9s %5s %s\n' domains "wall s" "cpu s" "servers cpu s" questions "most asks of one q" policies exit target
 java $SQLITE_OPTS -cp "$LIB:$OUT/classes" CheckBench "$N" "$DELAY_MS" "$OUT" "$KEYS" 2>/dev/null |
-  while IFS=$'\t' read -r n s c q most fetched rc; do
-    printf '%8s %8s %8s %10s %20s %9s %5s %s\n' "$n" "$s" "$c" "$q" "$most" "$fetched" "$rc" \
+  while IFS=$'\t' read -r n s c sc q most fetched rc; do
+    printf '%8s %8s %8s %15s %10s %20s %9s %5s %s\n' "$n" "$s" "$c" "$sc" "$q" "$most" "$fetched" "$rc" \
       "wall < 10 s, cpu <= 5 s, 1 ask, $n policies, exit 0"
   done

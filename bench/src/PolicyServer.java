@@ -104,6 +104,58 @@ final class PolicyServer implements AutoCloseable {
     return file;
   }
 
+  /**
+   * Fetches {@code count} of the served policies (round robin over the hosts), {@code parallel} at
+   * a time, as a client trusting the CA: brings the server's TLS code to the steady state of a
+   * server that has been running for a while (the JIT compiles it now rather than during the
+   * measured run); then forgets the count of policies served.
+   */
+  void warmUp(int count, int parallel) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("bench-ca", caCertificate);
+    javax.net.ssl.TrustManagerFactory tmf =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext client = SSLContext.getInstance("TLS");
+    client.init(null, tmf.getTrustManagers(), null);
+    java.util.List<String> names = java.util.List.copyOf(hosts.keySet());
+    ExecutorService pool = Executors.newFixedThreadPool(parallel);
+    try {
+      java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        String host = names.get(i % names.size());
+        done.add(pool.submit(() -> fetch(client, host)));
+      }
+      for (var f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    served.set(0);
+  }
+
+  private Void fetch(SSLContext client, String host) throws IOException {
+    try (SSLSocket s =
+        (SSLSocket)
+            client
+                .getSocketFactory()
+                .createSocket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+      javax.net.ssl.SSLParameters p = s.getSSLParameters();
+      p.setServerNames(java.util.List.of(new SNIHostName(host)));
+      p.setEndpointIdentificationAlgorithm("HTTPS");
+      s.setSSLParameters(p);
+      s.getOutputStream()
+          .write(
+              ("GET /.well-known/mta-sts.txt HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      s.getInputStream().readAllBytes();
+    }
+    return null;
+  }
+
   private static KeyPair keys(boolean ec) throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance(ec ? "EC" : "RSA");
     if (ec) {

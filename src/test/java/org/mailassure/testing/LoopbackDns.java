@@ -194,6 +194,16 @@ public final class LoopbackDns implements AutoCloseable {
     return unansweredWhenAsked.getOrDefault(n + " " + type, Set.of());
   }
 
+  /**
+   * Forgets every question counted so far (for a benchmark that warms the server up before the run
+   * it measures).
+   */
+  public void resetCounts() {
+    questions.clear();
+    asked.clear();
+    unansweredWhenAsked.clear();
+  }
+
   /** How many times a name was asked about, for any type. */
   public long asked(String name) {
     return asked
