@@ -3,7 +3,9 @@
 # that answers every question after 20 ms and an HTTPS server on 127.0.0.1:443 that serves every
 # domain's MTA-STS policy after 20 ms (binding port 443 needs root). Targets: under 10 s, no
 # (name, type) asked twice, every policy fetched, exit 0, and mailassure's own CPU time (user +
-# system of its process, apart from the servers) at most 5 s.
+# system of its process, apart from the servers) at most 5 s. The servers are warmed up first (the
+# same questions and as many fetches from the harness, until its JIT is idle), and their own CPU
+# during the run is shown beside mailassure's: both share the machine's cores.
 #   sudo bench/run-check.sh            (needs Java 17 and Maven; root for port 443)
 #   KEYS=ec N=300 bench/run-check.sh   (ECDSA certificates; fewer domains)
 #   MAILASSURE_JAVA_OPTS=...           (more JVM options for the mailassure process)
