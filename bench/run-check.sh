@@ -30,8 +30,12 @@ echo "checks: mx spf dmarc dkim mta-sts tls-rpt (smtp-tls, rule and probe need n
 echo
 echo "(cpu s: mailassure's process; servers cpu s: the loopback DNS and HTTPS servers' JVM, same cores)"
 printf '%8s %8s %8s %15s %10s %20s %9s %5s %s\n' domains "wall s" "cpu s" "servers cpu s" questions "most asks of one q" policies exit target
-java $SQLITE_OPTS -cp "$LIB:$OUT/classes" CheckBench "$N" "$DELAY_MS" "$OUT" "$KEYS" 2>/dev/null |
+java $SQLITE_OPTS -cp "$LIB:$OUT/classes" CheckBench "$N" "$DELAY_MS" "$OUT" "$KEYS" 2>"$OUT/check-bench.err" |
   while IFS=$'\t' read -r n s c sc q most fetched rc; do
     printf '%8s %8s %8s %15s %10s %20s %9s %5s %s\n' "$n" "$s" "$c" "$sc" "$q" "$most" "$fetched" "$rc" \
       "wall < 10 s, cpu <= 5 s, 1 ask, $n policies, exit 0"
-  done
+  done || {
+  echo "run-check.sh: the benchmark harness failed; the end of $OUT/check-bench.err:" >&2
+  tail -n 20 "$OUT/check-bench.err" >&2
+  exit 1
+}

@@ -129,7 +129,11 @@ final class PolicyServer implements AutoCloseable {
         done.add(pool.submit(() -> fetch(client, host)));
       }
       for (var f : done) {
-        f.get();
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          // A warm-up fetch that failed (a busy machine's timeout) warms nothing: no matter.
+        }
       }
     } finally {
       pool.shutdown();
