@@ -53,13 +53,7 @@ public final class CheckBench {
                   return null;
                 }));
       }
-      for (var f : asked) {
-        try {
-          f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-          // A warm-up question that timed out on a busy machine warms nothing: no matter.
-        }
-      }
+      PolicyServer.awaitWarmUp(asked);
     } finally {
       askers.shutdown();
     }

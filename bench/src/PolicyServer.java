@@ -128,17 +128,26 @@ final class PolicyServer implements AutoCloseable {
         String host = names.get(i % names.size());
         done.add(pool.submit(() -> fetch(client, host)));
       }
-      for (var f : done) {
-        try {
-          f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-          // A warm-up fetch that failed (a busy machine's timeout) warms nothing: no matter.
-        }
-      }
+      awaitWarmUp(done);
     } finally {
       pool.shutdown();
     }
     served.set(0);
+  }
+
+  /**
+   * Waits for every warm-up task; one that failed (a busy machine's timeout) warmed nothing, which
+   * is no matter.
+   */
+  static void awaitWarmUp(java.util.List<java.util.concurrent.Future<?>> tasks)
+      throws InterruptedException {
+    for (var f : tasks) {
+      try {
+        f.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        // Nothing to undo.
+      }
+    }
   }
 
   private Void fetch(SSLContext client, String host) throws IOException {
