@@ -91,8 +91,8 @@ public final class CheckBench {
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
           }
-        } catch (java.nio.file.NoSuchFileException gone) {
-          // A thread that ended while being read.
+        } catch (java.io.IOException gone) {
+          // A thread that ended while being read (ENOENT, or ESRCH: "No such process").
         }
       }
     }
