@@ -21,9 +21,6 @@ public final class SimBoot {
     List<Path> jars =
         Arrays.stream(System.getProperty("bench.jars").split(":")).map(Path::of).toList();
     loader.addGroup("bench", jars);
-    Thread.currentThread().setContextClassLoader(loader);
-    Class.forName("DaemonSim", true, loader)
-        .getMethod("main", String[].class)
-        .invoke(null, (Object) args);
+    Boot.run(loader, "DaemonSim", args);
   }
 }

@@ -15,11 +15,19 @@ public final class Boot {
     ApplicationClassLoader loader =
         ApplicationClassLoader.ofInstallation(Boot.class.getClassLoader());
     useInstalledSqliteLibrary(loader.lib());
+    run(loader, "org.mailassure.Main", args);
+  }
+
+  /**
+   * Runs {@code mainClass}'s {@code main} from {@code loader}, with that loader as the thread's
+   * context loader; what {@code main} throws is thrown as it is.
+   */
+  static void run(ApplicationClassLoader loader, String mainClass, String[] args) throws Throwable {
     Thread.currentThread().setContextClassLoader(loader);
     // Reflection, not a method handle: Java 17 calls it without spinning the method-handle
     // classes a bare --version would otherwise make first.
     try {
-      Class.forName("org.mailassure.Main", true, loader)
+      Class.forName(mainClass, true, loader)
           .getMethod("main", String[].class)
           .invoke(null, (Object) args);
     } catch (InvocationTargetException e) {
