@@ -1,7 +1,6 @@
 package org.mailassure.boot;
 
 import java.io.ByteArrayInputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -76,8 +75,14 @@ public final class ApplicationClassLoader extends URLClassLoader {
 
   /** The loader of the installation this class was loaded from. */
   static ApplicationClassLoader ofInstallation(ClassLoader parent) {
-    Path lib = libDirectory();
-    return new ApplicationClassLoader(parent, lib, jarsOf(lib));
+    Path bootJar = bootJar();
+    Path lib = bootJar.getParent();
+    try {
+      return new ApplicationClassLoader(
+          parent, lib, searchOrder(jarsIn(lib), bootJar.getFileName().toString()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("mailassure cannot list its libraries in " + lib, e);
+    }
   }
 
   ApplicationClassLoader(ClassLoader parent, Path lib, List<Path> jars) {
@@ -450,32 +455,14 @@ public final class ApplicationClassLoader extends URLClassLoader {
     return out;
   }
 
-  private static Path libDirectory() {
+  /** This class's own jar, {@code lib/mailassure-boot.jar} of the installation. */
+  private static Path bootJar() {
     CodeSource source = ApplicationClassLoader.class.getProtectionDomain().getCodeSource();
     try {
-      return Path.of(source.getLocation().toURI()).toAbsolutePath().getParent();
+      return Path.of(source.getLocation().toURI()).toAbsolutePath();
     } catch (URISyntaxException | RuntimeException e) {
       throw new IllegalStateException(
           "mailassure cannot tell where it is installed: start it with bin/mailassure", e);
-    }
-  }
-
-  /** The jars of {@code lib/} but the boot jar, which the JVM's class path holds. */
-  private static List<Path> jarsOf(Path lib) {
-    try {
-      String boot =
-          new File(
-                  ApplicationClassLoader.class
-                      .getProtectionDomain()
-                      .getCodeSource()
-                      .getLocation()
-                      .toURI())
-              .getName();
-      return searchOrder(jarsIn(lib), boot);
-    } catch (IOException e) {
-      throw new UncheckedIOException("mailassure cannot list its libraries in " + lib, e);
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
     }
   }
 }
