@@ -50,13 +50,6 @@ public final class Cli {
 
   public int run(String... args) {
     json = java.util.Arrays.asList(args).contains("--json");
-    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
-      // What scripts and package checks run most: answered without building the command line
-      // model (picocli's reflection is most of a cold start), with the same words picocli prints.
-      ctx.out().println(Version.line());
-      ctx.out().flush();
-      return ExitCode.OK;
-    }
     ConfigOptions daemon = daemonOptions(args);
     if (daemon != null) {
       // The systemd unit's command line: the daemon starts without the command-line model, whose
