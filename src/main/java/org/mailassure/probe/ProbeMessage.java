@@ -118,7 +118,7 @@ public final class ProbeMessage {
       int bytes = 0;
       while (end < subject.length()) {
         int cp = subject.codePointAt(end);
-        int n = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+        int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
         if (bytes + n > 39) {
           break;
         }
