@@ -3,12 +3,13 @@
 # that answers every question after 20 ms and an HTTPS server on 127.0.0.1:443 that serves every
 # domain's MTA-STS policy after 20 ms (binding port 443 needs root). Targets: under 10 s, no
 # (name, type) asked twice, every policy fetched, exit 0, and mailassure's own CPU time (user +
-# system of its process, apart from the servers) at most 5 s. The servers are warmed up first (the
-# same questions and as many fetches from the harness, until its JIT is idle), and their own CPU
-# during the run is shown beside mailassure's: both share the machine's cores.
+# system of its process, apart from the servers) at most 5 s. The servers are warmed up first by
+# WARM_UP_RUNS (3) unmeasured runs of the same check, until their JIT is idle, and their own CPU
+# during the measured run is shown beside mailassure's: both share the machine's cores.
 #   sudo bench/run-check.sh            (needs Java 17 and Maven; root for port 443)
 #   KEYS=ec N=300 bench/run-check.sh   (ECDSA certificates; fewer domains)
-#   MAILASSURE_JAVA_OPTS=...           (more JVM options for the mailassure process)
+#   MAILASSURE_JAVA_OPTS=...           (more JVM options for the measured mailassure process)
+#   HARNESS_OPTS=...                   (JVM options for the servers' JVM, e.g. to profile it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-1000}
@@ -30,7 +31,7 @@ echo "checks: mx spf dmarc dkim mta-sts tls-rpt (smtp-tls, rule and probe need n
 echo
 echo "(cpu s: mailassure's process; servers cpu s: the loopback DNS and HTTPS servers' JVM, same cores)"
 printf '%8s %8s %8s %15s %10s %20s %9s %5s %s\n' domains "wall s" "cpu s" "servers cpu s" questions "most asks of one q" policies exit target
-java $SQLITE_OPTS -cp "$LIB:$OUT/classes" CheckBench "$N" "$DELAY_MS" "$OUT" "$KEYS" 2>"$OUT/check-bench.err" |
+java ${HARNESS_OPTS:-} $SQLITE_OPTS -cp "$LIB:$OUT/classes" CheckBench "$N" "$DELAY_MS" "$OUT" "$KEYS" 2>"$OUT/check-bench.err" |
   while IFS=$'\t' read -r n s c sc q most fetched rc; do
     printf '%8s %8s %8s %15s %10s %20s %9s %5s %s\n' "$n" "$s" "$c" "$sc" "$q" "$most" "$fetched" "$rc" \
       "wall < 10 s, cpu <= 5 s, 1 ask, $n policies, exit 0"

@@ -16,48 +16,31 @@ import org.mailassure.testing.LoopbackDns;
  * fetched over HTTPS, and the exit code (0: every check passed).
  */
 public final class CheckBench {
+  private static final String TRUST_PASSWORD = "bench-trust";
+  private static final int WARM_UP_RUNS =
+      Integer.parseInt(System.getenv().getOrDefault("WARM_UP_RUNS", "3"));
+
   /**
    * Brings the loopback servers to a steady state before the measured run, as remote servers that
-   * have been answering for days would be: without it their JVM compiles its DNS and TLS code while
-   * mailassure runs, on the same two cores (measured: 10 to 12 s of the servers' CPU during the run
-   * without it, 7.7 to 8.6 s with it, about half of that still their C2 compiler's). Asks every
-   * domain's questions (with the run's delay, 32 at a time), fetches as many policies from the
-   * harness itself, waits until the JIT compilers have been idle for two seconds (at most a
-   * minute), then forgets the counts, so the table's figures are the measured run's alone.
+   * have been answering for days would be: WARM_UP_RUNS (3) whole `mailassure check` runs over the
+   * same domains, unmeasured, so that the servers' JIT compiles their DNS and TLS code for the
+   * traffic they are about to serve; then a wait until their JIT compilers have been idle for two
+   * seconds (at most a minute); then the counts are forgotten, so the table's figures are the
+   * measured run's alone. Measured with /proc during the run: when the servers were warmed by a
+   * client in their own JVM instead, their C2 compiler kept recompiling all through the measured
+   * run (285 compilations, code deoptimised by traffic its profiles had not seen), about 7 of their
+   * 10 s of CPU; after 1, 2 and 3 warm-up runs of mailassure itself, their CPU during the measured
+   * run was 6.5, 5.9 and 4.7 s.
    */
-  private static void warmUp(LoopbackDns dns, PolicyServer https, int n) throws Exception {
-    int port = Integer.parseInt(dns.address().substring(dns.address().lastIndexOf(':') + 1));
-    org.xbill.DNS.SimpleResolver resolver =
-        new org.xbill.DNS.SimpleResolver(
-            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
-    resolver.setTimeout(Duration.ofSeconds(10));
-    // With the run's delay already in place (its own code path), 32 questions out at a time.
-    java.util.concurrent.ExecutorService askers =
-        java.util.concurrent.Executors.newFixedThreadPool(32);
-    try {
-      java.util.List<java.util.concurrent.Future<?>> asked = new java.util.ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        String d = "d" + i + ".bench.example";
-        String mx = d.replace('.', '-') + ".mail.protection.outlook.com";
-        asked.add(
-            askers.submit(
-                () -> {
-                  ask(resolver, d, org.xbill.DNS.Type.MX);
-                  ask(resolver, mx, org.xbill.DNS.Type.A);
-                  ask(resolver, "selector1._domainkey." + d, org.xbill.DNS.Type.TXT);
-                  ask(resolver, "mta-sts." + d, org.xbill.DNS.Type.A);
-                  for (String name :
-                      new String[] {d, "_dmarc." + d, "_mta-sts." + d, "_smtp._tls." + d}) {
-                    ask(resolver, name, org.xbill.DNS.Type.TXT);
-                  }
-                  return null;
-                }));
+  private static void warmUp(LoopbackDns dns, PolicyServer https, Path config, Path trust)
+      throws Exception {
+    for (int run = 0; run < WARM_UP_RUNS; run++) {
+      Timed warm = check(config, trust, "");
+      if (warm.exitCode() != 0) {
+        throw new IllegalStateException(
+            "the warm-up run of mailassure check exited " + warm.exitCode() + ", not 0");
       }
-      PolicyServer.awaitWarmUp(asked);
-    } finally {
-      askers.shutdown();
     }
-    https.warmUp(Math.max(n, 1000), 16);
     long idleSince = System.nanoTime();
     long compiled = compilerTicks();
     long giveUp = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
@@ -70,14 +53,26 @@ public final class CheckBench {
       }
     }
     dns.resetCounts();
+    https.served.set(0);
   }
 
-  private static void ask(org.xbill.DNS.SimpleResolver resolver, String name, int type)
-      throws java.io.IOException {
-    resolver.send(
-        org.xbill.DNS.Message.newQuery(
-            org.xbill.DNS.Record.newRecord(
-                org.xbill.DNS.Name.fromString(name + "."), type, org.xbill.DNS.DClass.IN)));
+  /** Runs bin/mailassure check over the config, trusting the bench CA, with more JVM options. */
+  private static Timed check(Path config, Path trust, String javaOptions) throws Exception {
+    return Timed.run(
+        java.util.Map.of(
+            "MAILASSURE_JAVA_OPTS",
+            "-Djavax.net.ssl.trustStore="
+                + trust
+                + " -Djavax.net.ssl.trustStorePassword="
+                + TRUST_PASSWORD
+                + " -Djavax.net.ssl.trustStoreType=PKCS12 "
+                + javaOptions),
+        "check",
+        "--json",
+        "--skip",
+        "smtp-tls,rule,probe",
+        "-c",
+        config.toString());
   }
 
   /** CPU ticks of this JVM's JIT compiler threads so far (Linux's /proc). */
@@ -148,28 +143,12 @@ public final class CheckBench {
       Path config = out.resolve("check-" + n + ".yaml");
       Files.writeString(config, yaml);
       dns.delay(delay);
-      warmUp(dns, https, n);
-      char[] password = "bench-trust".toCharArray();
-      Path trust = https.trustStore(out.resolve("bench-trust.p12"), password);
+      Path trust = https.trustStore(out.resolve("bench-trust.p12"), TRUST_PASSWORD.toCharArray());
+      warmUp(dns, https, config, trust);
       java.lang.management.OperatingSystemMXBean os =
           java.lang.management.ManagementFactory.getOperatingSystemMXBean();
       long serversBefore = ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
-      Timed t =
-          Timed.run(
-              java.util.Map.of(
-                  "MAILASSURE_JAVA_OPTS",
-                  "-Djavax.net.ssl.trustStore="
-                      + trust
-                      + " -Djavax.net.ssl.trustStorePassword="
-                      + new String(password)
-                      + " -Djavax.net.ssl.trustStoreType=PKCS12 "
-                      + System.getenv().getOrDefault("MAILASSURE_JAVA_OPTS", "")),
-              "check",
-              "--json",
-              "--skip",
-              "smtp-tls,rule,probe",
-              "-c",
-              config.toString());
+      Timed t = check(config, trust, System.getenv().getOrDefault("MAILASSURE_JAVA_OPTS", ""));
       // The loopback servers' CPU over the same time (this JVM: the DNS and HTTPS servers, their
       // TLS signatures), which shares the machine's cores with mailassure.
       double servers =
