@@ -20,12 +20,13 @@ public record CheckResult(CheckId id, Status status, String detail, String fix) 
     return new CheckResult(id, Status.FAIL, detail, fix);
   }
 
+  /** The fix for a DNS question that could not be answered, the same from every check. */
+  public static final String DNS_FIX =
+      "make sure readiness.dns-servers answer (or the system's resolvers), then run check again";
+
   /** A DNS question that could not be answered: never read as "record absent". */
   public static CheckResult couldNotCheck(CheckId id, String name, String reason) {
-    return fail(
-        id,
-        "could not check: " + name + ": " + reason,
-        "make sure readiness.dns-servers answer (or the system's resolvers), then run check again");
+    return fail(id, "could not check: " + name + ": " + reason, DNS_FIX);
   }
 
   /**

@@ -79,9 +79,7 @@ final class DkimCheck {
     DnsAnswer txt = dns.get(name, Type.TXT);
     if (txt instanceof DnsAnswer.Failed f) {
       b.problem(
-          Status.FAIL,
-          "could not check " + name + " TXT: " + f.reason(),
-          "make sure the DNS servers answer");
+          Status.FAIL, "could not check: " + name + " TXT: " + f.reason(), CheckResult.DNS_FIX);
       return false;
     }
     String target = null;
@@ -91,9 +89,7 @@ final class DkimCheck {
       DnsAnswer cname = dns.get(name, Type.CNAME);
       if (cname instanceof DnsAnswer.Failed f) {
         b.problem(
-            Status.FAIL,
-            "could not check " + name + " CNAME: " + f.reason(),
-            "make sure the DNS servers answer");
+            Status.FAIL, "could not check: " + name + " CNAME: " + f.reason(), CheckResult.DNS_FIX);
         return false;
       }
       if (cname instanceof DnsAnswer.Records r

@@ -180,7 +180,7 @@ final class DmarcCheck {
         b.problem(
             Status.FAIL,
             "could not check the authorisation " + auth + ": " + f.reason(),
-            "make sure the DNS servers answer, then run check again");
+            CheckResult.DNS_FIX);
       } else if (Txt.exactVersion(authorised, Txt.DMARC1).isEmpty()) {
         b.problem(
             Status.FAIL,

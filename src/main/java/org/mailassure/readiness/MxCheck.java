@@ -90,8 +90,8 @@ final class MxCheck {
       if (v4 instanceof DnsAnswer.Failed f && v6 instanceof DnsAnswer.Failed) {
         b.problem(
             Status.FAIL,
-            "could not check the address of MX host " + h + ": " + f.reason(),
-            "make sure readiness.dns-servers answer, then run check again");
+            "could not check: the address of MX host " + h + ": " + f.reason(),
+            CheckResult.DNS_FIX);
         continue;
       }
       boolean address = hasAddress(v4, ARecord.class) || hasAddress(v6, AAAARecord.class);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -89,6 +90,44 @@ class CheckCommandTest {
         .contains("no DNS server answered (127.0.0.1:" + closed + ", each question given");
     assertThat(r.out().replaceAll("\\s+", " "))
         .contains("127.0.0.1:" + closed + " refused the question (no DNS server listens there)");
+  }
+
+  @Test
+  void everyDnsCheckThatCouldNotAskSaysSoWithTheFixTheReadmeGives() throws Exception {
+    int closed;
+    try (var s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    Files.writeString(
+        config, Files.readString(config).replace(dns.address(), "127.0.0.1:" + closed));
+    CliRun r =
+        run(
+            "check",
+            "--json",
+            "--domain",
+            "good.gov.uk",
+            "--only",
+            "mx,spf,dmarc,dkim,mta-sts,tls-rpt",
+            "-c",
+            config.toString());
+    assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCode.UNAVAILABLE);
+    JsonNode checks = new ObjectMapper().readTree(r.out()).at("/domains/0/checks");
+    List<String> dnsChecks = List.of("mx", "spf", "dmarc", "dkim", "mta-sts", "tls-rpt");
+    int seen = 0;
+    for (JsonNode c : checks) {
+      if (dnsChecks.contains(c.get("id").asText())) {
+        seen++;
+        assertThat(c.get("status").asText()).as(c.toString()).isEqualTo("fail");
+        assertThat(c.get("detail").asText()).as(c.toString()).startsWith("could not check: ");
+        // README, "check": the one fix for a question no DNS server answered.
+        assertThat(c.get("fix").asText())
+            .as(c.toString())
+            .isEqualTo(
+                "make sure readiness.dns-servers answer (or the system's resolvers), then run"
+                    + " check again");
+      }
+    }
+    assertThat(seen).isEqualTo(dnsChecks.size());
   }
 
   @Test
