@@ -134,13 +134,7 @@ public final class Readiness {
   }
 
   private DomainReport one(DomainSettings d, Set<CheckId> chosen, String whyNotChosen) {
-    // Ask the domain's names up front so the DNS questions go out together.
-    for (String n :
-        List.of(d.name(), "_dmarc." + d.name(), "_mta-sts." + d.name(), "_smtp._tls." + d.name())) {
-      dns.ask(n, org.xbill.DNS.Type.TXT);
-    }
-    dns.ask(d.name(), org.xbill.DNS.Type.MX);
-    List<String> mx = MxCheck.hosts(dns, d.name());
+    List<String> mx = mxHosts(d, chosen);
     List<CheckResult> results = new ArrayList<>();
     for (CheckId id : CheckId.values()) {
       if (!chosen.contains(id)) {
@@ -164,6 +158,50 @@ public final class Readiness {
       }
     }
     return new DomainReport(d.name(), results);
+  }
+
+  /**
+   * Sends every first question of the chosen checks at once (the domain's SPF, DMARC, MTA-STS and
+   * TLS-RPT records, each DKIM selector, the MX), and none that no chosen check reads; then waits
+   * for the MX hosts, which the MX, SPF and MTA-STS checks judge by (empty when none of them runs),
+   * and sends every host's address questions at once when the MX or SPF check will read them.
+   */
+  private List<String> mxHosts(DomainSettings d, Set<CheckId> chosen) {
+    int txt = org.xbill.DNS.Type.TXT;
+    if (chosen.contains(CheckId.SPF)) {
+      dns.ask(d.name(), txt);
+    }
+    if (chosen.contains(CheckId.DMARC)) {
+      dns.ask("_dmarc." + d.name(), txt);
+    }
+    if (chosen.contains(CheckId.MTA_STS)) {
+      dns.ask("_mta-sts." + d.name(), txt);
+    }
+    if (chosen.contains(CheckId.TLS_RPT)) {
+      dns.ask("_smtp._tls." + d.name(), txt);
+    }
+    if (chosen.contains(CheckId.DKIM)) {
+      for (String selector : d.selectors()) {
+        dns.ask(selector + "._domainkey." + d.name(), txt);
+      }
+    }
+    boolean needsMx =
+        chosen.contains(CheckId.MX)
+            || chosen.contains(CheckId.SPF)
+            || chosen.contains(CheckId.MTA_STS);
+    if (!needsMx) {
+      return List.of();
+    }
+    List<String> hosts = MxCheck.hosts(dns, d.name());
+    if (chosen.contains(CheckId.MX) || chosen.contains(CheckId.SPF)) {
+      for (String h : hosts) {
+        if (!h.isEmpty()) {
+          dns.ask(h, org.xbill.DNS.Type.A);
+          dns.ask(h, org.xbill.DNS.Type.AAAA);
+        }
+      }
+    }
+    return hosts;
   }
 
   private static String firstLine(String s) {

@@ -16,7 +16,9 @@ import org.mailassure.testing.LoopbackDns;
 /**
  * The DKIM check asks every expected selector at once, not one after another: with a DNS server
  * that is slow to answer, the second selector's question is already out while the first's is
- * unanswered (issue 13: "--only dkim" took 3.5 times "--only mx").
+ * unanswered (issue 13: "--only dkim" took 3.5 times "--only mx"; "The questions of one domain go
+ * out together"). They go out with the domain's MX question, not after its answer, and a check that
+ * is not chosen asks nothing.
  */
 class DkimQuestionsTest {
   @TempDir Path dir;
@@ -45,8 +47,7 @@ class DkimQuestionsTest {
     dns.close();
   }
 
-  @Test
-  void everySelectorsQuestionIsOutBeforeTheFirstAnswerComes() throws Exception {
+  private CliRun check(String only) throws Exception {
     Path config = dir.resolve("mailassure.yaml");
     Files.writeString(
         config,
@@ -61,19 +62,22 @@ class DkimQuestionsTest {
             mailbox: secureemailreply@slow.gov.uk
         """
             .formatted(dns.address()));
+    return CliRun.of(
+        dir,
+        Map.of(),
+        java.time.Clock.systemUTC(),
+        d -> {},
+        "check",
+        "--json",
+        "--only",
+        only,
+        "-c",
+        config.toString());
+  }
 
-    CliRun r =
-        CliRun.of(
-            dir,
-            Map.of(),
-            java.time.Clock.systemUTC(),
-            d -> {},
-            "check",
-            "--json",
-            "--only",
-            "dkim",
-            "-c",
-            config.toString());
+  @Test
+  void everySelectorsQuestionIsOutBeforeTheFirstAnswerComes() throws Exception {
+    CliRun r = check("dkim");
 
     assertThat(r.out()).as(r.err()).contains("\"dkim\"");
     // Both go out at once, so either may reach the server first; the later one finds the other
@@ -87,5 +91,33 @@ class DkimQuestionsTest {
             "%s was asked while %s was out, or the other way round: %s / %s",
             two, one, dns.unansweredWhenAsked(two, "TXT"), dns.unansweredWhenAsked(one, "TXT"))
         .isTrue();
+  }
+
+  @Test
+  void theSelectorsGoOutWithTheMxQuestionNotAfterItsAnswer() throws Exception {
+    CliRun r = check("mx,dkim");
+
+    assertThat(r.out()).as(r.err()).contains("\"dkim\"");
+    String mx = "slow.gov.uk. MX";
+    String selector = "selector1._domainkey.slow.gov.uk";
+    assertThat(
+            dns.unansweredWhenAsked(selector, "TXT").contains(mx)
+                || dns.unansweredWhenAsked("slow.gov.uk", "MX").contains(selector + ". TXT"))
+        .as(
+            "%s TXT was asked while the MX question was out, or the other way round: %s / %s",
+            selector,
+            dns.unansweredWhenAsked(selector, "TXT"),
+            dns.unansweredWhenAsked("slow.gov.uk", "MX"))
+        .isTrue();
+  }
+
+  @Test
+  void onlyDkimAsksTheSelectorsAndNothingElse() throws Exception {
+    CliRun r = check("dkim");
+
+    assertThat(r.out()).as(r.err()).contains("\"dkim\"");
+    assertThat(dns.questionsAsked())
+        .isNotEmpty()
+        .allSatisfy(q -> assertThat(q).contains("._domainkey."));
   }
 }

@@ -211,6 +211,11 @@ public final class LoopbackDns implements AutoCloseable {
         .get();
   }
 
+  /** Every (name, type) asked so far, as {@code "name. TYPE"}. */
+  public Set<String> questionsAsked() {
+    return Set.copyOf(questions.keySet());
+  }
+
   /** Questions received in all (UDP and TCP). */
   public long questions() {
     return questions.values().stream().mapToLong(AtomicLong::get).sum();
