@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.mailassure.readiness.dns.DnsAnswer;
 import org.mailassure.readiness.dns.DnsClient;
 import org.mailassure.testing.LoopbackDns;
@@ -83,5 +85,38 @@ class DnsClientTest {
     client.get("example.gov.uk", Type.TXT);
     assertThat(dns.questions()).isEqualTo(1);
     assertThat(dns.asked("example.gov.uk")).isEqualTo(1);
+  }
+
+  /**
+   * Issue 13: "no network wait runs inside a shared map's lock". An asker waiting for room under
+   * the bound on questions in flight must not hold up another asker of the same name (who shares
+   * its answer) or of a name already answered.
+   */
+  @Test
+  @Timeout(60)
+  void anAskerWaitingForRoomUnderTheBoundHoldsNoOneElseUp() {
+    DnsAnswer answered = client.get("example.gov.uk", Type.TXT);
+    for (int i = 0; i <= DnsClient.MAX_IN_FLIGHT; i++) {
+      dns.silent("slow" + i + ".gov.uk");
+    }
+    for (int i = 0; i < DnsClient.MAX_IN_FLIGHT; i++) {
+      client.ask("slow" + i + ".gov.uk", Type.TXT);
+    }
+    String last = "slow" + DnsClient.MAX_IN_FLIGHT + ".gov.uk";
+    Thread waiting = new Thread(() -> client.ask(last, Type.TXT));
+    waiting.setDaemon(true);
+    waiting.start();
+    while (waiting.getState() != Thread.State.WAITING) {
+      Thread.onSpinWait();
+    }
+
+    CompletableFuture<DnsAnswer> same = client.ask(last, Type.TXT);
+    DnsAnswer again = client.get("example.gov.uk", Type.TXT);
+
+    // Both returned while the first asker still waits for room (no question has been answered
+    // or timed out: the silent ones have 10 s).
+    assertThat(waiting.getState()).isEqualTo(Thread.State.WAITING);
+    assertThat(same).isNotDone();
+    assertThat(again).isSameAs(answered);
   }
 }

@@ -30,7 +30,8 @@ import org.xbill.DNS.lookup.ServerFailedException;
  * questions in flight keeps a thousand-domain run polite. Thread-safe.
  */
 public final class DnsClient {
-  private static final int MAX_IN_FLIGHT = 64;
+  /** Questions in flight at most; a further asker waits for room. */
+  public static final int MAX_IN_FLIGHT = 64;
 
   private final LookupSession session;
   private final String servers;
@@ -84,10 +85,34 @@ public final class DnsClient {
     return new InetSocketAddress(java.net.InetAddress.getByName(host), port);
   }
 
-  /** The answer for a name and type, asking at most once per run. */
+  /**
+   * The answer for a name and type, asking at most once per run. The first asker sends the question
+   * (waiting for room under the bound on questions in flight), outside the map's lock: other askers
+   * of any name are never held up by it.
+   */
   public CompletableFuture<DnsAnswer> ask(String name, int type) {
     String key = name.toLowerCase(Locale.ROOT).replaceAll("\\.$", "") + "/" + Type.string(type);
-    return asked.computeIfAbsent(key, k -> send(name, type));
+    CompletableFuture<DnsAnswer> known = asked.get(key);
+    if (known != null) {
+      return known;
+    }
+    CompletableFuture<DnsAnswer> mine = new CompletableFuture<>();
+    known = asked.putIfAbsent(key, mine);
+    if (known != null) {
+      return known;
+    }
+    send(name, type)
+        .whenComplete(
+            (answer, error) ->
+                mine.complete(
+                    error == null
+                        ? answer
+                        : new DnsAnswer.Failed(
+                            "DNS error from "
+                                + servers
+                                + ": unexpected "
+                                + error.getClass().getSimpleName())));
+    return mine;
   }
 
   /** Blocking form of {@link #ask}. */
@@ -109,14 +134,17 @@ public final class DnsClient {
       Thread.currentThread().interrupt();
       return CompletableFuture.completedFuture(new DnsAnswer.Failed("interrupted"));
     }
-    return session
-        .lookupAsync(n, type)
-        .toCompletableFuture()
-        .handle(
-            (result, error) -> {
-              inFlight.release();
-              return error == null ? records(result) : failure(error);
-            });
+    CompletableFuture<LookupResult> lookup;
+    try {
+      lookup = session.lookupAsync(n, type).toCompletableFuture();
+    } catch (RuntimeException e) {
+      lookup = CompletableFuture.failedFuture(e);
+    }
+    return lookup.handle(
+        (result, error) -> {
+          inFlight.release();
+          return error == null ? records(result) : failure(error);
+        });
   }
 
   private static DnsAnswer records(LookupResult r) {
