@@ -134,7 +134,7 @@ public final class Readiness {
   }
 
   private DomainReport one(DomainSettings d, Set<CheckId> chosen, String whyNotChosen) {
-    List<String> mx = mxHosts(d, chosen);
+    List<String> mx = askFirstQuestions(d, chosen);
     List<CheckResult> results = new ArrayList<>();
     for (CheckId id : CheckId.values()) {
       if (!chosen.contains(id)) {
@@ -163,10 +163,12 @@ public final class Readiness {
   /**
    * Sends every first question of the chosen checks at once (the domain's SPF, DMARC, MTA-STS and
    * TLS-RPT records, each DKIM selector, the MX), and none that no chosen check reads; then waits
-   * for the MX hosts, which the MX, SPF and MTA-STS checks judge by (empty when none of them runs),
-   * and sends every host's address questions at once when the MX or SPF check will read them.
+   * for the MX answer and sends every MX host's address questions at once when the MX or SPF check
+   * will read them.
+   *
+   * @return the MX hosts, which the MX, SPF and MTA-STS checks judge by (empty when none runs)
    */
-  private List<String> mxHosts(DomainSettings d, Set<CheckId> chosen) {
+  private List<String> askFirstQuestions(DomainSettings d, Set<CheckId> chosen) {
     int txt = org.xbill.DNS.Type.TXT;
     if (chosen.contains(CheckId.SPF)) {
       dns.ask(d.name(), txt);
