@@ -33,10 +33,12 @@ final class StoreErrors {
             + e.getMessage()
             + (outcome == null ? "" : "; " + outcome)
             + "; "
-            + (config.state().shared()
-                ? "check that the PostgreSQL server at state.url is up and state.username can"
-                    + " log in"
-                : sqliteFix);
+            + e.fix()
+                .orElse(
+                    config.state().shared()
+                        ? "check that the PostgreSQL server at state.url is up and state.username"
+                            + " can log in"
+                        : sqliteFix);
     int code = config.state().shared() ? ExitCode.UNAVAILABLE : ExitCode.USAGE;
     ctx.out().flush();
     if (json) {

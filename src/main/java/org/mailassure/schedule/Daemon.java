@@ -366,7 +366,7 @@ public final class Daemon {
     Instant retryAt = clock.instant().plus(storeRetry);
     LOG.error(
         "{}; nothing is sent until it can be written{}; trying again in {}",
-        e.getMessage(),
+        e.getMessage() + e.fix().map(f -> " (" + f + ")").orElse(""),
         ledger.pending.isEmpty()
             ? ""
             : " (" + org.mailassure.text.Words.count(ledger.pending.size(), "record") + " waiting)",

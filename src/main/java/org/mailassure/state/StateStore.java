@@ -216,7 +216,38 @@ public final class StateStore implements AutoCloseable {
       said = said.substring(0, 300) + "…";
     }
     return new StoreException(
-        "the state store " + description + " " + what + ": " + Secrets.redact(said));
+        "the state store " + description + " " + what + ": " + Secrets.redact(said),
+        kind == Kind.SQLITE ? sqliteFix(e.getErrorCode()) : null);
+  }
+
+  /**
+   * What to do about a SQLite error that says it whoever runs the command, from its primary result
+   * code (SQLite's documented result codes, quoted below; the driver gives it as the vendor code,
+   * an extended code carrying it in its low 8 bits); null for the others (permissions, a lock),
+   * whose fix depends on the command and the user.
+   */
+  private String sqliteFix(int code) {
+    java.nio.file.Path file = java.nio.file.Path.of(description);
+    java.nio.file.Path dir = file.toAbsolutePath().getParent();
+    return switch (code & 0xff) {
+      // SQLITE_CORRUPT (11): "the database file has been corrupted"; SQLITE_NOTADB (26): "the
+      // file being opened does not appear to be an SQLite database file".
+      case 11, 26 ->
+          "the file is damaged or is not a SQLite database: stop the service, move it aside (mv "
+              + file
+              + " "
+              + file
+              + ".damaged) and start again, which begins a new, empty history, or restore it"
+              + " from a backup";
+      // SQLITE_FULL (13): "a write could not complete because the disk is full".
+      case 13 ->
+          "the file system holding "
+              + dir
+              + " is full: free space there (df -h "
+              + dir
+              + "), then try again; nothing recorded so far is lost";
+      default -> null;
+    };
   }
 
   /**

@@ -267,4 +267,26 @@ class StatusAndRunTest {
     assertThat(doc.at("/error/message").asText())
         .contains("is a file, not a directory", "nothing was sent");
   }
+
+  /**
+   * A state file that is not a SQLite database (SQLite's SQLITE_NOTADB: "the file being opened does
+   * not appear to be an SQLite database file"): status says what the file is and what to do with
+   * it, not to run it as another user, and exits 2 (SPEC: a set-up problem, nothing changed).
+   */
+  @Test
+  void aStateFileThatIsNotADatabaseIsNamedWithWhatToDoWithIt() throws Exception {
+    Path file = dir.resolve("state").resolve("mailassure.db");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "not a database\n".repeat(100));
+
+    CliRun r = run("status", "-c", config.toString());
+
+    assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err())
+        .contains("the state store " + file + " cannot be opened")
+        .contains("the file is damaged or is not a SQLite database")
+        .contains("mv " + file + " " + file + ".damaged")
+        .doesNotContain("sudo -u mailassure");
+    assertThat(Files.readString(file)).isEqualTo("not a database\n".repeat(100));
+  }
 }

@@ -79,4 +79,61 @@ class SqliteStoreTest extends StoreContract {
         .noneMatch(p -> p.startsWith("SCAN claims"));
     assertThat(plans).anyMatch(p -> p.contains("USING INDEX claims_by_slot"));
   }
+
+  /**
+   * A full file system, raised as SQLite raises it (SQLITE_FULL: "a write could not complete
+   * because the disk is full") by capping the file at its current size: the error says what is
+   * wrong and where to free space, whoever runs the command.
+   */
+  @Test
+  void aFullDiskSaysWhereToFreeSpace() throws Exception {
+    store().record(sent("a.gov.uk", T0));
+    StateStore capped =
+        new StateStore(
+            StateStore.Kind.SQLITE,
+            () -> {
+              org.sqlite.SQLiteConfig sc = new org.sqlite.SQLiteConfig();
+              sc.setMaxPageCount(1);
+              return sc.createConnection("jdbc:sqlite:" + file());
+            },
+            file().toString(),
+            "test/1/0",
+            true);
+    StoreException e = null;
+    for (int day = 1; day < 1000 && e == null; day++) {
+      try {
+        capped.record(sent("a.gov.uk", T0.plus(java.time.Duration.ofDays(day))));
+      } catch (StoreException full) {
+        e = full;
+      }
+    }
+    assertThat(e).isNotNull();
+    assertThat(e.getMessage()).contains("SQLITE_FULL");
+    assertThat(e.fix())
+        .hasValue(
+            "the file system holding "
+                + dir.toAbsolutePath()
+                + " is full: free space there (df -h "
+                + dir.toAbsolutePath()
+                + "), then try again; nothing recorded so far is lost");
+    // What was recorded before the disk filled is still there.
+    assertThat(store().lastSettledSlot("a.gov.uk", T0)).hasValue(T0);
+  }
+
+  /**
+   * SQLITE_NOTADB: "the file being opened does not appear to be an SQLite database file". Who runs
+   * the command changes nothing, so the fix is what to do with the file.
+   */
+  @Test
+  void aFileThatIsNotADatabaseSaysToMoveItAsideOrRestoreIt() throws Exception {
+    java.nio.file.Files.writeString(
+        file(), "not a database, a note someone saved here\n".repeat(200));
+    StateStore s = newStore("test/1/0", true);
+    StoreException e =
+        org.junit.jupiter.api.Assertions.assertThrows(StoreException.class, s::migrate);
+    assertThat(e.getMessage()).contains("SQLITE_NOTADB");
+    assertThat(e.fix().orElseThrow())
+        .contains("is damaged or is not a SQLite database")
+        .contains("mv " + file() + " " + file() + ".damaged");
+  }
 }
