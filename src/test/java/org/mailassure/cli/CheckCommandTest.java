@@ -76,14 +76,20 @@ class CheckCommandTest {
     assertThat(badSpf.get("fix").asText()).contains("-all");
   }
 
-  @Test
-  void whenNoResolverAnswersCheckExitsThreeAndSaysWhich() throws Exception {
+  /** Points readiness.dns-servers at a loopback UDP port nothing listens on; returns the port. */
+  private int pointAtAClosedPort() throws Exception {
     int closed;
     try (var s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
       closed = s.getLocalPort();
     }
     Files.writeString(
         config, Files.readString(config).replace(dns.address(), "127.0.0.1:" + closed));
+    return closed;
+  }
+
+  @Test
+  void whenNoResolverAnswersCheckExitsThreeAndSaysWhich() throws Exception {
+    int closed = pointAtAClosedPort();
     CliRun r = run("check", "--only", "mx,spf,dmarc", "-c", config.toString());
     assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCode.UNAVAILABLE);
     assertThat(r.err())
@@ -94,12 +100,7 @@ class CheckCommandTest {
 
   @Test
   void everyDnsCheckThatCouldNotAskSaysSoWithTheFixTheReadmeGives() throws Exception {
-    int closed;
-    try (var s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-      closed = s.getLocalPort();
-    }
-    Files.writeString(
-        config, Files.readString(config).replace(dns.address(), "127.0.0.1:" + closed));
+    int closed = pointAtAClosedPort();
     CliRun r =
         run(
             "check",
