@@ -72,6 +72,17 @@ final class Section {
               + "'");
       return;
     }
+    if (!looksLikeAKey(e.key())) {
+      // A line of some other file given as the config (a password file, a key): never echoed.
+      problems.add(
+          e.keyLocation(),
+          path,
+          "a key of "
+              + e.key().length()
+              + " characters that is not a key name (not shown; is this the config file?)",
+          "known keys here are: " + String.join(", ", known.stream().sorted().toList()));
+      return;
+    }
     String suggestion = closest(e.key(), known);
     problems.add(
         e.keyLocation(),
@@ -80,6 +91,34 @@ final class Section {
         suggestion != null
             ? "did you mean '" + suggestion + "'?"
             : "known keys here are: " + String.join(", ", known.stream().sorted().toList()));
+  }
+
+  /**
+   * Whether an unknown key may be shown in a message: up to 64 letters, digits, spaces and {@code -
+   * _ . @ /}, as a misspelt key is. A line of {@code /etc/shadow} or a secret file read as YAML
+   * (one long scalar with {@code :} and {@code $} in it) is not, and is never echoed.
+   */
+  static boolean looksLikeAKey(String key) {
+    if (key.isEmpty() || key.length() > 64) {
+      return false;
+    }
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == ' '
+              || c == '-'
+              || c == '_'
+              || c == '.'
+              || c == '@'
+              || c == '/';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The known key nearest to a misspelt one, or null when none is near. */

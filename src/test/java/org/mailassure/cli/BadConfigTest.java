@@ -134,6 +134,30 @@ class BadConfigTest {
     assertThat(run.err()).contains(file + ":" + lineColumn + ":").contains(message);
   }
 
+  /**
+   * A password file named as the config (a slip of the shell's completion, as root): each line
+   * reads as one long YAML key, and no line is echoed, only where it is and that it is no key.
+   */
+  @org.junit.jupiter.api.Test
+  void aPasswordFileGivenAsTheConfigIsNeverEchoed() throws Exception {
+    String hash = "$6$Qm1pbGVzdG9uZQ$" + "x".repeat(86);
+    Path file = dir.resolve("shadow");
+    Files.writeString(file, "root:" + hash + ":20228:0:99999:7:::\nadmin:!:20263::::::\n");
+
+    CliRun run = CliRun.of(dir, "validate", "-c", file.toString());
+
+    assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err())
+        // YAML 1.2: a ':' followed by a line break ends a plain key, so the line's last ':' is
+        // the separator and the key is the rest.
+        .contains(file + ":1:1: a key of " + ("root:" + hash + ":20228:0:99999:7::").length() + " ")
+        .contains("not a key name (not shown; is this the config file?)")
+        .contains(file + ":2:1: ")
+        .doesNotContain(hash)
+        .doesNotContain("admin")
+        .doesNotContain("root");
+  }
+
   @org.junit.jupiter.api.Test
   void aConfigInLatin1NamesTheByteItsOffsetAndLineAndSaysToSaveItAsUtf8() throws Exception {
     Path file = dir.resolve("latin1.yaml");
