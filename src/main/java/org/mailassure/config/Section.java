@@ -37,10 +37,23 @@ final class Section {
     this.problems = problems;
     this.path = path;
     this.mapping = mapping;
-    for (Entry e : mapping.entries().values()) {
-      if (!known.contains(e.key())) {
-        reportUnknown(e, known);
-      }
+    List<Entry> unknown =
+        mapping.entries().values().stream().filter(e -> !known.contains(e.key())).toList();
+    if (path.isEmpty() && unknown.size() >= 2 && unknown.size() == mapping.entries().size()) {
+      // Not one key of the file is a config key: another file was named, most likely.
+      problems.add(
+          unknown.get(0).keyLocation(),
+          "",
+          "this does not look like a mailassure config: none of its "
+              + unknown.size()
+              + " top-level keys is one of mailassure's",
+          "name the config file with -c (known keys at the top level are: "
+              + String.join(", ", known.stream().sorted().toList())
+              + ")");
+      return;
+    }
+    for (Entry e : unknown) {
+      reportUnknown(e, known);
     }
   }
 
@@ -55,7 +68,10 @@ final class Section {
         node.location(),
         path,
         "expected a mapping of keys, found " + node.kind(),
-        "write the keys of '" + path + "' indented below it");
+        path.isEmpty()
+            ? "a config is keys such as 'probe:' and 'domains:' (see"
+                + " config/mailassure.example.yaml); is this the config file?"
+            : "write the keys of '" + path + "' indented below it");
     return null;
   }
 

@@ -64,6 +64,8 @@ class BadConfigTest {
           """
       an empty file                    | ''                                                                   | 1:1   | the file is empty
       YAML that does not parse         | 'domains: [a, b\\n'                                                  | 1:15  | not valid YAML
+      a file of unrelated keys         | 'name: x\\nversion: 2\\n'                                          | 1:1   | this does not look like a mailassure config: none of its 2 top-level keys
+      a file that is one value         | 'just some words\\n'                                                | 1:1   | expected a mapping of keys, found a value; a config is keys such as
       a misspelt top-level key         | 'domain:\\n  - name: x\\n'                                           | 1:1   | did you mean 'domains'?
       a camelCase key                  | 'assessmentAddress: a@b.gov.uk\\nDOMAINS'                            | 1:1   | did you mean 'assessment-address'?
       an assessment address that is not one | 'assessment-address: not-an-address\\nDOMAINS'                  | 1:21  | assessment-address: 'not-an-address' is not an email address
@@ -136,23 +138,41 @@ class BadConfigTest {
 
   /**
    * A password file named as the config (a slip of the shell's completion, as root): each line
-   * reads as one long YAML key, and no line is echoed, only where it is and that it is no key.
+   * reads as one long YAML key. No line is echoed: with nothing else in the file it is called what
+   * it is, and beside real config keys each such line is reported by where it is and its length.
    */
   @org.junit.jupiter.api.Test
   void aPasswordFileGivenAsTheConfigIsNeverEchoed() throws Exception {
     String hash = "$6$Qm1pbGVzdG9uZQ$" + "x".repeat(86);
+    String shadow = "root:" + hash + ":20228:0:99999:7:::\nadmin:!:20263::::::\n";
     Path file = dir.resolve("shadow");
-    Files.writeString(file, "root:" + hash + ":20228:0:99999:7:::\nadmin:!:20263::::::\n");
+    Files.writeString(file, shadow);
 
-    CliRun run = CliRun.of(dir, "validate", "-c", file.toString());
+    CliRun alone = CliRun.of(dir, "validate", "-c", file.toString());
 
-    assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
-    assertThat(run.err())
+    assertThat(alone.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(alone.err())
+        .contains(file + ":1:1: this does not look like a mailassure config")
+        .doesNotContain(hash)
+        .doesNotContain("admin")
+        .doesNotContain("root");
+
+    Files.writeString(file, SMTP + GOOD_DOMAIN + shadow);
+    CliRun mixed = CliRun.of(dir, "validate", "-c", file.toString());
+
+    assertThat(mixed.exitCode()).isEqualTo(ExitCode.USAGE);
+    int line = (SMTP + GOOD_DOMAIN).split("\n", -1).length;
+    assertThat(mixed.err())
         // YAML 1.2: a ':' followed by a line break ends a plain key, so the line's last ':' is
         // the separator and the key is the rest.
-        .contains(file + ":1:1: a key of " + ("root:" + hash + ":20228:0:99999:7::").length() + " ")
-        .contains("not a key name (not shown; is this the config file?)")
-        .contains(file + ":2:1: ")
+        .contains(
+            file
+                + ":"
+                + line
+                + ":1: a key of "
+                + ("root:" + hash + ":20228:0:99999:7::").length()
+                + " characters that is not a key name (not shown; is this the config file?)")
+        .contains(file + ":" + (line + 1) + ":1: ")
         .doesNotContain(hash)
         .doesNotContain("admin")
         .doesNotContain("root");
