@@ -31,10 +31,8 @@ final class DkimCheck {
   static CheckResult run(DnsClient dns, DomainSettings d) {
     CheckResult.Builder b = new CheckResult.Builder(CheckId.DKIM);
     List<String[]> keyless = new java.util.ArrayList<>();
-    // Every selector's question goes out now, together; each is then read in turn.
-    for (String selector : d.selectors()) {
-      dns.ask(selector + "._domainkey." + d.name(), Type.TXT);
-    }
+    // Every selector's question went out with the domain's others (Readiness.askFirstQuestions);
+    // each answer is read here in turn.
     int usable = 0;
     for (String selector : d.selectors()) {
       if (one(dns, d, selector, b, keyless)) {
