@@ -1,5 +1,6 @@
 /**
- * Key and certificate material shared by the config loader and the probe: PKCS#8 DKIM keys and PEM
- * trust anchors. Depends on nothing else in mailassure.
+ * Key and certificate material shared by the config loader, the probe and readiness: PKCS#8 DKIM
+ * keys, PEM trust anchors, and why a TLS handshake refused a certificate. Depends on nothing else
+ * in mailassure.
  */
 package org.mailassure.keys;

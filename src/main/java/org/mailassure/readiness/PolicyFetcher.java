@@ -19,6 +19,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import org.mailassure.keys.TlsFault;
 
 /**
  * Fetches an MTA-STS policy (RFC 8461 section 3.3): HTTPS to {@code mta-sts.<domain>} at the
@@ -63,10 +64,17 @@ public final class PolicyFetcher {
     }
   }
 
-  /** A fetched policy or why there is none. */
-  public record Fetched(int status, String contentType, String body, String error) {
+  /**
+   * A fetched policy or why there is none: {@code error} says what went wrong, {@code fix} (null
+   * when the usual fix, serving the policy, applies) what to do about it.
+   */
+  public record Fetched(int status, String contentType, String body, String error, String fix) {
     static Fetched failed(String error) {
-      return new Fetched(0, null, null, error);
+      return new Fetched(0, null, null, error, null);
+    }
+
+    static Fetched failed(String error, String fix) {
+      return new Fetched(0, null, null, error, fix);
     }
   }
 
@@ -135,17 +143,55 @@ public final class PolicyFetcher {
                 + " ms (readiness.timeout), counting connection, TLS and the whole answer");
       }
       if (e instanceof SSLException) {
-        return Fetched.failed(
-            "TLS to "
-                + host
-                + " failed: "
-                + e.getMessage()
-                + " (the policy host needs a certificate for "
-                + host
-                + " from a public CA)");
+        return tlsFailed(host, e);
       }
       return Fetched.failed("cannot fetch " + url + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * A refused handshake in the words of RFC 8461 section 3.3: the policy host's certificate "MUST
+   * be valid for the mta-sts host, chain to a root CA that is trusted by the sending MTA, and be
+   * non-expired", or senders take no policy. Read from the exception's types (never its class
+   * names); only an unclassified fault shows the JDK's own words.
+   */
+  private static Fetched tlsFailed(String host, IOException e) {
+    String refused = ", so senders take no policy from it (RFC 8461 section 3.3)";
+    String publicCa = "give " + host + " a certificate for that name from a public CA";
+    return switch (TlsFault.of(e)) {
+      case WRONG_NAME ->
+          Fetched.failed(
+              "the certificate of " + host + " is not for that name" + refused,
+              publicCa + " (or add the name to the one it has)");
+      case EXPIRED ->
+          Fetched.failed(
+              "the certificate of " + host + " has expired" + refused,
+              "renew the certificate of " + host);
+      case NOT_YET_VALID ->
+          Fetched.failed(
+              "the certificate of " + host + " is not valid yet" + refused,
+              "check this machine's clock and the certificate's start date");
+      case UNTRUSTED ->
+          Fetched.failed(
+              "the certificate of "
+                  + host
+                  + " does not chain to a trusted CA (self-signed, a private CA, or its"
+                  + " intermediate certificate not sent)"
+                  + refused,
+              publicCa + ", and serve it with its intermediate certificates");
+      case PROTOCOL ->
+          Fetched.failed(
+              host + " offers neither TLS 1.3 nor TLS 1.2" + refused,
+              "enable TLS 1.2 and 1.3 on " + host);
+      case OTHER ->
+          Fetched.failed(
+              "TLS to " + host + " failed: " + oneLine(e.getMessage()),
+              "give " + host + " HTTPS with a certificate for that name from a public CA");
+    };
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? "no reason given" : s.replaceAll("\\s+", " ").strip();
   }
 
   private static int remaining(long deadline) throws java.net.SocketTimeoutException {
@@ -225,7 +271,7 @@ public final class PolicyFetcher {
       throw new Malformed("the body is longer than " + (MAX_BYTES >> 10) + " KiB");
     }
     byte[] raw = body.getBytes(StandardCharsets.ISO_8859_1);
-    return new Fetched(status, type, new String(raw, StandardCharsets.UTF_8), null);
+    return new Fetched(status, type, new String(raw, StandardCharsets.UTF_8), null, null);
   }
 
   /** A chunked body (RFC 9112 section 7.1), its chunk extensions and trailers ignored. */

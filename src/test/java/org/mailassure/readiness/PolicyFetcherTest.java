@@ -40,8 +40,13 @@ class PolicyFetcherTest {
   }
 
   private PolicyFetcher serve(Duration timeout, Script script) throws Exception {
-    SSLContext serverTls =
-        Certificates.server(Fixtures.CA, Duration.ofDays(1), HOST).serverContext();
+    return serve(Certificates.server(Fixtures.CA, Duration.ofDays(1), HOST), timeout, script);
+  }
+
+  /** Serves the script with that certificate; the fetcher trusts {@code Fixtures.CA} only. */
+  private PolicyFetcher serve(Certificates.Issued certificate, Duration timeout, Script script)
+      throws Exception {
+    SSLContext serverTls = certificate.serverContext();
     server =
         (SSLServerSocket)
             serverTls
@@ -213,5 +218,73 @@ class PolicyFetcherTest {
     assertThat(got.status()).isEqualTo(200);
     assertThat(got.contentType()).isEqualTo("text/plain");
     assertThat(got.body()).isEqualTo(part1 + part2);
+  }
+
+  // RFC 8461 section 3.3: the policy host's certificate must be "valid for the mta-sts host",
+  // "chain to a root CA that is trusted by the sending MTA, and be non-expired"; a sender that
+  // cannot establish such a connection takes no policy. Each way of failing is named as that rule
+  // names it, with its own fix, and never with a JDK class name.
+
+  private static final String POLICY =
+      "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\nversion: STSv1";
+
+  @Test
+  void aCertificateForAnotherNameIsRefusedAsNotForThatName() throws Exception {
+    PolicyFetcher.Fetched got =
+        fetch(
+            serve(
+                Certificates.server(Fixtures.CA, Duration.ofDays(1), "www.example.gov.uk"),
+                Duration.ofSeconds(5),
+                raw(POLICY)));
+
+    assertThat(got.error())
+        .isEqualTo(
+            "the certificate of "
+                + HOST
+                + " is not for that name, so senders take no policy from it (RFC 8461 section 3.3)");
+    assertThat(got.fix()).contains("a certificate for that name from a public CA");
+  }
+
+  @Test
+  void aCertificateFromAnUnknownCaIsRefusedAsUntrusted() throws Exception {
+    PolicyFetcher.Fetched got =
+        fetch(
+            serve(
+                Certificates.server(
+                    Certificates.authority("not a trusted CA"), Duration.ofDays(1), HOST),
+                Duration.ofSeconds(5),
+                raw(POLICY)));
+
+    assertThat(got.error())
+        .startsWith("the certificate of " + HOST + " does not chain to a trusted CA")
+        .doesNotContain("PKIX", "sun.security", "Exception");
+    assertThat(got.fix()).contains("intermediate certificates");
+  }
+
+  @Test
+  void anExpiredCertificateFromTheTrustedCaIsRefusedAsExpired() throws Exception {
+    // Valid from five minutes ago until one minute ago, issued by the CA the fetcher trusts.
+    PolicyFetcher.Fetched got =
+        fetch(
+            serve(
+                Certificates.server(Fixtures.CA, Duration.ofMinutes(-1), HOST),
+                Duration.ofSeconds(5),
+                raw(POLICY)));
+
+    assertThat(got.error())
+        .isEqualTo(
+            "the certificate of "
+                + HOST
+                + " has expired, so senders take no policy from it (RFC 8461 section 3.3)");
+    assertThat(got.fix()).isEqualTo("renew the certificate of " + HOST);
+  }
+
+  @Test
+  void aWellFormedAnswerOverATrustedCertificateCarriesNoFix() throws Exception {
+    PolicyFetcher.Fetched got = fetch(serve(Duration.ofSeconds(5), raw(POLICY)));
+
+    assertThat(got.error()).isNull();
+    assertThat(got.fix()).isNull();
+    assertThat(got.body()).isEqualTo("version: STS");
   }
 }

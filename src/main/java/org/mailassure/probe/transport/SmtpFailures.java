@@ -7,8 +7,6 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.security.cert.CertPathValidatorException;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
@@ -16,6 +14,7 @@ import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 import org.mailassure.config.SmtpSettings;
+import org.mailassure.keys.TlsFault;
 import org.mailassure.probe.transport.SendFailure.Kind;
 
 /**
@@ -134,73 +133,39 @@ final class SmtpFailures {
 
   private static SendFailure tls(
       SSLException ssl, SmtpSettings s, String relay, MessagingException e) {
-    String text = chainText(ssl);
-    if (hasExactly(ssl, java.security.cert.CertificateException.class)
-        && !hasCause(ssl, CertPathValidatorException.class)) {
-      // The JDK's host-name check (endpoint identification, RFC 6125) throws a plain
-      // CertificateException; chain, validity and trust problems come as its subclasses or with
-      // a certificate path validation failure.
-      return new SendFailure(Kind.TLS, wrongName(s, relay), null, e);
-    }
-    if (hasCause(ssl, java.security.cert.CertificateExpiredException.class)
-        || hasReason(ssl, CertPathValidatorException.BasicReason.EXPIRED)) {
-      return new SendFailure(
-          Kind.TLS,
-          "the certificate of the relay "
-              + relay
-              + " has expired; nothing was sent (the relay's operator must renew it;"
-              + " trusting another CA would not help)",
-          null,
-          e);
-    }
-    if (hasCause(ssl, java.security.cert.CertificateNotYetValidException.class)
-        || hasReason(ssl, CertPathValidatorException.BasicReason.NOT_YET_VALID)) {
-      return new SendFailure(
-          Kind.TLS,
-          "the certificate of the relay "
-              + relay
-              + " is not valid yet; nothing was sent (check this machine's clock and the"
-              + " certificate's start date)",
-          null,
-          e);
-    }
-    if (hasCause(ssl, CertPathValidatorException.class)
-        || hasCause(ssl, java.security.cert.CertPathBuilderException.class)) {
-      return new SendFailure(
-          Kind.TLS,
-          "the certificate of the relay "
-              + relay
-              + " is not trusted; nothing was sent "
-              + "(fix the relay's certificate chain, or give its CA in smtp.trust-store)",
-          null,
-          e);
-    }
-    // TLS alerts reach Java only as words (javax.net.ssl has no alert type): the one place left
-    // where a message is read.
-    if (text.contains("protocol_version")
-        || text.contains("no appropriate protocol")
-        || text.contains("protocol is disabled")
-        || text.contains("unsupported protocol")) {
-      return new SendFailure(
-          Kind.TLS,
-          "the relay "
-              + relay
-              + " offers no TLS version mailassure accepts ("
-              + String.join(", ", s.minTlsVersion().andNewer())
-              + "); nothing was sent (upgrade the relay: TLS below "
-              + "1.2 is deprecated by RFC 8996)",
-          null,
-          e);
-    }
-    return new SendFailure(
-        Kind.TLS,
-        "the TLS handshake with the relay "
-            + relay
-            + " failed: "
-            + oneLine(ssl.getMessage())
-            + "; nothing was sent",
-        null,
-        e);
+    String words =
+        switch (TlsFault.of(ssl)) {
+          case WRONG_NAME -> wrongName(s, relay);
+          case EXPIRED ->
+              "the certificate of the relay "
+                  + relay
+                  + " has expired; nothing was sent (the relay's operator must renew it;"
+                  + " trusting another CA would not help)";
+          case NOT_YET_VALID ->
+              "the certificate of the relay "
+                  + relay
+                  + " is not valid yet; nothing was sent (check this machine's clock and the"
+                  + " certificate's start date)";
+          case UNTRUSTED ->
+              "the certificate of the relay "
+                  + relay
+                  + " is not trusted; nothing was sent "
+                  + "(fix the relay's certificate chain, or give its CA in smtp.trust-store)";
+          case PROTOCOL ->
+              "the relay "
+                  + relay
+                  + " offers no TLS version mailassure accepts ("
+                  + String.join(", ", s.minTlsVersion().andNewer())
+                  + "); nothing was sent (upgrade the relay: TLS below "
+                  + "1.2 is deprecated by RFC 8996)";
+          case OTHER ->
+              "the TLS handshake with the relay "
+                  + relay
+                  + " failed: "
+                  + oneLine(ssl.getMessage())
+                  + "; nothing was sent";
+        };
+    return new SendFailure(Kind.TLS, words, null, e);
   }
 
   private static String wrongName(SmtpSettings s, String relay) {
@@ -232,42 +197,6 @@ final class SmtpFailures {
       return m.getNextException();
     }
     return t.getCause() == t ? null : t.getCause();
-  }
-
-  /** Whether a certificate path validation in the chain failed for that reason. */
-  private static boolean hasReason(Throwable t, CertPathValidatorException.Reason reason) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof CertPathValidatorException v && v.getReason() == reason) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean hasExactly(Throwable t, Class<? extends Throwable> type) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c.getClass() == type) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (type.isInstance(c)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static String chainText(Throwable t) {
-    StringBuilder b = new StringBuilder();
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      b.append(c.getMessage()).append(' ');
-    }
-    return b.toString().toLowerCase(Locale.ROOT);
   }
 
   static String oneLine(String s) {
