@@ -34,7 +34,7 @@ final class MtaStsCheck {
             + "and publish TXT "
             + name
             + " \"v=STSv1; id=<yyyymmddhhmm>\"";
-    List<String> records = Txt.versioned(a, "v=STSv1");
+    List<String> records = Txt.exactVersion(a, Txt.STSV1);
     if (records.isEmpty()) {
       return CheckResult.fail(CheckId.MTA_STS, "no v=STSv1 record at " + name, policyFix);
     }
@@ -66,7 +66,8 @@ final class MtaStsCheck {
             .getAddress();
     PolicyFetcher.Fetched got = fetcher.fetch(host, ip);
     if (got.error() != null) {
-      return CheckResult.fail(CheckId.MTA_STS, "no policy: " + got.error(), policyFix);
+      return CheckResult.fail(
+          CheckId.MTA_STS, "no policy: " + got.error(), got.fix() != null ? got.fix() : policyFix);
     }
     if (got.status() != 200) {
       return CheckResult.fail(
@@ -79,7 +80,9 @@ final class MtaStsCheck {
           policyFix);
     }
     String type = got.contentType() == null ? "" : got.contentType().toLowerCase(Locale.ROOT);
-    if (!type.strip().startsWith("text/plain")) {
+    // A media type is matched without its parameters and case-insensitively (RFC 9110 section
+    // 8.3.1): "text/plain; charset=utf-8" is text/plain, "text/plainx" is not.
+    if (!type.split(";", 2)[0].strip().equals("text/plain")) {
       // RFC 8461 section 3.3: senders "SHOULD validate that the media type is text/plain".
       return CheckResult.fail(
           CheckId.MTA_STS,
@@ -92,19 +95,29 @@ final class MtaStsCheck {
     String version = null;
     String maxAge = null;
     List<String> patterns = new ArrayList<>();
+    List<String> miscased = new ArrayList<>();
+    // RFC 8461 section 3.2: the field names and the mode's values are case-sensitive
+    // (sts-policy-mode-field = %s"mode", sts-policy-mode-value = %s"testing" / %s"enforce" /
+    // %s"none", and so on), each followed by ":" *WSP; a field named otherwise is an unknown one,
+    // which senders ignore.
     for (String line : got.body().split("\r?\n")) {
       int colon = line.indexOf(':');
       if (colon < 0) {
         continue;
       }
-      String k = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+      String k = line.substring(0, colon);
       String v = line.substring(colon + 1).strip();
       switch (k) {
         case "version" -> version = v;
-        case "mode" -> mode = v.toLowerCase(Locale.ROOT);
+        case "mode" -> mode = v;
         case "max_age" -> maxAge = v;
         case "mx" -> patterns.add(v.toLowerCase(Locale.ROOT));
-        default -> {}
+        default -> {
+          String known = k.strip().toLowerCase(Locale.ROOT);
+          if (List.of("version", "mode", "max_age", "mx").contains(known)) {
+            miscased.add("'" + k + "'");
+          }
+        }
       }
     }
     // RFC 8461 section 3.2: version, mode and max_age are the policy's fields, and mx is one or
@@ -125,7 +138,14 @@ final class MtaStsCheck {
     if (!lacks.isEmpty()) {
       return CheckResult.fail(
           CheckId.MTA_STS,
-          "the policy lacks " + String.join(", ", lacks) + ", so senders cannot apply it",
+          "the policy lacks "
+              + String.join(", ", lacks)
+              + ", so senders cannot apply it"
+              + (miscased.isEmpty()
+                  ? ""
+                  : " (field names are case-sensitive and have no spaces before the colon: "
+                      + String.join(", ", miscased)
+                      + " is not one of them, RFC 8461 section 3.2)"),
           policyFix);
     }
     CheckResult.Builder b = new CheckResult.Builder(CheckId.MTA_STS).note("mode " + mode);
@@ -136,7 +156,9 @@ final class MtaStsCheck {
           "set mode: testing, then enforce once TLS-RPT shows no failures");
     } else if (!mode.equals("enforce") && !mode.equals("testing")) {
       b.problem(
-          Status.FAIL, "mode " + mode + " is not enforce, testing or none", "set mode: enforce");
+          Status.FAIL,
+          "mode " + mode + " is not enforce, testing or none (in lower case, RFC 8461 section 3.2)",
+          "set mode: enforce");
     }
     for (String h : mx) {
       if (patterns.stream().noneMatch(p -> covers(p, h))) {

@@ -29,7 +29,7 @@ final class SpfCheck {
     }
     boolean m365 = MxCheck.microsoft365(mx);
     String suggested = "v=spf1 " + (m365 ? "include:" + OUTLOOK + " " : "") + "-all";
-    List<String> spf = Txt.versioned(a, "v=spf1");
+    List<String> spf = Txt.spf(a);
     if (spf.isEmpty()) {
       return CheckResult.fail(
           CheckId.SPF,

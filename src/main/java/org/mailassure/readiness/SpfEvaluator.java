@@ -114,7 +114,7 @@ final class SpfEvaluator {
     if (a instanceof DnsAnswer.Failed f) {
       throw new Stop(Result.TEMPERROR, domain + " TXT: " + f.reason());
     }
-    List<String> spf = Txt.versioned(a, "v=spf1");
+    List<String> spf = Txt.spf(a);
     if (spf.size() > 1) {
       throw new Stop(
           Result.PERMERROR,
@@ -488,7 +488,25 @@ final class SpfEvaluator {
         parts = parts.subList(parts.size() - keep, parts.size());
       }
     }
-    return String.join(".", parts);
+    String expanded = String.join(".", parts);
+    return Character.isUpperCase(m.group(1).charAt(0)) ? urlEscaped(expanded) : expanded;
+  }
+
+  /**
+   * RFC 7208 section 7.3: "Uppercase macros expand exactly as their lowercase equivalents, and are
+   * then URL escaped": every octet outside RFC 3986's unreserved set becomes {@code %XX}.
+   */
+  private static String urlEscaped(String s) {
+    StringBuilder b = new StringBuilder();
+    for (byte x : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      int c = x & 0xff;
+      if (c < 0x80 && (Character.isLetterOrDigit(c) || "-._~".indexOf(c) >= 0)) {
+        b.append((char) c);
+      } else {
+        b.append('%').append(String.format(Locale.ROOT, "%02X", c));
+      }
+    }
+    return b.toString();
   }
 
   private static Stop macro(String spec) {

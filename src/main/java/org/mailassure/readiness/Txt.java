@@ -1,7 +1,6 @@
 package org.mailassure.readiness;
 
 import java.util.List;
-import java.util.Locale;
 import org.mailassure.readiness.dns.DnsAnswer;
 import org.xbill.DNS.TXTRecord;
 
@@ -42,15 +41,22 @@ final class Txt {
   static final java.util.regex.Pattern TLSRPTV1 =
       java.util.regex.Pattern.compile("v=TLSRPTv1[ \\t]*(;|$)");
 
-  /** The records whose first token is {@code version} (e.g. {@code v=spf1}), case-insensitively. */
-  static List<String> versioned(DnsAnswer answer, String version) {
-    String v = version.toLowerCase(Locale.ROOT);
-    return of(answer).stream()
-        .filter(
-            t -> {
-              String s = t.strip().toLowerCase(Locale.ROOT);
-              return s.equals(v) || s.startsWith(v + " ") || s.startsWith(v + ";");
-            })
-        .toList();
+  /**
+   * MTA-STS's version tag (RFC 8461 section 3.1, {@code sts-version = %s"v=STSv1"}), then a
+   * separator.
+   */
+  static final java.util.regex.Pattern STSV1 =
+      java.util.regex.Pattern.compile("v=STSv1[ \\t]*(;|$)");
+
+  /**
+   * SPF records (RFC 7208 section 4.5): those that "begin with a version section of exactly
+   * "v=spf1"", which "is terminated by either an SP character or the end of the record"; the
+   * grammar's {@code "v=spf1"} is case-insensitive (RFC 5234 section 2.3).
+   */
+  static List<String> spf(DnsAnswer answer) {
+    return exactVersion(answer, SPF1);
   }
+
+  private static final java.util.regex.Pattern SPF1 =
+      java.util.regex.Pattern.compile("(?i)v=spf1( |$)");
 }

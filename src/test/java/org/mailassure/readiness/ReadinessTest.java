@@ -223,6 +223,22 @@ class ReadinessTest {
               "MTA-STS policy served as HTML",
               "RFC 8461 3.2: \"senders SHOULD validate that the media type is 'text/plain'\""),
           Map.entry(
+              "MTA-STS version in lower case",
+              "RFC 8461 3.1: sts-version = %s\"v=STSv1\" (case-sensitive), and \"records that do not"
+                  + " begin with 'v=STSv1;' are discarded\""),
+          Map.entry(
+              "MTA-STS policy field name in capitals",
+              "RFC 8461 3.2: sts-policy-mode-field = %s\"mode\" (case-sensitive); Debian's"
+                  + " postfix-mta-sts-resolver reads fields by their exact names too"),
+          Map.entry(
+              "MTA-STS mode in capitals",
+              "RFC 8461 3.2: sts-policy-mode-value = %s\"testing\" / %s\"enforce\" / %s\"none\""),
+          Map.entry(
+              "MTA-STS policy served as text/plain with a charset",
+              "RFC 9110 8.3.1: \"The type and subtype tokens are case-insensitive\", and a media"
+                  + " type's parameters follow a \";\"; RFC 8461 3.3 asks for the media type"
+                  + " text/plain"),
+          Map.entry(
               "MTA-STS mode none",
               "RFC 8461 5: \"none: In this mode, Sending MTAs should treat the Policy Domain as"
                   + " though it does not have any active policy\""),
@@ -533,6 +549,45 @@ class ReadinessTest {
             CheckId.MTA_STS,
             Status.FAIL,
             "not text/plain"),
+        // RFC 8461 section 3.1: sts-version = %s"v=STSv1", case-sensitive.
+        new Variant(
+            "MTA-STS version in lower case",
+            z -> z.set("_mta-sts", "TXT", "v=stsv1; id=20261129T0900"),
+            CheckId.MTA_STS,
+            Status.FAIL,
+            "no v=STSv1 record"),
+        // RFC 8461 section 3.2: sts-policy-mode-field = %s"mode", case-sensitive.
+        new Variant(
+            "MTA-STS policy field name in capitals",
+            z ->
+                z.policy(
+                    "200",
+                    "version: STSv1\nMode: enforce\nmx: *.mail.protection.outlook.com\n"
+                        + "max_age: 86400\n"),
+            CheckId.MTA_STS,
+            Status.FAIL,
+            "lacks mode"),
+        new Variant(
+            "MTA-STS mode in capitals",
+            z ->
+                z.policy(
+                    "200",
+                    "version: STSv1\nmode: Enforce\nmx: *.mail.protection.outlook.com\n"
+                        + "max_age: 86400\n"),
+            CheckId.MTA_STS,
+            Status.FAIL,
+            "mode Enforce is not enforce, testing or none"),
+        new Variant(
+            "MTA-STS policy served as text/plain with a charset",
+            z ->
+                z.policy(
+                    "200",
+                    "version: STSv1\nmode: enforce\nmx: *.mail.protection.outlook.com\n"
+                        + "max_age: 86400\n",
+                    "Text/Plain; charset=utf-8"),
+            CheckId.MTA_STS,
+            Status.PASS,
+            "mode enforce"),
         new Variant(
             "MTA-STS mode none",
             z ->

@@ -249,6 +249,24 @@ class SpfCorpusTest {
           z.txt("b.s44.spf.test", "v=spf1 ~all");
         });
     spf(
+        "s46",
+        "v=spf1;-all",
+        "none",
+        "4.5: \"the version section is terminated by either an SP character or the end of the"
+            + " record\": v=spf1; is no SPF record");
+    spf(
+        "s47",
+        "V=SPF1 -all",
+        "fail",
+        "4.5 and 12: the version is the ABNF string \"v=spf1\", which RFC 5234 section 2.3 makes"
+            + " case-insensitive");
+    spf(
+        "s48",
+        " v=spf1 -all",
+        "none",
+        "4.5: records that do not \"begin with a version section of exactly v=spf1\" are"
+            + " discarded");
+    spf(
         "s45",
         "v=spf1 exp=explain.s45.spf.test -all",
         "fail",
