@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mailassure.probe.dkim.DkimKeyRecord;
 import org.mailassure.probe.dkim.TagList;
 import org.mailassure.readiness.dns.DnsAnswer;
 import org.xbill.DNS.DClass;
@@ -163,6 +164,27 @@ class RecordParsersTest {
   void tagNamesAreCaseSensitive() {
     // RFC 6376 section 3.2: "Tags MUST be interpreted in a case-sensitive manner."
     assertThat(TagList.parse("P=abc; p=def")).containsEntry("P", "abc").containsEntry("p", "def");
+  }
+
+  @Test
+  void aDkimKeyThatIsNotAnRsaKeyIsRefusedInWordsNotTheJdks() throws Exception {
+    // RFC 6376 section 3.6.1, in substance: for k=rsa, p= is the base64 of the DER public key
+    // (what "openssl rsa -pubout" writes); "AAAA" decodes to three zero bytes, which are not one.
+    DkimKeyRecord record = DkimKeyRecord.parse("v=DKIM1; k=rsa; p=AAAA");
+
+    assertThatThrownBy(record::publicKey)
+        .isInstanceOf(java.security.GeneralSecurityException.class)
+        .hasMessageStartingWith("p= is not an RSA public key")
+        .message()
+        .doesNotContain("java.");
+  }
+
+  @Test
+  void aDkimKeyRecordOfAnotherVersionIsRefused() {
+    // RFC 6376 section 3.6.1: "If specified, this tag MUST be set to "DKIM1" ... Records
+    // beginning with a "v=" tag with any other value MUST be discarded."
+    assertThatThrownBy(() -> DkimKeyRecord.parse("v=DKIM2; k=rsa; p=AAAA"))
+        .hasMessage("v=DKIM2 is not DKIM1");
   }
 
   private static PolicyFetcher.Fetched parse(String answer) throws PolicyFetcher.Malformed {

@@ -65,7 +65,16 @@ public record DkimKeyRecord(String keyType, String publicKeyBase64) {
       throw new GeneralSecurityException("p= is not base64");
     }
     return switch (keyType) {
-      case "rsa" -> KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(raw));
+      case "rsa" -> {
+        try {
+          yield KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(raw));
+        } catch (java.security.spec.InvalidKeySpecException e) {
+          // The JDK's words here name its own classes ("java.security.InvalidKeyException: ...").
+          throw new GeneralSecurityException(
+              "p= is not an RSA public key (DER SubjectPublicKeyInfo, as openssl rsa -pubout"
+                  + " writes it)");
+        }
+      }
       case "ed25519" -> {
         if (raw.length != 32) {
           throw new GeneralSecurityException("an Ed25519 p= must be 32 bytes, found " + raw.length);
