@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import org.mailassure.keys.DkimAlgorithm;
 import org.mailassure.keys.PemKeys;
+import org.mailassure.secrets.Secrets;
 
 /**
  * Reads the {@code domains} list: names, mailboxes, senders, DKIM keys and per-domain overrides.
@@ -211,9 +212,16 @@ final class DomainReader {
         return null;
       }
       return new DkimKey(selector, file, loaded.algorithm(), loaded.key());
+    } catch (java.nio.charset.CharacterCodingException e) {
+      k.problem(
+          "private-key-file",
+          "the file " + file + " is not a PEM key: it holds bytes that are not text (a DER key?)",
+          "convert it: 'openssl pkcs8 -topk8 -nocrypt -inform DER -in KEY.der -out KEY.pem'");
     } catch (IOException e) {
       k.problem(
-          "private-key-file", "the file " + file + " cannot be read", "check its permissions");
+          "private-key-file",
+          "the file " + file + " cannot be read (" + Secrets.whyUnreadable(e) + ")",
+          "check its permissions");
     } catch (IllegalArgumentException e) {
       k.problem(
           "private-key-file", "the file " + file + " is not a usable key: " + e.getMessage(), "");

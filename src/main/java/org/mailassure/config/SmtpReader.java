@@ -105,7 +105,7 @@ final class SmtpReader {
 
   private static void checkTrustStore(Section s, Path trust) {
     try {
-      String pem = java.nio.file.Files.readString(trust);
+      String pem = java.nio.file.Files.readString(trust, java.nio.charset.StandardCharsets.UTF_8);
       if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
         s.problem(
             "trust-store",
@@ -114,10 +114,24 @@ final class SmtpReader {
       } else {
         org.mailassure.keys.PemCertificates.read(trust);
       }
-    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+    } catch (java.nio.charset.CharacterCodingException e) {
       s.problem(
           "trust-store",
-          "the file " + trust + " cannot be read as PEM certificates (" + e.getMessage() + ")",
+          "the file " + trust + " holds bytes that are not text, so no PEM certificate (DER?)",
+          "convert it: 'openssl x509 -inform DER -in CA.der -out CA.pem'");
+    } catch (java.io.IOException e) {
+      s.problem(
+          "trust-store",
+          "the file "
+              + trust
+              + " cannot be read ("
+              + org.mailassure.secrets.Secrets.whyUnreadable(e)
+              + ")",
+          "check its permissions");
+    } catch (java.security.GeneralSecurityException e) {
+      s.problem(
+          "trust-store",
+          "the file " + trust + " does not hold usable PEM certificates: " + e.getMessage(),
           "give a PEM file with the relay's CA certificate");
     }
   }

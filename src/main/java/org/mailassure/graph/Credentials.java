@@ -9,8 +9,6 @@ import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.Map;
@@ -104,7 +102,7 @@ public final class Credentials {
       throw new CredentialException("graph.auth." + key + " " + FileChecks.serviceOnly(file));
     }
     try {
-      String value = Secrets.remember(Files.readString(file, StandardCharsets.UTF_8).strip());
+      String value = Secrets.readFile(file);
       if (value.isEmpty()) {
         throw new CredentialException(
             "graph.auth." + key + " " + file + " is empty; put the secret in it");
@@ -117,7 +115,7 @@ public final class Credentials {
               + " "
               + file
               + " cannot be read ("
-              + e.getClass().getSimpleName()
+              + Secrets.whyUnreadable(e)
               + "); check that it exists and mailassure may read it");
     }
   }

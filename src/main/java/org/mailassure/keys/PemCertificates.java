@@ -17,10 +17,17 @@ public final class PemCertificates {
   /** Every certificate in a PEM file; at least one, or an exception. */
   public static List<X509Certificate> read(Path file) throws IOException, GeneralSecurityException {
     try (InputStream in = Files.newInputStream(file)) {
-      List<X509Certificate> certs =
-          CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
-              .map(X509Certificate.class::cast)
-              .toList();
+      List<X509Certificate> certs;
+      try {
+        certs =
+            CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
+                .map(X509Certificate.class::cast)
+                .toList();
+      } catch (java.security.cert.CertificateException e) {
+        // The JDK's words name its own classes ("... java.io.IOException: Incomplete data").
+        throw new GeneralSecurityException(
+            "a certificate in it does not parse (damaged, cut short, or not X.509)");
+      }
       if (certs.isEmpty()) {
         throw new GeneralSecurityException("no certificate found");
       }

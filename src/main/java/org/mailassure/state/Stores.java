@@ -163,12 +163,16 @@ public final class Stores {
     if (s.passwordFile() != null) {
       String password;
       try {
-        password = Files.readString(s.passwordFile(), StandardCharsets.UTF_8).strip();
+        password = Secrets.readFile(s.passwordFile());
       } catch (IOException e) {
         throw new SQLException(
-            "cannot read state.password-file " + s.passwordFile() + " (" + e.getMessage() + ")");
+            "cannot read state.password-file "
+                + s.passwordFile()
+                + " ("
+                + Secrets.whyUnreadable(e)
+                + ")");
       }
-      p.setProperty("password", Secrets.remember(password));
+      p.setProperty("password", password);
     }
     p.setProperty("connectTimeout", "10");
     p.setProperty("socketTimeout", "60");

@@ -55,6 +55,24 @@ class BadConfigTest {
     Files.setPosixFilePermissions(
         dir.resolve("huge.pem"),
         java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    // A key and a CA certificate in DER, as some tools write them: binary, not PEM text.
+    Files.write(
+        dir.resolve("key.der"),
+        java.security.KeyFactory.getInstance("RSA")
+            .generatePrivate(
+                new java.security.spec.PKCS8EncodedKeySpec(
+                    java.util.Base64.getMimeDecoder()
+                        .decode(
+                            Files.readString(dir.resolve("rsa.pem"))
+                                .replaceAll("-----[A-Z ]+-----", ""))))
+            .getEncoded());
+    Files.setPosixFilePermissions(
+        dir.resolve("key.der"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    Files.write(dir.resolve("ca.der"), Fixtures.CA.certificate().getEncoded());
+    Files.writeString(
+        dir.resolve("cut.pem"),
+        "-----BEGIN CERTIFICATE-----\nMIIBkTCB+wIJAK\n-----END CERTIFICATE-----\n");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -106,6 +124,9 @@ class BadConfigTest {
       a directory as a key file        | 'SMTPDOMAINS    dkim: [{ selector: s1, private-key-file: keys }]\\n' | 7:46 | is a directory, not a file
       a FIFO as a key file             | 'SMTPDOMAINS    dkim: [{ selector: s1, private-key-file: fifo }]\\n' | 7:46 | is a FIFO, not a regular file
       a key file of 3 MiB              | 'SMTPDOMAINS    dkim: [{ selector: s1, private-key-file: huge.pem }]\\n' | 7:46 | keys, certificates and secrets are at most 1 MiB
+      a DKIM key in DER                | 'SMTPDOMAINS    dkim: [{ selector: s1, private-key-file: key.der }]\\n' | 7:46 | is not a PEM key: it holds bytes that are not text (a DER key?); convert it: 'openssl pkcs8 -topk8 -nocrypt -inform DER
+      a trust store in DER             | 'probe:\\n  transport: smtp\\n  smtp: { host: 127.0.0.1, auth: none, trust-store: ca.der }\\nDOMAINS' | 3:53 | holds bytes that are not text, so no PEM certificate (DER?); convert it: 'openssl x509 -inform DER
+      a trust store cut short          | 'probe:\\n  transport: smtp\\n  smtp: { host: 127.0.0.1, auth: none, trust-store: cut.pem }\\nDOMAINS' | 3:53 | does not hold usable PEM certificates: a certificate in it does not parse
       a store URL that is not PostgreSQL | 'SMTPstate:\n  url: mysql://db.example.gov.uk/m\nDOMAINS'       | 5:8   | state.url: 'mysql://db.example.gov.uk/m' is not a postgresql:// URL
       a password in the store URL      | 'SMTPstate:\n  url: postgresql://u:hunter2@db.example.gov.uk/m\nDOMAINS' | 5:8 | secrets never go inline in the config
       a store URL without a database   | 'SMTPstate:\n  url: postgresql://db.example.gov.uk\nDOMAINS'     | 5:8   | needs a host and one database name

@@ -1,9 +1,14 @@
 package org.mailassure.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SecretsTest {
   @Test
@@ -41,5 +46,41 @@ class SecretsTest {
     w.flush();
 
     assertThat(sink.toString()).isEqualTo("relay said [redacted] twice\nnext ");
+  }
+
+  @Test
+  void aSecretFileIsReadWithoutTheWhitespaceAroundItAndIsThenRedacted(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("client-secret");
+    Files.writeString(file, "  s3cret-from-a-file-value\n");
+
+    assertThat(Secrets.readFile(file)).isEqualTo("s3cret-from-a-file-value");
+    assertThat(Secrets.redact("echoed: s3cret-from-a-file-value")).isEqualTo("echoed: [redacted]");
+  }
+
+  @Test
+  void aSecretFileThatIsNotUtf8IsReportedAsSuchNotReadAsAGarbledSecret(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("secret.bin");
+    Files.write(file, new byte[] {(byte) 0xff, (byte) 0xfe, 0x00, 0x41});
+
+    assertThatThrownBy(() -> Secrets.readFile(file))
+        .isInstanceOfSatisfying(
+            IOException.class,
+            e ->
+                assertThat(Secrets.whyUnreadable(e))
+                    .isEqualTo("it is not UTF-8 text: a binary file?"));
+  }
+
+  @Test
+  void whyAFileCannotBeReadIsSaidWithoutTheExceptionsClass(@TempDir Path dir) {
+    assertThatThrownBy(() -> Secrets.readFile(dir.resolve("absent")))
+        .isInstanceOfSatisfying(
+            IOException.class,
+            e -> assertThat(Secrets.whyUnreadable(e)).isEqualTo("it does not exist"));
+    assertThatThrownBy(() -> Secrets.readFile(dir))
+        .isInstanceOfSatisfying(
+            IOException.class,
+            e -> assertThat(Secrets.whyUnreadable(e)).isEqualTo("Is a directory"));
   }
 }

@@ -7,8 +7,6 @@ import jakarta.mail.internet.InternetAddress;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Map;
@@ -265,15 +263,14 @@ public final class SmtpTransport implements ProbeTransport {
               "smtp.password-file " + FileChecks.serviceOnly(s.passwordFile()));
         }
         try {
-          yield org.mailassure.secrets.Secrets.remember(
-              Files.readString(s.passwordFile(), StandardCharsets.UTF_8).strip());
+          yield org.mailassure.secrets.Secrets.readFile(s.passwordFile());
         } catch (IOException e) {
           throw new SendFailure(
               Kind.AUTHENTICATION,
               "smtp.password-file "
                   + s.passwordFile()
                   + " cannot be read ("
-                  + e.getClass().getSimpleName()
+                  + org.mailassure.secrets.Secrets.whyUnreadable(e)
                   + ")");
         }
       }
