@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import org.mailassure.readiness.dns.DnsAnswer;
 import org.mailassure.readiness.dns.DnsClient;
+import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Type;
 
@@ -52,19 +53,27 @@ final class MtaStsCheck {
           CheckId.MTA_STS, "the record has no valid id=", "publish \"v=STSv1; id=<yyyymmddhhmm>\"");
     }
     String host = "mta-sts." + domain;
+    // The policy host's IPv4 addresses, or its IPv6 ones when it has none: an HTTPS client takes
+    // either, and tries the next when one does not answer.
     DnsAnswer addr = dns.get(host, Type.A);
     if (addr instanceof DnsAnswer.Failed f) {
       return CheckResult.couldNotCheck(CheckId.MTA_STS, host + " A", f.reason());
     }
-    if (!(addr instanceof DnsAnswer.Records r)
-        || r.records().stream().noneMatch(x -> x instanceof ARecord)) {
-      return CheckResult.fail(
-          CheckId.MTA_STS, host + " has no address, so no policy can be fetched", policyFix);
+    List<InetAddress> ips = addresses(addr);
+    if (ips.isEmpty()) {
+      DnsAnswer v6 = dns.get(host, Type.AAAA);
+      if (v6 instanceof DnsAnswer.Failed f) {
+        return CheckResult.couldNotCheck(CheckId.MTA_STS, host + " AAAA", f.reason());
+      }
+      ips = addresses(v6);
     }
-    InetAddress ip =
-        ((ARecord) r.records().stream().filter(x -> x instanceof ARecord).findFirst().get())
-            .getAddress();
-    PolicyFetcher.Fetched got = fetcher.fetch(host, ip);
+    if (ips.isEmpty()) {
+      return CheckResult.fail(
+          CheckId.MTA_STS,
+          host + " has no address (A or AAAA), so no policy can be fetched",
+          policyFix);
+    }
+    PolicyFetcher.Fetched got = fetcher.fetch(host, ips);
     if (got.error() != null) {
       return CheckResult.fail(
           CheckId.MTA_STS, "no policy: " + got.error(), got.fix() != null ? got.fix() : policyFix);
@@ -169,6 +178,21 @@ final class MtaStsCheck {
       }
     }
     return b.build();
+  }
+
+  private static List<InetAddress> addresses(DnsAnswer answer) {
+    if (!(answer instanceof DnsAnswer.Records r)) {
+      return List.of();
+    }
+    List<InetAddress> ips = new ArrayList<>();
+    for (org.xbill.DNS.Record x : r.records()) {
+      if (x instanceof ARecord a) {
+        ips.add(a.getAddress());
+      } else if (x instanceof AAAARecord a) {
+        ips.add(a.getAddress());
+      }
+    }
+    return ips;
   }
 
   /**

@@ -9,12 +9,14 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -88,49 +90,49 @@ public final class PolicyFetcher {
   }
 
   public Fetched fetch(String host, InetAddress address) {
+    return fetch(host, List.of(address));
+  }
+
+  /**
+   * Fetches the policy from the first of the host's addresses that accepts a connection, as an
+   * HTTPS client does: one that refuses or cannot be reached is passed over for the next, each
+   * given an even share of what is left of the one deadline. A TLS or HTTP failure is the answer.
+   */
+  public Fetched fetch(String host, List<InetAddress> addresses) {
     String url = "https://" + host + "/.well-known/mta-sts.txt";
     long ms = Math.max(1, timeout.toMillis());
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
     AtomicBoolean expired = new AtomicBoolean();
-    try (Socket raw = new Socket()) {
-      ScheduledFuture<?> guard =
-          DEADLINES.schedule(
-              () -> {
-                expired.set(true);
-                try {
-                  raw.close();
-                } catch (IOException ignored) {
-                  // Closing is all the guard does; the fetch reports the deadline.
-                }
-              },
-              ms,
-              TimeUnit.MILLISECONDS);
-      try {
-        raw.connect(new InetSocketAddress(address, port), (int) ms);
-        raw.setSoTimeout(remaining(deadline));
-        try (SSLSocket ssl =
-            (SSLSocket) tls.getSocketFactory().createSocket(raw, host, port, true)) {
-          SSLParameters p = ssl.getSSLParameters();
-          p.setEndpointIdentificationAlgorithm("HTTPS");
-          p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-          ssl.setSSLParameters(p);
-          ssl.startHandshake();
-          OutputStream out = ssl.getOutputStream();
-          out.write(
-              ("GET /.well-known/mta-sts.txt HTTP/1.1\r\nHost: "
-                      + host
-                      + "\r\nUser-Agent: mailassure\r\nAccept: text/plain\r\nConnection: close\r\n\r\n")
-                  .getBytes(StandardCharsets.US_ASCII));
-          out.flush();
-          byte[] answer = readAll(ssl, ssl.getInputStream(), deadline);
-          if (answer == null) {
-            return Fetched.failed(
-                url + " answered with more than " + (MAX_BYTES >> 10) + " KiB; not read further");
-          }
-          return parse(answer);
+    AtomicReference<Socket> current = new AtomicReference<>();
+    ScheduledFuture<?> guard =
+        DEADLINES.schedule(
+            () -> {
+              expired.set(true);
+              closeQuietly(current.get());
+            },
+            ms,
+            TimeUnit.MILLISECONDS);
+    try (Socket raw = connect(addresses, current, expired, deadline)) {
+      raw.setSoTimeout(remaining(deadline));
+      try (SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(raw, host, port, true)) {
+        SSLParameters p = ssl.getSSLParameters();
+        p.setEndpointIdentificationAlgorithm("HTTPS");
+        p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+        ssl.setSSLParameters(p);
+        ssl.startHandshake();
+        OutputStream out = ssl.getOutputStream();
+        out.write(
+            ("GET /.well-known/mta-sts.txt HTTP/1.1\r\nHost: "
+                    + host
+                    + "\r\nUser-Agent: mailassure\r\nAccept: text/plain\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        byte[] answer = readAll(ssl, ssl.getInputStream(), deadline);
+        if (answer == null) {
+          return Fetched.failed(
+              url + " answered with more than " + (MAX_BYTES >> 10) + " KiB; not read further");
         }
-      } finally {
-        guard.cancel(false);
+        return parse(answer);
       }
     } catch (Malformed e) {
       return Fetched.failed(url + " did not answer in HTTP: " + e.getMessage());
@@ -145,7 +147,14 @@ public final class PolicyFetcher {
       if (e instanceof SSLException) {
         return tlsFailed(host, e);
       }
-      return Fetched.failed("cannot fetch " + url + ": " + e.getMessage());
+      return Fetched.failed(
+          "cannot fetch "
+              + url
+              + (addresses.size() > 1 ? " from any of its " + addresses.size() + " addresses" : "")
+              + ": "
+              + e.getMessage());
+    } finally {
+      guard.cancel(false);
     }
   }
 
@@ -192,6 +201,49 @@ public final class PolicyFetcher {
 
   private static String oneLine(String s) {
     return s == null ? "no reason given" : s.replaceAll("\\s+", " ").strip();
+  }
+
+  /**
+   * A connection to the first address that takes one. The guard closes whichever socket is being
+   * connected when the deadline passes; one made after it fired is closed here.
+   */
+  private Socket connect(
+      List<InetAddress> addresses,
+      AtomicReference<Socket> current,
+      AtomicBoolean expired,
+      long deadline)
+      throws IOException {
+    IOException last = new java.net.ConnectException("no address to connect to");
+    for (int i = 0; i < addresses.size(); i++) {
+      Socket s = new Socket();
+      current.set(s);
+      if (expired.get()) {
+        s.close();
+        throw new java.net.SocketTimeoutException("deadline passed");
+      }
+      try {
+        int share = Math.max(1, remaining(deadline) / (addresses.size() - i));
+        s.connect(new InetSocketAddress(addresses.get(i), port), share);
+        return s;
+      } catch (IOException e) {
+        s.close();
+        if (expired.get()) {
+          throw e;
+        }
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  private static void closeQuietly(Socket s) {
+    if (s != null) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // Closing is all the guard does; the fetch reports the deadline.
+      }
+    }
   }
 
   private static int remaining(long deadline) throws java.net.SocketTimeoutException {

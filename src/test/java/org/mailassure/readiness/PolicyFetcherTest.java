@@ -9,18 +9,22 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailassure.demo.Certificates;
 import org.mailassure.keys.PemCertificates;
+import org.mailassure.readiness.dns.DnsClient;
 import org.mailassure.testing.Fixtures;
+import org.mailassure.testing.LoopbackDns;
 
 /**
  * The MTA-STS policy fetch against a real TLS server on 127.0.0.1 that answers with scripted raw
@@ -46,12 +50,14 @@ class PolicyFetcherTest {
   /** Serves the script with that certificate; the fetcher trusts {@code Fixtures.CA} only. */
   private PolicyFetcher serve(Certificates.Issued certificate, Duration timeout, Script script)
       throws Exception {
+    return serve(certificate, InetAddress.getLoopbackAddress(), timeout, script);
+  }
+
+  private PolicyFetcher serve(
+      Certificates.Issued certificate, InetAddress bind, Duration timeout, Script script)
+      throws Exception {
     SSLContext serverTls = certificate.serverContext();
-    server =
-        (SSLServerSocket)
-            serverTls
-                .getServerSocketFactory()
-                .createServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    server = (SSLServerSocket) serverTls.getServerSocketFactory().createServerSocket(0, 1, bind);
     serving =
         new Thread(
             () -> {
@@ -286,5 +292,93 @@ class PolicyFetcherTest {
     assertThat(got.error()).isNull();
     assertThat(got.fix()).isNull();
     assertThat(got.body()).isEqualTo("version: STS");
+  }
+
+  private static final String ENFORCE =
+      "version: STSv1\r\nmode: enforce\r\nmx: mx.example.gov.uk\r\nmax_age: 604800\r\n";
+
+  private static Script policy() {
+    return raw(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+            + ENFORCE.length()
+            + "\r\n\r\n"
+            + ENFORCE);
+  }
+
+  @Test
+  void anAddressThatRefusesIsPassedOverForTheNext() throws Exception {
+    // 127.0.0.2 is this machine too (127.0.0.0/8 is loopback), but nothing listens there on the
+    // server's port, so it refuses at once; an HTTPS client then tries the host's next address.
+    PolicyFetcher f =
+        serve(
+            Certificates.server(Fixtures.CA, Duration.ofDays(1), HOST),
+            Duration.ofSeconds(5),
+            policy());
+
+    PolicyFetcher.Fetched got =
+        f.fetch(
+            HOST, List.of(InetAddress.getByName("127.0.0.2"), InetAddress.getLoopbackAddress()));
+
+    assertThat(got.error()).isNull();
+    assertThat(got.body()).isEqualTo(ENFORCE);
+  }
+
+  @Test
+  void whenEveryAddressRefusesTheFailureSaysHowManyWereTried() throws Exception {
+    PolicyFetcher f = serve(Duration.ofSeconds(5), policy());
+
+    PolicyFetcher.Fetched got =
+        f.fetch(
+            HOST, List.of(InetAddress.getByName("127.0.0.2"), InetAddress.getByName("127.0.0.3")));
+
+    assertThat(got.error())
+        .startsWith(
+            "cannot fetch https://"
+                + HOST
+                + "/.well-known/mta-sts.txt from any of its 2 addresses:");
+  }
+
+  @Test
+  void aPolicyHostWithOnlyAnIpv6AddressIsFetchedOverIpv6() throws Exception {
+    InetAddress v6 = InetAddress.getByName("::1");
+    Assumptions.assumeTrue(ipv6Loopback(v6), "this machine has no IPv6 loopback (::1)");
+    PolicyFetcher f =
+        serve(
+            Certificates.server(Fixtures.CA, Duration.ofDays(1), HOST),
+            v6,
+            Duration.ofSeconds(5),
+            policy());
+    try (LoopbackDns dns =
+        new LoopbackDns()
+            .txt("_mta-sts.example.gov.uk", "v=STSv1; id=20261206")
+            .add(HOST, "AAAA", "::1")) {
+      DnsClient client = new DnsClient(List.of(dns.address()), Duration.ofSeconds(5));
+
+      CheckResult r = MtaStsCheck.run(client, f, "example.gov.uk", List.of("mx.example.gov.uk"));
+
+      assertThat(r.status()).as(r.detail()).isEqualTo(Status.PASS);
+    }
+  }
+
+  @Test
+  void aPolicyHostWithNoAddressAtAllFails() throws Exception {
+    PolicyFetcher f = serve(Duration.ofSeconds(5), policy());
+    try (LoopbackDns dns =
+        new LoopbackDns().txt("_mta-sts.example.gov.uk", "v=STSv1; id=20261206")) {
+      DnsClient client = new DnsClient(List.of(dns.address()), Duration.ofSeconds(5));
+
+      CheckResult r = MtaStsCheck.run(client, f, "example.gov.uk", List.of("mx.example.gov.uk"));
+
+      assertThat(r.status()).isEqualTo(Status.FAIL);
+      assertThat(r.detail()).contains(HOST + " has no address (A or AAAA)");
+    }
+  }
+
+  private static boolean ipv6Loopback(InetAddress v6) {
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, v6)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 }
