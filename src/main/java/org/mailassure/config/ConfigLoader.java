@@ -156,7 +156,7 @@ public final class ConfigLoader {
           "config file "
               + file
               + " cannot be read ("
-              + e.getClass().getSimpleName()
+              + org.mailassure.secrets.Secrets.whyUnreadable(e)
               + "); check its permissions");
     }
     if (service != null) {

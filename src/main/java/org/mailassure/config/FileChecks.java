@@ -95,11 +95,22 @@ public final class FileChecks {
     } catch (java.nio.file.NoSuchFileException e) {
       s.problem(key, "the file " + p + " does not exist", "create it or correct the path");
       return null;
-    } catch (java.io.IOException | UnsupportedOperationException e) {
+    } catch (java.io.IOException e) {
       s.problem(
           key,
-          "the file " + p + " cannot be inspected (" + e.getClass().getSimpleName() + ")",
+          "the file "
+              + p
+              + " cannot be inspected ("
+              + org.mailassure.secrets.Secrets.whyUnreadable(e)
+              + ")",
           "check the path and the permissions of the directories above it");
+      return null;
+    } catch (UnsupportedOperationException e) {
+      s.problem(
+          key,
+          "the file " + p + " is on a file system without POSIX permissions",
+          "keep keys and secrets on a Linux file system, where mailassure can check who may read"
+              + " them");
       return null;
     }
     if (a.isDirectory()) {
