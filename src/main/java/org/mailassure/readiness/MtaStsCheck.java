@@ -30,7 +30,9 @@ final class MtaStsCheck {
             + domain
             + "/.well-known/mta-sts.txt with \"version: STSv1\\nmode: "
             + "enforce\\n"
-            + String.join("", mx.stream().map(h -> "mx: " + h + "\\n").toList())
+            + (mx.isEmpty()
+                ? "mx: <each MX host>\\n"
+                : String.join("", mx.stream().map(h -> "mx: " + h + "\\n").toList()))
             + "max_age: 604800\", "
             + "and publish TXT "
             + name

@@ -374,6 +374,19 @@ class PolicyFetcherTest {
     }
   }
 
+  @Test
+  void withoutMxHostsTheSuggestedPolicyAsksForThemRatherThanAnEmptyMxLine() throws Exception {
+    // A null MX (RFC 7505) leaves no MX host to list: the fix must not suggest "mx: " alone.
+    PolicyFetcher f = serve(Duration.ofSeconds(5), policy());
+    try (LoopbackDns dns = new LoopbackDns().txt("example.gov.uk", "v=spf1 -all")) {
+      DnsClient client = new DnsClient(List.of(dns.address()), Duration.ofSeconds(5));
+
+      CheckResult r = MtaStsCheck.run(client, f, "example.gov.uk", List.of());
+
+      assertThat(r.fix()).contains("mx: <each MX host>\\n").doesNotContain("mx: \\n");
+    }
+  }
+
   private static boolean ipv6Loopback(InetAddress v6) {
     try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, v6)) {
       return true;
