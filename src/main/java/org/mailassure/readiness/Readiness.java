@@ -220,7 +220,9 @@ public final class Readiness {
       case SPF -> SpfCheck.run(dns, d.name(), MxCheck.reachable(dns, mx));
       case DMARC -> DmarcCheck.run(dns, d.name(), config.readiness().dmarcRua());
       case DKIM -> DkimCheck.run(dns, d);
-      case MTA_STS -> MtaStsCheck.run(dns, policies, d.name(), mx);
+      // A null MX ("0 .", RFC 7505) names no host for a policy to cover.
+      case MTA_STS ->
+          MtaStsCheck.run(dns, policies, d.name(), mx.stream().filter(h -> !h.isEmpty()).toList());
       case TLS_RPT -> TlsRptCheck.run(dns, d.name(), config.readiness().tlsRptRua());
       case SMTP_TLS ->
           config.probe().transport() == TransportKind.SMTP

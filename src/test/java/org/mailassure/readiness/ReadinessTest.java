@@ -223,6 +223,11 @@ class ReadinessTest {
               "MTA-STS policy served as HTML",
               "RFC 8461 3.2: \"senders SHOULD validate that the media type is 'text/plain'\""),
           Map.entry(
+              "null MX beside an MTA-STS policy",
+              "RFC 7505 3: a null MX \"denotes that there exists no mail exchanger\", so no MX"
+                  + " host can fall outside the policy's mx patterns (RFC 8461 4.1); the mx check"
+                  + " fails the null MX itself"),
+          Map.entry(
               "MTA-STS version in lower case",
               "RFC 8461 3.1: sts-version = %s\"v=STSv1\" (case-sensitive), and \"records that do not"
                   + " begin with 'v=STSv1;' are discarded\""),
@@ -296,6 +301,12 @@ class ReadinessTest {
             "is an alias (CNAME)"),
         // RFC 7505 section 3: exchange "." with preference 0 means no mail exchanger.
         new Variant("null MX", z -> z.set("@", "MX", "0 ."), CheckId.MX, Status.FAIL, "null MX"),
+        new Variant(
+            "null MX beside an MTA-STS policy",
+            z -> z.set("@", "MX", "0 ."),
+            CheckId.MTA_STS,
+            Status.PASS,
+            "mode enforce"),
         new Variant(
             "no SPF", z -> z.remove("@", "TXT"), CheckId.SPF, Status.FAIL, "no v=spf1 record"),
         new Variant(
