@@ -47,7 +47,7 @@ final class SpfCheck {
     }
     SpfEvaluator e = new SpfEvaluator(dns::get, "postmaster@" + domain);
     SpfEvaluator.Outcome o = e.evaluate(domain);
-    CheckResult.Builder b = new CheckResult.Builder(CheckId.SPF).note(spf.get(0));
+    CheckResult.Builder b = new CheckResult.Builder(CheckId.SPF).note(shown(spf.get(0)));
     switch (o.result()) {
       case TEMPERROR -> {
         return CheckResult.couldNotCheck(CheckId.SPF, "the SPF policy of " + domain, o.reason());
@@ -94,9 +94,61 @@ final class SpfCheck {
           "uses ptr, which RFC 7208 section 5.5 says not to use (slow, and receivers may skip it)",
           "list the senders with ip4:, ip6: or include: instead of ptr");
     }
+    int octets = answerOctets(domain, (DnsAnswer.Records) a);
+    if (octets > MAX_ANSWER_OCTETS) {
+      // RFC 7208 section 3.4: "The published SPF record for a given domain name SHOULD remain
+      // small enough that the results of a query for it will fit within 512 octets", counting
+      // "any other TXT records published at the domain name".
+      b.problem(
+          Status.WARN,
+          "the TXT answer at "
+              + domain
+              + " is "
+              + octets
+              + " octets, over the 512 an SPF answer should fit in (RFC 7208 section 3.4), so"
+              + " receivers must retry over TCP or EDNS, and some give up",
+          "shorten the record (move addresses into a record you include:), or remove TXT"
+              + " records at "
+              + domain
+              + " that are no longer needed");
+    }
     if (o.result() != SpfEvaluator.Result.PERMERROR) {
       b.note(e.lookups() + " of " + SpfEvaluator.MAX_LOOKUPS + " DNS lookups");
     }
     return b.build();
+  }
+
+  /** RFC 7208 section 3.4's limit for the answer to an SPF question, from RFC 1035's UDP size. */
+  static final int MAX_ANSWER_OCTETS = 512;
+
+  /** A record longer than this is shown cut, with its length: the verdict says what matters. */
+  private static final int SHOWN = 200;
+
+  private static String shown(String record) {
+    return record.length() <= SHOWN
+        ? record
+        : record.substring(0, SHOWN) + "… (" + record.length() + " characters)";
+  }
+
+  /**
+   * The size of the DNS message that answers the TXT question for the name (RFC 1035 section 4):
+   * the 12-octet header, the question (the name and 4 octets of type and class), and each TXT
+   * record of the answer with its owner compressed to a 2-octet pointer (section 4.1.4) and 10
+   * octets of type, class, TTL and length before its data.
+   */
+  static int answerOctets(String domain, DnsAnswer.Records answer) {
+    int name;
+    try {
+      name = org.xbill.DNS.Name.fromString(domain, org.xbill.DNS.Name.root).toWire().length;
+    } catch (org.xbill.DNS.TextParseException e) {
+      name = domain.length() + 2;
+    }
+    int octets = 12 + name + 4;
+    for (org.xbill.DNS.Record r : answer.records()) {
+      if (r instanceof org.xbill.DNS.TXTRecord) {
+        octets += 2 + 10 + r.rdataToWireCanonical().length;
+      }
+    }
+    return octets;
   }
 }

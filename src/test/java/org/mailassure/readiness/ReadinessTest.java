@@ -223,6 +223,11 @@ class ReadinessTest {
               "MTA-STS policy served as HTML",
               "RFC 8461 3.2: \"senders SHOULD validate that the media type is 'text/plain'\""),
           Map.entry(
+              "SPF answer over 512 octets",
+              "RFC 7208 3.4: \"The published SPF record for a given domain name SHOULD remain"
+                  + " small enough that the results of a query for it will fit within 512"
+                  + " octets\""),
+          Map.entry(
               "null MX beside an MTA-STS policy",
               "RFC 7505 3: a null MX \"denotes that there exists no mail exchanger\", so no MX"
                   + " host can fall outside the policy's mx patterns (RFC 8461 4.1); the mx check"
@@ -351,6 +356,18 @@ class ReadinessTest {
             CheckId.SPF,
             Status.FAIL,
             "receivers return permerror: unknown mechanism 'ipv4:192.0.2.1'"),
+        new Variant(
+            "SPF answer over 512 octets",
+            z -> {
+              StringBuilder r = new StringBuilder("v=spf1 include:spf.protection.outlook.com");
+              for (int i = 1; i <= 40; i++) {
+                r.append(" ip4:192.0.2.").append(i);
+              }
+              z.set("@", "TXT", r + " -all");
+            },
+            CheckId.SPF,
+            Status.WARN,
+            "over the 512 an SPF answer should fit in"),
         // RFC 7208 section 5.5: "This mechanism SHOULD NOT be published."
         new Variant(
             "SPF ptr",

@@ -10,8 +10,11 @@ import org.mailassure.probe.dkim.DkimKeyRecord;
 import org.mailassure.probe.dkim.TagList;
 import org.mailassure.readiness.dns.DnsAnswer;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
 
 /**
  * The record and policy parsers alone, without sockets: which TXT records count as SPF, DMARC,
@@ -61,6 +64,25 @@ class RecordParsersTest {
             List.of());
 
     assertThat(Txt.spf(a)).containsExactly("v=spf1 include:spf.protection.outlook.com -all");
+  }
+
+  @Test
+  void anSpfAnswerIsMeasuredAsTheDnsMessageThatCarriesIt() throws Exception {
+    // RFC 7208 section 3.4 limits "the results of a query" to 512 octets, counting "any other TXT
+    // records published at the domain name". The reference is dnsjava's own encoding of that
+    // answer (RFC 1035 section 4: header, question, answers with the owner name compressed).
+    Name n = Name.fromString("example.gov.uk.");
+    TXTRecord spf =
+        new TXTRecord(n, DClass.IN, 300, "v=spf1 include:spf.protection.outlook.com -all");
+    TXTRecord other = new TXTRecord(n, DClass.IN, 300, List.of("MS=ms12345678", "x".repeat(255)));
+    Message m = Message.newQuery(org.xbill.DNS.Record.newRecord(n, Type.TXT, DClass.IN));
+    m.addRecord(spf, Section.ANSWER);
+    m.addRecord(other, Section.ANSWER);
+
+    assertThat(
+            SpfCheck.answerOctets(
+                "example.gov.uk", new DnsAnswer.Records(List.of(spf, other), List.of())))
+        .isEqualTo(m.toWire().length);
   }
 
   @Test
