@@ -2,6 +2,7 @@ package org.mailassure.readiness;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.mailassure.readiness.dns.DnsAnswer;
 
 /**
  * One check's verdict for one domain: a detail line and, for anything not {@code pass}, the fix.
@@ -30,6 +31,18 @@ public record CheckResult(CheckId id, Status status, String detail, String fix) 
   }
 
   /**
+   * A DNS question that got no usable answer: "could not check" when the resolvers failed, a plain
+   * failure naming the fault when the zone's data cannot be followed.
+   */
+  public static CheckResult couldNotCheck(CheckId id, String name, DnsAnswer.Failed f) {
+    return new Builder(id).unanswered(name, f).build();
+  }
+
+  /** The fix for a CNAME chain that loops or does not end. */
+  public static final String ZONE_FIX =
+      "correct the CNAME records so that the chain ends at a name that holds the record";
+
+  /**
    * Collects findings of one check and folds them into a result: worst status, details and fixes
    * joined.
    */
@@ -46,6 +59,16 @@ public record CheckResult(CheckId id, Status status, String detail, String fix) 
     public Builder note(String detail) {
       details.add(detail);
       return this;
+    }
+
+    /**
+     * A question about {@code name} that got no usable answer: "could not check" with the
+     * resolvers' fix, or, for a zone's CNAME chain that cannot be followed, a failure of its own.
+     */
+    public Builder unanswered(String name, DnsAnswer.Failed f) {
+      return f.zoneFault()
+          ? problem(Status.FAIL, name + ": " + f.reason(), ZONE_FIX)
+          : problem(Status.FAIL, "could not check: " + name + ": " + f.reason(), DNS_FIX);
     }
 
     public Builder problem(Status s, String detail, String fix) {

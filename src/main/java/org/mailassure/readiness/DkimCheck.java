@@ -76,8 +76,7 @@ final class DkimCheck {
     // no key came back, to tell "points to Microsoft, key not there yet" from "nothing published".
     DnsAnswer txt = dns.get(name, Type.TXT);
     if (txt instanceof DnsAnswer.Failed f) {
-      b.problem(
-          Status.FAIL, "could not check: " + name + " TXT: " + f.reason(), CheckResult.DNS_FIX);
+      b.unanswered(name + " TXT", f);
       return false;
     }
     String target = null;
@@ -86,8 +85,7 @@ final class DkimCheck {
     } else if (txt.absent()) {
       DnsAnswer cname = dns.get(name, Type.CNAME);
       if (cname instanceof DnsAnswer.Failed f) {
-        b.problem(
-            Status.FAIL, "could not check: " + name + " CNAME: " + f.reason(), CheckResult.DNS_FIX);
+        b.unanswered(name + " CNAME", f);
         return false;
       }
       if (cname instanceof DnsAnswer.Records r

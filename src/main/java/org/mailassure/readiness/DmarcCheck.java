@@ -50,7 +50,7 @@ final class DmarcCheck {
     String name = "_dmarc." + domain;
     DnsAnswer a = dns.get(name, Type.TXT);
     if (a instanceof DnsAnswer.Failed f) {
-      return CheckResult.couldNotCheck(CheckId.DMARC, name + " TXT", f.reason());
+      return CheckResult.couldNotCheck(CheckId.DMARC, name + " TXT", f);
     }
     String suggested = "v=DMARC1; p=quarantine; rua=" + String.join(",", expectedRua);
     List<String> records = Txt.exactVersion(a, Txt.DMARC1);
@@ -63,7 +63,7 @@ final class DmarcCheck {
         String orgName = "_dmarc." + org;
         DnsAnswer o = dns.get(orgName, Type.TXT);
         if (o instanceof DnsAnswer.Failed f) {
-          return CheckResult.couldNotCheck(CheckId.DMARC, orgName + " TXT", f.reason());
+          return CheckResult.couldNotCheck(CheckId.DMARC, orgName + " TXT", f);
         }
         List<String> orgRecords = Txt.exactVersion(o, Txt.DMARC1);
         if (orgRecords.size() == 1) {
@@ -177,10 +177,7 @@ final class DmarcCheck {
       String auth = owner + "._report._dmarc." + dest;
       DnsAnswer authorised = dns.get(auth, Type.TXT);
       if (authorised instanceof DnsAnswer.Failed f) {
-        b.problem(
-            Status.FAIL,
-            "could not check the authorisation " + auth + ": " + f.reason(),
-            CheckResult.DNS_FIX);
+        b.unanswered("the authorisation " + auth, f);
       } else if (Txt.exactVersion(authorised, Txt.DMARC1).isEmpty()) {
         b.problem(
             Status.FAIL,

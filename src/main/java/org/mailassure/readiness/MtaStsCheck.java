@@ -23,7 +23,7 @@ final class MtaStsCheck {
     String name = "_mta-sts." + domain;
     DnsAnswer a = dns.get(name, Type.TXT);
     if (a instanceof DnsAnswer.Failed f) {
-      return CheckResult.couldNotCheck(CheckId.MTA_STS, name + " TXT", f.reason());
+      return CheckResult.couldNotCheck(CheckId.MTA_STS, name + " TXT", f);
     }
     String policyFix =
         "serve https://mta-sts."
@@ -59,13 +59,13 @@ final class MtaStsCheck {
     // either, and tries the next when one does not answer.
     DnsAnswer addr = dns.get(host, Type.A);
     if (addr instanceof DnsAnswer.Failed f) {
-      return CheckResult.couldNotCheck(CheckId.MTA_STS, host + " A", f.reason());
+      return CheckResult.couldNotCheck(CheckId.MTA_STS, host + " A", f);
     }
     List<InetAddress> ips = addresses(addr);
     if (ips.isEmpty()) {
       DnsAnswer v6 = dns.get(host, Type.AAAA);
       if (v6 instanceof DnsAnswer.Failed f) {
-        return CheckResult.couldNotCheck(CheckId.MTA_STS, host + " AAAA", f.reason());
+        return CheckResult.couldNotCheck(CheckId.MTA_STS, host + " AAAA", f);
       }
       ips = addresses(v6);
     }

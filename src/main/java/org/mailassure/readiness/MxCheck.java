@@ -59,7 +59,7 @@ final class MxCheck {
   static CheckResult run(DnsClient dns, String domain) {
     DnsAnswer a = dns.get(domain, Type.MX);
     if (a instanceof DnsAnswer.Failed f) {
-      return CheckResult.couldNotCheck(CheckId.MX, domain + " MX", f.reason());
+      return CheckResult.couldNotCheck(CheckId.MX, domain + " MX", f);
     }
     List<String> hosts = hosts(dns, domain);
     if (hosts.contains("")) {
@@ -88,10 +88,7 @@ final class MxCheck {
       DnsAnswer v4 = dns.get(h, Type.A);
       DnsAnswer v6 = dns.get(h, Type.AAAA);
       if (v4 instanceof DnsAnswer.Failed f && v6 instanceof DnsAnswer.Failed) {
-        b.problem(
-            Status.FAIL,
-            "could not check: the address of MX host " + h + ": " + f.reason(),
-            CheckResult.DNS_FIX);
+        b.unanswered("the address of MX host " + h, f);
         continue;
       }
       boolean address = hasAddress(v4, ARecord.class) || hasAddress(v6, AAAARecord.class);

@@ -25,7 +25,7 @@ final class SpfCheck {
   static CheckResult run(DnsClient dns, String domain, List<String> mx) {
     DnsAnswer a = dns.get(domain, Type.TXT);
     if (a instanceof DnsAnswer.Failed f) {
-      return CheckResult.couldNotCheck(CheckId.SPF, domain + " TXT", f.reason());
+      return CheckResult.couldNotCheck(CheckId.SPF, domain + " TXT", f);
     }
     boolean m365 = MxCheck.microsoft365(mx);
     String suggested = "v=spf1 " + (m365 ? "include:" + OUTLOOK + " " : "") + "-all";

@@ -18,7 +18,7 @@ final class TlsRptCheck {
     String name = "_smtp._tls." + domain;
     DnsAnswer a = dns.get(name, Type.TXT);
     if (a instanceof DnsAnswer.Failed f) {
-      return CheckResult.couldNotCheck(CheckId.TLS_RPT, name + " TXT", f.reason());
+      return CheckResult.couldNotCheck(CheckId.TLS_RPT, name + " TXT", f);
     }
     String fix =
         "publish TXT " + name + " \"v=TLSRPTv1; rua=" + String.join(",", expectedRua) + "\"";

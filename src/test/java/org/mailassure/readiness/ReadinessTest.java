@@ -228,6 +228,10 @@ class ReadinessTest {
                   + " small enough that the results of a query for it will fit within 512"
                   + " octets\""),
           Map.entry(
+              "DKIM selector CNAME loop",
+              "RFC 1034 3.6.2: \"CNAME chains should be followed and CNAME loops signalled as an"
+                  + " error\"; a key that cannot be reached verifies nothing"),
+          Map.entry(
               "null MX beside an MTA-STS policy",
               "RFC 7505 3: a null MX \"denotes that there exists no mail exchanger\", so no MX"
                   + " host can fall outside the policy's mx patterns (RFC 8461 4.1); the mx check"
@@ -306,6 +310,15 @@ class ReadinessTest {
             "is an alias (CNAME)"),
         // RFC 7505 section 3: exchange "." with preference 0 means no mail exchanger.
         new Variant("null MX", z -> z.set("@", "MX", "0 ."), CheckId.MX, Status.FAIL, "null MX"),
+        new Variant(
+            "DKIM selector CNAME loop",
+            z -> {
+              z.set("selector1._domainkey", "CNAME", "loop." + z.domain + ".");
+              z.set("loop", "CNAME", "selector1._domainkey." + z.domain + ".");
+            },
+            CheckId.DKIM,
+            Status.FAIL,
+            "the CNAME chain from selector1._domainkey."),
         new Variant(
             "null MX beside an MTA-STS policy",
             z -> z.set("@", "MX", "0 ."),

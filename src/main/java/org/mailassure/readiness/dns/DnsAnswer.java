@@ -24,8 +24,16 @@ public sealed interface DnsAnswer {
   /** The name exists but has no records of the type (NOERROR, no data). */
   record NoData(List<Name> aliases) implements DnsAnswer {}
 
-  /** The question could not be answered: timeout, SERVFAIL, refused. */
-  record Failed(String reason) implements DnsAnswer {}
+  /**
+   * The question could not be answered: timeout, SERVFAIL, refused; or, with {@code zoneFault}, the
+   * answers came but cannot be followed (a CNAME chain that loops or never ends), which is the
+   * zone's fault, not the resolver's.
+   */
+  record Failed(String reason, boolean zoneFault) implements DnsAnswer {
+    public Failed(String reason) {
+      this(reason, false);
+    }
+  }
 
   /** Whether this is NXDOMAIN or no data: the record is not published. */
   default boolean absent() {

@@ -143,7 +143,7 @@ public final class DnsClient {
     return lookup.handle(
         (result, error) -> {
           inFlight.release();
-          return error == null ? records(result) : failure(error);
+          return error == null ? records(result) : failure(name, error);
         });
   }
 
@@ -154,9 +154,21 @@ public final class DnsClient {
   }
 
   /** Why a question got no answer, naming the servers asked and how long each had. */
-  private DnsAnswer failure(Throwable error) {
+  private DnsAnswer failure(String name, Throwable error) {
     Throwable e =
         error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (e instanceof org.xbill.DNS.lookup.RedirectOverflowException) {
+      // A CNAME (or DNAME) chain that comes back to itself, or longer than any resolver follows:
+      // receivers' resolvers give up on it too (RFC 1034 section 3.6.2: "CNAME chains should be
+      // followed and CNAME loops signalled as an error").
+      return new DnsAnswer.Failed(
+          "the CNAME chain from "
+              + name
+              + (e instanceof org.xbill.DNS.lookup.RedirectLoopException
+                  ? " loops back on itself"
+                  : " is too long to follow"),
+          true);
+    }
     if (e instanceof NoSuchDomainException) {
       return new DnsAnswer.NoSuchDomain(List.of());
     }
