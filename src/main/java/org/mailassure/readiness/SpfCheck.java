@@ -50,6 +50,11 @@ final class SpfCheck {
     CheckResult.Builder b = new CheckResult.Builder(CheckId.SPF).note(shown(spf.get(0)));
     switch (o.result()) {
       case TEMPERROR -> {
+        if (e.zoneFault()) {
+          // Receivers' resolvers cannot follow it either: temperror at every receiver.
+          return CheckResult.fail(
+              CheckId.SPF, "receivers return temperror: " + o.reason(), CheckResult.ZONE_FIX);
+        }
         return CheckResult.couldNotCheck(CheckId.SPF, "the SPF policy of " + domain, o.reason());
       }
       case PERMERROR ->

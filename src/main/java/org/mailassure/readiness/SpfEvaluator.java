@@ -76,6 +76,7 @@ final class SpfEvaluator {
   private int voids;
   private final List<String> includes = new ArrayList<>();
   private boolean ptr;
+  private boolean zoneFault;
 
   /**
    * @param dns asks one question (name, type)
@@ -112,7 +113,7 @@ final class SpfEvaluator {
   private String record(String domain) throws Stop {
     DnsAnswer a = dns.apply(domain, Type.TXT);
     if (a instanceof DnsAnswer.Failed f) {
-      throw new Stop(Result.TEMPERROR, domain + " TXT: " + f.reason());
+      throw temperror(domain + " TXT", f);
     }
     List<String> spf = Txt.spf(a);
     if (spf.size() > 1) {
@@ -280,6 +281,22 @@ final class SpfEvaluator {
     };
   }
 
+  /**
+   * A question in the tree without a usable answer: temperror (RFC 7208 section 4.4), remembered as
+   * the zone's fault when its CNAME chain cannot be followed.
+   */
+  private Stop temperror(String question, DnsAnswer.Failed f) {
+    zoneFault |= f.zoneFault();
+    return new Stop(Result.TEMPERROR, question + ": " + f.reason());
+  }
+
+  /**
+   * Whether a temperror came from a CNAME chain that cannot be followed, not from the resolvers.
+   */
+  boolean zoneFault() {
+    return zoneFault;
+  }
+
   private void count() throws Stop {
     lookups++;
     if (lookups > MAX_LOOKUPS) {
@@ -309,7 +326,7 @@ final class SpfEvaluator {
     }
     DnsAnswer a = dns.apply(name, Type.A);
     if (a instanceof DnsAnswer.Failed f) {
-      throw new Stop(Result.TEMPERROR, name + " A: " + f.reason());
+      throw temperror(name + " A", f);
     }
     if (a.absent()) {
       voided(name);
@@ -324,7 +341,7 @@ final class SpfEvaluator {
     }
     DnsAnswer a = dns.apply(name, Type.MX);
     if (a instanceof DnsAnswer.Failed f) {
-      throw new Stop(Result.TEMPERROR, name + " MX: " + f.reason());
+      throw temperror(name + " MX", f);
     }
     if (a.absent()) {
       voided(name);
@@ -340,7 +357,7 @@ final class SpfEvaluator {
       String host = ((org.xbill.DNS.MXRecord) r).getTarget().toString(true);
       DnsAnswer h = dns.apply(host, Type.A);
       if (h instanceof DnsAnswer.Failed f) {
-        throw new Stop(Result.TEMPERROR, host + " A: " + f.reason());
+        throw temperror(host + " A", f);
       }
     }
   }

@@ -67,6 +67,14 @@ class SpfEvaluatorTest {
     return this;
   }
 
+  private final Set<String> looping = new HashSet<>();
+
+  /** A name whose CNAME chain loops: the client gives up on it, the zone's fault. */
+  private SpfEvaluatorTest looping(String n) {
+    looping.add(n);
+    return this;
+  }
+
   /** A name whose every question times out, as a dead or SERVFAILing server does. */
   private SpfEvaluatorTest failing(String n) {
     failing.add(n);
@@ -78,6 +86,9 @@ class SpfEvaluatorTest {
     String bare = key(n, type).substring(0, key(n, type).indexOf(' '));
     if (failing.contains(bare)) {
       return new DnsAnswer.Failed("timed out");
+    }
+    if (looping.contains(bare)) {
+      return new DnsAnswer.Failed("the CNAME chain from " + bare + " loops back on itself", true);
     }
     List<Record> r = records.get(key(n, type));
     if (r != null) {
@@ -276,6 +287,29 @@ class SpfEvaluatorTest {
 
     assertThat(o.result()).isEqualTo(Result.TEMPERROR);
     assertThat(o.reason()).contains("slow.example.net");
+  }
+
+  @Test
+  void aCnameLoopInTheTreeIsATemporaryErrorThatTheZoneCauses() throws Exception {
+    // RFC 1034 section 3.6.2: "CNAME loops signalled as an error"; RFC 7208 section 4.4: a
+    // lookup error other than NXDOMAIN "terminates immediately with the result "temperror"".
+    txt("example.gov.uk", "v=spf1 include:spf.example.net -all").looping("spf.example.net");
+
+    SpfEvaluator e = evaluator();
+    Outcome o = e.evaluate("example.gov.uk");
+
+    assertThat(o.result()).isEqualTo(Result.TEMPERROR);
+    assertThat(o.reason()).contains("loops back on itself");
+    assertThat(e.zoneFault()).isTrue();
+  }
+
+  @Test
+  void aTimeoutIsNoZoneFault() throws Exception {
+    txt("example.gov.uk", "v=spf1 a:slow.example.net -all").failing("slow.example.net");
+
+    SpfEvaluator e = evaluator();
+    assertThat(e.evaluate("example.gov.uk").result()).isEqualTo(Result.TEMPERROR);
+    assertThat(e.zoneFault()).isFalse();
   }
 
   @Test
