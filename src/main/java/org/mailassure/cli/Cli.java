@@ -8,11 +8,11 @@ import java.time.Clock;
 import java.util.List;
 import org.mailassure.probe.Sleeper;
 import org.mailassure.secrets.RedactingWriter;
-import picocli.CommandLine;
 
 /**
- * The command line: parses arguments with picocli, runs one command and returns its exit code.
- * Takes its streams and environment from a {@link Context}, so tests drive it with string writers.
+ * The command line: reads the arguments (with picocli, or itself for the daemon and a plain {@code
+ * validate}), runs one command and returns its exit code. Takes its streams and environment from a
+ * {@link Context}, so tests drive it with string writers.
  */
 public final class Cli {
   private final Context ctx;
@@ -56,38 +56,30 @@ public final class Cli {
       // classes it would otherwise keep in memory all year (3 MiB of its 64).
       RunCommand run = new RunCommand(ctx);
       run.options = daemon;
-      int code;
-      try {
-        code = run.call();
-      } catch (Exception e) {
-        code = failed(e, "run ");
-      }
-      ctx.out().flush();
-      ctx.err().flush();
-      return code;
+      return plainly(run, "run ");
     }
-    Factory factory = new Factory(ctx);
-    CommandLine cli = new CommandLine(new MailassureCommand(), factory);
-    addSubcommands(cli, factory, args);
-    HelpWrap.install(cli, helpWidth(ctx.env()));
-    cli.setOut(ctx.out());
-    cli.setErr(ctx.err());
-    cli.setCaseInsensitiveEnumValuesAllowed(true);
-    cli.setParameterExceptionHandler(
-        (e, a) -> {
-          String message = prefixed(commandName(e.getCommandLine()), e.getMessage());
-          if (json) {
-            Json.error(ctx.out(), ExitCode.USAGE, message);
-          }
-          ctx.err().println(message);
-          CommandLine.UnmatchedArgumentException.printSuggestions(e, ctx.err());
-          ctx.err()
-              .println("Run 'mailassure " + commandName(e.getCommandLine()) + "--help' for usage.");
-          ctx.err().flush();
-          return ExitCode.USAGE;
-        });
-    cli.setExecutionExceptionHandler((e, c, p) -> failed(e, commandName(c)));
-    int code = cli.execute(args);
+    CommonOptions validate = validateOptions(args);
+    if (validate != null) {
+      // What admins and scripts run after every edit, read without the command-line model:
+      // building picocli's for one command is a quarter of validate's cold start (README,
+      // Benchmarks). Anything else, help and mistakes included, goes through picocli.
+      ValidateCommand command = new ValidateCommand(ctx);
+      command.options = validate;
+      return plainly(command, "validate ");
+    }
+    // In a class of its own, so that the two paths above never load picocli (not even to verify
+    // this class).
+    return PicocliLine.run(this, ctx, args);
+  }
+
+  /** Runs a command whose options were read without picocli, as picocli would have run it. */
+  private int plainly(java.util.concurrent.Callable<Integer> command, String name) {
+    int code;
+    try {
+      code = command.call();
+    } catch (Exception e) {
+      code = failed(e, name);
+    }
     ctx.out().flush();
     ctx.err().flush();
     return code;
@@ -97,7 +89,7 @@ public final class Cli {
    * What a command that threw says: a usage error as itself (exit 2); anything else, a bug, in one
    * line, the stack trace only with -v (exit 1).
    */
-  private int failed(Exception e, String command) {
+  int failed(Exception e, String command) {
     if (e instanceof ConfigSource.UsageError u) {
       String message = prefixed(command, u.getMessage());
       if (json) {
@@ -132,10 +124,28 @@ public final class Cli {
    * picocli handles and explains.
    */
   static ConfigOptions daemonOptions(String[] args) {
-    if (args.length == 0 || !args[0].equals("run")) {
-      return null;
-    }
-    ConfigOptions o = new ConfigOptions();
+    return args.length > 0 && args[0].equals("run")
+        ? plainOptions(args, new ConfigOptions())
+        : null;
+  }
+
+  /**
+   * The options of {@code validate ...} when its arguments are only those of {@link #daemonOptions}
+   * and {@code --json}; null for anything else, which picocli handles.
+   */
+  static CommonOptions validateOptions(String[] args) {
+    return args.length > 0 && args[0].equals("validate")
+        ? plainOptions(args, new CommonOptions())
+        : null;
+  }
+
+  /**
+   * Reads {@code args[1..]} into {@code o} when they are only {@code -c/--config FILE} (once),
+   * {@code --domain NAME} (any number of times), {@code -v/--verbose} (once) and, for {@link
+   * CommonOptions}, {@code --json} (once), as picocli would; null for anything else or anything
+   * picocli would refuse, so that picocli reads it and says what is wrong.
+   */
+  private static <T extends ConfigOptions> T plainOptions(String[] args, T o) {
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
       String value = null;
@@ -146,10 +156,16 @@ public final class Cli {
       }
       switch (a) {
         case "-v", "--verbose" -> {
-          if (value != null) {
+          if (value != null || o.verbose) {
             return null;
           }
           o.verbose = true;
+        }
+        case "--json" -> {
+          if (value != null || !(o instanceof CommonOptions c) || c.json) {
+            return null;
+          }
+          c.json = true;
         }
         case "-c", "--config", "--domain" -> {
           if (value == null) {
@@ -178,40 +194,6 @@ public final class Cli {
   }
 
   /**
-   * Adds the subcommand the arguments name, or all of them when none is named (for the top help and
-   * for suggestions), or none for a bare {@code --version}.
-   */
-  private static void addSubcommands(CommandLine cli, Factory factory, String[] args) {
-    String named = null;
-    boolean versionOnly = false;
-    for (String a : args) {
-      if (!a.startsWith("-")) {
-        named = a;
-        break;
-      }
-      versionOnly |= a.equals("--version") || a.equals("-V");
-    }
-    try {
-      if ("help".equals(named)) {
-        // "mailassure help [COMMAND]", as git and kubectl take it: picocli's help command, over
-        // every command so that it can name any of them.
-        cli.addSubcommand("help", new CommandLine.HelpCommand());
-        for (var e : MailassureCommand.SUBCOMMANDS.entrySet()) {
-          cli.addSubcommand(e.getKey(), factory.create(e.getValue()));
-        }
-      } else if (named != null && MailassureCommand.SUBCOMMANDS.containsKey(named)) {
-        cli.addSubcommand(named, factory.create(MailassureCommand.SUBCOMMANDS.get(named)));
-      } else if (named != null || !versionOnly) {
-        for (var e : MailassureCommand.SUBCOMMANDS.entrySet()) {
-          cli.addSubcommand(e.getKey(), factory.create(e.getValue()));
-        }
-      }
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot build the command " + named, e);
-    }
-  }
-
-  /**
    * An error as every command says one: {@code mailassure: COMMAND: what; fix} (just {@code
    * mailassure: } for the top command), whatever prefix the message already had.
    */
@@ -235,23 +217,6 @@ public final class Cli {
       return c >= 60 && c <= 200 ? c : 80;
     } catch (NumberFormatException e) {
       return 80;
-    }
-  }
-
-  private static String commandName(CommandLine c) {
-    String name = c.getCommandSpec().qualifiedName();
-    return name.equals("mailassure") ? "" : name.substring("mailassure ".length()) + " ";
-  }
-
-  /** Builds commands with the context when they ask for it. */
-  private record Factory(Context ctx) implements CommandLine.IFactory {
-    @Override
-    public <K> K create(Class<K> type) throws Exception {
-      try {
-        return type.getDeclaredConstructor(Context.class).newInstance(ctx);
-      } catch (NoSuchMethodException e) {
-        return CommandLine.defaultFactory().create(type);
-      }
     }
   }
 }

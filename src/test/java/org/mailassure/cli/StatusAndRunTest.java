@@ -213,11 +213,65 @@ class StatusAndRunTest {
         "run --json",
         "run -c",
         "run -c a.yaml -c b.yaml",
+        "run -v -v",
         "run extra",
         "status"
       })
   void anythingElseOnTheDaemonsCommandLineIsLeftToPicocli(String line) {
     assertThat(Cli.daemonOptions(line.split(" "))).isNull();
+  }
+
+  /**
+   * validate's plain command lines are read without picocli too (its model is a quarter of the
+   * command's cold start); picocli, the reference, must read every such form the same way.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "validate",
+        "validate --json",
+        "validate -c /etc/mailassure/mailassure.yaml --json",
+        "validate --config=a.yaml -v --domain a.gov.uk --domain=b.gov.uk",
+        "validate --json --verbose --config a.yaml",
+      })
+  void validatesOwnReadingOfItsOptionsAgreesWithPicocli(String line) {
+    String[] args = line.split(" ");
+    CommonOptions fast = Cli.validateOptions(args);
+    ValidateCommand reference = new ValidateCommand(null);
+    new picocli.CommandLine(reference)
+        .parseArgs(java.util.Arrays.copyOfRange(args, 1, args.length));
+    assertThat(fast).isNotNull();
+    assertThat(fast.config).isEqualTo(reference.options.config);
+    assertThat(fast.domains).isEqualTo(reference.options.domains);
+    assertThat(fast.verbose).isEqualTo(reference.options.verbose);
+    assertThat(fast.json).isEqualTo(reference.options.json);
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "validate --help",
+        "validate -h",
+        "validate -V",
+        "validate --json --json",
+        "validate --json=true",
+        "validate -v -v",
+        "validate -c",
+        "validate -c a.yaml -c b.yaml",
+        "validate --config=",
+        "validate extra",
+        "check"
+      })
+  void anythingElseOnValidatesCommandLineIsLeftToPicocli(String line) {
+    assertThat(Cli.validateOptions(line.split(" "))).isNull();
+  }
+
+  @Test
+  void validateReadWithoutPicocliStillExplainsAMissingConfigWithExitTwo() throws Exception {
+    CliRun r = run("validate", "-c", dir.resolve("nowhere.yaml").toString());
+
+    assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err()).startsWith("mailassure: validate: config file ").contains("does not exist");
   }
 
   @Test
