@@ -46,6 +46,33 @@ final class DmarcCheck {
     return record.replaceFirst("(^|;)\\s*p\\s*=\\s*[^;]*", "$1 p=" + sp.strip());
   }
 
+  /**
+   * What a pct below 100 does (RFC 7489 section 6.6.4): the mail it leaves out of "reject" is
+   * treated "as though the "quarantine" policy applies", and the mail it leaves out of "quarantine"
+   * gets "local message classification as normal".
+   */
+  static String pctProblem(String pct, String p) {
+    if (!pct.matches("[0-9]{1,3}") || Integer.parseInt(pct) > 100) {
+      return "pct=" + pct + " is not a percentage from 0 to 100 (RFC 7489 section 6.3)";
+    }
+    String rest =
+        switch (p) {
+          case "reject" -> "receivers quarantine the rest instead";
+          case "quarantine" -> "receivers deliver the rest as usual";
+          default -> "p=none asks nothing of receivers either way";
+        };
+    int percent = Integer.parseInt(pct);
+    return "pct="
+        + pct
+        + " applies p="
+        + p
+        + " to "
+        + (percent == 0 ? "none" : percent + "%")
+        + " of the mail that fails DMARC; "
+        + rest
+        + " (RFC 7489 section 6.6.4)";
+  }
+
   static CheckResult run(DnsClient dns, String domain, List<String> expectedRua) {
     String name = "_dmarc." + domain;
     DnsAnswer a = dns.get(name, Type.TXT);
@@ -135,10 +162,7 @@ final class DmarcCheck {
     b.note("p=" + p);
     String pct = tags.get("pct");
     if (pct != null && !pct.strip().equals("100")) {
-      b.problem(
-          Status.WARN,
-          "pct=" + pct + " applies the policy to only part of the mail",
-          "remove pct (it defaults to 100)");
+      b.problem(Status.WARN, pctProblem(pct.strip(), p), "remove pct (it defaults to 100)");
     }
     String sp = tags.get("sp");
     if (sp != null

@@ -106,6 +106,23 @@ class RecordParsersTest {
   }
 
   @Test
+  void aDmarcPctBelowAHundredIsExplainedAsReceiversApplyIt() {
+    // RFC 7489 section 6.6.4: mail not subject to "reject" because of pct is treated "as though
+    // the "quarantine" policy applies"; mail not subject to "quarantine" gets "local message
+    // classification as normal"; section 6.3: pct is an integer from 0 to 100.
+    assertThat(DmarcCheck.pctProblem("50", "reject"))
+        .startsWith("pct=50 applies p=reject to 50% of the mail that fails DMARC")
+        .contains("receivers quarantine the rest instead");
+    assertThat(DmarcCheck.pctProblem("0", "quarantine"))
+        .startsWith("pct=0 applies p=quarantine to none of the mail that fails DMARC")
+        .contains("receivers deliver the rest as usual");
+    assertThat(DmarcCheck.pctProblem("150", "reject"))
+        .contains("is not a percentage from 0 to 100");
+    assertThat(DmarcCheck.pctProblem("half", "reject"))
+        .contains("is not a percentage from 0 to 100");
+  }
+
+  @Test
   void tlsRptRecordsStartWithACaseSensitiveV_TLSRPTv1() throws Exception {
     // RFC 8460 section 3: tlsrpt-version = %s"v=TLSRPTv1", and field-delim = *WSP ";" *WSP.
     assertThat(
