@@ -165,6 +165,19 @@ final class DkimCheck {
           "publish the key with h=sha256, or without h=");
       return false;
     }
+    List<String> services = colonList(tags.get("s"));
+    if (!services.isEmpty() && !services.contains("*") && !services.contains("email")) {
+      // RFC 6376 section 3.6.1, s=: "Verifiers for a given service type MUST ignore this record
+      // if the appropriate type is not listed"; for mail that is "email", or "*" for all.
+      b.problem(
+          Status.FAIL,
+          selector
+              + " is published for s="
+              + String.join(":", services)
+              + ", not email; receivers ignore it for mail",
+          "publish the key without s= (or with s=email)");
+      return false;
+    }
     boolean testing = colonList(tags.get("t")).contains("y");
     if (testing) {
       // RFC 6376 section 3.6.1, t=y: "Verifiers MUST NOT treat messages from Signers in testing

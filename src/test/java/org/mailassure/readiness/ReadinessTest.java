@@ -228,6 +228,10 @@ class ReadinessTest {
                   + " small enough that the results of a query for it will fit within 512"
                   + " octets\""),
           Map.entry(
+              "DKIM key for another service",
+              "RFC 6376 3.6.1, s=: \"Verifiers for a given service type MUST ignore this record if"
+                  + " the appropriate type is not listed\"; for mail the type is \"email\""),
+          Map.entry(
               "DKIM selector CNAME loop",
               "RFC 1034 3.6.2: \"CNAME chains should be followed and CNAME loops signalled as an"
                   + " error\"; a key that cannot be reached verifies nothing"),
@@ -310,6 +314,12 @@ class ReadinessTest {
             "is an alias (CNAME)"),
         // RFC 7505 section 3: exchange "." with preference 0 means no mail exchanger.
         new Variant("null MX", z -> z.set("@", "MX", "0 ."), CheckId.MX, Status.FAIL, "null MX"),
+        new Variant(
+            "DKIM key for another service",
+            z -> z.setTarget("selector1", "v=DKIM1; k=rsa; s=tlsrpt; p=" + b64(Fixtures.RSA)),
+            CheckId.DKIM,
+            Status.FAIL,
+            "selector1 is published for s=tlsrpt, not email"),
         new Variant(
             "DKIM selector CNAME loop",
             z -> {
