@@ -87,8 +87,15 @@ final class MtaStsCheck {
               + host
               + "/.well-known/mta-sts.txt answered HTTP "
               + got.status()
-              + " (redirects are not followed, RFC 8461 section 3.3)",
-          policyFix);
+              + (got.status() / 100 == 3
+                  ? ", a redirect, which senders do not follow (RFC 8461 section 3.3: \"HTTP 3xx"
+                      + " redirects MUST NOT be followed\")"
+                  : "; senders take a policy only from a 200 (RFC 8461 section 3.3)"),
+          got.status() / 100 == 3
+              ? "serve the policy itself at https://"
+                  + host
+                  + "/.well-known/mta-sts.txt, not a redirect"
+              : policyFix);
     }
     String type = got.contentType() == null ? "" : got.contentType().toLowerCase(Locale.ROOT);
     // A media type is matched without its parameters and case-insensitively (RFC 9110 section

@@ -228,6 +228,10 @@ class ReadinessTest {
                   + " small enough that the results of a query for it will fit within 512"
                   + " octets\""),
           Map.entry(
+              "MTA-STS policy behind a redirect",
+              "RFC 8461 3.3: \"Policies fetched via HTTPS are only valid if the HTTP response code"
+                  + " is 200 (OK). HTTP 3xx redirects MUST NOT be followed\""),
+          Map.entry(
               "DKIM key for another service",
               "RFC 6376 3.6.1, s=: \"Verifiers for a given service type MUST ignore this record if"
                   + " the appropriate type is not listed\"; for mail the type is \"email\""),
@@ -550,6 +554,12 @@ class ReadinessTest {
             CheckId.MTA_STS,
             Status.FAIL,
             "answered HTTP 404"),
+        new Variant(
+            "MTA-STS policy behind a redirect",
+            z -> z.policy("301", ""),
+            CheckId.MTA_STS,
+            Status.FAIL,
+            "answered HTTP 301, a redirect, which senders do not follow"),
         new Variant(
             "MX not in policy",
             z ->
