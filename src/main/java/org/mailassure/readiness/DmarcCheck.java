@@ -31,6 +31,12 @@ final class DmarcCheck {
     return assigned == null || assigned.isEmpty() ? null : assigned;
   }
 
+  /** Whether two names share an Organizational Domain (RFC 7489 section 3.2). */
+  static boolean sameOrganisation(String a, String b) {
+    String orgA = organisationalDomain(a);
+    return orgA != null ? orgA.equals(organisationalDomain(b)) : a.equalsIgnoreCase(b);
+  }
+
   /** An organisational domain's record as it applies to a subdomain: its sp= in place of p=. */
   private static String asSubdomainPolicy(String record) {
     Map<String, String> tags;
@@ -193,9 +199,10 @@ final class DmarcCheck {
         continue;
       }
       String dest = u.substring(u.indexOf('@') + 1);
-      // Section 7.1: the destination authorises the domain whose record names it.
+      // Section 7.1: a destination outside the Organizational Domain of the domain whose record
+      // names it (an "external report destination") must authorise that domain.
       String owner = inherited != null ? inherited : domain;
-      if (dest.equals(owner) || dest.endsWith("." + owner)) {
+      if (sameOrganisation(dest, owner)) {
         continue;
       }
       String auth = owner + "._report._dmarc." + dest;

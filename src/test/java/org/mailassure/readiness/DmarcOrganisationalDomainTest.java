@@ -78,4 +78,43 @@ class DmarcOrganisationalDomainTest {
     assertThat(r.status()).isEqualTo(Status.FAIL);
     assertThat(r.detail()).contains("no v=DMARC1 record at _dmarc.nothing.gov.uk");
   }
+
+  @Test
+  void aReportAddressInTheSameOrganisationalDomainNeedsNoAuthorisation() throws Exception {
+    // RFC 7489 section 7.1: only a URI whose host has another Organizational Domain than the
+    // domain that published the policy is an "external report destination" to be authorised;
+    // council.gov.uk is sub.council.gov.uk's own.
+    dns.txt(
+        "_dmarc.sub.council.gov.uk",
+        "v=DMARC1; p=reject; rua=mailto:dmarc-rua@dmarc.service.gov.uk,mailto:dmarc@council.gov.uk");
+    dns.txt("sub.council.gov.uk._report._dmarc.dmarc.service.gov.uk", "v=DMARC1");
+
+    CheckResult r = DmarcCheck.run(client, "sub.council.gov.uk", RUA);
+
+    assertThat(r.status()).as(r.detail()).isEqualTo(Status.PASS);
+    assertThat(dns.asked("sub.council.gov.uk._report._dmarc.council.gov.uk")).isZero();
+  }
+
+  @Test
+  void aReportAddressInAnotherOrganisationalDomainMustAuthoriseTheDomain() throws Exception {
+    // RFC 7489 section 7.1: agency.gov.uk is another Organizational Domain (gov.uk is a public
+    // suffix), so it must publish sub.council.gov.uk._report._dmarc.agency.gov.uk.
+    dns.txt(
+        "_dmarc.sub.council.gov.uk",
+        "v=DMARC1; p=reject; rua=mailto:dmarc-rua@dmarc.service.gov.uk,mailto:dmarc@agency.gov.uk");
+    dns.txt("sub.council.gov.uk._report._dmarc.dmarc.service.gov.uk", "v=DMARC1");
+
+    CheckResult r = DmarcCheck.run(client, "sub.council.gov.uk", RUA);
+
+    assertThat(r.status()).isEqualTo(Status.FAIL);
+    assertThat(r.detail())
+        .contains("the external destination agency.gov.uk has not authorised reports");
+  }
+
+  @Test
+  void organisationsAreComparedByTheirOrganisationalDomains() {
+    assertThat(DmarcCheck.sameOrganisation("council.gov.uk", "sub.council.gov.uk")).isTrue();
+    assertThat(DmarcCheck.sameOrganisation("a.council.gov.uk", "b.council.gov.uk")).isTrue();
+    assertThat(DmarcCheck.sameOrganisation("agency.gov.uk", "council.gov.uk")).isFalse();
+  }
 }
