@@ -179,13 +179,7 @@ final class DmarcCheck {
           "sp=" + sp + " is weaker than p=" + p + " for subdomains",
           "remove sp (subdomains then get p) or set it as strong as p");
     }
-    List<String> rua = new ArrayList<>();
-    for (String uri : tags.getOrDefault("rua", "").split(",")) {
-      String u = uri.strip();
-      if (!u.isEmpty()) {
-        rua.add(u.replaceAll("!\\d+[kmgt]?$", "").toLowerCase(Locale.ROOT));
-      }
-    }
+    List<String> rua = uris(tags.get("rua"));
     for (String want : expectedRua) {
       if (!rua.contains(want.toLowerCase(Locale.ROOT))) {
         b.problem(
@@ -194,14 +188,47 @@ final class DmarcCheck {
             "add " + want + " to rua= (comma-separated)");
       }
     }
-    for (String u : rua) {
+    String owner = inherited != null ? inherited : domain;
+    checkDestinations(dns, b, rua, owner, domain, "rua", Status.FAIL);
+    // Failure reports (ruf) are optional, and few receivers send them; an unauthorised
+    // destination loses them, which is worth a warning, not a failure.
+    checkDestinations(dns, b, uris(tags.get("ruf")), owner, domain, "ruf", Status.WARN);
+    if (!rua.isEmpty()) {
+      b.note("rua=" + String.join(",", rua));
+    }
+    return b.build();
+  }
+
+  /** The URIs of a rua= or ruf= value, without their size limits ("!10m"), in lower case. */
+  private static List<String> uris(String value) {
+    List<String> out = new ArrayList<>();
+    for (String uri : (value == null ? "" : value).split(",")) {
+      String u = uri.strip();
+      if (!u.isEmpty()) {
+        out.add(u.replaceAll("!\\d+[kmgt]?$", "").toLowerCase(Locale.ROOT));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * RFC 7489 section 7.1: a destination outside the Organizational Domain of the domain whose
+   * record names it (an "external report destination") must authorise that domain with a v=DMARC1
+   * record at {@code <owner>._report._dmarc.<destination>}; receivers send it nothing otherwise.
+   */
+  private static void checkDestinations(
+      DnsClient dns,
+      CheckResult.Builder b,
+      List<String> uris,
+      String owner,
+      String domain,
+      String tag,
+      Status unauthorised) {
+    for (String u : uris) {
       if (!u.startsWith("mailto:") || !u.contains("@")) {
         continue;
       }
       String dest = u.substring(u.indexOf('@') + 1);
-      // Section 7.1: a destination outside the Organizational Domain of the domain whose record
-      // names it (an "external report destination") must authorise that domain.
-      String owner = inherited != null ? inherited : domain;
       if (sameOrganisation(dest, owner)) {
         continue;
       }
@@ -211,20 +238,18 @@ final class DmarcCheck {
         b.unanswered("the authorisation " + auth, f);
       } else if (Txt.exactVersion(authorised, Txt.DMARC1).isEmpty()) {
         b.problem(
-            Status.FAIL,
-            "the external destination "
+            unauthorised,
+            "the external "
+                + tag
+                + " destination "
                 + dest
                 + " has not authorised reports for "
                 + domain
                 + " (no v=DMARC1 at "
                 + auth
                 + ")",
-            "ask the operator of " + dest + " to publish it, or use another rua");
+            "ask the operator of " + dest + " to publish it, or use another " + tag);
       }
     }
-    if (!rua.isEmpty()) {
-      b.note("rua=" + String.join(",", rua));
-    }
-    return b.build();
   }
 }

@@ -108,7 +108,7 @@ class DmarcOrganisationalDomainTest {
 
     assertThat(r.status()).isEqualTo(Status.FAIL);
     assertThat(r.detail())
-        .contains("the external destination agency.gov.uk has not authorised reports");
+        .contains("the external rua destination agency.gov.uk has not authorised reports");
   }
 
   @Test
@@ -116,5 +116,22 @@ class DmarcOrganisationalDomainTest {
     assertThat(DmarcCheck.sameOrganisation("council.gov.uk", "sub.council.gov.uk")).isTrue();
     assertThat(DmarcCheck.sameOrganisation("a.council.gov.uk", "b.council.gov.uk")).isTrue();
     assertThat(DmarcCheck.sameOrganisation("agency.gov.uk", "council.gov.uk")).isFalse();
+  }
+
+  @Test
+  void anUnauthorisedExternalRufDestinationIsAWarningNotAFailure() throws Exception {
+    // RFC 7489 section 7.1 applies to "rua" and "ruf" alike; failure reports are optional, so a
+    // destination that would receive none is worth a warning.
+    dns.txt(
+        "_dmarc.other.council.gov.uk",
+        "v=DMARC1; p=reject; rua=mailto:dmarc-rua@dmarc.service.gov.uk;"
+            + " ruf=mailto:forensic@vendor.example");
+    dns.txt("other.council.gov.uk._report._dmarc.dmarc.service.gov.uk", "v=DMARC1");
+
+    CheckResult r = DmarcCheck.run(client, "other.council.gov.uk", RUA);
+
+    assertThat(r.status()).isEqualTo(Status.WARN);
+    assertThat(r.detail())
+        .contains("the external ruf destination vendor.example has not authorised reports");
   }
 }
