@@ -200,10 +200,7 @@ class StatusAndRunTest {
     RunCommand reference = new RunCommand(null);
     new picocli.CommandLine(reference)
         .parseArgs(java.util.Arrays.copyOfRange(args, 1, args.length));
-    assertThat(fast).isNotNull();
-    assertThat(fast.config).isEqualTo(reference.options.config);
-    assertThat(fast.domains).isEqualTo(reference.options.domains);
-    assertThat(fast.verbose).isEqualTo(reference.options.verbose);
+    assertThat(fast).isNotNull().usingRecursiveComparison().isEqualTo(reference.options);
   }
 
   @org.junit.jupiter.params.ParameterizedTest
@@ -240,11 +237,7 @@ class StatusAndRunTest {
     ValidateCommand reference = new ValidateCommand(null);
     new picocli.CommandLine(reference)
         .parseArgs(java.util.Arrays.copyOfRange(args, 1, args.length));
-    assertThat(fast).isNotNull();
-    assertThat(fast.config).isEqualTo(reference.options.config);
-    assertThat(fast.domains).isEqualTo(reference.options.domains);
-    assertThat(fast.verbose).isEqualTo(reference.options.verbose);
-    assertThat(fast.json).isEqualTo(reference.options.json);
+    assertThat(fast).isNotNull().usingRecursiveComparison().isEqualTo(reference.options);
   }
 
   @org.junit.jupiter.params.ParameterizedTest
