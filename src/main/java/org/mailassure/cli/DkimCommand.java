@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.mailassure.config.Names;
+import org.mailassure.config.ServiceAccount;
 import org.mailassure.keys.DkimAlgorithm;
 import org.mailassure.keys.PemKeys;
 import org.mailassure.probe.dkim.DkimKeyRecord;
@@ -52,8 +53,9 @@ final class DkimCommand implements Runnable {
       },
       mixinStandardHelpOptions = true,
       description =
-          "Make a DKIM key pair: writes the PKCS#8 PEM private key (mode 0600, never overwriting) and "
-              + "prints the TXT record to publish at SELECTOR._domainkey.DOMAIN and the config snippet.")
+          "Make a DKIM key pair: writes the PKCS#8 PEM private key (mode 0600, or 0640 for the"
+              + " group mailassure in a directory of that group; never overwriting) and prints the"
+              + " TXT record to publish at SELECTOR._domainkey.DOMAIN and the config snippet.")
   static final class Keygen implements Callable<Integer> {
     private final Context ctx;
 
@@ -140,11 +142,13 @@ final class DkimCommand implements Runnable {
                 + dir
                 + ", or correct --out");
       }
+      String access;
       try {
         Files.createFile(
             file,
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, PemKeys.toPem(pair.getPrivate()), StandardCharsets.US_ASCII);
+        access = shareWithService(dir, file, ServiceAccount.NAME);
       } catch (FileAlreadyExistsException e) {
         throw new ConfigSource.UsageError(
             file
@@ -168,6 +172,7 @@ final class DkimCommand implements Runnable {
           g.writeStartObject();
           g.writeStringField("private_key_file", file.toString());
           g.writeStringField("algorithm", algorithm.tagValue());
+          g.writeStringField("access", access);
           g.writeStringField("dns_name", name);
           g.writeStringField("txt", record);
           g.writeArrayFieldStart("txt_strings");
@@ -179,7 +184,8 @@ final class DkimCommand implements Runnable {
         }
       } else {
         var o = ctx.out();
-        o.println("Wrote " + algorithm.tagValue() + " private key to " + file + " (mode 0600).");
+        o.println(
+            "Wrote " + algorithm.tagValue() + " private key to " + file + " (" + access + ").");
         o.println();
         o.println(
             "Publish this TXT record at " + name + " (split into strings of at most 255 bytes):");
@@ -197,6 +203,46 @@ final class DkimCommand implements Runnable {
         o.flush();
       }
       return ExitCode.OK;
+    }
+
+    /**
+     * A key written into a directory whose group is the service's ({@code install -d -o root -g
+     * mailassure -m 0750}, as the README sets up {@code /etc/mailassure/dkim}) is made readable by
+     * that group, as the directory says it should be: group set first, then mode 0640, so it is
+     * never readable by any other group. Anywhere else it stays 0600, its owner's alone.
+     *
+     * @return how the key may be read, for the output
+     */
+    static String shareWithService(Path dir, Path file, String serviceGroup) {
+      java.nio.file.attribute.GroupPrincipal group;
+      try {
+        group =
+            Files.readAttributes(dir, java.nio.file.attribute.PosixFileAttributes.class).group();
+      } catch (IOException e) {
+        return "mode 0600";
+      }
+      if (!group.getName().equals(serviceGroup)) {
+        return "mode 0600";
+      }
+      try {
+        Files.getFileAttributeView(file, java.nio.file.attribute.PosixFileAttributeView.class)
+            .setGroup(group);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+      } catch (IOException e) {
+        // The key is written and stays its owner's alone; only sharing it failed.
+        return "mode 0600: giving it to the group "
+            + serviceGroup
+            + " failed ("
+            + org.mailassure.secrets.Secrets.whyUnreadable(e)
+            + "), so run 'chgrp "
+            + serviceGroup
+            + " "
+            + file
+            + " && chmod 0640 "
+            + file
+            + "' as root";
+      }
+      return "mode 0640, group " + serviceGroup + " as its directory's, so the service can read it";
     }
 
     private KeyPair generate(DkimAlgorithm algorithm) {

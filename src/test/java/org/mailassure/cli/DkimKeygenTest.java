@@ -188,4 +188,40 @@ class DkimKeygenTest {
         .contains("install -d -o root -g mailassure -m 0750 " + missing);
     assertThat(dir.resolve("no")).doesNotExist();
   }
+
+  @Test
+  void aKeyWrittenIntoTheServiceGroupsDirectoryIsReadableByThatGroupOnly() throws Exception {
+    // The README's /etc/mailassure/dkim is root:mailassure 0750; this directory's group stands in
+    // for the service's (the test cannot count on a mailassure group existing).
+    Path keys = Files.createDirectory(dir.resolve("keys"));
+    Path key = Files.createFile(keys.resolve("k.pem"));
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+    String group =
+        Files.readAttributes(keys, java.nio.file.attribute.PosixFileAttributes.class)
+            .group()
+            .getName();
+
+    String access = DkimCommand.Keygen.shareWithService(keys, key, group);
+
+    assertThat(access).startsWith("mode 0640, group " + group);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+        .isEqualTo("rw-r-----");
+    assertThat(
+            Files.readAttributes(key, java.nio.file.attribute.PosixFileAttributes.class)
+                .group()
+                .getName())
+        .isEqualTo(group);
+  }
+
+  @Test
+  void aKeyWrittenAnywhereElseStaysItsOwnersAlone() throws Exception {
+    Path key = Files.createFile(dir.resolve("k.pem"));
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+
+    String access = DkimCommand.Keygen.shareWithService(dir, key, "no-such-group-here");
+
+    assertThat(access).isEqualTo("mode 0600");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+        .isEqualTo("rw-------");
+  }
 }
