@@ -137,8 +137,8 @@ class DebianPackageIT {
       assertThat(Path.of("/etc/systemd/system/multi-user.target.wants/mailassure.service"))
           .doesNotExist();
 
-      // An admin, as root, makes a DKIM key beside the config: root's 0600 file, which the service
-      // could not read. validate says so and how to fix it; after the fix the config is valid.
+      // An admin, as root, makes a DKIM key beside the config, in /etc/mailassure, whose group is
+      // the service's: the key is that group's to read, and the config is valid at once.
       Result keygen =
           run(
               "/usr/bin/mailassure",
@@ -152,7 +152,8 @@ class DebianPackageIT {
               "/etc/mailassure");
       assertThat(keygen.code()).as(keygen.out()).isZero();
       Path key = Path.of("/etc/mailassure/example.gov.uk-mailassure1.pem");
-      assertThat(key).exists();
+      assertThat(run("stat", "-c", "%U:%G %a", key.toString()).out().strip())
+          .isEqualTo("root:mailassure 640");
       Files.writeString(
           Path.of("/etc/mailassure/mailassure.yaml"),
           """
@@ -163,6 +164,13 @@ class DebianPackageIT {
               dkim: [{ selector: mailassure1, private-key-file: %s }]
           """
               .formatted(key));
+      Result valid = run("/usr/bin/mailassure", "validate");
+      assertThat(valid.code()).as(valid.out()).isZero();
+
+      // A key the service cannot read (root's own, as one copied in would be): validate says so
+      // and how to fix it; after the fix the config is valid again.
+      assertThat(run("chown", "root:root", key.toString()).code()).isZero();
+      assertThat(run("chmod", "0600", key.toString()).code()).isZero();
       Result refused = run("/usr/bin/mailassure", "validate");
       assertThat(refused.code()).as(refused.out()).isEqualTo(2);
       assertThat(refused.out())
@@ -171,8 +179,8 @@ class DebianPackageIT {
               "chown root:mailassure " + key + " && chmod 0640 " + key);
       assertThat(run("chown", "root:mailassure", key.toString()).code()).isZero();
       assertThat(run("chmod", "0640", key.toString()).code()).isZero();
-      Result valid = run("/usr/bin/mailassure", "validate");
-      assertThat(valid.code()).as(valid.out()).isZero();
+      Result fixed = run("/usr/bin/mailassure", "validate");
+      assertThat(fixed.code()).as(fixed.out()).isZero();
 
       // The demo records its probes in a SQLite store: the driver has no library of its own in
       // the package, so this works only through the one installed under /usr/lib/mailassure.
