@@ -82,6 +82,9 @@ public final class ConfigLoader {
   /** Far above any real config (1,000 domains take about 150 KB); checked before reading. */
   static final long MAX_CONFIG_BYTES = 4L << 20;
 
+  /** The longest a readiness question or policy fetch may be given. */
+  static final Duration MAX_READINESS_TIMEOUT = Duration.ofMinutes(2);
+
   /** The file's text as UTF-8, or the offset and line of the first byte that is not UTF-8. */
   static String decode(Path file, byte[] bytes) throws ConfigException {
     if (bytes.length >= 2
@@ -401,6 +404,14 @@ public final class ConfigLoader {
     Duration timeout = r.duration("timeout", Duration.ofSeconds(5));
     if (timeout.isZero()) {
       r.problem("timeout", "must be more than 0", "use e.g. 5s");
+    } else if (timeout.compareTo(MAX_READINESS_TIMEOUT) > 0) {
+      // Each DNS question and each policy fetch waits this long for a silent server: check would
+      // seem to hang. RFC 8461 section 3.3 suggests one minute for a whole policy fetch, and
+      // resolvers give up within seconds.
+      r.problem(
+          "timeout",
+          "is longer than 2m: check would wait that long on every silent server",
+          "use e.g. 5s (each DNS question and each MTA-STS policy fetch gets this long)");
     }
     List<String> dmarc = r.has("dmarc-rua") ? r.texts("dmarc-rua") : dmarcDefault;
     List<String> tls = r.has("tls-rpt-rua") ? r.texts("tls-rpt-rua") : tlsDefault;

@@ -99,6 +99,7 @@ class BadConfigTest {
       a catch-up that is not a duration | 'SMTP  catch-up: soon\\nDOMAINS'                                    | 4:13  | probe.catch-up: 'soon' is not a duration
       an unknown transport             | 'probe:\\n  transport: pigeon\\nDOMAINS'                              | 2:14  | probe.transport: 'pigeon' is not one of graph, smtp
       an unknown subject placeholder   | 'SMTP  subject: \"probe {user}\"\\nDOMAINS'                          | 4:12  | unknown placeholder {user}
+      a readiness timeout of a day     | 'SMTPreadiness:\\n  timeout: 1d\\nDOMAINS'                            | 5:12  | readiness.timeout: is longer than 2m
       zero retry attempts              | 'SMTP  retry: { attempts: 0 }\\nDOMAINS'                             | 4:22  | probe.retry.attempts: 0 is out of range
       max-backoff below backoff        | 'SMTP  retry: { backoff: 10m, max-backoff: 1m }\\nDOMAINS'           | 4:39  | is shorter than backoff
       plain-text SMTP                  | 'probe:\\n  transport: smtp\\n  smtp: { host: 127.0.0.1, auth: none, security: none }\\nDOMAINS' | 3:50 | mailassure never sends in clear text
