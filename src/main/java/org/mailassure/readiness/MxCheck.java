@@ -51,9 +51,22 @@ final class MxCheck {
         .toList();
   }
 
+  /**
+   * The name suffixes of Exchange Online's inbound hosts: the classic {@code
+   * <domain>.mail.protection.outlook.com}; {@code mx.microsoft}, where Microsoft 365 has put the MX
+   * hosts of every accepted domain added since August 2025 (DNSSEC-signed, for inbound DANE); and
+   * the US government and 21Vianet clouds' own.
+   */
+  static final List<String> EXCHANGE_ONLINE_MX =
+      List.of(
+          ".mail.protection.outlook.com",
+          ".mx.microsoft",
+          ".mail.protection.office365.us",
+          ".mail.protection.partner.outlook.cn");
+
   /** Whether mail for the domain goes to Exchange Online. */
   static boolean microsoft365(List<String> mx) {
-    return mx.stream().anyMatch(h -> h.endsWith(".mail.protection.outlook.com"));
+    return mx.stream().anyMatch(h -> EXCHANGE_ONLINE_MX.stream().anyMatch(h::endsWith));
   }
 
   static CheckResult run(DnsClient dns, String domain) {

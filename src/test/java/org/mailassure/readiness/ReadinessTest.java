@@ -139,6 +139,11 @@ class ReadinessTest {
               "Microsoft 365: mail Exchange Online sends passes SPF only through include:"
                   + "spf.protection.outlook.com (mailassure's rule for a Microsoft 365 domain)"),
           Map.entry(
+              "missing outlook include behind an mx.microsoft MX",
+              "Microsoft 365 Message Center, April 2025: the MX hosts of accepted domains added"
+                  + " after August 2025 are provisioned under mx.microsoft (DNSSEC); their mail"
+                  + " still leaves through Exchange Online, so the same include applies"),
+          Map.entry(
               "no DMARC",
               "RFC 7489 6.6.3, in substance: with no policy record receivers apply no DMARC;"
                   + " the gov.uk guidance asks every domain for one"),
@@ -409,6 +414,17 @@ class ReadinessTest {
             CheckId.SPF,
             Status.PASS,
             "others get fail (-all)"),
+        new Variant(
+            "missing outlook include behind an mx.microsoft MX",
+            z -> {
+              String host = z.domain.replace('.', '-') + ".a-v1.mx.microsoft";
+              z.set("@", "MX", "0 " + host + ".");
+              z.add("=" + host, "A", "192.0.2.26");
+              z.set("@", "TXT", "v=spf1 ip4:192.0.2.1 -all");
+            },
+            CheckId.SPF,
+            Status.FAIL,
+            "does not include spf.protection.outlook.com"),
         new Variant(
             "missing outlook include",
             z -> z.set("@", "TXT", "v=spf1 ip4:192.0.2.1 -all"),
