@@ -126,7 +126,8 @@ final class DkimCheck {
                 + selector
                 + "-"
                 + d.name().replace('.', '-')
-                + "._domainkey.<tenant>.onmicrosoft.com");
+                + "._domainkey.<tenant>.onmicrosoft.com (or, for newer domains, a name under"
+                + " dkim.mail.microsoft: copy the one the portal shows)");
       }
       return false;
     }
