@@ -18,7 +18,10 @@ public final class Cli {
   private final Context ctx;
   private boolean json;
 
-  /** Everything the commands print goes through {@link RedactingWriter}: no secret gets out. */
+  /**
+   * Everything the commands print goes through {@link RedactingWriter}: no secret gets out, and no
+   * control character that a server or a file put in a message reaches the terminal.
+   */
   public Cli(Context ctx) {
     this.ctx =
         new Context(
@@ -30,22 +33,26 @@ public final class Cli {
             ctx.clock(),
             ctx.sleeper(),
             ctx.signals(),
-            ctx.terminal());
+            ctx.terminal(),
+            ctx.console());
   }
 
   /** The CLI on the real process: stdout, stderr, environment, clock. */
   public static Cli system() {
+    PrintWriter err =
+        new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
     return new Cli(
         new Context(
             new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
-            new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true),
+            err,
             System.getenv(),
             Path.of("").toAbsolutePath(),
             "root".equals(System.getProperty("user.name")),
             Clock.systemUTC(),
             Sleeper.SYSTEM,
             Signals.process(),
-            System.console() != null));
+            System.console() != null,
+            err));
   }
 
   public int run(String... args) {

@@ -10,6 +10,10 @@ import org.mailassure.probe.Sleeper;
  * Everything a command takes from the world: its streams, environment, clock, sleeper, signals and
  * whether stderr is a terminal (for progress lines). Tests build one with string writers, a fixed
  * clock and a sleeper that never waits.
+ *
+ * @param console stderr as it is, for mailassure's own progress line on a terminal (which redraws
+ *     itself with control characters) and nothing else: {@code out} and {@code err} neutralise
+ *     every control character, since what they print can carry text from servers and files
  */
 public record Context(
     PrintWriter out,
@@ -20,4 +24,5 @@ public record Context(
     Clock clock,
     Sleeper sleeper,
     Signals signals,
-    boolean terminal) {}
+    boolean terminal,
+    PrintWriter console) {}

@@ -105,18 +105,19 @@ final class RulesOutput {
     if (!ctx.terminal()) {
       return s -> {};
     }
+    // The console, not err: err turns the control characters that redraw the line into '?'.
     return s -> {
-      synchronized (ctx.err()) {
-        ctx.err().print("\r\u001b[K" + s);
-        ctx.err().flush();
+      synchronized (ctx.console()) {
+        ctx.console().print("\r\u001b[K" + s);
+        ctx.console().flush();
       }
     };
   }
 
   static void endProgress(Context ctx) {
     if (ctx.terminal()) {
-      ctx.err().print("\r\u001b[K");
-      ctx.err().flush();
+      ctx.console().print("\r\u001b[K");
+      ctx.console().flush();
     }
   }
 

@@ -241,4 +241,16 @@ class BadConfigTest {
     assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(run.err()).contains("is 20971520 bytes; a mailassure config is at most 4 MiB");
   }
+
+  @org.junit.jupiter.api.Test
+  void aFileNameWithControlCharactersIsEchoedWithoutThem() throws Exception {
+    // A name is the user's text, but it may come from a script or a crafted path: printed as it
+    // is, an escape sequence in it would recolour the terminal or set its title.
+    Path odd = dir.resolve("odd\u001b]0;title\u0007.yaml");
+
+    CliRun run = CliRun.of(dir, "validate", "-c", odd.toString());
+
+    assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err()).contains("odd?]0;title?.yaml").doesNotContain("\u001b", "\u0007");
+  }
 }

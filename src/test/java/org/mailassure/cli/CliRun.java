@@ -23,7 +23,8 @@ public record CliRun(int exitCode, String out, String err) {
             clock,
             sleeper,
             Signals.none(),
-            false);
+            false,
+            new PrintWriter(err));
     int code = new Cli(ctx).run(args);
     return new CliRun(code, out.toString(), err.toString());
   }

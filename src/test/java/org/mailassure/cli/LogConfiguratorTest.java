@@ -57,4 +57,14 @@ class LogConfiguratorTest {
             format(true, "org.mailassure.probe.ProbeSender", "relay said logged-secret-55555555"))
         .isEqualTo("INFO  ProbeSender: relay said [redacted]\n");
   }
+
+  @Test
+  void textFromAServerCanNeitherDrawOnTheTerminalNorPassForALogLineOfItsOwn() {
+    // A relay's or Graph's error text quoted in a message: an escape sequence and a newline
+    // followed by what looks like a log line.
+    String said = "550 no\u001b]0;owned\u0007\nINFO  Daemon: slot sent";
+
+    assertThat(format(true, "org.mailassure.probe.ProbeSender", "relay said " + said))
+        .isEqualTo("INFO  ProbeSender: relay said 550 no?]0;owned?\n    INFO  Daemon: slot sent\n");
+  }
 }

@@ -83,4 +83,16 @@ class SecretsTest {
             IOException.class,
             e -> assertThat(Secrets.whyUnreadable(e)).isEqualTo("Is a directory"));
   }
+
+  @Test
+  void controlCharactersFromServersOrFilesReachNoTerminal() throws Exception {
+    // ESC (colour, title), CR (overwrite the line), BEL, DEL and a C1 CSI; newline and tab stay.
+    StringWriter sink = new StringWriter();
+    RedactingWriter w = new RedactingWriter(sink);
+
+    w.write("a\u001b[31mb\rc\u0007d\u007fe\u009bf\tg\n");
+    w.flush();
+
+    assertThat(sink.toString()).isEqualTo("a?[31mb?c?d?e?f\tg\n");
+  }
 }
