@@ -131,6 +131,18 @@ final class DkimCheck {
       }
       return false;
     }
+    if (keys.size() > 1) {
+      // RFC 6376 section 3.6.2.2: "TXT RRs MUST be unique for a particular selector name; that
+      // is, if there are multiple records in an RRset, the results are undefined."
+      b.problem(
+          Status.FAIL,
+          keys.size()
+              + " key records at "
+              + name
+              + "; receivers' results are then undefined (RFC 6376 section 3.6.2.2)",
+          "keep exactly one key record at " + name);
+      return false;
+    }
     DkimKeyRecord record;
     PublicKey published;
     try {

@@ -237,6 +237,10 @@ class ReadinessTest {
               "RFC 8461 3.3: \"Policies fetched via HTTPS are only valid if the HTTP response code"
                   + " is 200 (OK). HTTP 3xx redirects MUST NOT be followed\""),
           Map.entry(
+              "two DKIM key records at one selector",
+              "RFC 6376 3.6.2.2: \"TXT RRs MUST be unique for a particular selector name; that is,"
+                  + " if there are multiple records in an RRset, the results are undefined\""),
+          Map.entry(
               "DKIM key for another service",
               "RFC 6376 3.6.1, s=: \"Verifiers for a given service type MUST ignore this record if"
                   + " the appropriate type is not listed\"; for mail the type is \"email\""),
@@ -323,6 +327,12 @@ class ReadinessTest {
             "is an alias (CNAME)"),
         // RFC 7505 section 3: exchange "." with preference 0 means no mail exchanger.
         new Variant("null MX", z -> z.set("@", "MX", "0 ."), CheckId.MX, Status.FAIL, "null MX"),
+        new Variant(
+            "two DKIM key records at one selector",
+            z -> z.add("mailassure1._domainkey", "TXT", "v=DKIM1; k=rsa; p=" + b64(OTHER)),
+            CheckId.DKIM,
+            Status.FAIL,
+            "2 key records at mailassure1._domainkey."),
         new Variant(
             "DKIM key for another service",
             z -> z.setTarget("selector1", "v=DKIM1; k=rsa; s=tlsrpt; p=" + b64(Fixtures.RSA)),
