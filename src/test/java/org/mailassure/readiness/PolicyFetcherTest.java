@@ -234,14 +234,15 @@ class PolicyFetcherTest {
   private static final String POLICY =
       "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\nversion: STSv1";
 
+  /** The fetch of a well-formed policy from a server presenting that certificate. */
+  private PolicyFetcher.Fetched fetchOver(Certificates.Issued certificate) throws Exception {
+    return fetch(serve(certificate, Duration.ofSeconds(5), raw(POLICY)));
+  }
+
   @Test
   void aCertificateForAnotherNameIsRefusedAsNotForThatName() throws Exception {
     PolicyFetcher.Fetched got =
-        fetch(
-            serve(
-                Certificates.server(Fixtures.CA, Duration.ofDays(1), "www.example.gov.uk"),
-                Duration.ofSeconds(5),
-                raw(POLICY)));
+        fetchOver(Certificates.server(Fixtures.CA, Duration.ofDays(1), "www.example.gov.uk"));
 
     assertThat(got.error())
         .isEqualTo(
@@ -254,12 +255,9 @@ class PolicyFetcherTest {
   @Test
   void aCertificateFromAnUnknownCaIsRefusedAsUntrusted() throws Exception {
     PolicyFetcher.Fetched got =
-        fetch(
-            serve(
-                Certificates.server(
-                    Certificates.authority("not a trusted CA"), Duration.ofDays(1), HOST),
-                Duration.ofSeconds(5),
-                raw(POLICY)));
+        fetchOver(
+            Certificates.server(
+                Certificates.authority("not a trusted CA"), Duration.ofDays(1), HOST));
 
     assertThat(got.error())
         .startsWith("the certificate of " + HOST + " does not chain to a trusted CA")
@@ -271,11 +269,7 @@ class PolicyFetcherTest {
   void anExpiredCertificateFromTheTrustedCaIsRefusedAsExpired() throws Exception {
     // Valid from five minutes ago until one minute ago, issued by the CA the fetcher trusts.
     PolicyFetcher.Fetched got =
-        fetch(
-            serve(
-                Certificates.server(Fixtures.CA, Duration.ofMinutes(-1), HOST),
-                Duration.ofSeconds(5),
-                raw(POLICY)));
+        fetchOver(Certificates.server(Fixtures.CA, Duration.ofMinutes(-1), HOST));
 
     assertThat(got.error())
         .isEqualTo(
