@@ -76,7 +76,7 @@ public final class Cli {
     }
     // In a class of its own, so that the two paths above never load picocli (not even to verify
     // this class).
-    return PicocliLine.run(this, ctx, args);
+    return PicocliLine.run(this, ctx, args, json);
   }
 
   /** Runs a command whose options were read without picocli, as picocli would have run it. */

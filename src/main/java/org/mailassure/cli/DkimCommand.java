@@ -233,7 +233,7 @@ final class DkimCommand implements Runnable {
         return "mode 0600: giving it to the group "
             + serviceGroup
             + " failed ("
-            + org.mailassure.secrets.Secrets.whyUnreadable(e)
+            + org.mailassure.text.Words.whyUnreadable(e)
             + "), so run 'chgrp "
             + serviceGroup
             + " "

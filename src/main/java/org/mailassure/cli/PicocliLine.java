@@ -10,8 +10,11 @@ import picocli.CommandLine;
 final class PicocliLine {
   private PicocliLine() {}
 
-  static int run(Cli owner, Context ctx, String[] args) {
-    boolean json = java.util.Arrays.asList(args).contains("--json");
+  /**
+   * @param owner says what a command that threw means ({@link Cli#failed})
+   * @param json whether the arguments ask for JSON, so that a usage error is a JSON document too
+   */
+  static int run(Cli owner, Context ctx, String[] args, boolean json) {
     Factory factory = new Factory(ctx);
     CommandLine cli = new CommandLine(new MailassureCommand(), factory);
     addSubcommands(cli, factory, args);

@@ -159,7 +159,7 @@ public final class ConfigLoader {
           "config file "
               + file
               + " cannot be read ("
-              + org.mailassure.secrets.Secrets.whyUnreadable(e)
+              + org.mailassure.text.Words.whyUnreadable(e)
               + "); check its permissions");
     }
     if (service != null) {

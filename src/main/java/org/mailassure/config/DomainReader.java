@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import org.mailassure.keys.DkimAlgorithm;
 import org.mailassure.keys.PemKeys;
-import org.mailassure.secrets.Secrets;
 
 /**
  * Reads the {@code domains} list: names, mailboxes, senders, DKIM keys and per-domain overrides.
@@ -220,7 +219,11 @@ final class DomainReader {
     } catch (IOException e) {
       k.problem(
           "private-key-file",
-          "the file " + file + " cannot be read (" + Secrets.whyUnreadable(e) + ")",
+          "the file "
+              + file
+              + " cannot be read ("
+              + org.mailassure.text.Words.whyUnreadable(e)
+              + ")",
           "check its permissions");
     } catch (IllegalArgumentException e) {
       k.problem(

@@ -101,7 +101,7 @@ public final class FileChecks {
           "the file "
               + p
               + " cannot be inspected ("
-              + org.mailassure.secrets.Secrets.whyUnreadable(e)
+              + org.mailassure.text.Words.whyUnreadable(e)
               + ")",
           "check the path and the permissions of the directories above it");
       return null;

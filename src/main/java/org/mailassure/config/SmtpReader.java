@@ -125,7 +125,7 @@ final class SmtpReader {
           "the file "
               + trust
               + " cannot be read ("
-              + org.mailassure.secrets.Secrets.whyUnreadable(e)
+              + org.mailassure.text.Words.whyUnreadable(e)
               + ")",
           "check its permissions");
     } catch (java.security.GeneralSecurityException e) {

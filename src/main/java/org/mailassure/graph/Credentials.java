@@ -115,7 +115,7 @@ public final class Credentials {
               + " "
               + file
               + " cannot be read ("
-              + Secrets.whyUnreadable(e)
+              + org.mailassure.text.Words.whyUnreadable(e)
               + "); check that it exists and mailassure may read it");
     }
   }

@@ -194,13 +194,14 @@ public final class PolicyFetcher {
               "enable TLS 1.2 and 1.3 on " + host);
       case OTHER ->
           Fetched.failed(
-              "TLS to " + host + " failed: " + oneLine(e.getMessage()),
+              "TLS to "
+                  + host
+                  + " failed: "
+                  + (e.getMessage() == null
+                      ? "no reason given"
+                      : org.mailassure.text.Words.oneLine(e.getMessage())),
               "give " + host + " HTTPS with a certificate for that name from a public CA");
     };
-  }
-
-  private static String oneLine(String s) {
-    return s == null ? "no reason given" : s.replaceAll("\\s+", " ").strip();
   }
 
   /**

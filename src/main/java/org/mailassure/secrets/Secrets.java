@@ -52,26 +52,6 @@ public final class Secrets {
         java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).strip());
   }
 
-  /**
-   * Why a file could not be read, in words for its owner: never the exception's class, and never
-   * its content.
-   */
-  public static String whyUnreadable(java.io.IOException e) {
-    if (e instanceof java.nio.charset.CharacterCodingException) {
-      return "it is not UTF-8 text: a binary file?";
-    }
-    if (e instanceof java.nio.file.AccessDeniedException) {
-      return "permission denied";
-    }
-    if (e instanceof java.nio.file.NoSuchFileException) {
-      return "it does not exist";
-    }
-    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-      return f.getReason();
-    }
-    return e.getMessage() == null ? "an I/O error" : e.getMessage();
-  }
-
   /** The text with every known secret, token-shaped string and bearer credential masked. */
   public static String redact(String text) {
     if (text == null || text.isEmpty()) {

@@ -169,7 +169,7 @@ public final class Stores {
             "cannot read state.password-file "
                 + s.passwordFile()
                 + " ("
-                + Secrets.whyUnreadable(e)
+                + org.mailassure.text.Words.whyUnreadable(e)
                 + ")");
       }
       p.setProperty("password", password);

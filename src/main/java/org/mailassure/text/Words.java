@@ -1,6 +1,9 @@
 package org.mailassure.text;
 
-/** Counts said as people say them: "1 record", "2 records", "0 records". */
+/**
+ * Things said as people say them: counts ("1 record", "2 records"), a message on one line, and why
+ * a file could not be read.
+ */
 public final class Words {
   private Words() {}
 
@@ -15,5 +18,30 @@ public final class Words {
   /** {@code n} and the noun, with the plural given (for nouns English does not make with "s"). */
   public static String count(long n, String singular, String plural) {
     return n + " " + (n == 1 ? singular : plural);
+  }
+
+  /** A message on one line: runs of whitespace, line breaks included, become one space. */
+  public static String oneLine(String s) {
+    return s == null ? "" : s.replaceAll("\\s+", " ").strip();
+  }
+
+  /**
+   * Why a file could not be read, in words for its owner: never the exception's class, and never
+   * its content.
+   */
+  public static String whyUnreadable(java.io.IOException e) {
+    if (e instanceof java.nio.charset.CharacterCodingException) {
+      return "it is not UTF-8 text: a binary file?";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "it does not exist";
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    return e.getMessage() == null ? "an I/O error" : e.getMessage();
   }
 }

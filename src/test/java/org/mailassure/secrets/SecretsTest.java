@@ -68,7 +68,7 @@ class SecretsTest {
         .isInstanceOfSatisfying(
             IOException.class,
             e ->
-                assertThat(Secrets.whyUnreadable(e))
+                assertThat(org.mailassure.text.Words.whyUnreadable(e))
                     .isEqualTo("it is not UTF-8 text: a binary file?"));
   }
 
@@ -77,11 +77,14 @@ class SecretsTest {
     assertThatThrownBy(() -> Secrets.readFile(dir.resolve("absent")))
         .isInstanceOfSatisfying(
             IOException.class,
-            e -> assertThat(Secrets.whyUnreadable(e)).isEqualTo("it does not exist"));
+            e ->
+                assertThat(org.mailassure.text.Words.whyUnreadable(e))
+                    .isEqualTo("it does not exist"));
     assertThatThrownBy(() -> Secrets.readFile(dir))
         .isInstanceOfSatisfying(
             IOException.class,
-            e -> assertThat(Secrets.whyUnreadable(e)).isEqualTo("Is a directory"));
+            e ->
+                assertThat(org.mailassure.text.Words.whyUnreadable(e)).isEqualTo("Is a directory"));
   }
 
   @Test

@@ -16,6 +16,7 @@ import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 import org.mailassure.config.SmtpSettings;
 import org.mailassure.keys.TlsFault;
 import org.mailassure.probe.transport.SendFailure.Kind;
+import org.mailassure.text.Words;
 
 /**
  * Reads what went wrong in an SMTP send from Angus Mail's exceptions: the reply code (RFC 5321
@@ -60,7 +61,7 @@ final class SmtpFailures {
                 + " refused the credentials ("
                 + s.auth().configName()
                 + "): "
-                + oneLine(t.getMessage()),
+                + Words.oneLine(t.getMessage()),
             null,
             e);
       }
@@ -68,7 +69,7 @@ final class SmtpFailures {
       if (code > 0) {
         Kind kind = code >= 500 ? Kind.PERMANENT : Kind.TEMPORARY;
         return new SendFailure(
-            kind, "the relay " + relay + " replied " + oneLine(t.getMessage()), null, e);
+            kind, "the relay " + relay + " replied " + Words.oneLine(t.getMessage()), null, e);
       }
       if (t instanceof SSLException ssl) {
         return tls(ssl, s, relay, e);
@@ -85,7 +86,7 @@ final class SmtpFailures {
       if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
         return new SendFailure(
             Kind.UNREACHABLE,
-            "cannot connect to the relay " + relay + ": " + oneLine(t.getMessage()),
+            "cannot connect to the relay " + relay + ": " + Words.oneLine(t.getMessage()),
             null,
             e);
       }
@@ -106,7 +107,7 @@ final class SmtpFailures {
       Kind kind = greeting.group(1).equals("5") ? Kind.PERMANENT : Kind.TEMPORARY;
       return new SendFailure(
           kind,
-          "the relay " + relay + " refused the session: " + oneLine(session.greeting()),
+          "the relay " + relay + " refused the session: " + Words.oneLine(session.greeting()),
           null,
           e);
     }
@@ -125,10 +126,13 @@ final class SmtpFailures {
     }
     if (e.getCause() instanceof IOException) {
       return new SendFailure(
-          Kind.TEMPORARY, "network fault talking to " + relay + ": " + oneLine(message), null, e);
+          Kind.TEMPORARY,
+          "network fault talking to " + relay + ": " + Words.oneLine(message),
+          null,
+          e);
     }
     return new SendFailure(
-        Kind.PERMANENT, "sending through " + relay + " failed: " + oneLine(message), null, e);
+        Kind.PERMANENT, "sending through " + relay + " failed: " + Words.oneLine(message), null, e);
   }
 
   private static SendFailure tls(
@@ -162,7 +166,7 @@ final class SmtpFailures {
               "the TLS handshake with the relay "
                   + relay
                   + " failed: "
-                  + oneLine(ssl.getMessage())
+                  + Words.oneLine(ssl.getMessage())
                   + "; nothing was sent";
         };
     return new SendFailure(Kind.TLS, words, null, e);
@@ -197,9 +201,5 @@ final class SmtpFailures {
       return m.getNextException();
     }
     return t.getCause() == t ? null : t.getCause();
-  }
-
-  static String oneLine(String s) {
-    return s == null ? "" : s.replaceAll("\\s+", " ").strip();
   }
 }

@@ -104,7 +104,7 @@ public final class SmtpTransport implements ProbeTransport {
           new Delivery(
               tls.getProtocol(),
               tls.getCipherSuite(),
-              SmtpFailures.oneLine(c.transport().getLastServerResponse()));
+              org.mailassure.text.Words.oneLine(c.transport().getLastServerResponse()));
       idle.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>()).push(c);
       return delivery;
     } catch (MessagingException e) {
@@ -270,7 +270,7 @@ public final class SmtpTransport implements ProbeTransport {
               "smtp.password-file "
                   + s.passwordFile()
                   + " cannot be read ("
-                  + org.mailassure.secrets.Secrets.whyUnreadable(e)
+                  + org.mailassure.text.Words.whyUnreadable(e)
                   + ")");
         }
       }
