@@ -2,10 +2,12 @@ package org.mailassure.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -19,6 +21,7 @@ import org.mailassure.config.ServiceAccount;
 import org.mailassure.keys.DkimAlgorithm;
 import org.mailassure.keys.PemKeys;
 import org.mailassure.probe.dkim.DkimKeyRecord;
+import org.mailassure.text.Words;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -144,10 +147,7 @@ final class DkimCommand implements Runnable {
       }
       String access;
       try {
-        Files.createFile(
-            file,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, PemKeys.toPem(pair.getPrivate()), StandardCharsets.US_ASCII);
+        writeNew(file, PemKeys.toPem(pair.getPrivate()).getBytes(StandardCharsets.US_ASCII));
         access = shareWithService(dir, file, ServiceAccount.NAME);
       } catch (FileAlreadyExistsException e) {
         throw new ConfigSource.UsageError(
@@ -155,7 +155,8 @@ final class DkimCommand implements Runnable {
                 + " already exists; mailassure never overwrites a key. Choose another "
                 + "--selector or --out, or move the old key away first");
       } catch (IOException e) {
-        throw new ConfigSource.UsageError("cannot write " + file + ": " + e.getMessage());
+        throw new ConfigSource.UsageError(
+            "cannot write " + file + ": " + Words.whyUnreadable(e) + "; nothing was written");
       }
       String name = s + "._domainkey." + d;
       String record = DkimKeyRecord.format(algorithm, pair.getPublic());
@@ -213,6 +214,31 @@ final class DkimCommand implements Runnable {
      *
      * @return how the key may be read, for the output
      */
+    /**
+     * Writes a new key file, 0600, and on disk before it returns: never over an existing file, and
+     * never left behind half written (a full disk, say), so that a second try is not refused
+     * because of the first one's remains.
+     */
+    static void writeNew(Path file, byte[] content) throws IOException {
+      try (FileChannel channel =
+          FileChannel.open(
+              file,
+              java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+        try {
+          java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
+          while (buffer.hasRemaining()) {
+            channel.write(buffer);
+          }
+          channel.force(true);
+        } catch (IOException e) {
+          // Created by this call (CREATE_NEW), so it is this call's to remove.
+          Files.deleteIfExists(file);
+          throw e;
+        }
+      }
+    }
+
     static String shareWithService(Path dir, Path file, String serviceGroup) {
       java.nio.file.attribute.GroupPrincipal group;
       try {

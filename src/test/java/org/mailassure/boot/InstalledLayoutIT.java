@@ -322,6 +322,50 @@ class InstalledLayoutIT {
     assertThat(loadedFrom()).noneMatch(p -> p.startsWith(graphLib.toString()));
   }
 
+  @Test
+  void aKeyThatCannotBeWrittenWholeLeavesNoFileAndASecondTryIsNotRefused() throws Exception {
+    // The shell's file-size limit (1 KiB, below an RSA-2048 PEM key's 1.7) fails the write as a
+    // full disk would; the JVM ignores SIGXFSZ, so the write itself reports it.
+    Path keys = Files.createDirectory(dir.resolve("keys"));
+    List<String> keygen =
+        List.of(
+            "dkim",
+            "keygen",
+            "--domain",
+            "example.gov.uk",
+            "--selector",
+            "s1",
+            "--out",
+            keys.toString());
+    List<String> limited =
+        new java.util.ArrayList<>(List.of("sh", "-c", "ulimit -f 1 && exec \"$@\"", "sh"));
+    limited.add(Installed.launcher().toString());
+    limited.addAll(keygen);
+    Process p =
+        new ProcessBuilder(limited)
+            .directory(dir.toFile())
+            .redirectOutput(dir.resolve("out").toFile())
+            .redirectError(dir.resolve("err").toFile())
+            .start();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    String err = Files.readString(dir.resolve("err"), StandardCharsets.UTF_8);
+
+    assertThat(p.exitValue()).as(err).isEqualTo(2);
+    assertThat(err)
+        .contains("cannot write " + keys.resolve("example.gov.uk-s1.pem"), "nothing was written")
+        .doesNotContain("Exception");
+    try (Stream<Path> left = Files.list(keys)) {
+      assertThat(left).isEmpty();
+    }
+
+    Run again = mailassure(keygen.toArray(String[]::new));
+
+    assertThat(again.exitCode()).as(again.err()).isZero();
+    assertThat(Files.readString(keys.resolve("example.gov.uk-s1.pem")))
+        .startsWith("-----BEGIN PRIVATE KEY-----")
+        .endsWith("-----END PRIVATE KEY-----\n");
+  }
+
   private static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> walk = Files.walk(from)) {
       for (Path p : walk.toList()) {
