@@ -366,6 +366,47 @@ class InstalledLayoutIT {
         .endsWith("-----END PRIVATE KEY-----\n");
   }
 
+  @Test
+  void theJvmsOwnWarningsGoToStderrAndJsonOnStdoutStaysOneDocument() throws Exception {
+    // A JVM warning from its unified logging, which goes to stdout by default: asking for large
+    // pages on a machine that has none configured (as CI machines are; elsewhere the test has
+    // nothing to show and is skipped).
+    Process plain =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseLargePages",
+                "-version")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    String plainOut = new String(plain.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    plain.waitFor(60, TimeUnit.SECONDS);
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        plainOut.contains("[warning]"), "this machine's JVM prints no warning for large pages");
+
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Installed.launcher().toString(), "validate", "--json", "-c", config.toString())
+            .directory(dir.toFile())
+            .redirectOutput(dir.resolve("out").toFile())
+            .redirectError(dir.resolve("err").toFile());
+    pb.environment().put("MAILASSURE_GRAPH_TOKEN", "token-for-tests");
+    pb.environment().put("MAILASSURE_JAVA_OPTS", "-XX:+UseLargePages");
+    Process p = pb.start();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    String out = Files.readString(dir.resolve("out"), StandardCharsets.UTF_8);
+
+    assertThat(p.exitValue()).isZero();
+    assertThat(Files.readString(dir.resolve("err"), StandardCharsets.UTF_8))
+        .contains("[warning]", "UseLargePages");
+    assertThat(out).doesNotContain("[warning]").startsWith("{");
+    assertThat(
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out)
+                .get("valid")
+                .asBoolean())
+        .isTrue();
+  }
+
   private static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> walk = Files.walk(from)) {
       for (Path p : walk.toList()) {
