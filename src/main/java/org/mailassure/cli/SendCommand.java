@@ -58,14 +58,14 @@ final class SendCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(options.verbose));
-    java.time.Duration giveUp;
-    try {
-      giveUp = org.mailassure.config.Durations.parse(giveUpAfter);
-    } catch (IllegalArgumentException e) {
+    java.time.Duration giveUp = org.mailassure.config.Durations.parse(giveUpAfter);
+    if (giveUp == null) {
       throw new ConfigSource.UsageError(
           "mailassure: send: --give-up-after '"
               + giveUpAfter
-              + "' is not a duration; write 30s, 2m or PT5M");
+              + "' is not a duration of at most "
+              + org.mailassure.config.Durations.format(org.mailassure.config.Durations.MAX)
+              + "; write 30s, 2m or PT5M");
     }
     java.time.Instant deadline = ctx.clock().instant().plus(giveUp);
     Config config = ConfigSource.load(ctx, options);

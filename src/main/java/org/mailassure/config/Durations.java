@@ -13,10 +13,31 @@ import java.util.regex.Pattern;
 public final class Durations {
   private static final Pattern SHORT = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)");
 
+  /**
+   * The longest duration any setting or option takes: 36500d (100 years), far past any use, and far
+   * inside what a clock can add or subtract without overflowing (ISO-8601 can write durations that
+   * cannot be added to any date).
+   */
+  public static final Duration MAX = Duration.ofDays(36_500);
+
   private Durations() {}
 
-  /** The duration, or null when the text is not one. Negative durations are not durations here. */
+  /**
+   * The duration, or null when the text is not one or is longer than {@link #MAX}. Negative
+   * durations are not durations here.
+   */
   public static Duration parse(String text) {
+    Duration d = unbounded(text);
+    return d == null || d.compareTo(MAX) > 0 ? null : d;
+  }
+
+  /** Whether the text is a duration, only longer than {@link #MAX}. */
+  public static boolean isTooLong(String text) {
+    Duration d = unbounded(text);
+    return d != null && d.compareTo(MAX) > 0;
+  }
+
+  private static Duration unbounded(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
     if (t.equals("0")) {
       return Duration.ZERO;

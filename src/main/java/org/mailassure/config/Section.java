@@ -265,6 +265,13 @@ final class Section {
       return fallback;
     }
     Duration d = Durations.parse(t);
+    if (d == null && Durations.isTooLong(t)) {
+      problem(
+          key,
+          "'" + t + "' is longer than " + Durations.format(Durations.MAX) + " (100 years)",
+          "write a shorter duration: no setting needs more");
+      return fallback;
+    }
     if (d == null) {
       problem(
           key,

@@ -82,6 +82,7 @@ class BadConfigTest {
           """
       an empty file                    | ''                                                                   | 1:1   | the file is empty
       YAML that does not parse         | 'domains: [a, b\\n'                                                  | 1:10  | the list in [ ] that starts here is never closed
+      a retention no clock can subtract | 'state:\\n  retention: PT9223372036854775807S\\nDOMAINS'          | 2:14  | state.retention: 'PT9223372036854775807S' is longer than 36500d (100 years)
       two YAML documents               | 'state-dir: x\\n---\\nstate-dir: y\\n'                              | 2:1   | a second YAML document starts here
       a file of unrelated keys         | 'name: x\\nversion: 2\\n'                                          | 1:1   | this does not look like a mailassure config: none of its 2 top-level keys
       a file that is one value         | 'just some words\\n'                                                | 1:1   | expected a mapping of keys, found a value; a config is keys such as

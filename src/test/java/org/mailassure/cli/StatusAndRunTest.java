@@ -181,6 +181,29 @@ class StatusAndRunTest {
     assertThat(r.err()).contains("--since 'yesterday-ish' is not a time");
   }
 
+  @Test
+  void journalRefusesADurationAgoBeforeAnyDateAsAUsageError() {
+    // ISO-8601 can write a duration (2^63 - 1 seconds) that no date can be taken from.
+    CliRun r = run("journal", "--since", "PT9223372036854775807S", "-c", config.toString());
+
+    assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err())
+        .contains("--since 'PT9223372036854775807S' is not a time")
+        .doesNotContain("bug");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"soon", "PT9223372036854775807S", "-5m"})
+  void sendRefusesAGiveUpTimeThatIsNotADurationBeforeLoadingAnything(String giveUp) {
+    CliRun r = run("send", "--give-up-after", giveUp, "-c", config.toString());
+
+    assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err())
+        .contains("--give-up-after '" + giveUp + "' is not a duration of at most 36500d")
+        .doesNotContain("bug");
+  }
+
   /**
    * Two command lines are read without picocli: the daemon's (to keep picocli's model out of the
    * daemon's memory) and a plain {@code validate} (the model was a quarter of its cold start). For
