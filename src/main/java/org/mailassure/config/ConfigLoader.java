@@ -469,14 +469,12 @@ public final class ConfigLoader {
         }
       }
       String list = c.text("secure-domain-list", null);
-      if (list != null
-          && list.startsWith("http://")
-          && !list.startsWith("http://127.0.0.1")
-          && !list.startsWith("http://localhost")) {
+      if (list != null && list.regionMatches(true, 0, "http://", 0, 7) && !onThisMachine(list)) {
         c.problem(
             "secure-domain-list",
-            "'" + list + "' is plain http",
-            "use https:// (plain http only for 127.0.0.1, in tests)");
+            "'" + list + "' is plain http: anyone on the way could change which domains get TLS",
+            "use https:// (plain http only for a list served on this machine: 127.0.0.1, [::1]"
+                + " or localhost)");
       }
       if (domains.isEmpty() && list == null) {
         c.problem(
@@ -518,6 +516,19 @@ public final class ConfigLoader {
               "graph",
               "SMTP auth xoauth2 takes its token from graph.auth, but there is no 'graph' section",
               "add 'graph:' with tenant-id and auth, or set probe.smtp.auth to password or none");
+    }
+  }
+
+  /** Whether an http URL's host is this machine's loopback address, by name or number. */
+  private static boolean onThisMachine(String url) {
+    try {
+      String host = java.net.URI.create(url).getHost();
+      return host != null
+          && (host.equals("127.0.0.1")
+              || host.equals("[::1]")
+              || host.equalsIgnoreCase("localhost"));
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 }

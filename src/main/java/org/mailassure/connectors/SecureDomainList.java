@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.mailassure.text.Words;
 
 /**
  * The published list of securely set-up domains: fetched over HTTPS (or read from a file) and read
@@ -44,39 +52,7 @@ public final class SecureDomainList {
   public List<String> fetch(String source, Path base) throws UnavailableException {
     String text;
     if (source.startsWith("https://") || source.startsWith("http://")) {
-      URI uri = URI.create(source);
-      try {
-        HttpResponse<java.io.InputStream> r =
-            http.send(
-                HttpRequest.newBuilder(uri)
-                    .timeout(timeout)
-                    .header("User-Agent", "mailassure")
-                    .GET()
-                    .build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        try (java.io.InputStream body = r.body()) {
-          if (r.statusCode() != 200) {
-            throw new UnavailableException(
-                "the secure-domain list " + source + " answered HTTP " + r.statusCode());
-          }
-          byte[] bytes = body.readNBytes(MAX_BYTES + 1);
-          if (bytes.length > MAX_BYTES) {
-            throw new UnavailableException(
-                "the secure-domain list "
-                    + source
-                    + " is longer than "
-                    + (MAX_BYTES >> 20)
-                    + " MiB, which no such list is; not read");
-          }
-          text = new String(bytes, StandardCharsets.UTF_8);
-        }
-      } catch (IOException e) {
-        throw new UnavailableException(
-            "cannot download the secure-domain list " + source + ": " + e.getMessage());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new UnavailableException("interrupted while downloading " + source);
-      }
+      text = download(source);
     } else {
       Path p = base == null ? Path.of(source) : base.resolve(source);
       try {
@@ -91,10 +67,137 @@ public final class SecureDomainList {
         text = Files.readString(p, StandardCharsets.UTF_8);
       } catch (IOException e) {
         throw new UnavailableException(
-            "cannot read the secure-domain list " + p + ": " + e.getMessage());
+            "cannot read the secure-domain list " + p + ": " + Words.whyUnreadable(e));
       }
     }
     return parse(text);
+  }
+
+  /**
+   * The list at an http(s) URL, whole, within the one deadline ({@code timeout} for connecting, the
+   * headers and the whole body: the client's own timeout stops at the headers, so a server that
+   * drips the body would otherwise hold the command for ever) and at most {@link #MAX_BYTES}.
+   */
+  private String download(String source) throws UnavailableException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(source))
+            .timeout(timeout)
+            .header("User-Agent", "mailassure")
+            .GET()
+            .build();
+    CompletableFuture<HttpResponse<byte[]>> response =
+        http.sendAsync(
+            request,
+            info ->
+                info.statusCode() == 200
+                    ? new Bounded()
+                    : HttpResponse.BodySubscribers.replacing(new byte[0]));
+    HttpResponse<byte[]> r;
+    try {
+      r = response.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      response.cancel(true);
+      throw new UnavailableException(
+          "the secure-domain list "
+              + source
+              + " did not arrive whole within "
+              + org.mailassure.config.Durations.format(timeout)
+              + "; not read");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof TooLong) {
+        throw new UnavailableException(
+            "the secure-domain list "
+                + source
+                + " is longer than "
+                + (MAX_BYTES >> 20)
+                + " MiB, which no such list is; not read");
+      }
+      throw new UnavailableException(
+          "cannot download the secure-domain list " + source + ": " + why(cause));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      response.cancel(true);
+      throw new UnavailableException("interrupted while downloading " + source);
+    }
+    if (r.statusCode() != 200) {
+      throw new UnavailableException(
+          "the secure-domain list " + source + " answered HTTP " + r.statusCode());
+    }
+    return new String(r.body(), StandardCharsets.UTF_8);
+  }
+
+  /** Why a download failed, in words: the JDK's client often gives no message at all. */
+  private static String why(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.nio.channels.UnresolvedAddressException
+          || t instanceof java.net.UnknownHostException) {
+        return "the host name does not resolve";
+      }
+      if (t instanceof java.net.http.HttpConnectTimeoutException) {
+        return "no connection within the time allowed";
+      }
+      if (t instanceof java.net.ConnectException) {
+        return "the connection was refused (nothing listens there)";
+      }
+      if (t instanceof javax.net.ssl.SSLException) {
+        return "TLS failed: " + Words.oneLine(t.getMessage());
+      }
+    }
+    String message = Words.oneLine(failure.getMessage());
+    return message.isEmpty() ? "the connection failed" : message;
+  }
+
+  /** The body was longer than {@link #MAX_BYTES}. */
+  private static final class TooLong extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TooLong() {
+      super("longer than " + MAX_BYTES + " bytes");
+    }
+  }
+
+  /** A body gathered into bytes, cut off (and the exchange cancelled) past {@link #MAX_BYTES}. */
+  private static final class Bounded implements HttpResponse.BodySubscriber<byte[]> {
+    private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+    private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    private Flow.Subscription subscription;
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+      return body;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      s.request(1);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> items) {
+      for (ByteBuffer b : items) {
+        if (bytes.size() + b.remaining() > MAX_BYTES) {
+          subscription.cancel();
+          body.completeExceptionally(new TooLong());
+          return;
+        }
+        byte[] chunk = new byte[b.remaining()];
+        b.get(chunk);
+        bytes.write(chunk, 0, chunk.length);
+      }
+      subscription.request(1);
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      body.completeExceptionally(failure);
+    }
+
+    @Override
+    public void onComplete() {
+      body.complete(bytes.toByteArray());
+    }
   }
 
   /**

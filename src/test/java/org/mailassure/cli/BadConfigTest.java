@@ -141,6 +141,7 @@ class BadConfigTest {
       a reply text with {time}         | 'SMTPrule:\n  reply-text: \"sent at {time}\"\nDOMAINS'          | 5:15  | unknown placeholder {time}
       a reply cap of zero              | 'SMTPrule:\n  max-replies-per-day: 0\nDOMAINS'                   | 5:24  | rule.max-replies-per-day: 0 is out of range
       a misspelt rule key              | 'SMTPrule:\n  replytext: hello\nDOMAINS'                         | 5:3   | did you mean 'reply-text'?
+      a plain-http list named like loopback | 'SMTPconnectors:\\n  - name: a\\n    secure-domain-list: http://127.0.0.1.example.com/list\\nDOMAINS' | 6:25 | is plain http: anyone on the way could change which domains get TLS
       a connector forcing TLS on gov.uk | 'SMTPconnectors:\\n  - name: all\\n    domains: [\"*.gov.uk\"]\\nDOMAINS' | 6:14 | forces TLS to all of gov.uk
       """)
   void aBrokenConfigExitsTwoNamingLineColumnAndKey(

@@ -1,6 +1,7 @@
 package org.mailassure.connectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
@@ -21,6 +22,8 @@ import org.mailassure.cli.ExitCode;
 class ConnectorsTest {
   @TempDir Path dir;
   private HttpServer server;
+  private final java.util.concurrent.CountDownLatch testEnded =
+      new java.util.concurrent.CountDownLatch(1);
   private final Map<String, String[]> served = new ConcurrentHashMap<>();
 
   @BeforeEach
@@ -29,6 +32,18 @@ class ConnectorsTest {
     server.createContext(
         "/",
         ex -> {
+          if (ex.getRequestURI().getPath().equals("/drip")) {
+            // A list that starts and then stalls, the connection kept open, until the test ends.
+            ex.sendResponseHeaders(200, 1000);
+            try (var out = ex.getResponseBody()) {
+              out.write("alpha.gov.uk,".getBytes(StandardCharsets.UTF_8));
+              out.flush();
+              testEnded.await();
+            } catch (java.io.IOException | InterruptedException clientGone) {
+              // the client gave up first, as it should
+            }
+            return;
+          }
           if (ex.getRequestURI().getPath().equals("/endless")) {
             // A list that never ends: streamed until the client stops reading.
             ex.sendResponseHeaders(200, 0);
@@ -56,6 +71,7 @@ class ConnectorsTest {
 
   @AfterEach
   void stop() {
+    testEnded.countDown();
     server.stop(0);
   }
 
@@ -167,6 +183,33 @@ class ConnectorsTest {
     assertThat(r.out() + r.err())
         .contains("is longer than 16 MiB, which no such list is; not read")
         .doesNotContain("Set-OutboundConnector");
+  }
+
+  @Test
+  void aListThatStallsIsGivenUpAtTheOneDeadlineNotWaitedForForEver() {
+    // The client's own timeout ends when the headers arrive; the body has the same deadline.
+    SecureDomainList lists = new SecureDomainList(java.time.Duration.ofMillis(500));
+
+    assertThatThrownBy(() -> lists.fetch(url("/drip"), dir))
+        .isInstanceOf(SecureDomainList.UnavailableException.class)
+        .hasMessage(
+            "the secure-domain list "
+                + url("/drip")
+                + " did not arrive whole within 500ms; not read");
+  }
+
+  @Test
+  void aListWhereNothingListensSaysSoInWords() throws Exception {
+    int closed;
+    try (var s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    SecureDomainList lists = new SecureDomainList(java.time.Duration.ofSeconds(5));
+
+    assertThatThrownBy(() -> lists.fetch("http://127.0.0.1:" + closed + "/list", dir))
+        .isInstanceOf(SecureDomainList.UnavailableException.class)
+        .hasMessageEndingWith(": the connection was refused (nothing listens there)")
+        .hasMessageNotContaining("null");
   }
 
   @Test
