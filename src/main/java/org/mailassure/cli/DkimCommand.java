@@ -106,10 +106,14 @@ final class DkimCommand implements Runnable {
       String d = domain.toLowerCase(Locale.ROOT);
       String s = selector.toLowerCase(Locale.ROOT);
       if (!Names.isDomainName(d)) {
+        String instead = Names.instead(d);
         throw new ConfigSource.UsageError(
             "--domain "
                 + domain
-                + ": not a domain name; give the email domain, e.g. example.gov.uk");
+                + ": not a domain name; "
+                + (instead.isEmpty()
+                    ? "give the email domain, e.g. example.gov.uk"
+                    : "give " + instead + " instead"));
       }
       if (!Names.isSelector(s)) {
         throw new ConfigSource.UsageError(

@@ -78,10 +78,16 @@ final class DomainReader {
     }
     name = name.toLowerCase(Locale.ROOT);
     if (!Names.isDomainName(name)) {
-      d.problem(
-          "name",
-          "'" + name + "' is not a domain name",
-          "write the email domain, e.g. example.gov.uk");
+      String instead = Names.instead(name);
+      String fix;
+      if (instead.isEmpty()) {
+        fix = "write the email domain, e.g. example.gov.uk";
+      } else if (name.strip().endsWith(".")) {
+        fix = "write " + instead + ", without the final dot";
+      } else {
+        fix = "write " + instead + ", its A-label form, as DNS and mail carry it";
+      }
+      d.problem("name", "'" + name + "' is not a domain name", fix);
       return null;
     }
     boolean rule = d.bool("rule", true);

@@ -32,6 +32,27 @@ public final class Names {
     return !labels[labels.length - 1].chars().allMatch(Character::isDigit);
   }
 
+  /**
+   * What to write instead of a name {@link #isDomainName} refused, when the fix is mechanical: the
+   * name without its final dot, or an internationalised name's A-label form (RFC 5890), which is
+   * what DNS and mail headers carry; empty otherwise.
+   */
+  public static String instead(String name) {
+    String n = name.strip();
+    if (n.length() > 1 && n.endsWith(".") && isDomainName(n.substring(0, n.length() - 1))) {
+      return n.substring(0, n.length() - 1);
+    }
+    if (n.chars().anyMatch(c -> c > 127)) {
+      try {
+        String ascii = java.net.IDN.toASCII(n, java.net.IDN.USE_STD3_ASCII_RULES);
+        return isDomainName(ascii) ? ascii.toLowerCase(Locale.ROOT) : "";
+      } catch (IllegalArgumentException notIdn) {
+        return "";
+      }
+    }
+    return "";
+  }
+
   /** Whether the text is a DKIM selector: one or more DNS labels (RFC 6376 section 3.1). */
   public static boolean isSelector(String selector) {
     for (String label : selector.toLowerCase(Locale.ROOT).split("\\.", -1)) {

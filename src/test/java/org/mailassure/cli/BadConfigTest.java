@@ -83,6 +83,8 @@ class BadConfigTest {
       an empty file                    | ''                                                                   | 1:1   | the file is empty
       YAML that does not parse         | 'domains: [a, b\\n'                                                  | 1:10  | the list in [ ] that starts here is never closed
       a retention no clock can subtract | 'state:\\n  retention: PT9223372036854775807S\\nDOMAINS'          | 2:14  | state.retention: 'PT9223372036854775807S' is longer than 36500d (100 years)
+      an internationalised domain name | 'SMTPdomains:\\n  - name: bücher.example\\n    mailbox: m@xn--bcher-kva.example\\n' | 5:11 | write xn--bcher-kva.example, its A-label form
+      a domain with its final dot      | 'SMTPdomains:\\n  - name: example.gov.uk.\\n    mailbox: m@example.gov.uk\\n' | 5:11 | write example.gov.uk, without the final dot
       two YAML documents               | 'state-dir: x\\n---\\nstate-dir: y\\n'                              | 2:1   | a second YAML document starts here
       a file of unrelated keys         | 'name: x\\nversion: 2\\n'                                          | 1:1   | this does not look like a mailassure config: none of its 2 top-level keys
       a file that is one value         | 'just some words\\n'                                                | 1:1   | expected a mapping of keys, found a value; a config is keys such as
@@ -146,6 +148,7 @@ class BadConfigTest {
       """)
   void aBrokenConfigExitsTwoNamingLineColumnAndKey(
       String what, String yaml, String lineColumn, String message) throws Exception {
+    // The A-label of bücher.example above is Python's: 'bücher.example'.encode('idna').
     String text =
         yaml.replace("\\n", "\n")
             .replace("SMTP", SMTP)

@@ -88,6 +88,15 @@ class DkimKeygenTest {
   }
 
   @Test
+  void anInternationalisedDomainIsRefusedWithItsALabel() {
+    // The A-label is Python's: 'bücher.example'.encode('idna') == b'xn--bcher-kva.example'.
+    CliRun r = CliRun.of(dir, "dkim", "keygen", "--domain", "bücher.example", "--selector", "s");
+
+    assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err()).contains("give xn--bcher-kva.example instead");
+  }
+
+  @Test
   void smallRsaKeysAreRefused() {
     CliRun r =
         CliRun.of(
