@@ -39,6 +39,12 @@ public final class MailboxRules {
     return GraphCalls.noSdkRetry();
   }
 
+  /**
+   * Pages of rules followed at most: an inbox's rules fit in Exchange's 256 KB rule quota, a few
+   * pages; a server whose pages never end (each linking to the next, or to itself) is stopped.
+   */
+  static final int MAX_PAGES = 100;
+
   /** Every rule of the mailbox's inbox, following @odata.nextLink. */
   public List<MessageRule> list(String mailbox) throws GraphFailure {
     List<MessageRule> all = new ArrayList<>();
@@ -47,11 +53,22 @@ public final class MailboxRules {
             mailbox,
             "read the inbox rules of",
             () -> rules(mailbox).get(c -> c.options.addAll(noSdkRetry())));
-    while (page != null) {
+    for (int pages = 1; page != null; pages++) {
       if (page.getValue() != null) {
         all.addAll(page.getValue());
       }
       String next = page.getOdataNextLink();
+      if (next != null && pages >= MAX_PAGES) {
+        // Reconciling from part of the rules could create a rule that exists on a later page.
+        throw new GraphFailure(
+            GraphFailure.Kind.PERMANENT,
+            "Graph sent more than "
+                + MAX_PAGES
+                + " pages of inbox rules for "
+                + mailbox
+                + ", each linking to another; stopped reading, and nothing was changed",
+            null);
+      }
       page =
           next == null
               ? null

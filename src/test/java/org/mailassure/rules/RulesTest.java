@@ -215,6 +215,23 @@ class RulesTest {
   }
 
   @Test
+  void pagesOfRulesThatNeverEndAreStoppedAndNothingIsWritten() throws Exception {
+    graph.endlessRulePages();
+    graph.addRule(mailbox(1), ownedRule(1, true));
+
+    CliRun r = run("provision", "-c", config(1).toString());
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.out() + r.err())
+        .contains("Graph sent more than " + MailboxRules.MAX_PAGES + " pages of inbox rules for")
+        .contains("nothing was changed");
+    assertThat(writes()).isEmpty();
+    assertThat(graph.requests())
+        .filteredOn(q -> q.method().equals("GET"))
+        .hasSize(MailboxRules.MAX_PAGES);
+  }
+
+  @Test
   void ownedRulesOnLaterPagesAreFoundSoDuplicatesAcrossPagesAreCutToOne() throws Exception {
     // Two rules a page: the owned ones sit on pages one, two and three.
     graph.pageSize(2);

@@ -111,6 +111,7 @@ public final class LoopbackGraph implements AutoCloseable {
   private final AtomicInteger ids = new AtomicInteger();
   private volatile Duration latency = Duration.ZERO;
   private volatile int pageSize = Integer.MAX_VALUE;
+  private volatile boolean endlessRulePages;
   private final java.util.concurrent.atomic.AtomicLong oversizedSent =
       new java.util.concurrent.atomic.AtomicLong();
 
@@ -227,6 +228,12 @@ public final class LoopbackGraph implements AutoCloseable {
    */
   public LoopbackGraph pageSize(int rules) {
     this.pageSize = rules;
+    return this;
+  }
+
+  /** Rule listings whose every page links to itself again: pages that never end. */
+  public LoopbackGraph endlessRulePages() {
+    this.endlessRulePages = true;
     return this;
   }
 
@@ -380,7 +387,11 @@ public final class LoopbackGraph implements AutoCloseable {
         ArrayNode value = page.putArray("value");
         int end = (int) Math.min(all.size(), (long) skip + pageSize);
         all.subList(Math.min(skip, all.size()), end).forEach(value::add);
-        if (end < all.size()) {
+        if (endlessRulePages) {
+          page.put(
+              "@odata.nextLink",
+              baseUrl() + r.path().substring("/v1.0".length()) + "?$skiptoken=0");
+        } else if (end < all.size()) {
           page.put(
               "@odata.nextLink",
               baseUrl() + r.path().substring("/v1.0".length()) + "?$skiptoken=" + end);
