@@ -450,6 +450,14 @@ public final class ConfigLoader {
             "give the connector's name as it should appear in Exchange Online");
         continue;
       }
+      if (name.chars().anyMatch(Character::isISOControl)) {
+        // It is printed into the PowerShell the admin runs, a comment line among others.
+        c.problem(
+            "name",
+            "the connector name holds a line break or another control character",
+            "write the name on one line, in plain characters");
+        continue;
+      }
       if (out.stream().anyMatch(o -> o.name().equals(name))) {
         c.problem(
             "name",

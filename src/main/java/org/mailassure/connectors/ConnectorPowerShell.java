@@ -2,6 +2,8 @@ package org.mailassure.connectors;
 
 import java.util.List;
 import java.util.stream.Collectors;
+import org.mailassure.text.PowerShell;
+import org.mailassure.text.Words;
 
 /**
  * Exchange Online PowerShell that creates a mandatory-TLS outbound connector when it is missing
@@ -13,7 +15,7 @@ public final class ConnectorPowerShell {
   private ConnectorPowerShell() {}
 
   public static String script(ConnectorPlan plan, ConnectorPlan.Change change) {
-    String name = quote(plan.name());
+    String name = PowerShell.quote(plan.name());
     String all = list(plan.domains());
     String update;
     if (change == null) {
@@ -36,7 +38,7 @@ public final class ConnectorPowerShell {
     }
     return String.join(
         "\n",
-        "# " + plan.name() + ": " + plan.domains().size() + " recipient domains",
+        "# " + Words.oneLine(plan.name()) + ": " + plan.domains().size() + " recipient domains",
         "if (-not (Get-OutboundConnector -Identity " + name + " -ErrorAction SilentlyContinue)) {",
         "  New-OutboundConnector -Name "
             + name
@@ -50,10 +52,6 @@ public final class ConnectorPowerShell {
   }
 
   private static String list(List<String> domains) {
-    return domains.stream().map(ConnectorPowerShell::quote).collect(Collectors.joining(","));
-  }
-
-  private static String quote(String s) {
-    return "\"" + s.replace("\"", "`\"") + "\"";
+    return domains.stream().map(PowerShell::quote).collect(Collectors.joining(","));
   }
 }

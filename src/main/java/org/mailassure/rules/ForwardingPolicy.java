@@ -2,6 +2,7 @@ package org.mailassure.rules;
 
 import java.util.List;
 import java.util.stream.Collectors;
+import org.mailassure.text.PowerShell;
 
 /**
  * The Exchange Online PowerShell that lets exactly the rule mailboxes forward to the assessment
@@ -20,23 +21,25 @@ public final class ForwardingPolicy {
       return "";
     }
     String from =
-        mailboxes.stream().sorted().map(m -> "\"" + m + "\"").collect(Collectors.joining(","));
+        mailboxes.stream().sorted().map(PowerShell::quote).collect(Collectors.joining(","));
     return String.join(
         "\n",
         "# Exchange Online blocks automatic forwarding to external addresses by default (outbound spam",
         "# filter policy AutoForwardingMode; senders get NDR 5.7.520). Run once in Exchange Online",
         "# PowerShell to allow it for exactly the mailboxes that hold mailassure's rule:",
         "Connect-ExchangeOnline",
-        "New-HostedOutboundSpamFilterPolicy -Name \"" + NAME + "\" -AutoForwardingMode On",
-        "New-HostedOutboundSpamFilterRule -Name \""
-            + NAME
-            + "\" -HostedOutboundSpamFilterPolicy \""
-            + NAME
-            + "\" -From "
+        "New-HostedOutboundSpamFilterPolicy -Name "
+            + PowerShell.quote(NAME)
+            + " -AutoForwardingMode On",
+        "New-HostedOutboundSpamFilterRule -Name "
+            + PowerShell.quote(NAME)
+            + " -HostedOutboundSpamFilterPolicy "
+            + PowerShell.quote(NAME)
+            + " -From "
             + from
             + " -Priority 0",
         "# Already created? Keep its mailboxes in step instead:",
-        "# Set-HostedOutboundSpamFilterRule -Identity \"" + NAME + "\" -From " + from,
+        "# Set-HostedOutboundSpamFilterRule -Identity " + PowerShell.quote(NAME) + " -From " + from,
         "");
   }
 }

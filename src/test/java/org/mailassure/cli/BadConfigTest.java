@@ -144,6 +144,7 @@ class BadConfigTest {
       a reply cap of zero              | 'SMTPrule:\n  max-replies-per-day: 0\nDOMAINS'                   | 5:24  | rule.max-replies-per-day: 0 is out of range
       a misspelt rule key              | 'SMTPrule:\n  replytext: hello\nDOMAINS'                         | 5:3   | did you mean 'reply-text'?
       a plain-http list named like loopback | 'SMTPconnectors:\\n  - name: a\\n    secure-domain-list: http://127.0.0.1.example.com/list\\nDOMAINS' | 6:25 | is plain http: anyone on the way could change which domains get TLS
+      a connector name on two lines    | 'SMTPconnectors:\\n  - name: \"a\\x0aRemove-Item x\"\\n    domains: [a.example.com]\\nDOMAINS' | 5:11 | the connector name holds a line break
       a connector forcing TLS on gov.uk | 'SMTPconnectors:\\n  - name: all\\n    domains: [\"*.gov.uk\"]\\nDOMAINS' | 6:14 | forces TLS to all of gov.uk
       """)
   void aBrokenConfigExitsTwoNamingLineColumnAndKey(

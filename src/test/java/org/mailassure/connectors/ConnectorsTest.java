@@ -138,22 +138,34 @@ class ConnectorsTest {
         .isEqualTo(
             """
         # mailassure: partners: 2 recipient domains
-        if (-not (Get-OutboundConnector -Identity "mailassure: partners" -ErrorAction SilentlyContinue)) {
-          New-OutboundConnector -Name "mailassure: partners" -ConnectorType Partner -UseMXRecord $true \
+        if (-not (Get-OutboundConnector -Identity 'mailassure: partners' -ErrorAction SilentlyContinue)) {
+          New-OutboundConnector -Name 'mailassure: partners' -ConnectorType Partner -UseMXRecord $true \
         -TlsSettings CertificateValidation -IsTransportRuleScoped $false -Enabled $true -RecipientDomains \
-        "a.example.com","b.example.com"
+        'a.example.com','b.example.com'
         } else {
-          Set-OutboundConnector -Identity "mailassure: partners" -RecipientDomains @{Add="b.example.com"; \
-        Remove="old.example.com"}
+          Set-OutboundConnector -Identity 'mailassure: partners' -RecipientDomains @{Add='b.example.com'; \
+        Remove='old.example.com'}
         }
         """);
+  }
+
+  @Test
+  void aNameIsPrintedAsAPowerShellLiteralThatNothingInItCanBreakOutOf() {
+    // Single-quoted strings expand nothing; a quote inside is doubled (about_Quoting_Rules), and
+    // the language specification (2.3.5.2) counts U+2018, U+2019, U+201A and U+201B as single
+    // quotes too.
+    ConnectorPlan plan =
+        ConnectorPlan.of("Bob's $(Remove-Item C:\\) `n \u2019x", List.of("a.example.com"));
+
+    assertThat(ConnectorPowerShell.script(plan, null))
+        .contains("-Identity 'Bob''s $(Remove-Item C:\\) `n \u2019\u2019x' ");
   }
 
   @Test
   void withoutACurrentListTheUpdateReplacesTheWholeList() {
     ConnectorPlan plan = ConnectorPlan.of("p", List.of("a.example.com"));
     assertThat(ConnectorPowerShell.script(plan, null))
-        .contains("  Set-OutboundConnector -Identity \"p\" -RecipientDomains \"a.example.com\"\n");
+        .contains("  Set-OutboundConnector -Identity 'p' -RecipientDomains 'a.example.com'\n");
   }
 
   @Test
@@ -164,8 +176,7 @@ class ConnectorsTest {
     assertThat(r.out())
         .contains("4 domains")
         .contains("refused *.gov.uk")
-        .contains(
-            "-RecipientDomains \"*.gsi.gov.uk\",\"*.gsx.gov.uk\",\"alpha.gov.uk\",\"beta.gov.uk\"");
+        .contains("-RecipientDomains '*.gsi.gov.uk','*.gsx.gov.uk','alpha.gov.uk','beta.gov.uk'");
   }
 
   @Test
@@ -251,6 +262,6 @@ class ConnectorsTest {
     assertThat(forced.exitCode()).isZero();
     assertThat(forced.out())
         .contains("- beta.gov.uk")
-        .contains("@{Remove=\"beta.gov.uk\",\"delta.gov.uk\",\"gamma.gov.uk\"}");
+        .contains("@{Remove='beta.gov.uk','delta.gov.uk','gamma.gov.uk'}");
   }
 }

@@ -128,8 +128,8 @@ class RulesTest {
         .contains("create")
         .contains("done")
         .contains(
-            "New-HostedOutboundSpamFilterPolicy -Name \"mailassure assessment forwarding\" -AutoForwardingMode On")
-        .contains("-From \"" + mailbox(1) + "\"");
+            "New-HostedOutboundSpamFilterPolicy -Name 'mailassure assessment forwarding' -AutoForwardingMode On")
+        .contains("-From '" + mailbox(1) + "'");
   }
 
   @Test
