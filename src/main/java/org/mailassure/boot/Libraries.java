@@ -8,6 +8,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Set;
+import org.mailassure.text.Shell;
 
 /**
  * The libraries that only some commands need, installed in their own subdirectory of {@code lib/}
@@ -178,7 +179,7 @@ public final class Libraries {
               + kind
               + " is writable by"
               + " its group or others; run 'chmod go-w "
-              + p
+              + Shell.arg(p)
               + "' or install mailassure again");
     }
   }

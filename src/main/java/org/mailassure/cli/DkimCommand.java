@@ -21,6 +21,7 @@ import org.mailassure.config.ServiceAccount;
 import org.mailassure.keys.DkimAlgorithm;
 import org.mailassure.keys.PemKeys;
 import org.mailassure.probe.dkim.DkimKeyRecord;
+import org.mailassure.text.Shell;
 import org.mailassure.text.Words;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -146,7 +147,7 @@ final class DkimCommand implements Runnable {
                 + dir
                 + " does not exist; nothing was written. Create it first, e.g. install -d -o root"
                 + " -g mailassure -m 0750 "
-                + dir
+                + Shell.arg(dir)
                 + ", or correct --out");
       }
       String access;
@@ -267,9 +268,9 @@ final class DkimCommand implements Runnable {
             + "), so run 'chgrp "
             + serviceGroup
             + " "
-            + file
+            + Shell.arg(file)
             + " && chmod 0640 "
-            + file
+            + Shell.arg(file)
             + "' as root";
       }
       return "mode 0640, group " + serviceGroup + " as its directory's, so the service can read it";

@@ -1,6 +1,7 @@
 package org.mailassure.config;
 
 import java.nio.file.Path;
+import org.mailassure.text.Shell;
 
 /**
  * Resolves and checks file paths, relative to the config file's directory. A path that starts with
@@ -140,9 +141,9 @@ public final class FileChecks {
           key,
           "the file " + p + " is not readable by this user",
           "give this user read access, e.g. 'chown root:mailassure "
-              + p
+              + Shell.arg(p)
               + " && chmod 0640 "
-              + p
+              + Shell.arg(p)
               + "'");
       return null;
     }
@@ -155,13 +156,13 @@ public final class FileChecks {
             key,
             "the secret file " + p + " is readable by every user",
             "run 'chmod 600 "
-                + p
+                + Shell.arg(p)
                 + "' (or 'chown root:"
                 + SERVICE_GROUP
                 + " "
-                + p
+                + Shell.arg(p)
                 + " && chmod 640 "
-                + p
+                + Shell.arg(p)
                 + "' for the service)");
         return null;
       }
@@ -171,13 +172,13 @@ public final class FileChecks {
             key,
             "the secret file " + p + " is readable by the group " + group,
             "run 'chmod 600 "
-                + p
+                + Shell.arg(p)
                 + "', or 'chown root:"
                 + SERVICE_GROUP
                 + " "
-                + p
+                + Shell.arg(p)
                 + " && chmod 640 "
-                + p
+                + Shell.arg(p)
                 + "' so that only the service's group can read it");
         return null;
       }

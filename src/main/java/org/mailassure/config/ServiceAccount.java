@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.mailassure.text.Shell;
 
 /**
  * The system user the installed service runs as ({@code User=mailassure} in the unit), so that a
@@ -103,7 +104,7 @@ public record ServiceAccount(String name, long uid, Set<Long> gids) {
                 "keep the file in /etc/mailassure (root:"
                     + name
                     + ", mode 0750), or run 'chmod o+x "
-                    + dir
+                    + Shell.arg(dir)
                     + "'"
               });
         }
@@ -118,7 +119,13 @@ public record ServiceAccount(String name, long uid, Set<Long> gids) {
                   + " ("
                   + describe(abs)
                   + ")",
-              "run 'chown root:" + name + " " + abs + " && chmod 0640 " + abs + "'"
+              "run 'chown root:"
+                  + name
+                  + " "
+                  + Shell.arg(abs)
+                  + " && chmod 0640 "
+                  + Shell.arg(abs)
+                  + "'"
             });
       }
     } catch (IOException e) {

@@ -17,6 +17,7 @@ import org.mailassure.journal.JournalEntry;
 import org.mailassure.journal.JournalState;
 import org.mailassure.journal.Outcome;
 import org.mailassure.secrets.Secrets;
+import org.mailassure.text.Shell;
 
 /**
  * The state store: every probe attempt, a summary per domain and the claims that make each
@@ -234,10 +235,10 @@ public final class StateStore implements AutoCloseable {
       // file being opened does not appear to be an SQLite database file".
       case 11, 26 ->
           "the file is damaged or is not a SQLite database: stop the service, move it aside (mv "
-              + file
+              + Shell.arg(file)
               + " "
-              + file
-              + ".damaged) and start again, which begins a new, empty history, or restore it"
+              + Shell.arg(file + ".damaged")
+              + ") and start again, which begins a new, empty history, or restore it"
               + " from a backup";
       // SQLITE_FULL (13): "a write could not complete because the disk is full".
       case 13 ->

@@ -43,6 +43,10 @@ class BadConfigTest {
     Files.setPosixFilePermissions(
         dir.resolve("open.pem"),
         java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    Files.writeString(dir.resolve("open key.pem"), Files.readString(dir.resolve("rsa.pem")));
+    Files.setPosixFilePermissions(
+        dir.resolve("open key.pem"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     Files.writeString(dir.resolve("group.pem"), Files.readString(dir.resolve("rsa.pem")));
     Files.setPosixFilePermissions(
         dir.resolve("group.pem"),
@@ -137,6 +141,7 @@ class BadConfigTest {
       a store URL without a database   | 'SMTPstate:\n  url: postgresql://db.example.gov.uk\nDOMAINS'     | 5:8   | needs a host and one database name
       a store username without a URL   | 'SMTPstate:\n  username: mailassure\nDOMAINS'                     | 5:13  | username and password-file are for PostgreSQL
       a retention of one day           | 'SMTPstate:\n  retention: 1d\nDOMAINS'                            | 5:14  | state.retention: is shorter than 2d
+      a key path the shell would split | 'SMTPDOMAINS    dkim: [{ selector: s1, private-key-file: \"open key.pem\" }]\\n' | 7:46 | open key.pem'' (or 'chown root:mailassure '
       a store password readable by all | 'SMTPstate:\n  url: postgresql://db.example.gov.uk/m\n  password-file: open.pem\nDOMAINS' | 6:18 | is readable by every user
       an unknown rule action           | 'SMTPrule:\n  action: bounce\nDOMAINS'                          | 5:11  | rule.action: 'bounce' is not one of reply, forward
       a poll shorter than a minute     | 'SMTPrule:\n  poll: 30s\nDOMAINS'                                | 5:9   | rule.poll: is shorter than 1m
