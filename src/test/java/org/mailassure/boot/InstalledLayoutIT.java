@@ -407,6 +407,76 @@ class InstalledLayoutIT {
         .isTrue();
   }
 
+  /** A Java home whose bin/java only reports how it was started, with the given release file. */
+  private Path fakeJava(String releaseVersion) throws IOException {
+    Path home = Files.createDirectories(dir.resolve("jdk-" + releaseVersion));
+    Path java = Files.createDirectories(home.resolve("bin")).resolve("java");
+    Files.writeString(
+        java,
+        "#!/bin/sh\n"
+            + "echo \"started: $*\"\n"
+            + "echo \"told: ${MAILASSURE_SIGHUP_WAS_IGNORED:-nothing}\"\n"
+            + "grep '^SigIgn:' /proc/$$/status\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    // No final newline, as some release files end.
+    Files.writeString(
+        home.resolve("release"), "IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"" + releaseVersion + "\"");
+    return home;
+  }
+
+  private Run launcher(Path javaHome, String shellPrefix, String... args) throws Exception {
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                "sh", "-c", shellPrefix + "exec \"$0\" \"$@\"", Installed.launcher().toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectOutput(dir.resolve("out").toFile())
+            .redirectError(dir.resolve("err").toFile());
+    pb.environment().put("JAVA_HOME", javaHome.toString());
+    Process p = pb.start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Run(
+        p.exitValue(),
+        Files.readString(dir.resolve("out"), StandardCharsets.UTF_8),
+        Files.readString(dir.resolve("err"), StandardCharsets.UTF_8));
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"11.0.2", "1.8.0_392", "16"})
+  void aJavaOlderThan17IsNamedAndNeverStarted(String version) throws Exception {
+    Run r = launcher(fakeJava(version), "", "--version");
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("needs Java 17 or later", "is Java " + version, "set JAVA_HOME");
+    assertThat(r.out()).doesNotContain("started");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"17.0.15", "21.0.4", "25"})
+  void aJava17OrLaterIsStartedWithTheCommandsOptions(String version) throws Exception {
+    Run r = launcher(fakeJava(version), "", "validate", "-c", "x.yaml");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("-XX:+UseSerialGC", "-Xlog:disable -Xlog:all=warning:stderr")
+        .contains("-cp " + Installed.home().toRealPath().resolve("lib/mailassure-boot.jar"))
+        .contains("org.mailassure.boot.Boot validate -c x.yaml");
+  }
+
+  @Test
+  void startedWithHangUpIgnoredTheJvmGetsItBackAndIsToldSo() throws Exception {
+    // What nohup does: SIGHUP ignored, which a JVM would inherit and never see again.
+    Run r = launcher(fakeJava("17.0.15"), "trap '' HUP; ", "run");
+
+    assertThat(r.out()).contains("told: restored");
+    // SigIgn is a hexadecimal mask; SIGHUP (1) is its lowest bit.
+    String mask = r.out().lines().filter(l -> l.startsWith("SigIgn:")).findFirst().orElseThrow();
+    assertThat(Long.parseLong(mask.substring("SigIgn:".length()).strip(), 16) & 1).isZero();
+  }
+
   private static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> walk = Files.walk(from)) {
       for (Path p : walk.toList()) {
