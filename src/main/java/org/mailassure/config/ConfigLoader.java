@@ -136,6 +136,10 @@ public final class ConfigLoader {
         throw new ConfigException(
             "config file " + file + " is not a regular file (a FIFO or device?); name the file");
       }
+      String others = whoElseCanChange(file, root);
+      if (others != null) {
+        throw new ConfigException(others);
+      }
       long size = Files.size(file);
       if (size > MAX_CONFIG_BYTES) {
         throw new ConfigException(
@@ -170,6 +174,59 @@ public final class ConfigLoader {
       }
     }
     return parse(text, file);
+  }
+
+  /**
+   * Why someone other than its owner could change what the config says, or null. Whoever can change
+   * it chooses where the domains' DKIM-signed probes go (the relay and its trust store) and which
+   * host receives a Graph token ({@code base-url}), so, as OpenSSH refuses such files, a config is
+   * refused when every user can write it or its directory (unless that directory is sticky, as /tmp
+   * is, where no one replaces another's file); and when root runs mailassure, also when it belongs
+   * to another user, or a group other than root's can write it or its directory. Symlinks are
+   * followed: the file read is the one checked.
+   */
+  static String whoElseCanChange(Path file, boolean root) throws IOException {
+    Path real = file.toRealPath();
+    String[] whose = whoElseCanChange(real, root, false);
+    if (whose == null && real.getParent() != null) {
+      whose = whoElseCanChange(real.getParent(), root, true);
+    }
+    if (whose == null) {
+      return null;
+    }
+    return "config file "
+        + file
+        + " is not used: "
+        + whose[0]
+        + ", who could send the domains' signed probes or a Graph token elsewhere; "
+        + whose[1];
+  }
+
+  /** Who else can change {@code p}, and the fix; null for no one. */
+  private static String[] whoElseCanChange(Path p, boolean root, boolean directory)
+      throws IOException {
+    var a = Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class);
+    int mode = ((Number) Files.getAttribute(p, "unix:mode")).intValue();
+    long owner = ((Number) Files.getAttribute(p, "unix:uid")).longValue();
+    long group = ((Number) Files.getAttribute(p, "unix:gid")).longValue();
+    boolean sticky = directory && (mode & 01000) != 0;
+    String what = directory ? "its directory " + p : "it";
+    String arg = org.mailassure.text.Shell.arg(p);
+    if ((mode & 0002) != 0 && !sticky) {
+      return new String[] {what + " can be changed by every user", "run 'chmod o-w " + arg + "'"};
+    }
+    if (root && owner != 0) {
+      return new String[] {
+        what + " belongs to " + a.owner().getName(),
+        "run 'chown root " + arg + "' if root is to use it"
+      };
+    }
+    if (root && (mode & 0020) != 0 && group != 0 && !sticky) {
+      return new String[] {
+        what + " can be changed by the group " + a.group().getName(), "run 'chmod g-w " + arg + "'"
+      };
+    }
+    return null;
   }
 
   /** Validates config text as if read from {@code file} (relative paths resolve beside it). */
