@@ -186,11 +186,7 @@ public final class ConfigLoader {
    * followed: the file read is the one checked.
    */
   static String whoElseCanChange(Path file, boolean root) throws IOException {
-    Path real = file.toRealPath();
-    String[] whose = whoElseCanChange(real, root, false);
-    if (whose == null && real.getParent() != null) {
-      whose = whoElseCanChange(real.getParent(), root, true);
-    }
+    String[] whose = othersCanChange(file, root);
     if (whose == null) {
       return null;
     }
@@ -200,6 +196,19 @@ public final class ConfigLoader {
         + whose[0]
         + ", who could send the domains' signed probes or a Graph token elsewhere; "
         + whose[1];
+  }
+
+  /**
+   * Who besides its owner can change a file the config trusts (the file itself, or the directory it
+   * lies in), and the command that stops it; null for no one. See {@link #whoElseCanChange}.
+   */
+  static String[] othersCanChange(Path file, boolean root) throws IOException {
+    Path real = file.toRealPath();
+    String[] whose = whoElseCanChange(real, root, false);
+    if (whose == null && real.getParent() != null) {
+      whose = whoElseCanChange(real.getParent(), root, true);
+    }
+    return whose;
   }
 
   /** Who else can change {@code p}, and the fix; null for no one. */

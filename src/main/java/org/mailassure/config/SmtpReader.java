@@ -105,6 +105,21 @@ final class SmtpReader {
 
   private static void checkTrustStore(Section s, Path trust) {
     try {
+      String[] others = ConfigLoader.othersCanChange(trust, false);
+      if (others != null) {
+        // Whoever can add a certificate can stand in for the relay: the probes and the SMTP
+        // password would go to them.
+        s.problem(
+            "trust-store",
+            "the trust store "
+                + trust
+                + " is not used: "
+                + others[0]
+                + ", who could make mailassure trust their own relay and hand it the probes and"
+                + " the SMTP password",
+            others[1]);
+        return;
+      }
       String pem = java.nio.file.Files.readString(trust, java.nio.charset.StandardCharsets.UTF_8);
       if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
         s.problem(

@@ -75,6 +75,15 @@ class BadConfigTest {
         java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     Files.write(dir.resolve("ca.der"), Fixtures.CA.certificate().getEncoded());
     Files.writeString(
+        dir.resolve("shared-ca.pem"),
+        "-----BEGIN CERTIFICATE-----\n"
+            + java.util.Base64.getMimeEncoder()
+                .encodeToString(Fixtures.CA.certificate().getEncoded())
+            + "\n-----END CERTIFICATE-----\n");
+    Files.setPosixFilePermissions(
+        dir.resolve("shared-ca.pem"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+    Files.writeString(
         dir.resolve("cut.pem"),
         "-----BEGIN CERTIFICATE-----\nMIIBkTCB+wIJAK\n-----END CERTIFICATE-----\n");
   }
@@ -135,6 +144,7 @@ class BadConfigTest {
       a key file of 3 MiB              | 'SMTPDOMAINS    dkim: [{ selector: s1, private-key-file: huge.pem }]\\n' | 7:46 | keys, certificates and secrets are at most 1 MiB
       a DKIM key in DER                | 'SMTPDOMAINS    dkim: [{ selector: s1, private-key-file: key.der }]\\n' | 7:46 | is not a PEM key: it holds bytes that are not text (a DER key?); convert it: 'openssl pkcs8 -topk8 -nocrypt -inform DER
       a trust store in DER             | 'probe:\\n  transport: smtp\\n  smtp: { host: 127.0.0.1, auth: none, trust-store: ca.der }\\nDOMAINS' | 3:53 | holds bytes that are not text, so no PEM certificate (DER?); convert it: 'openssl x509 -inform DER
+      a trust store anyone can add to  | 'probe:\\n  transport: smtp\\n  smtp: { host: 127.0.0.1, auth: none, trust-store: shared-ca.pem }\\nDOMAINS' | 3:53 | is not used: it can be changed by every user, who could make mailassure trust their own relay and hand it the probes and the SMTP password; run 'chmod o-w
       a trust store cut short          | 'probe:\\n  transport: smtp\\n  smtp: { host: 127.0.0.1, auth: none, trust-store: cut.pem }\\nDOMAINS' | 3:53 | does not hold usable PEM certificates: a certificate in it does not parse
       a store URL that is not PostgreSQL | 'SMTPstate:\n  url: mysql://db.example.gov.uk/m\nDOMAINS'       | 5:8   | state.url: 'mysql://db.example.gov.uk/m' is not a postgresql:// URL
       a password in the store URL      | 'SMTPstate:\n  url: postgresql://u:hunter2@db.example.gov.uk/m\nDOMAINS' | 5:8 | secrets never go inline in the config
