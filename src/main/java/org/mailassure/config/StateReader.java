@@ -11,7 +11,38 @@ import java.util.Set;
 final class StateReader {
   static final Set<String> KEYS = Set.of("url", "username", "password-file", "retention");
 
+  /** The driver's parameters a state URL may carry: TLS, time-outs, naming. */
+  static final java.util.List<String> PARAMETERS =
+      java.util.List.of(
+          "sslmode",
+          "sslrootcert",
+          "sslcert",
+          "sslkey",
+          "connectTimeout",
+          "socketTimeout",
+          "loginTimeout",
+          "tcpKeepAlive",
+          "ApplicationName",
+          "targetServerType",
+          "currentSchema");
+
+  /** Parameters that hold a secret (the driver takes them in any case). */
+  private static final Set<String> SECRET_PARAMETERS = Set.of("password", "sslpassword");
+
+  private static final Set<String> SSL_MODES =
+      Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+  private static final Set<String> WEAK_SSL_MODES = Set.of("disable", "allow", "prefer");
+  private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "[::1]", "::1", "localhost");
+
   private StateReader() {}
+
+  private static String decode(String raw) {
+    try {
+      return java.net.URLDecoder.decode(raw, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return raw;
+    }
+  }
 
   static StateSettings read(Section s, FileChecks files) {
     if (s == null) {
@@ -67,6 +98,62 @@ final class StateReader {
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
     if (uri.getHost() == null || path.length() < 2 || path.indexOf('/', 1) >= 0) {
       s.problem("url", "'" + url + "' needs a host and one database name", fix);
+      return null;
+    }
+    if (uri.getPort() > 65535) {
+      s.problem("url", "port " + uri.getPort() + " is out of range", "use a port from 1 to 65535");
+      return null;
+    }
+    String sslmode = null;
+    for (String pair : uri.getRawQuery() == null ? new String[0] : uri.getRawQuery().split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+      if (SECRET_PARAMETERS.contains(name.toLowerCase(Locale.ROOT))) {
+        // Never echoed: the value is a secret.
+        s.problem(
+            "url",
+            "has a ?" + name + "= parameter; secrets never go inline in the config",
+            "remove it; use state.password-file");
+        return null;
+      }
+      if (!PARAMETERS.contains(name)) {
+        s.problem(
+            "url",
+            (Section.looksLikeAKey(name) ? "'?" + name + "='" : "a parameter")
+                + " is not one mailassure passes to PostgreSQL's driver"
+                + (name.equalsIgnoreCase("user") ? " (the user is state.username)" : ""),
+            "use only " + String.join(", ", PARAMETERS));
+        return null;
+      }
+      if (name.equals("sslmode")) {
+        sslmode = value;
+      }
+    }
+    if (sslmode != null && !SSL_MODES.contains(sslmode)) {
+      s.problem(
+          "url",
+          (Section.looksLikeAKey(sslmode) ? "sslmode=" + sslmode : "the sslmode")
+              + " is not a mode PostgreSQL knows",
+          "use verify-full (or verify-ca, or require)");
+      return null;
+    }
+    boolean loopback = LOOPBACK.contains(uri.getHost().toLowerCase(Locale.ROOT));
+    if (!loopback && (sslmode == null || WEAK_SSL_MODES.contains(sslmode))) {
+      // Without TLS, or with TLS the driver may drop, anyone on the way can read and change the
+      // history and ask for the password in clear (PostgreSQL's cleartext password request).
+      s.problem(
+          "url",
+          (sslmode == null
+                  ? "gives no sslmode"
+                  : "sslmode=" + sslmode + " lets the connection go without TLS")
+              + ", so the database password and the shared history could cross the network"
+              + " readable by anyone on the way",
+          "add ?sslmode=verify-full&sslrootcert=FILE (the database server's CA certificate), or"
+              + " ?sslmode=require to encrypt without checking the server");
       return null;
     }
     return "jdbc:postgresql://"

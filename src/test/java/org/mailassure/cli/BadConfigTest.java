@@ -152,7 +152,12 @@ class BadConfigTest {
       a store username without a URL   | 'SMTPstate:\n  username: mailassure\nDOMAINS'                     | 5:13  | username and password-file are for PostgreSQL
       a retention of one day           | 'SMTPstate:\n  retention: 1d\nDOMAINS'                            | 5:14  | state.retention: is shorter than 2d
       a key path the shell would split | 'SMTPDOMAINS    dkim: [{ selector: s1, private-key-file: \"open key.pem\" }]\\n' | 7:46 | open key.pem'' (or 'chown root:mailassure '
-      a store password readable by all | 'SMTPstate:\n  url: postgresql://db.example.gov.uk/m\n  password-file: open.pem\nDOMAINS' | 6:18 | is readable by every user
+      a store password readable by all | 'SMTPstate:\n  url: postgresql://db.example.gov.uk/m?sslmode=verify-full\n  password-file: open.pem\nDOMAINS' | 6:18 | is readable by every user
+      a password as a URL parameter    | 'SMTPstate:\n  url: postgresql://db.example.gov.uk/m?sslmode=require&password=hunter2\nDOMAINS' | 5:8 | has a ?password= parameter; secrets never go inline in the config
+      a driver parameter that loads a class | 'SMTPstate:\n  url: postgresql://db.example.gov.uk/m?sslmode=require&socketFactory=x.Evil\nDOMAINS' | 5:8 | '?socketFactory=' is not one mailassure passes to PostgreSQL's driver
+      a shared store without TLS       | 'SMTPstate:\n  url: postgresql://db.example.gov.uk/m\nDOMAINS' | 5:8 | gives no sslmode, so the database password and the shared history could cross the network
+      a shared store TLS may be dropped from | 'SMTPstate:\n  url: postgresql://db.example.gov.uk/m?sslmode=prefer\nDOMAINS' | 5:8 | sslmode=prefer lets the connection go without TLS
+      a store port out of range        | 'SMTPstate:\n  url: postgresql://db.example.gov.uk:99999/m?sslmode=require\nDOMAINS' | 5:8 | port 99999 is out of range
       an unknown rule action           | 'SMTPrule:\n  action: bounce\nDOMAINS'                          | 5:11  | rule.action: 'bounce' is not one of reply, forward
       a poll shorter than a minute     | 'SMTPrule:\n  poll: 30s\nDOMAINS'                                | 5:9   | rule.poll: is shorter than 1m
       a reply text with {time}         | 'SMTPrule:\n  reply-text: \"sent at {time}\"\nDOMAINS'          | 5:15  | unknown placeholder {time}
@@ -178,6 +183,8 @@ class BadConfigTest {
     assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCode.USAGE);
     assertThat(run.out()).isEmpty();
     assertThat(run.err()).contains(file + ":" + lineColumn + ":").contains(message);
+    // A secret in a broken config is never repeated back.
+    assertThat(run.err()).doesNotContain("hunter2");
   }
 
   /**
