@@ -543,7 +543,15 @@ public final class ConfigLoader {
         }
       }
       String list = c.text("secure-domain-list", null);
-      if (list != null && list.regionMatches(true, 0, "http://", 0, 7) && !onThisMachine(list)) {
+      if (list != null && list.contains("://") && hasUserInfo(list)) {
+        // Not echoed: it holds a secret.
+        c.problem(
+            "secure-domain-list",
+            "the URL has a user name or password in it; secrets never go inline in the config",
+            "remove it: the published list needs no credentials");
+      } else if (list != null
+          && list.regionMatches(true, 0, "http://", 0, 7)
+          && !onThisMachine(list)) {
         c.problem(
             "secure-domain-list",
             "'" + list + "' is plain http: anyone on the way could change which domains get TLS",
@@ -590,6 +598,14 @@ public final class ConfigLoader {
               "graph",
               "SMTP auth xoauth2 takes its token from graph.auth, but there is no 'graph' section",
               "add 'graph:' with tenant-id and auth, or set probe.smtp.auth to password or none");
+    }
+  }
+
+  private static boolean hasUserInfo(String url) {
+    try {
+      return java.net.URI.create(url).getRawUserInfo() != null;
+    } catch (IllegalArgumentException e) {
+      return url.substring(url.indexOf("://") + 3).split("/", 2)[0].contains("@");
     }
   }
 

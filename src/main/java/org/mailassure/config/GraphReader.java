@@ -51,6 +51,14 @@ final class GraphReader {
   private static URI readBaseUrl(Section g, String text) {
     try {
       URI uri = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+      if (uri.getRawUserInfo() != null) {
+        // Not echoed: it holds a secret. Graph takes only the credential's token.
+        g.problem(
+            "base-url",
+            "has a user name or password in it; secrets never go inline in the config",
+            "remove it: Graph is reached with graph.auth's token");
+        return null;
+      }
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       boolean loopback =
           uri.getHost() != null

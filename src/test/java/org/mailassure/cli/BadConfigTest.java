@@ -165,6 +165,8 @@ class BadConfigTest {
       a misspelt rule key              | 'SMTPrule:\n  replytext: hello\nDOMAINS'                         | 5:3   | did you mean 'reply-text'?
       a plain-http list named like loopback | 'SMTPconnectors:\\n  - name: a\\n    secure-domain-list: http://127.0.0.1.example.com/list\\nDOMAINS' | 6:25 | is plain http: anyone on the way could change which domains get TLS
       a connector name on two lines    | 'SMTPconnectors:\\n  - name: \"a\\x0aRemove-Item x\"\\n    domains: [a.example.com]\\nDOMAINS' | 5:11 | the connector name holds a line break
+      a list URL with a password        | 'SMTPconnectors:\\n  - name: a\\n    secure-domain-list: https://bob:hunter2@lists.example.com/x\\nDOMAINS' | 6:25 | the URL has a user name or password in it; secrets never go inline
+      a Graph URL with a password       | 'graph:\\n  base-url: https://bob:hunter2@graph.example.com/v1.0\\nDOMAINS' | 2:13 | graph.base-url: has a user name or password in it
       a connector forcing TLS on gov.uk | 'SMTPconnectors:\\n  - name: all\\n    domains: [\"*.gov.uk\"]\\nDOMAINS' | 6:14 | forces TLS to all of gov.uk
       """)
   void aBrokenConfigExitsTwoNamingLineColumnAndKey(
