@@ -26,6 +26,9 @@ final class StateReader {
           "targetServerType",
           "currentSchema");
 
+  /** Parameters that name a file. */
+  private static final Set<String> FILE_PARAMETERS = Set.of("sslrootcert", "sslcert", "sslkey");
+
   /** Parameters that hold a secret (the driver takes them in any case). */
   private static final Set<String> SECRET_PARAMETERS = Set.of("password", "sslpassword");
 
@@ -59,7 +62,7 @@ final class StateReader {
     String url = s.text("url", null);
     String username = s.text("username", null);
     Path password = s.has("password-file") ? files.optionalSecret(s, "password-file") : null;
-    String jdbc = url == null ? null : jdbcUrl(s, url);
+    String jdbc = url == null ? null : jdbcUrl(s, url, files);
     if (url == null && (username != null || s.has("password-file"))) {
       s.problem(
           username != null ? "username" : "password-file",
@@ -73,7 +76,7 @@ final class StateReader {
    * {@code postgresql://host[:port]/database[?parameters]} as the PostgreSQL driver's JDBC URL;
    * null, with the problem recorded, for anything else.
    */
-  static String jdbcUrl(Section s, String url) {
+  static String jdbcUrl(Section s, String url, FileChecks files) {
     String fix =
         "write postgresql://HOST:5432/DATABASE (parameters such as ?sslmode=verify-full allowed)";
     URI uri;
@@ -105,6 +108,7 @@ final class StateReader {
       return null;
     }
     String sslmode = null;
+    StringBuilder query = new StringBuilder();
     for (String pair : uri.getRawQuery() == null ? new String[0] : uri.getRawQuery().split("&")) {
       if (pair.isEmpty()) {
         continue;
@@ -132,6 +136,20 @@ final class StateReader {
       if (name.equals("sslmode")) {
         sslmode = value;
       }
+      if (FILE_PARAMETERS.contains(name)) {
+        // A file, checked as every file the config names is (the key a secret), and, when
+        // relative, found beside the config, not in the working directory the driver would use.
+        Path file = files.existing(s, "url", value, name.equals("sslkey"));
+        if (file == null) {
+          return null;
+        }
+        pair =
+            name
+                + "="
+                + java.net.URLEncoder.encode(
+                    file.toString(), java.nio.charset.StandardCharsets.UTF_8);
+      }
+      query.append(query.length() == 0 ? "?" : "&").append(pair);
     }
     if (sslmode != null && !SSL_MODES.contains(sslmode)) {
       s.problem(
@@ -156,9 +174,6 @@ final class StateReader {
               + " ?sslmode=require to encrypt without checking the server");
       return null;
     }
-    return "jdbc:postgresql://"
-        + uri.getRawAuthority()
-        + path
-        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    return "jdbc:postgresql://" + uri.getRawAuthority() + path + query;
   }
 }

@@ -157,6 +157,8 @@ class BadConfigTest {
       a driver parameter that loads a class | 'SMTPstate:\n  url: postgresql://db.example.gov.uk/m?sslmode=require&socketFactory=x.Evil\nDOMAINS' | 5:8 | '?socketFactory=' is not one mailassure passes to PostgreSQL's driver
       a shared store without TLS       | 'SMTPstate:\n  url: postgresql://db.example.gov.uk/m\nDOMAINS' | 5:8 | gives no sslmode, so the database password and the shared history could cross the network
       a shared store TLS may be dropped from | 'SMTPstate:\n  url: postgresql://db.example.gov.uk/m?sslmode=prefer\nDOMAINS' | 5:8 | sslmode=prefer lets the connection go without TLS
+      a store CA file that is not there | 'SMTPstate:\n  url: postgresql://db.example.gov.uk/m?sslmode=verify-full&sslrootcert=missing.pem\nDOMAINS' | 5:8 | missing.pem does not exist
+      a store client key others can read | 'SMTPstate:\n  url: postgresql://db.example.gov.uk/m?sslmode=verify-full&sslkey=open.pem\nDOMAINS' | 5:8 | open.pem is readable by every user
       a store port out of range        | 'SMTPstate:\n  url: postgresql://db.example.gov.uk:99999/m?sslmode=require\nDOMAINS' | 5:8 | port 99999 is out of range
       an unknown rule action           | 'SMTPrule:\n  action: bounce\nDOMAINS'                          | 5:11  | rule.action: 'bounce' is not one of reply, forward
       a poll shorter than a minute     | 'SMTPrule:\n  poll: 30s\nDOMAINS'                                | 5:9   | rule.poll: is shorter than 1m
