@@ -59,26 +59,38 @@ class InstalledLayoutIT {
 
   private record Run(int exitCode, String out, String err) {}
 
-  private Run mailassure(Path launcher, String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of(launcher.toString()));
-    command.addAll(List.of(args));
+  /** Runs a command in the test's directory, with more environment, and waits for it. */
+  private Run run(List<String> command, java.util.Map<String, String> environment)
+      throws Exception {
     ProcessBuilder pb =
         new ProcessBuilder(command)
             .directory(dir.toFile())
             .redirectOutput(dir.resolve("out").toFile())
             .redirectError(dir.resolve("err").toFile());
-    pb.environment().put("XDG_CACHE_HOME", dir.resolve("cache").toString());
-    pb.environment().put("CACHE_DIRECTORY", dir.resolve("cache").toString());
-    pb.environment().put("MAILASSURE_GRAPH_TOKEN", "token-for-tests");
-    // Every class the JVM loads, and where from, on stdout after the command's own output.
-    pb.environment()
-        .put("MAILASSURE_JAVA_OPTS", "-Xlog:class+load=info:file=" + dir.resolve("classes.log"));
+    pb.environment().putAll(environment);
     Process p = pb.start();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     return new Run(
         p.exitValue(),
         Files.readString(dir.resolve("out"), StandardCharsets.UTF_8),
         Files.readString(dir.resolve("err"), StandardCharsets.UTF_8));
+  }
+
+  private Run mailassure(Path launcher, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(launcher.toString()));
+    command.addAll(List.of(args));
+    return run(
+        command,
+        java.util.Map.of(
+            "XDG_CACHE_HOME",
+            dir.resolve("cache").toString(),
+            "CACHE_DIRECTORY",
+            dir.resolve("cache").toString(),
+            "MAILASSURE_GRAPH_TOKEN",
+            "token-for-tests",
+            // Every class the JVM loads, and where from, in a file beside the command's output.
+            "MAILASSURE_JAVA_OPTS",
+            "-Xlog:class+load=info:file=" + dir.resolve("classes.log")));
   }
 
   private Run mailassure(String... args) throws Exception {
@@ -341,16 +353,10 @@ class InstalledLayoutIT {
         new java.util.ArrayList<>(List.of("sh", "-c", "ulimit -f 1 && exec \"$@\"", "sh"));
     limited.add(Installed.launcher().toString());
     limited.addAll(keygen);
-    Process p =
-        new ProcessBuilder(limited)
-            .directory(dir.toFile())
-            .redirectOutput(dir.resolve("out").toFile())
-            .redirectError(dir.resolve("err").toFile())
-            .start();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    String err = Files.readString(dir.resolve("err"), StandardCharsets.UTF_8);
+    Run limitedRun = run(limited, java.util.Map.of());
+    String err = limitedRun.err();
 
-    assertThat(p.exitValue()).as(err).isEqualTo(2);
+    assertThat(limitedRun.exitCode()).as(err).isEqualTo(2);
     assertThat(err)
         .contains("cannot write " + keys.resolve("example.gov.uk-s1.pem"), "nothing was written")
         .doesNotContain("Exception");
@@ -383,25 +389,19 @@ class InstalledLayoutIT {
     org.junit.jupiter.api.Assumptions.assumeTrue(
         plainOut.contains("[warning]"), "this machine's JVM prints no warning for large pages");
 
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                Installed.launcher().toString(), "validate", "--json", "-c", config.toString())
-            .directory(dir.toFile())
-            .redirectOutput(dir.resolve("out").toFile())
-            .redirectError(dir.resolve("err").toFile());
-    pb.environment().put("MAILASSURE_GRAPH_TOKEN", "token-for-tests");
-    pb.environment().put("MAILASSURE_JAVA_OPTS", "-XX:+UseLargePages");
-    Process p = pb.start();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    String out = Files.readString(dir.resolve("out"), StandardCharsets.UTF_8);
+    Run r =
+        run(
+            List.of(Installed.launcher().toString(), "validate", "--json", "-c", config.toString()),
+            java.util.Map.of(
+                "MAILASSURE_GRAPH_TOKEN", "token-for-tests",
+                "MAILASSURE_JAVA_OPTS", "-XX:+UseLargePages"));
 
-    assertThat(p.exitValue()).isZero();
-    assertThat(Files.readString(dir.resolve("err"), StandardCharsets.UTF_8))
-        .contains("[warning]", "UseLargePages");
-    assertThat(out).doesNotContain("[warning]").startsWith("{");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.err()).contains("[warning]", "UseLargePages");
+    assertThat(r.out()).doesNotContain("[warning]").startsWith("{");
     assertThat(
             new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(out)
+                .readTree(r.out())
                 .get("valid")
                 .asBoolean())
         .isTrue();
@@ -430,18 +430,7 @@ class InstalledLayoutIT {
             List.of(
                 "sh", "-c", shellPrefix + "exec \"$0\" \"$@\"", Installed.launcher().toString()));
     command.addAll(List.of(args));
-    ProcessBuilder pb =
-        new ProcessBuilder(command)
-            .directory(dir.toFile())
-            .redirectOutput(dir.resolve("out").toFile())
-            .redirectError(dir.resolve("err").toFile());
-    pb.environment().put("JAVA_HOME", javaHome.toString());
-    Process p = pb.start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Run(
-        p.exitValue(),
-        Files.readString(dir.resolve("out"), StandardCharsets.UTF_8),
-        Files.readString(dir.resolve("err"), StandardCharsets.UTF_8));
+    return run(command, java.util.Map.of("JAVA_HOME", javaHome.toString()));
   }
 
   @org.junit.jupiter.params.ParameterizedTest
