@@ -147,6 +147,19 @@ final class ValidateCommand implements Callable<Integer> {
               + " assessment service; add graph:, or set rule: false where probes are the"
               + " evidence.");
     }
+    if (!config.rule().name().toLowerCase(java.util.Locale.ROOT).contains("mailassure")
+        && domains.stream().anyMatch(d -> d.rule() && d.mailbox() != null)) {
+      // Rules are found by their display name alone (SPEC): a name the mailbox's owner might
+      // also use makes their rule mailassure's, to update or delete.
+      out.println(
+          "note: rule.name '"
+              + config.rule().name()
+              + "' does not say mailassure; provision and rules remove take every inbox rule"
+              + " of that name for mailassure's own, so one of the mailbox owner's with the same"
+              + " name would be changed or deleted: a name such as '"
+              + org.mailassure.config.RuleSettings.DEFAULT_NAME
+              + "' keeps them apart.");
+    }
     for (var file : config.serviceOnlyFiles()) {
       out.println("note: " + FileChecks.serviceOnly(file) + ".");
     }

@@ -181,6 +181,20 @@ class CliTest {
   }
 
   @Test
+  void aRuleNameThatDoesNotSayMailassureIsPointedOut() throws Exception {
+    Path file = config(25);
+    assertThat(run("validate", "-c", file.toString()).out()).doesNotContain("rule.name");
+
+    Files.writeString(file, Files.readString(file) + "rule: { name: Newsletters }\n");
+    CliRun run = run("validate", "-c", file.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains("note: rule.name 'Newsletters' does not say mailassure")
+        .contains("one of the mailbox owner's with the same name would be changed or deleted");
+  }
+
+  @Test
   void validateJsonIsOneDocumentOnStdout() throws Exception {
     CliRun run =
         run("validate", "--json", "-c", config(25).toString(), "--domain", "two.example.gov.uk");
