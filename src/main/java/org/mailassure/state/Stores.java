@@ -113,7 +113,8 @@ public final class Stores {
               + e.getFile()
               + " is a file, not a directory");
     } catch (IOException e) {
-      throw new SQLException("cannot create the directory " + dir + ": " + e.getMessage());
+      throw new SQLException(
+          "cannot create the directory " + dir + ": " + org.mailassure.text.Words.whyUnreadable(e));
     }
     SQLiteConfig c = new SQLiteConfig();
     c.setJournalMode(SQLiteConfig.JournalMode.WAL);
