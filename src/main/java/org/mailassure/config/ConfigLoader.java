@@ -612,11 +612,7 @@ public final class ConfigLoader {
   /** Whether an http URL's host is this machine's loopback address, by name or number. */
   private static boolean onThisMachine(String url) {
     try {
-      String host = java.net.URI.create(url).getHost();
-      return host != null
-          && (host.equals("127.0.0.1")
-              || host.equals("[::1]")
-              || host.equalsIgnoreCase("localhost"));
+      return Names.isLoopback(java.net.URI.create(url).getHost());
     } catch (IllegalArgumentException e) {
       return false;
     }

@@ -60,12 +60,7 @@ final class GraphReader {
         return null;
       }
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      boolean loopback =
-          uri.getHost() != null
-              && (uri.getHost().equals("127.0.0.1")
-                  || uri.getHost().equals("localhost")
-                  || uri.getHost().equals("[::1]"));
-      if (scheme.equals("https") || (scheme.equals("http") && loopback)) {
+      if (scheme.equals("https") || (scheme.equals("http") && Names.isLoopback(uri.getHost()))) {
         return uri;
       }
       g.problem(

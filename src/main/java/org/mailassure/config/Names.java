@@ -53,6 +53,16 @@ public final class Names {
     return "";
   }
 
+  /**
+   * Whether a URL's host ({@link java.net.URI#getHost()}, which keeps an IPv6 literal's brackets)
+   * is this machine's loopback address, by name or number: where plain http or a database without
+   * TLS crosses no network.
+   */
+  public static boolean isLoopback(String host) {
+    return host != null
+        && (host.equals("127.0.0.1") || host.equals("[::1]") || host.equalsIgnoreCase("localhost"));
+  }
+
   /** Whether the text is a DKIM selector: one or more DNS labels (RFC 6376 section 3.1). */
   public static boolean isSelector(String selector) {
     for (String label : selector.toLowerCase(Locale.ROOT).split("\\.", -1)) {

@@ -35,7 +35,6 @@ final class StateReader {
   private static final Set<String> SSL_MODES =
       Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
   private static final Set<String> WEAK_SSL_MODES = Set.of("disable", "allow", "prefer");
-  private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "[::1]", "::1", "localhost");
 
   private StateReader() {}
 
@@ -159,8 +158,7 @@ final class StateReader {
           "use verify-full (or verify-ca, or require)");
       return null;
     }
-    boolean loopback = LOOPBACK.contains(uri.getHost().toLowerCase(Locale.ROOT));
-    if (!loopback && (sslmode == null || WEAK_SSL_MODES.contains(sslmode))) {
+    if (!Names.isLoopback(uri.getHost()) && (sslmode == null || WEAK_SSL_MODES.contains(sslmode))) {
       // Without TLS, or with TLS the driver may drop, anyone on the way can read and change the
       // history and ask for the password in clear (PostgreSQL's cleartext password request).
       s.problem(
