@@ -33,6 +33,15 @@ public final class DnsClient {
   /** Questions in flight at most; a further asker waits for room. */
   public static final int MAX_IN_FLIGHT = 64;
 
+  /**
+   * Where dnsjava continues a lookup when an answer arrives (parsing it, following a CNAME). Its
+   * default is the common fork-join pool, and on a machine with one or two cores (where the common
+   * pool has at most one thread) CompletableFuture swaps that for a new thread per step: a
+   * thousand-domain check started 22,000 threads, a third of its CPU time. Two threads do this
+   * light work; they end after a while idle.
+   */
+  private static final java.util.concurrent.ThreadPoolExecutor CONTINUATIONS = continuations();
+
   private final LookupSession session;
   private final String servers;
   private final Duration timeout;
@@ -47,7 +56,25 @@ public final class DnsClient {
     this.servers = servers.isEmpty() ? "the system's resolvers" : String.join(", ", servers);
     this.timeout = timeout;
     Resolver resolver = resolver(servers, timeout);
-    this.session = LookupSession.builder().resolver(resolver).clearCaches().build();
+    this.session =
+        LookupSession.builder().resolver(resolver).executor(CONTINUATIONS).clearCaches().build();
+  }
+
+  private static java.util.concurrent.ThreadPoolExecutor continuations() {
+    java.util.concurrent.ThreadPoolExecutor pool =
+        new java.util.concurrent.ThreadPoolExecutor(
+            2,
+            2,
+            10,
+            java.util.concurrent.TimeUnit.SECONDS,
+            new java.util.concurrent.LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "dns answers");
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   private static Resolver resolver(List<String> servers, Duration timeout) {
