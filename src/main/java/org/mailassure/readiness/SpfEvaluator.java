@@ -231,8 +231,12 @@ final class SpfEvaluator {
               count();
               ptr = true;
               // The client's PTR lookup (RFC 7208 section 5.5); its failure is "no match", never
-              // an error, and the client has no name in any policy's domain.
-              dns.apply(reverse(CLIENT_IP), Type.PTR);
+              // an error, and the client has no name in any policy's domain. A client without a
+              // PTR record (most hosts) makes it a void lookup, counted as pyspf counts it.
+              String reverse = reverse(CLIENT_IP);
+              if (dns.apply(reverse, Type.PTR).absent()) {
+                voided("ptr, for a sending host with no PTR record");
+              }
               yield false;
             }
             case "exists" -> {
@@ -353,12 +357,21 @@ final class SpfEvaluator {
           Result.PERMERROR,
           name + " has " + rs.size() + " MX records; mx allows 10 (RFC 7208 section 4.6.4)");
     }
+    String voidHost = null;
     for (org.xbill.DNS.Record r : rs) {
       String host = ((org.xbill.DNS.MXRecord) r).getTarget().toString(true);
       DnsAnswer h = dns.apply(host, Type.A);
       if (h instanceof DnsAnswer.Failed f) {
         throw temperror(host + " A", f);
       }
+      if (h.absent() && voidHost == null) {
+        voidHost = host;
+      }
+    }
+    // A term "for which DNS queries return" no data or NXDOMAIN is one void lookup (section
+    // 4.6.4), however many of its exchangers' lookups come back empty.
+    if (voidHost != null) {
+      voided(voidHost);
     }
   }
 

@@ -38,9 +38,13 @@ class SpfCorpusTest {
    * the DNS lookup returns a server failure (RCODE 2) or some other error (RCODE other than 0 or
    * 3), or if the lookup times out, then check_host() terminates immediately with the result
    * 'temperror'"; pyspf's pydns back end reads a SERVFAIL as an empty answer and says permerror
-   * ("No valid SPF record for included domain"). A receiver's DNS hiccup is no broken record.
+   * ("No valid SPF record for included domain"). A receiver's DNS hiccup is no broken record. s51:
+   * pyspf refuses any modifier named twice ("MUST appear at most once"), which section 6 asks only
+   * of redirect and exp. s52: pyspf reads %{d0} as the whole name. s53: pyspf counts a void answer
+   * once for the CNAME and again for its target, so one term is two void lookups.
    */
-  static final java.util.Set<String> PYSPF_DIFFERS = java.util.Set.of("s37.spf.test");
+  static final java.util.Set<String> PYSPF_DIFFERS =
+      java.util.Set.of("s37.spf.test", "s51.spf.test", "s52.spf.test", "s53.spf.test");
 
   private static void add(String label, String expected, String why, Consumer<LoopbackDns> zone) {
     CASES.add(new Case(label + ".spf.test", expected, why, zone));
@@ -271,6 +275,44 @@ class SpfCorpusTest {
         "v=spf1 exp=explain.s45.spf.test -all",
         "fail",
         "6.2: exp does not change the result");
+    spf(
+        "s49",
+        "v=spf1 ptr a:nx1.s49.spf.test a:nx2.s49.spf.test ?all",
+        "permerror",
+        "4.6.4: void lookups are \"terms for which DNS queries return\" no answer or NXDOMAIN;"
+            + " ptr's query for a client with no PTR record is one, so this is the third");
+    add(
+        "s50",
+        "permerror",
+        "4.6.4: an mx term whose exchanger does not exist is a term whose DNS queries return"
+            + " NXDOMAIN: the third void lookup here",
+        z -> {
+          z.txt(
+              "s50.spf.test",
+              "v=spf1 a:nx1.s50.spf.test a:nx2.s50.spf.test mx:m.s50.spf.test ?all");
+          z.add("m.s50.spf.test", "MX", "10 gone.s50.spf.test.");
+        });
+    spf(
+        "s51",
+        "v=spf1 unknown=a unknown=b -all",
+        "fail",
+        "6: \"Unrecognized modifiers MUST be ignored no matter where, or how often, they appear in"
+            + " a record\"");
+    spf(
+        "s52",
+        "v=spf1 exists:%{d0}.s52.spf.test -all",
+        "permerror",
+        "7.1: \"If a DIGIT is specified, the value MUST be nonzero\"");
+    add(
+        "s53",
+        "neutral",
+        "4.6.4: the limit is on \"terms\" whose queries return no answer; a CNAME to a name that"
+            + " does not exist makes its term one void lookup, so two terms are two, within the"
+            + " limit",
+        z -> {
+          z.txt("s53.spf.test", "v=spf1 a:nx.s53.spf.test a:alias.s53.spf.test ?all");
+          z.add("alias.s53.spf.test", "CNAME", "gone.s53.spf.test.");
+        });
   }
 
   @BeforeAll

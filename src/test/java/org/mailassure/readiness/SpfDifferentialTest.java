@@ -1,0 +1,218 @@
+package org.mailassure.readiness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.mailassure.readiness.dns.DnsClient;
+import org.mailassure.testing.LoopbackDns;
+
+/**
+ * SPF policies made at random (a fixed seed, so every run asks the same questions) from the terms
+ * admins write and the mistakes they make, judged by mailassure's evaluator and by pyspf (Debian's
+ * python3-spf, an independent RFC 7208 implementation) against the same loopback DNS server: the
+ * two must give the same check_host() result for every one. Each exchanger of an MX record here has
+ * one address lookup, so pyspf's count of void lookups (one per empty answer) and the RFC's (one
+ * per term whose queries come back empty, section 4.6.4) agree. No policy lists the client address
+ * the evaluator judges for (203.0.113.77), as the evaluator's contract requires.
+ */
+class SpfDifferentialTest {
+  private static final Path PYTHON = Path.of("/usr/bin/python3");
+  private static final int CASES = Integer.getInteger("spf.cases", 400);
+
+  /** The helper names every case's zone holds, under the case's own domain. */
+  private static void helpers(LoopbackDns z, String d) {
+    z.add("a1." + d, "A", "192.0.2.1");
+    z.add("a2." + d, "A", "198.51.100.2");
+    z.add("a2." + d, "AAAA", "2001:db8::2");
+    z.add(d, "A", "192.0.2.10");
+    z.add(d, "MX", "10 a1." + d + ".");
+    z.add("mx1." + d, "MX", "10 a1." + d + ".");
+    z.add("mx2." + d, "MX", "10 nx." + d + ".");
+    z.txt("nd." + d, "hello");
+    z.txt("inc1." + d, "v=spf1 ip4:192.0.2.0/24 -all");
+    z.txt("inc2." + d, "v=spf1 -all");
+    z.txt("inc3." + d, "v=spf1 ?all");
+    z.txt("inc4." + d, "just text");
+    z.txt("inc5." + d, "v=spf1 ipv4:192.0.2.1 -all");
+    z.txt("inc6." + d, "v=spf1 redirect=" + d);
+    z.txt("inc7." + d, "v=spf1 a:nx." + d + " mx:nx." + d + " ~all");
+    z.txt("inc8." + d, "v=spf1 include:inc1." + d + " include:inc2." + d + " ?all");
+    z.txt("inc9." + d, "v=spf1 +all");
+    z.txt("red1." + d, "v=spf1 ~all");
+    z.txt("red2." + d, "v=spf1 a:a1." + d);
+    z.add("postmaster." + d, "A", "127.0.0.2");
+    z.add("77.113.0.203." + d, "A", "127.0.0.2");
+    z.add("cn0." + d, "CNAME", "a1." + d + ".");
+    z.add("cn1." + d, "CNAME", "nx." + d + ".");
+    z.add("cn2." + d, "CNAME", "cn0." + d + ".");
+    for (int i = 0; i < 11; i++) {
+      z.add("mxmany." + d, "MX", (10 + i) + " a1." + d + ".");
+    }
+  }
+
+  private static final String[] QUALIFIERS = {"", "", "", "+", "-", "~", "?"};
+
+  private static String term(Random r, String d) {
+    String q = QUALIFIERS[r.nextInt(QUALIFIERS.length)];
+    String[] names = {
+      "a1", "a2", "nx", "nd", "mx1", "mx2", "inc1", "inc2", "inc3", "inc4", "inc5", "inc6", "inc7",
+      "inc8", "inc9"
+    };
+    String n = names[r.nextInt(names.length)] + "." + d;
+    return switch (r.nextInt(30)) {
+      case 0 -> q + "a";
+      case 1 -> q + "a:" + n;
+      case 2 -> q + "a/" + (16 + r.nextInt(17));
+      case 3 -> q + "a:" + n + "/24//64";
+      case 4 -> q + "mx";
+      case 5 -> q + "mx:" + n;
+      case 6 -> q + "mx/" + (16 + r.nextInt(20));
+      case 7 -> q + "include:" + n;
+      case 8 -> q + "include:inc" + (1 + r.nextInt(9)) + "." + d;
+      case 9 ->
+          q + "ip4:192.0.2." + r.nextInt(256) + (r.nextBoolean() ? "/" + (16 + r.nextInt(17)) : "");
+      case 10 -> q + "ip6:2001:db8::" + Integer.toHexString(r.nextInt(65536));
+      case 11 -> q + "exists:" + n;
+      case 12 -> q + "exists:%{l}." + d;
+      case 13 -> q + "exists:%{ir}.%{d}";
+      case 14 -> q + "exists:%{d2}";
+      case 15 -> q + "ptr";
+      case 16 -> "redirect=red" + (1 + r.nextInt(2)) + "." + d;
+      case 17 -> "exp=explain." + d;
+      // Each unknown modifier named once: pyspf refuses a repeated one, which RFC 7208 section 6
+      // says to ignore "no matter where, or how often" (SpfCorpusTest has that case).
+      case 18 -> "note" + r.nextInt(1_000_000_000) + "=" + d;
+      case 19 ->
+          pick(
+              r,
+              "ipv4:192.0.2.1",
+              "ip4:192.0.2.300",
+              "ip4:192.0.2.1/33",
+              "a:",
+              "mx//129",
+              "include",
+              "exists:%{x}." + d,
+              "redirect=",
+              "all:foo",
+              "ip6:2001:db8::1/129",
+              "a:" + d + "/24/64",
+              "%{d}",
+              "include:%{l}." + d,
+              "exists:%{l-}." + d,
+              "a:%%." + d,
+              "exists:%{i}.%{d}");
+      case 20 -> q + "a:" + "nx" + r.nextInt(4) + "." + d;
+      case 21 -> q + "include:" + "nx" + r.nextInt(4) + "." + d;
+      case 22 -> q + "exists:" + "nx" + r.nextInt(4) + "." + d;
+      case 23 ->
+          q
+              + "exists:"
+              + pick(
+                  r,
+                  "%{d1r}.%{d}",
+                  "%{o}",
+                  "%{s}",
+                  "%{v}.%{d}",
+                  "%{h}",
+                  "%{ir}.%{v}._spf.%{d}",
+                  "%{L}.%{d}",
+                  "%{l1r-}.%{d}",
+                  "%{d3}",
+                  "%{i2}.%{d}",
+                  "%{ir}.%{d2}",
+                  "%{dr}",
+                  "%{c}.%{d}",
+                  "%{l}.%-%_.%{d}");
+      case 24 ->
+          pick(r, "A:", "MX", "Include:", "ALL", "Ip4:", "EXISTS:") + (r.nextBoolean() ? n : "");
+      case 25 -> q + "include:inc8." + d;
+      case 26 -> q + "a:cn" + 2 * r.nextInt(2) + "." + d;
+      case 27 -> q + "mx:mxmany." + d;
+      case 28 -> q + "include:" + n + ".";
+      default -> q + "all";
+    };
+  }
+
+  private static String pick(Random r, String... choices) {
+    return choices[r.nextInt(choices.length)];
+  }
+
+  private static String policy(Random r, String d) {
+    StringBuilder s = new StringBuilder("v=spf1");
+    int terms = 1 + r.nextInt(7);
+    for (int i = 0; i < terms; i++) {
+      s.append(' ').append(term(r, d));
+    }
+    if (r.nextInt(3) == 0) {
+      s.append(' ').append(QUALIFIERS[3 + r.nextInt(4)]).append("all");
+    }
+    return s.toString();
+  }
+
+  @Test
+  void mailassureAndPyspfGiveTheSameResultForRandomPolicies() throws Exception {
+    Assumptions.assumeTrue(
+        Files.isExecutable(PYTHON)
+            && new ProcessBuilder(PYTHON.toString(), "-c", "import spf, DNS").start().waitFor()
+                == 0,
+        "pyspf (Debian's python3-spf) is not installed");
+    Random random = new Random(Long.getLong("spf.seed", 20261206L));
+    Map<String, String> policies = new LinkedHashMap<>();
+    try (LoopbackDns dns = new LoopbackDns()) {
+      for (int i = 0; i < CASES; i++) {
+        String d = "c" + i + ".fz.test";
+        helpers(dns, d);
+        String p = policy(random, d);
+        dns.txt(d, p);
+        policies.put(d, p);
+      }
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  PYTHON.toString(),
+                  "src/test/resources/pyspf_check.py",
+                  dns.address().substring(dns.address().indexOf(':') + 1),
+                  SpfEvaluator.CLIENT_IP));
+      command.addAll(policies.keySet());
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor()).as(out).isZero();
+      Map<String, String> pyspf = new LinkedHashMap<>();
+      out.lines()
+          .filter(l -> l.contains("\t"))
+          .forEach(
+              l -> pyspf.put(l.substring(0, l.indexOf('\t')), l.substring(l.indexOf('\t') + 1)));
+      DnsClient client = new DnsClient(List.of(dns.address()), Duration.ofSeconds(5));
+      Map<String, String> differ = new LinkedHashMap<>();
+      for (var e : policies.entrySet()) {
+        SpfEvaluator.Outcome o =
+            new SpfEvaluator(client::get, "postmaster@" + e.getKey()).evaluate(e.getKey());
+        String mine = o.result().name().toLowerCase(java.util.Locale.ROOT);
+        if (!mine.equals(pyspf.get(e.getKey()))) {
+          differ.put(
+              e.getKey(),
+              e.getValue()
+                  + "  => mailassure "
+                  + mine
+                  + " ("
+                  + o.reason()
+                  + "), pyspf "
+                  + pyspf.get(e.getKey()));
+        }
+      }
+      System.out.println(policies.size() + " random policies, " + differ.size() + " judged apart");
+      differ.forEach((k, v) -> System.out.println(k + ": " + v));
+      assertThat(differ).isEmpty();
+    }
+  }
+}
