@@ -28,6 +28,13 @@ import org.xbill.DNS.Type;
 final class DkimCheck {
   private DkimCheck() {}
 
+  /**
+   * A TXT record that holds a p= tag: at the start or after a ';', with folding whitespace around
+   * the '=' as RFC 6376 section 3.2 allows ({@code p =...} is a key record too).
+   */
+  private static final java.util.regex.Pattern KEY_TAG =
+      java.util.regex.Pattern.compile("(^|;)[ \\t\\r\\n]*p[ \\t\\r\\n]*=");
+
   static CheckResult run(DnsClient dns, DomainSettings d) {
     CheckResult.Builder b = new CheckResult.Builder(CheckId.DKIM);
     List<String[]> keyless = new java.util.ArrayList<>();
@@ -97,7 +104,7 @@ final class DkimCheck {
     boolean microsoft =
         target != null
             && (target.endsWith(".onmicrosoft.com") || target.endsWith(".dkim.mail.microsoft"));
-    List<String> keys = Txt.of(txt).stream().filter(t -> t.contains("p=")).toList();
+    List<String> keys = Txt.of(txt).stream().filter(t -> KEY_TAG.matcher(t).find()).toList();
     if (keys.isEmpty()) {
       if (microsoft) {
         keyless.add(
@@ -164,7 +171,7 @@ final class DkimCheck {
           "publish a valid record: v=DKIM1; k=rsa; p=<base64 public key>");
       return false;
     }
-    java.util.Map<String, String> tags = org.mailassure.probe.dkim.TagList.parse(keys.get(0));
+    java.util.Map<String, String> tags = org.mailassure.probe.dkim.TagList.parseDkim(keys.get(0));
     List<String> hashes = colonList(tags.get("h"));
     if (!hashes.isEmpty() && !hashes.contains("sha256")) {
       // RFC 8301 section 3.1: "Verifiers MUST NOT consider signatures using rsa-sha1 valid"; a
@@ -265,8 +272,10 @@ final class DkimCheck {
     if (value == null || value.isBlank()) {
       return List.of();
     }
+    // Case-sensitive, as every DKIM tag value whose tag does not say otherwise (RFC 6376 section
+    // 3.2): s=Email names a service no verifier knows.
     return java.util.Arrays.stream(value.split(":"))
-        .map(x -> x.strip().toLowerCase(Locale.ROOT))
+        .map(String::strip)
         .filter(x -> !x.isEmpty())
         .toList();
   }

@@ -226,6 +226,63 @@ class RecordParsersTest {
         .hasMessage("v=DKIM2 is not DKIM1");
   }
 
+  @Test
+  void aDkimKeyMayBeTheBareRsaPublicKeyTheRfcNames() throws Exception {
+    // RFC 6376 section 3.6.1, k=: "The "rsa" key type indicates that an ASN.1 DER-encoded
+    // [ITU-X660-1997] RSAPublicKey (see [RFC3447], Sections 3.1 and A.1.1) is being used in the
+    // "p=" tag." Signers publish the SubjectPublicKeyInfo around it instead (erratum 3017 allows
+    // both), and verifiers read both. The expected key is the JDK's own, built from the modulus
+    // and exponent.
+    java.security.interfaces.RSAPublicKey rsa =
+        (java.security.interfaces.RSAPublicKey) org.mailassure.testing.Fixtures.RSA.getPublic();
+    byte[] spki = rsa.getEncoded();
+    byte[] bare = java.util.Arrays.copyOfRange(spki, 24, spki.length); // after the BIT STRING's 0
+    String p = java.util.Base64.getEncoder().encodeToString(bare);
+
+    java.security.PublicKey key = DkimKeyRecord.parse("v=DKIM1; k=rsa; p=" + p).publicKey();
+
+    assertThat(key).isEqualTo(rsa);
+    assertThat(
+            DkimKeyRecord.parse("v=DKIM1; p=" + java.util.Base64.getEncoder().encodeToString(spki))
+                .publicKey())
+        .isEqualTo(rsa);
+  }
+
+  @Test
+  void aKeyTypeIsCaseSensitive() {
+    // RFC 6376 section 3.2: "Values MUST be processed as case sensitive unless the specific
+    // tag description of semantics specifies case insensitivity"; k= does not, so k=RSA is an
+    // unknown key type.
+    assertThatThrownBy(() -> DkimKeyRecord.parse("v=DKIM1; k=RSA; p=AAAA").publicKey())
+        .isInstanceOf(java.security.GeneralSecurityException.class)
+        .hasMessage("unknown key type k=RSA");
+  }
+
+  @Test
+  void aDkimTagListWhoseTagNameBreaksTheGrammarIsInvalid() {
+    // RFC 6376 section 3.2: tag-spec = [FWS] tag-name [FWS] "=" [FWS] tag-value [FWS];
+    // tag-name = ALPHA *ALNUMPUNC; ALNUMPUNC = ALPHA / DIGIT / "_".
+    assertThat(TagList.parseDkim("v=DKIM1; x_1=y; p=abc")).containsKeys("v", "x_1", "p");
+    assertThatThrownBy(() -> TagList.parseDkim("v=DKIM1; 1x=2; p=abc"))
+        .hasMessage("'1x' is not a tag name (a letter, then letters, digits or '_')");
+    assertThatThrownBy(() -> TagList.parseDkim("v=DKIM1; =x; p=abc"))
+        .hasMessage("a tag has no name before its '='");
+  }
+
+  @Test
+  void aTxtRecordIsReadAsItsOctetsNotAsZoneFileText() throws Exception {
+    // RFC 1035 section 3.3.14: TXT-DATA is "One or more <character-string>s", octets; a tab in a
+    // key record's base64 is folding whitespace (RFC 6376 section 3.2, base64string allows FWS),
+    // not the four characters \009 of the zone-file form.
+    Name n = Name.fromString("example.gov.uk.");
+    DnsAnswer a =
+        new DnsAnswer.Records(
+            List.of(new TXTRecord(n, DClass.IN, 300, List.of("p=MIIB\tIjAN", "BgkqhkiG \"x\""))),
+            List.of());
+
+    assertThat(Txt.of(a)).containsExactly("p=MIIB\tIjANBgkqhkiG \"x\"");
+  }
+
   private static PolicyFetcher.Fetched parse(String answer) throws PolicyFetcher.Malformed {
     return PolicyFetcher.parse(answer.getBytes(StandardCharsets.ISO_8859_1));
   }

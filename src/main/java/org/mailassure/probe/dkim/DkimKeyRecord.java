@@ -6,7 +6,6 @@ import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Map;
 import org.mailassure.keys.DkimAlgorithm;
 
@@ -24,7 +23,7 @@ public record DkimKeyRecord(String keyType, String publicKeyBase64) {
 
   /** Parses a TXT record's text (its strings already joined). */
   public static DkimKeyRecord parse(String txt) {
-    Map<String, String> tags = TagList.parse(txt);
+    Map<String, String> tags = TagList.parseDkim(txt);
     String v = tags.get("v");
     if (v != null && !v.equals("DKIM1")) {
       throw new IllegalArgumentException("v=" + v + " is not DKIM1");
@@ -33,8 +32,9 @@ public record DkimKeyRecord(String keyType, String publicKeyBase64) {
     if (p == null) {
       throw new IllegalArgumentException("the record has no p= tag");
     }
-    return new DkimKeyRecord(
-        tags.getOrDefault("k", "rsa").toLowerCase(Locale.ROOT), TagList.base64(p));
+    // Tag values are case-sensitive unless their tag says otherwise (RFC 6376 section 3.2), and
+    // k= does not: k=RSA is a key type verifiers do not know, as dkimpy reads it.
+    return new DkimKeyRecord(tags.getOrDefault("k", "rsa"), TagList.base64(p));
   }
 
   /** The TXT text to publish for a public key. */
@@ -45,6 +45,82 @@ public record DkimKeyRecord(String keyType, String publicKeyBase64) {
             ? java.util.Arrays.copyOfRange(der, der.length - 32, der.length)
             : der;
     return "v=DKIM1; k=" + algorithm.keyType() + "; p=" + Base64.getEncoder().encodeToString(p);
+  }
+
+  /**
+   * The p= bytes as a SubjectPublicKeyInfo. RFC 6376 section 3.6.1 (k=) names the bare RSAPublicKey
+   * of RFC 8017, while every signer publishes the SubjectPublicKeyInfo that holds one ({@code
+   * openssl rsa -pubout}); erratum 3017 allows both, and verifiers (dkimpy, OpenDKIM) read both. A
+   * bare RSAPublicKey (a DER SEQUENCE of two INTEGERs) is wrapped with the rsaEncryption algorithm;
+   * anything else is passed on as it is.
+   */
+  static byte[] spki(byte[] raw) {
+    if (!isRsaPublicKey(raw)) {
+      return raw;
+    }
+    byte[] bitString = concat(new byte[] {0}, raw);
+    return der(0x30, concat(RSA_ALGORITHM, der(0x03, bitString)));
+  }
+
+  /** AlgorithmIdentifier { rsaEncryption (1.2.840.113549.1.1.1), NULL }. */
+  private static final byte[] RSA_ALGORITHM =
+      HexFormat.of().parseHex("300d06092a864886f70d0101010500");
+
+  /** Whether the bytes are exactly one DER SEQUENCE holding two INTEGERs (n, e). */
+  private static boolean isRsaPublicKey(byte[] b) {
+    int[] seq = header(b, 0, 0x30);
+    if (seq == null || seq[0] + seq[1] != b.length) {
+      return false;
+    }
+    int[] n = header(b, seq[0], 0x02);
+    if (n == null) {
+      return false;
+    }
+    int[] e = header(b, n[0] + n[1], 0x02);
+    return e != null && e[0] + e[1] == b.length;
+  }
+
+  /**
+   * A DER element's header at {@code at} with the given tag: {content offset, content length}, or
+   * null when the bytes there are not one.
+   */
+  private static int[] header(byte[] b, int at, int tag) {
+    if (at + 2 > b.length || (b[at] & 0xff) != tag) {
+      return null;
+    }
+    int first = b[at + 1] & 0xff;
+    if (first < 0x80) {
+      return at + 2 + first <= b.length ? new int[] {at + 2, first} : null;
+    }
+    int octets = first & 0x7f;
+    if (octets == 0 || octets > 3 || at + 2 + octets > b.length) {
+      return null;
+    }
+    int length = 0;
+    for (int i = 0; i < octets; i++) {
+      length = (length << 8) | (b[at + 2 + i] & 0xff);
+    }
+    int start = at + 2 + octets;
+    return start + length <= b.length ? new int[] {start, length} : null;
+  }
+
+  private static byte[] der(int tag, byte[] content) {
+    int n = content.length;
+    byte[] length =
+        n < 0x80
+            ? new byte[] {(byte) n}
+            : n < 0x100
+                ? new byte[] {(byte) 0x81, (byte) n}
+                : n < 0x10000
+                    ? new byte[] {(byte) 0x82, (byte) (n >> 8), (byte) n}
+                    : new byte[] {(byte) 0x83, (byte) (n >> 16), (byte) (n >> 8), (byte) n};
+    return concat(new byte[] {(byte) tag}, concat(length, content));
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
   }
 
   public boolean revoked() {
@@ -67,7 +143,7 @@ public record DkimKeyRecord(String keyType, String publicKeyBase64) {
     return switch (keyType) {
       case "rsa" -> {
         try {
-          yield KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(raw));
+          yield KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(spki(raw)));
         } catch (java.security.spec.InvalidKeySpecException e) {
           // The JDK's words here name its own classes ("java.security.InvalidKeyException: ...").
           throw new GeneralSecurityException(

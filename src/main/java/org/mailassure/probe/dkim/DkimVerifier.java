@@ -48,7 +48,7 @@ public final class DkimVerifier {
   private Result verifyOne(MessageParts parts, String field) {
     Map<String, String> tags;
     try {
-      tags = TagList.parse(field.substring(field.indexOf(':') + 1));
+      tags = TagList.parseDkim(field.substring(field.indexOf(':') + 1));
     } catch (IllegalArgumentException e) {
       return new Result("", "", "", false, "malformed signature: " + e.getMessage());
     }

@@ -31,6 +31,28 @@ public final class TagList {
     return tags;
   }
 
+  /**
+   * A DKIM tag-list (a key record, a signature): as {@link #parse}, and each tag's name must be
+   * what RFC 6376 section 3.2's grammar allows, {@code tag-name = ALPHA *ALNUMPUNC} (letters,
+   * digits, '_'); a key record that does not follow the grammar is one verifiers ignore (section
+   * 6.1.2, a key syntax error), as dkimpy does.
+   */
+  public static Map<String, String> parseDkim(String text) {
+    Map<String, String> tags = parse(text);
+    for (String name : tags.keySet()) {
+      if (!TAG_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException(
+            name.isEmpty()
+                ? "a tag has no name before its '='"
+                : "'" + name + "' is not a tag name (a letter, then letters, digits or '_')");
+      }
+    }
+    return tags;
+  }
+
+  private static final java.util.regex.Pattern TAG_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+
   /** A base64 value with its folding whitespace removed. */
   public static String base64(String value) {
     return value.replaceAll("[ \t\r\n]", "");
