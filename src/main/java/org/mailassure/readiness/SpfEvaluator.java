@@ -18,9 +18,11 @@ import org.xbill.DNS.Type;
  * permerror}, section 5.2), {@code redirect=} is followed when no mechanism matched and the record
  * has no {@code all} (its target's {@code none} is {@code permerror}, section 6.1), macros in
  * domain-specs are expanded (section 7) for that host, and a DNS timeout or SERVFAIL anywhere is
- * {@code temperror}. The host is {@link #CLIENT_IP}, {@code ip4}/{@code ip6}/{@code a}/{@code mx}
- * terms never match it (their lookups are still made and counted), so the result is what the policy
- * says of everyone it does not name. Not thread-safe: one instance per evaluation.
+ * {@code temperror}. The host is {@link #CLIENT_IP}, a documentation address no policy should list,
+ * so the result is what the policy says of everyone it does not name; {@code ip4}, {@code a} and
+ * {@code mx} terms are still matched against it, as receivers match them, so that a prefix short
+ * enough to take in nearly every host ({@code a/0}, {@code ip4:192.0.2.1/1}) is judged as the
+ * near-{@code +all} it is. Not thread-safe: one instance per evaluation.
  */
 final class SpfEvaluator {
   /** The host whose mail is judged: a documentation address (RFC 5737) no policy should list. */
@@ -59,11 +61,28 @@ final class SpfEvaluator {
     }
   }
 
+  /**
+   * ip4-network and ip4-cidr-length (RFC 7208 section 5.6): qnum has no leading zero, and neither
+   * has a length ("/" ("0" / %x31-39 0*1DIGIT)); values over 255 and 32 are refused apart.
+   */
   private static final Pattern IP4 =
-      Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?:/(\\d{1,2}))?");
+      Pattern.compile(
+          "(0|[1-9]\\d{0,2})\\.(0|[1-9]\\d{0,2})\\.(0|[1-9]\\d{0,2})\\.(0|[1-9]\\d{0,2})"
+              + "(?:/(0|[1-9]\\d?))?");
+
   private static final Pattern MODIFIER = Pattern.compile("([A-Za-z][A-Za-z0-9_.-]*)=(.*)");
   private static final Pattern MECHANISM = Pattern.compile("([A-Za-z][A-Za-z0-9_.-]*)(.*)");
-  private static final Pattern CIDRS = Pattern.compile("(/\\d{1,2})?(//\\d{1,3})?");
+
+  /** dual-cidr-length (RFC 7208 section 5.6), without leading zeros as the grammar has it. */
+  private static final Pattern CIDRS =
+      Pattern.compile("(/(?:0|[1-9]\\d?))?(//(?:0|[1-9]\\d{0,2}))?");
+
+  /**
+   * An a or mx target and its dual-cidr-length (RFC 7208 section 5.6), which is the end of the
+   * term: a '/' before it belongs to the domain-spec, whose macro-literals allow it (section 7.1).
+   */
+  private static final Pattern TARGET_AND_CIDRS = Pattern.compile("(.*?)((?:/\\d+)?(?://\\d+)?)");
+
   private static final Pattern MACRO =
       Pattern.compile("([slodiphv])(\\d*)(r?)([.\\-+,/_=]*)", Pattern.CASE_INSENSITIVE);
 
@@ -125,6 +144,12 @@ final class SpfEvaluator {
   }
 
   private Outcome checkHost(String domain, int depth) throws Stop {
+    if (!askable(domain)) {
+      // RFC 7208 section 4.3: "If the <domain> is malformed (e.g., label longer than 63
+      // characters, zero-length label not at the end, etc.) ... check_host() immediately returns
+      // the result "none"" (so an include: or redirect= of it is permerror).
+      return new Outcome(Result.NONE, null, domain + " is not a domain name");
+    }
     String record = record(domain);
     if (record == null) {
       return new Outcome(Result.NONE, null, "no v=spf1 record at " + domain);
@@ -152,7 +177,10 @@ final class SpfEvaluator {
             exp = mod.group(2);
           }
         }
-        // Unknown modifiers are ignored (RFC 7208 section 6).
+        // Unknown modifiers are ignored (RFC 7208 section 6), but their value is still a
+        // macro-string (unknown-modifier = name "=" macro-string), and a syntax error anywhere in
+        // the record is permerror (section 4.6).
+        expand(mod.group(2), domain);
         continue;
       }
       String qualifier = "+";
@@ -219,13 +247,11 @@ final class SpfEvaluator {
             case "include" -> include(expand(rest.substring(1), domain), depth);
             case "a" -> {
               count();
-              addresses(expand(targetOf(rest, domain), domain));
-              yield false;
+              yield inNetwork(addresses(expand(targetOf(rest, domain), domain)), ip4Cidr(rest));
             }
             case "mx" -> {
               count();
-              mx(expand(targetOf(rest, domain), domain));
-              yield false;
+              yield inNetwork(mx(expand(targetOf(rest, domain), domain)), ip4Cidr(rest));
             }
             case "ptr" -> {
               count();
@@ -241,9 +267,17 @@ final class SpfEvaluator {
             }
             case "exists" -> {
               count();
-              yield addresses(expand(rest.substring(1), domain));
+              yield !addresses(expand(rest.substring(1), domain)).isEmpty();
             }
-            default -> false; // ip4, ip6: the client is not in them
+            case "ip4" -> {
+              Matcher ip = IP4.matcher(rest.substring(1));
+              if (!ip.matches()) {
+                throw syntax(domain, d.term());
+              }
+              int bits = ip.group(5) == null ? 32 : Integer.parseInt(ip.group(5));
+              yield inNetwork(List.of(ip4(ip)), bits);
+            }
+            default -> false; // ip6: the client has an IPv4 address
           };
       if (match) {
         return new Outcome(result(d.qualifier()), d.term(), null);
@@ -260,7 +294,9 @@ final class SpfEvaluator {
       if (o.result() == Result.NONE) {
         throw new Stop(
             Result.PERMERROR,
-            "redirect=" + target + " names a domain with no SPF record (RFC 7208 section 6.1)");
+            askable(target)
+                ? "redirect=" + target + " names a domain with no SPF record (RFC 7208 section 6.1)"
+                : "redirect=" + target + " is not a domain name (RFC 7208 sections 4.3 and 6.1)");
       }
       return new Outcome(o.result(), o.decidedBy(), o.reason());
     }
@@ -280,7 +316,11 @@ final class SpfEvaluator {
       case NONE ->
           throw new Stop(
               Result.PERMERROR,
-              "include:" + target + " names a domain with no SPF record (RFC 7208 section 5.2)");
+              askable(target)
+                  ? "include:"
+                      + target
+                      + " names a domain with no SPF record (RFC 7208 section 5.2)"
+                  : "include:" + target + " is not a domain name (RFC 7208 sections 4.3 and 5.2)");
       case PERMERROR, TEMPERROR -> throw new Stop(o.result(), o.reason());
     };
   }
@@ -314,19 +354,27 @@ final class SpfEvaluator {
   }
 
   /**
-   * Whether a name can be asked at all: one with an empty label ({@code a..b}) or over 253
-   * characters is not looked up and matches nothing, as pyspf does; the grammar allows it as a
-   * macro-string.
+   * Whether a name can be asked at all: one with an empty label ({@code a..b}), a label over 63
+   * characters, or over 253 characters is not looked up and matches nothing, as pyspf does; the
+   * grammar allows it as a macro-string.
    */
   private static boolean askable(String name) {
     String n = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
-    return !n.isEmpty() && n.length() <= 253 && !n.contains("..") && !n.startsWith(".");
+    if (n.isEmpty() || n.length() > 253) {
+      return false;
+    }
+    for (String label : n.split("\\.", -1)) {
+      if (label.isEmpty() || label.length() > 63) {
+        return false;
+      }
+    }
+    return true;
   }
 
-  /** Resolves a name's addresses; a void answer is counted. Returns whether any exists. */
-  private boolean addresses(String name) throws Stop {
+  /** Resolves a name's IPv4 addresses; a void answer is counted. */
+  private List<Long> addresses(String name) throws Stop {
     if (!askable(name)) {
-      return false;
+      return List.of();
     }
     DnsAnswer a = dns.apply(name, Type.A);
     if (a instanceof DnsAnswer.Failed f) {
@@ -334,14 +382,33 @@ final class SpfEvaluator {
     }
     if (a.absent()) {
       voided(name);
-      return false;
+      return List.of();
     }
-    return true;
+    return ipv4(a);
   }
 
-  private void mx(String name) throws Stop {
+  private static List<Long> ipv4(DnsAnswer a) {
+    if (!(a instanceof DnsAnswer.Records r)) {
+      return List.of();
+    }
+    List<Long> out = new ArrayList<>();
+    for (org.xbill.DNS.Record x : r.records()) {
+      if (x instanceof org.xbill.DNS.ARecord ar) {
+        byte[] b = ar.getAddress().getAddress();
+        out.add(
+            ((b[0] & 0xffL) << 24)
+                | ((b[1] & 0xffL) << 16)
+                | ((b[2] & 0xffL) << 8)
+                | (b[3] & 0xffL));
+      }
+    }
+    return out;
+  }
+
+  /** The IPv4 addresses of a name's exchangers; void answers are counted. */
+  private List<Long> mx(String name) throws Stop {
     if (!askable(name)) {
-      return;
+      return List.of();
     }
     DnsAnswer a = dns.apply(name, Type.MX);
     if (a instanceof DnsAnswer.Failed f) {
@@ -349,7 +416,7 @@ final class SpfEvaluator {
     }
     if (a.absent()) {
       voided(name);
-      return;
+      return List.of();
     }
     List<org.xbill.DNS.Record> rs = ((DnsAnswer.Records) a).records();
     if (rs.size() > MAX_MX_NAMES) {
@@ -358,6 +425,7 @@ final class SpfEvaluator {
           name + " has " + rs.size() + " MX records; mx allows 10 (RFC 7208 section 4.6.4)");
     }
     String voidHost = null;
+    List<Long> addresses = new ArrayList<>();
     for (org.xbill.DNS.Record r : rs) {
       String host = ((org.xbill.DNS.MXRecord) r).getTarget().toString(true);
       DnsAnswer h = dns.apply(host, Type.A);
@@ -367,12 +435,14 @@ final class SpfEvaluator {
       if (h.absent() && voidHost == null) {
         voidHost = host;
       }
+      addresses.addAll(ipv4(h));
     }
     // A term "for which DNS queries return" no data or NXDOMAIN is one void lookup (section
     // 4.6.4), however many of its exchangers' lookups come back empty.
     if (voidHost != null) {
       voided(voidHost);
     }
+    return addresses;
   }
 
   private void voided(String name) throws Stop {
@@ -399,11 +469,44 @@ final class SpfEvaluator {
 
   private static String targetOf(String rest, String domain) {
     if (rest.startsWith(":")) {
-      String spec = rest.substring(1);
-      int slash = spec.indexOf('/');
-      return slash < 0 ? spec : spec.substring(0, slash);
+      Matcher m = TARGET_AND_CIDRS.matcher(rest.substring(1));
+      return m.matches() ? m.group(1) : rest.substring(1);
     }
     return domain;
+  }
+
+  /** An a or mx term's ip4-cidr-length, 32 when it has none. */
+  private static int ip4Cidr(String rest) {
+    String cidr = rest;
+    if (rest.startsWith(":")) {
+      Matcher m = TARGET_AND_CIDRS.matcher(rest.substring(1));
+      cidr = m.matches() ? m.group(2) : "";
+    }
+    Matcher c = CIDRS.matcher(cidr);
+    return c.matches() && c.group(1) != null ? Integer.parseInt(c.group(1).substring(1)) : 32;
+  }
+
+  /** {@link #CLIENT_IP} as a number. */
+  private static final long CLIENT =
+      ip4(IP4.matcher(CLIENT_IP).results().findFirst().orElseThrow());
+
+  private static long ip4(java.util.regex.MatchResult ip) {
+    long v = 0;
+    for (int g = 1; g <= 4; g++) {
+      v = (v << 8) | Integer.parseInt(ip.group(g));
+    }
+    return v;
+  }
+
+  /**
+   * Whether the client is in the network of any of the addresses at this prefix length (RFC 7208
+   * section 5.6): no policy should list the documentation address it uses, but a short prefix
+   * ({@code a/0}, {@code ip4:192.0.2.1/1}) lists nearly every host, this one too, and receivers
+   * then match it.
+   */
+  private static boolean inNetwork(List<Long> addresses, int bits) {
+    long mask = bits == 0 ? 0 : (0xffffffffL << (32 - bits)) & 0xffffffffL;
+    return addresses.stream().anyMatch(a -> (a & mask) == (CLIENT & mask));
   }
 
   private Stop syntax(String domain, String term) {
@@ -416,12 +519,12 @@ final class SpfEvaluator {
     String spec = rest;
     String cidr = "";
     if (spec.startsWith(":")) {
-      spec = spec.substring(1);
-      int slash = spec.indexOf('/');
-      if (slash >= 0) {
-        cidr = spec.substring(slash);
-        spec = spec.substring(0, slash);
+      Matcher m = TARGET_AND_CIDRS.matcher(spec.substring(1));
+      if (!m.matches()) {
+        throw syntax(domain, term);
       }
+      spec = m.group(1);
+      cidr = m.group(2);
       checkDomainSpec(spec, term, domain);
     } else {
       cidr = spec;
@@ -558,7 +661,7 @@ final class SpfEvaluator {
     int slash = text.indexOf('/');
     if (slash >= 0) {
       String len = text.substring(slash + 1);
-      if (!len.matches("\\d{1,3}") || Integer.parseInt(len) > 128) {
+      if (!len.matches("0|[1-9]\\d{0,2}") || Integer.parseInt(len) > 128) {
         return false;
       }
       addr = text.substring(0, slash);

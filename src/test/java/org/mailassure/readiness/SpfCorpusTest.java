@@ -41,10 +41,18 @@ class SpfCorpusTest {
    * ("No valid SPF record for included domain"). A receiver's DNS hiccup is no broken record. s51:
    * pyspf refuses any modifier named twice ("MUST appear at most once"), which section 6 asks only
    * of redirect and exp. s52: pyspf reads %{d0} as the whole name. s53: pyspf counts a void answer
-   * once for the CNAME and again for its target, so one term is two void lookups.
+   * once for the CNAME and again for its target, so one term is two void lookups. s54: pyspf counts
+   * a redirect= towards the ten lookups even when an all makes it ignored. s55: pyspf reads a
+   * transformer the grammar does not have.
    */
   static final java.util.Set<String> PYSPF_DIFFERS =
-      java.util.Set.of("s37.spf.test", "s51.spf.test", "s52.spf.test", "s53.spf.test");
+      java.util.Set.of(
+          "s37.spf.test",
+          "s51.spf.test",
+          "s52.spf.test",
+          "s53.spf.test",
+          "s54.spf.test",
+          "s55.spf.test");
 
   private static void add(String label, String expected, String why, Consumer<LoopbackDns> zone) {
     CASES.add(new Case(label + ".spf.test", expected, why, zone));
@@ -303,6 +311,65 @@ class SpfCorpusTest {
         "v=spf1 exists:%{d0}.s52.spf.test -all",
         "permerror",
         "7.1: \"If a DIGIT is specified, the value MUST be nonzero\"");
+    add(
+        "s54",
+        "fail",
+        "5.1: \"Any 'redirect' modifier (Section 6.1) MUST be ignored when there is an 'all'"
+            + " mechanism in the record\": with ten lookups before -all, the redirect is no"
+            + " eleventh",
+        z -> {
+          StringBuilder r = new StringBuilder("v=spf1");
+          for (int i = 0; i < 10; i++) {
+            r.append(" a:h").append(i).append(".s54.spf.test");
+            z.add("h" + i + ".s54.spf.test", "A", "192.0.2." + (i + 1));
+          }
+          z.txt("s54.spf.test", r.append(" redirect=r.s54.spf.test -all").toString());
+          z.txt("r.s54.spf.test", "v=spf1 ~all");
+        });
+    spf(
+        "s55",
+        "v=spf1 exists:%{dA}.s55.spf.test -all",
+        "permerror",
+        "7.1: transformers = *DIGIT [ \"r\" ]; \"A\" is neither, so the macro-string is not"
+            + " valid");
+    add(
+        "s56",
+        "pass",
+        "5.6: a/0 is the network of every IPv4 address, the client's too, so +a/0 matches it",
+        z -> {
+          z.txt("s56.spf.test", "v=spf1 a/0 -all");
+          z.add("s56.spf.test", "A", "192.0.2.56");
+        });
+    add(
+        "s57",
+        "permerror",
+        "4.3: a malformed domain (\"zero-length label not at the end\") is \"none\", and 5.2 makes"
+            + " an include of none permerror",
+        z -> z.txt("s57.spf.test", "v=spf1 include:a..s57.spf.test -all"));
+    add(
+        "s58",
+        "fail",
+        "7.1: macro-literal = %x21-24 / %x26-7E allows '/' in a domain-spec, so a:x/y.s58.spf.test"
+            + " is a name (no such name: no match), not a cidr",
+        z -> z.txt("s58.spf.test", "v=spf1 a:x/y.s58.spf.test -all"));
+    spf(
+        "s59",
+        "v=spf1 note=50%2 -all",
+        "permerror",
+        "6 and 4.6: unknown-modifier = name \"=\" macro-string, and a lone % is no macro-expand;"
+            + " \"If there are any syntax errors anywhere in the record, check_host() returns"
+            + " immediately with the result 'permerror'\"");
+    spf(
+        "s60",
+        "v=spf1 ip4:192.0.2.1/024 -all",
+        "permerror",
+        "5.6: ip4-cidr-length = \"/\" (\"0\" / %x31-39 0*1DIGIT): no leading zero");
+    spf(
+        "s61",
+        "v=spf1 ip4:192.0.02.1 -all",
+        "permerror",
+        "5.6: qnum = DIGIT / %x31-39 DIGIT / \"1\" 2DIGIT / \"2\" %x30-34 DIGIT / \"25\" %x30-35:"
+            + " 02 is none of them");
     add(
         "s53",
         "neutral",
