@@ -1,0 +1,122 @@
+package org.mailassure.probe.dkim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.mailassure.config.DkimKey;
+import org.mailassure.keys.DkimAlgorithm;
+import org.mailassure.probe.ProbeMessage;
+import org.mailassure.testing.Fixtures;
+
+/**
+ * Probes as mailassure composes and signs them, with subjects, domains, times and zones drawn at
+ * random (a fixed seed) from what configs hold (non-ASCII and long subjects, tabs, the {domain} and
+ * {time} placeholders), verified by dkimpy (Debian's python3-dkim, an independent implementation of
+ * RFC 6376 and of RFC 8463's ed25519-sha256): every rsa-sha256 and every ed25519-sha256 signature
+ * must verify. jDKIM (DkimSignerTest) checks RSA only; dkimpy checks both.
+ */
+class DkimpyVerifiesProbesTest {
+  private static final Path PYTHON = Path.of("/usr/bin/python3");
+  private static final int MESSAGES = 200;
+
+  private static String pick(Random r, String... choices) {
+    return choices[r.nextInt(choices.length)];
+  }
+
+  @Test
+  void dkimpyVerifiesEverySignatureOfRandomProbes() throws Exception {
+    Assumptions.assumeTrue(
+        Files.isExecutable(PYTHON)
+            && new ProcessBuilder(PYTHON.toString(), "-c", "import dkim, nacl").start().waitFor()
+                == 0,
+        "dkimpy (Debian's python3-dkim) is not installed");
+    Random r = new Random(20261206L);
+    DkimSigner signer = null;
+    List<byte[]> messages = new ArrayList<>();
+    List<String> described = new ArrayList<>();
+    for (int i = 0; i < MESSAGES; i++) {
+      String domain =
+          pick(r, "example.gov.uk", "a-b.example.gov.uk", "x1.police.uk", "nhs-trust.nhs.uk");
+      String subject =
+          pick(
+              r,
+              "Email security probe from {domain} at {time}",
+              "Prüfung der E-Mail-Sicherheit für {domain}",
+              "Probe\tfrom {domain}",
+              "  leading and trailing spaces  ",
+              "Émoji 📨 probe {time}",
+              "x".repeat(1 + r.nextInt(300)),
+              "A long subject that goes on ".repeat(1 + r.nextInt(8)) + "{domain}",
+              "=?utf-8?q?looks_encoded?= {domain}",
+              "semi; colon: quoted \"words\" (comment) <angle>");
+      // In the past: dkimpy, as RFC 6376 section 3.5 allows verifiers, ignores a signature whose
+      // t= is in the future.
+      Instant slot =
+          Instant.now()
+              .truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+              .minus(Duration.ofMinutes(120 + r.nextInt(500_000)));
+      ZoneId zone = ZoneId.of(pick(r, "Europe/London", "UTC", "Asia/Kolkata", "America/St_Johns"));
+      byte[] mime =
+          ProbeMessage.compose(
+              domain,
+              "secureemailreply@" + domain,
+              "emailsecurity@domaininformation.service.gov.uk",
+              subject,
+              slot,
+              slot.plusSeconds(r.nextInt(3600)),
+              zone,
+              "test");
+      signer =
+          new DkimSigner(
+              domain,
+              List.of(
+                  new DkimKey("rsa1", null, DkimAlgorithm.RSA_SHA256, Fixtures.RSA.getPrivate()),
+                  new DkimKey(
+                      "ed1", null, DkimAlgorithm.ED25519_SHA256, Fixtures.ED25519.getPrivate())));
+      messages.add(signer.sign(mime, slot));
+      described.add(domain + " / " + subject + " / " + zone);
+    }
+
+    List<String> command =
+        List.of(
+            PYTHON.toString(),
+            "src/test/resources/dkimpy_verify_messages.py",
+            "rsa1=" + DkimKeyRecord.format(DkimAlgorithm.RSA_SHA256, Fixtures.RSA.getPublic()),
+            "ed1="
+                + DkimKeyRecord.format(DkimAlgorithm.ED25519_SHA256, Fixtures.ED25519.getPublic()));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try (var in = p.getOutputStream()) {
+      for (byte[] m : messages) {
+        in.write(
+            (Base64.getEncoder().encodeToString(m) + "\n").getBytes(StandardCharsets.US_ASCII));
+      }
+    }
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    List<String> results = out.lines().toList();
+    assertThat(results).as(out).hasSize(MESSAGES);
+    Map<String, String> failed = new LinkedHashMap<>();
+    for (int i = 0; i < MESSAGES; i++) {
+      if (!results.get(i).equals("pass pass")) {
+        failed.put(
+            described.get(i),
+            results.get(i) + "\n" + new String(messages.get(i), StandardCharsets.UTF_8));
+      }
+    }
+    failed.forEach((k, v) -> System.out.println(k + " => " + v));
+    assertThat(failed).isEmpty();
+  }
+}
