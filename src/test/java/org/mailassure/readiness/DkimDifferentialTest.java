@@ -138,14 +138,16 @@ class DkimDifferentialTest {
             dir.resolve("rsa.pem").toString(),
             "example.gov.uk",
             "s1");
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    try (var in = p.getOutputStream()) {
-      for (String rec : records) {
-        in.write(
-            (Base64.getEncoder().encodeToString(rec.getBytes(StandardCharsets.UTF_8)) + "\n")
-                .getBytes(StandardCharsets.US_ASCII));
-      }
+    StringBuilder lines = new StringBuilder();
+    for (String rec : records) {
+      lines
+          .append(Base64.getEncoder().encodeToString(rec.getBytes(StandardCharsets.UTF_8)))
+          .append('\n');
     }
+    // From a file, not a pipe written while the answers pile up unread in the other one.
+    Path input = Files.writeString(dir.resolve("records.txt"), lines);
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectInput(input.toFile()).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(out).isZero();
     List<String> dkimpy = out.lines().toList();

@@ -407,6 +407,20 @@ class SpfEvaluatorTest {
   }
 
   @Test
+  void thePartsOfEveryMacroAreRejoinedWithDots() throws Exception {
+    // Section 7.3: "the replacement value for a macro letter is split into parts separated by one
+    // or more of the specified delimiter characters. After performing any reversal operation
+    // and/or removal of left-hand parts, the parts are rejoined using "." and not the original
+    // splitting characters." For every letter: pyspf keeps the splitting characters for all but
+    // l and s (SpfMacroDifferentialTest leaves those out).
+    SpfEvaluator e = new SpfEvaluator(this::answer, "strong-bad@email.example.com");
+
+    assertThat(e.expand("%{d-}", "x-y.example.com")).isEqualTo("x.y.example.com");
+    assertThat(e.expand("%{dr.-}", "x-y.example.com")).isEqualTo("com.example.y.x");
+    assertThat(e.expand("%{v-}", "example.com")).isEqualTo("in.addr");
+  }
+
+  @Test
   void anUnknownMacroLetterInADomainSpecIsAPermanentError() throws Exception {
     // Section 7.1: the letters c, r and t are allowed only in "exp" text; elsewhere the
     // macro-string does not match the grammar, a syntax error (section 4.6: "permerror").

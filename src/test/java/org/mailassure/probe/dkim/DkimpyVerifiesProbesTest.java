@@ -32,6 +32,8 @@ class DkimpyVerifiesProbesTest {
   private static final Path PYTHON = Path.of("/usr/bin/python3");
   private static final int MESSAGES = 200;
 
+  @org.junit.jupiter.api.io.TempDir Path dir;
+
   private static String pick(Random r, String... choices) {
     return choices[r.nextInt(choices.length)];
   }
@@ -97,13 +99,14 @@ class DkimpyVerifiesProbesTest {
             "rsa1=" + DkimKeyRecord.format(DkimAlgorithm.RSA_SHA256, Fixtures.RSA.getPublic()),
             "ed1="
                 + DkimKeyRecord.format(DkimAlgorithm.ED25519_SHA256, Fixtures.ED25519.getPublic()));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    try (var in = p.getOutputStream()) {
-      for (byte[] m : messages) {
-        in.write(
-            (Base64.getEncoder().encodeToString(m) + "\n").getBytes(StandardCharsets.US_ASCII));
-      }
+    StringBuilder lines = new StringBuilder();
+    for (byte[] m : messages) {
+      lines.append(Base64.getEncoder().encodeToString(m)).append('\n');
     }
+    // From a file, not a pipe written while the answers pile up unread in the other one.
+    Path input = Files.writeString(dir.resolve("messages.txt"), lines);
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectInput(input.toFile()).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(out).isZero();
     List<String> results = out.lines().toList();
