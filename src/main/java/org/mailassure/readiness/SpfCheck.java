@@ -87,6 +87,7 @@ final class SpfCheck {
                   + o.decidedBy()
                   + ")");
     }
+    ipv6(dns, domain, o, b);
     if (o.result() != SpfEvaluator.Result.PERMERROR && m365 && !e.includes().contains(OUTLOOK)) {
       b.problem(
           Status.FAIL,
@@ -133,6 +134,55 @@ final class SpfCheck {
     return record.length() <= SHOWN
         ? record
         : record.substring(0, SHOWN) + "… (" + record.length() + " characters)";
+  }
+
+  /**
+   * The same policy judged for an IPv6 sender (2001:db8::77; Microsoft 365 sends over IPv6 where
+   * the receiver can take it): a and mx then ask for AAAA records, so a name with only an IPv4
+   * address is a void lookup there, and ip6 networks can take in every IPv6 host. What differs from
+   * the IPv4 verdict for the worse is reported, named as IPv6's.
+   */
+  private static void ipv6(
+      DnsClient dns, String domain, SpfEvaluator.Outcome v4, CheckResult.Builder b) {
+    if (v4.result() != SpfEvaluator.Result.FAIL && v4.result() != SpfEvaluator.Result.SOFTFAIL) {
+      return; // already reported as it is
+    }
+    SpfEvaluator e6 = new SpfEvaluator(dns::get, "postmaster@" + domain, true);
+    SpfEvaluator.Outcome o = e6.evaluate(domain);
+    switch (o.result()) {
+      case PERMERROR ->
+          b.problem(
+              Status.FAIL,
+              "for IPv6 senders receivers return permerror: " + o.reason(),
+              "correct the record: for an IPv6 sender, a and mx look up AAAA records, and a name"
+                  + " without one is a void lookup");
+      case TEMPERROR ->
+          b.problem(
+              e6.zoneFault() ? Status.FAIL : Status.WARN,
+              (e6.zoneFault()
+                      ? "for IPv6 senders receivers return temperror: "
+                      : "could not check the policy for IPv6 senders: ")
+                  + o.reason(),
+              e6.zoneFault()
+                  ? CheckResult.ZONE_FIX
+                  : "make sure readiness.dns-servers answer (or the system's resolvers), then run"
+                      + " check again");
+      case PASS, NEUTRAL ->
+          b.problem(
+              Status.FAIL,
+              "for IPv6 senders it comes to "
+                  + o.result().name().toLowerCase(java.util.Locale.ROOT)
+                  + " (decided by "
+                  + o.decidedBy()
+                  + "), which lets "
+                  + (o.result() == SpfEvaluator.Result.PASS
+                      ? "any IPv6 host send"
+                      : "IPv6 hosts send unjudged")
+                  + " as "
+                  + domain,
+              END_FIX);
+      default -> {}
+    }
   }
 
   /**

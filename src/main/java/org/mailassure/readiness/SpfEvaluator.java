@@ -18,15 +18,19 @@ import org.xbill.DNS.Type;
  * permerror}, section 5.2), {@code redirect=} is followed when no mechanism matched and the record
  * has no {@code all} (its target's {@code none} is {@code permerror}, section 6.1), macros in
  * domain-specs are expanded (section 7) for that host, and a DNS timeout or SERVFAIL anywhere is
- * {@code temperror}. The host is {@link #CLIENT_IP}, a documentation address no policy should list,
- * so the result is what the policy says of everyone it does not name; {@code ip4}, {@code a} and
- * {@code mx} terms are still matched against it, as receivers match them, so that a prefix short
- * enough to take in nearly every host ({@code a/0}, {@code ip4:192.0.2.1/1}) is judged as the
- * near-{@code +all} it is. Not thread-safe: one instance per evaluation.
+ * {@code temperror}. The host is {@link #CLIENT_IP} (or {@link #CLIENT_IP6}), a documentation
+ * address no policy should list, so the result is what the policy says of everyone it does not
+ * name; {@code ip4}, {@code ip6}, {@code a} and {@code mx} terms are still matched against it, as
+ * receivers match them, so that a prefix short enough to take in nearly every host ({@code a/0},
+ * {@code ip6:::/0}) is judged as the near-{@code +all} it is. Not thread-safe: one instance per
+ * evaluation.
  */
 final class SpfEvaluator {
   /** The host whose mail is judged: a documentation address (RFC 5737) no policy should list. */
   static final String CLIENT_IP = "203.0.113.77";
+
+  /** The IPv6 host judged beside it: a documentation address too (RFC 3849). */
+  static final String CLIENT_IP6 = "2001:db8::77";
 
   static final int MAX_LOOKUPS = 10;
   static final int MAX_VOID = 2;
@@ -91,6 +95,10 @@ final class SpfEvaluator {
 
   private final BiFunction<String, Integer, DnsAnswer> dns;
   private final String sender;
+
+  /** The client's address: 4 bytes, or 16 for the IPv6 host. */
+  private final byte[] client;
+
   private int lookups;
   private int voids;
   private final List<String> includes = new ArrayList<>();
@@ -102,8 +110,29 @@ final class SpfEvaluator {
    * @param sender the envelope sender whose mail is judged, for the macros
    */
   SpfEvaluator(BiFunction<String, Integer, DnsAnswer> dns, String sender) {
+    this(dns, sender, false);
+  }
+
+  /**
+   * @param ipv6 judge for {@link #CLIENT_IP6} rather than {@link #CLIENT_IP}: a and mx then ask for
+   *     AAAA records, ip6 networks can match, and %{i}, %{v} and ptr take the IPv6 forms
+   */
+  SpfEvaluator(BiFunction<String, Integer, DnsAnswer> dns, String sender, boolean ipv6) {
     this.dns = dns;
     this.sender = sender;
+    this.client = literal(ipv6 ? CLIENT_IP6 : CLIENT_IP);
+  }
+
+  private boolean ipv6() {
+    return client.length == 16;
+  }
+
+  private static byte[] literal(String ip) {
+    try {
+      return java.net.InetAddress.getByName(ip).getAddress();
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException(ip, e);
+    }
   }
 
   int lookups() {
@@ -247,11 +276,12 @@ final class SpfEvaluator {
             case "include" -> include(expand(rest.substring(1), domain), depth);
             case "a" -> {
               count();
-              yield inNetwork(addresses(expand(targetOf(rest, domain), domain)), ip4Cidr(rest));
+              yield inNetwork(
+                  addresses(expand(targetOf(rest, domain), domain), addressType()), cidr(rest));
             }
             case "mx" -> {
               count();
-              yield inNetwork(mx(expand(targetOf(rest, domain), domain)), ip4Cidr(rest));
+              yield inNetwork(mx(expand(targetOf(rest, domain), domain)), cidr(rest));
             }
             case "ptr" -> {
               count();
@@ -259,7 +289,7 @@ final class SpfEvaluator {
               // The client's PTR lookup (RFC 7208 section 5.5); its failure is "no match", never
               // an error, and the client has no name in any policy's domain. A client without a
               // PTR record (most hosts) makes it a void lookup, counted as pyspf counts it.
-              String reverse = reverse(CLIENT_IP);
+              String reverse = reverse(client);
               if (dns.apply(reverse, Type.PTR).absent()) {
                 voided("ptr, for a sending host with no PTR record");
               }
@@ -267,17 +297,18 @@ final class SpfEvaluator {
             }
             case "exists" -> {
               count();
-              yield !addresses(expand(rest.substring(1), domain)).isEmpty();
+              // Section 5.7: an A query "even when the connection type is IP version 6".
+              yield !addresses(expand(rest.substring(1), domain), Type.A).isEmpty();
             }
-            case "ip4" -> {
-              Matcher ip = IP4.matcher(rest.substring(1));
-              if (!ip.matches()) {
-                throw syntax(domain, d.term());
-              }
-              int bits = ip.group(5) == null ? 32 : Integer.parseInt(ip.group(5));
-              yield inNetwork(List.of(ip4(ip)), bits);
+            case "ip4", "ip6" -> {
+              String network = rest.substring(1);
+              int slash = network.indexOf('/');
+              byte[] address = literal(slash < 0 ? network : network.substring(0, slash));
+              int bits =
+                  slash < 0 ? address.length * 8 : Integer.parseInt(network.substring(slash + 1));
+              yield inNetwork(List.of(address), bits);
             }
-            default -> false; // ip6: the client has an IPv4 address
+            default -> false;
           };
       if (match) {
         return new Outcome(result(d.qualifier()), d.term(), null);
@@ -371,42 +402,39 @@ final class SpfEvaluator {
     return true;
   }
 
-  /** Resolves a name's IPv4 addresses; a void answer is counted. */
-  private List<Long> addresses(String name) throws Stop {
+  /** Resolves a name's addresses of one type (A or AAAA); a void answer is counted. */
+  private List<byte[]> addresses(String name, int type) throws Stop {
     if (!askable(name)) {
       return List.of();
     }
-    DnsAnswer a = dns.apply(name, Type.A);
+    DnsAnswer a = dns.apply(name, type);
     if (a instanceof DnsAnswer.Failed f) {
-      throw temperror(name + " A", f);
+      throw temperror(name + " " + Type.string(type), f);
     }
     if (a.absent()) {
       voided(name);
       return List.of();
     }
-    return ipv4(a);
+    return addressesOf(a);
   }
 
-  private static List<Long> ipv4(DnsAnswer a) {
+  private static List<byte[]> addressesOf(DnsAnswer a) {
     if (!(a instanceof DnsAnswer.Records r)) {
       return List.of();
     }
-    List<Long> out = new ArrayList<>();
+    List<byte[]> out = new ArrayList<>();
     for (org.xbill.DNS.Record x : r.records()) {
       if (x instanceof org.xbill.DNS.ARecord ar) {
-        byte[] b = ar.getAddress().getAddress();
-        out.add(
-            ((b[0] & 0xffL) << 24)
-                | ((b[1] & 0xffL) << 16)
-                | ((b[2] & 0xffL) << 8)
-                | (b[3] & 0xffL));
+        out.add(ar.getAddress().getAddress());
+      } else if (x instanceof org.xbill.DNS.AAAARecord ar) {
+        out.add(ar.getAddress().getAddress());
       }
     }
     return out;
   }
 
-  /** The IPv4 addresses of a name's exchangers; void answers are counted. */
-  private List<Long> mx(String name) throws Stop {
+  /** The addresses of a name's exchangers, of the client's family; void answers are counted. */
+  private List<byte[]> mx(String name) throws Stop {
     if (!askable(name)) {
       return List.of();
     }
@@ -425,17 +453,17 @@ final class SpfEvaluator {
           name + " has " + rs.size() + " MX records; mx allows 10 (RFC 7208 section 4.6.4)");
     }
     String voidHost = null;
-    List<Long> addresses = new ArrayList<>();
+    List<byte[]> addresses = new ArrayList<>();
     for (org.xbill.DNS.Record r : rs) {
       String host = ((org.xbill.DNS.MXRecord) r).getTarget().toString(true);
-      DnsAnswer h = dns.apply(host, Type.A);
+      DnsAnswer h = dns.apply(host, addressType());
       if (h instanceof DnsAnswer.Failed f) {
-        throw temperror(host + " A", f);
+        throw temperror(host + " " + Type.string(addressType()), f);
       }
       if (h.absent() && voidHost == null) {
         voidHost = host;
       }
-      addresses.addAll(ipv4(h));
+      addresses.addAll(addressesOf(h));
     }
     // A term "for which DNS queries return" no data or NXDOMAIN is one void lookup (section
     // 4.6.4), however many of its exchangers' lookups come back empty.
@@ -475,27 +503,26 @@ final class SpfEvaluator {
     return domain;
   }
 
-  /** An a or mx term's ip4-cidr-length, 32 when it has none. */
-  private static int ip4Cidr(String rest) {
+  /**
+   * An a or mx term's cidr-length for the client's family (its ip4-cidr-length, or its
+   * ip6-cidr-length after "//"), the whole address when it has none.
+   */
+  private int cidr(String rest) {
     String cidr = rest;
     if (rest.startsWith(":")) {
       Matcher m = TARGET_AND_CIDRS.matcher(rest.substring(1));
       cidr = m.matches() ? m.group(2) : "";
     }
     Matcher c = CIDRS.matcher(cidr);
+    if (ipv6()) {
+      return c.matches() && c.group(2) != null ? Integer.parseInt(c.group(2).substring(2)) : 128;
+    }
     return c.matches() && c.group(1) != null ? Integer.parseInt(c.group(1).substring(1)) : 32;
   }
 
-  /** {@link #CLIENT_IP} as a number. */
-  private static final long CLIENT =
-      ip4(IP4.matcher(CLIENT_IP).results().findFirst().orElseThrow());
-
-  private static long ip4(java.util.regex.MatchResult ip) {
-    long v = 0;
-    for (int g = 1; g <= 4; g++) {
-      v = (v << 8) | Integer.parseInt(ip.group(g));
-    }
-    return v;
+  /** The address records a and mx ask for: the client's family. */
+  private int addressType() {
+    return ipv6() ? Type.AAAA : Type.A;
   }
 
   /**
@@ -504,9 +531,21 @@ final class SpfEvaluator {
    * ({@code a/0}, {@code ip4:192.0.2.1/1}) lists nearly every host, this one too, and receivers
    * then match it.
    */
-  private static boolean inNetwork(List<Long> addresses, int bits) {
-    long mask = bits == 0 ? 0 : (0xffffffffL << (32 - bits)) & 0xffffffffL;
-    return addresses.stream().anyMatch(a -> (a & mask) == (CLIENT & mask));
+  private boolean inNetwork(List<byte[]> addresses, int bits) {
+    for (byte[] a : addresses) {
+      if (a.length != client.length) {
+        continue; // an ip4 network never holds the IPv6 host, nor ip6 the IPv4 one
+      }
+      boolean same = true;
+      for (int bit = 0; bit < bits && same; bit++) {
+        int mask = 0x80 >> (bit % 8);
+        same = (a[bit / 8] & mask) == (client[bit / 8] & mask);
+      }
+      if (same) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Stop syntax(String domain, String term) {
@@ -600,9 +639,9 @@ final class SpfEvaluator {
           case 'l' -> local;
           case 'o' -> senderDomain;
           case 'd' -> domain;
-          case 'i' -> CLIENT_IP;
+          case 'i' -> dotted(client);
           case 'p' -> "unknown";
-          case 'v' -> "in-addr";
+          case 'v' -> ipv6() ? "ip6" : "in-addr";
           case 'h' -> senderDomain;
           default -> throw macro(spec);
         };
@@ -676,8 +715,29 @@ final class SpfEvaluator {
     }
   }
 
-  private static String reverse(String ip) {
-    String[] p = ip.split("\\.");
-    return p[3] + "." + p[2] + "." + p[1] + "." + p[0] + ".in-addr.arpa";
+  /**
+   * The client's address as the i macro writes it (section 7.3): dotted-quad for IPv4, and for IPv6
+   * "dot-format": its 32 nibbles in hexadecimal, separated by dots.
+   */
+  private static String dotted(byte[] address) {
+    StringBuilder b = new StringBuilder();
+    for (byte x : address) {
+      if (address.length == 4) {
+        b.append(b.length() == 0 ? "" : ".").append(x & 0xff);
+      } else {
+        b.append(b.length() == 0 ? "" : ".")
+            .append(Character.forDigit((x >> 4) & 0xf, 16))
+            .append('.')
+            .append(Character.forDigit(x & 0xf, 16));
+      }
+    }
+    return b.toString();
+  }
+
+  /** The name of the client's PTR record: in in-addr.arpa, or ip6.arpa by nibble. */
+  private static String reverse(byte[] address) {
+    List<String> parts = new ArrayList<>(List.of(dotted(address).split("\\.")));
+    java.util.Collections.reverse(parts);
+    return String.join(".", parts) + (address.length == 4 ? ".in-addr.arpa" : ".ip6.arpa");
   }
 }

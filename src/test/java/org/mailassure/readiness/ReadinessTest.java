@@ -118,6 +118,14 @@ class ReadinessTest {
               "RFC 7208 5.1: \"The 'all' mechanism is a test that always matches.\" With +, every"
                   + " sender on the Internet passes (mailassure's rule: fail)"),
           Map.entry(
+              "SPF ip6:::/0",
+              "RFC 7208 5.6: ip6 matches when \"the <ip> is contained within the given network\";"
+                  + " ::/0 contains every IPv6 address, so every IPv6 sender passes"),
+          Map.entry(
+              "SPF a: names without AAAA",
+              "RFC 7208 5.3: for an IPv6 <ip>, a \"performs an AAAA lookup\"; names with only an A"
+                  + " record are then void lookups, and 4.6.4 makes a third permerror"),
+          Map.entry(
               "11 lookups",
               "RFC 7208 4.6.4: \"SPF implementations SHOULD limit 'void lookups' to two.\" (and at"
                   + " most 10 DNS-querying terms); exceeding it is permerror"),
@@ -368,6 +376,28 @@ class ReadinessTest {
             CheckId.SPF,
             Status.FAIL,
             "+all"),
+        new Variant(
+            "SPF ip6:::/0",
+            z -> z.set("@", "TXT", outlookOnly.replace("-all", "ip6:::/0 -all")),
+            CheckId.SPF,
+            Status.FAIL,
+            "for IPv6 senders it comes to pass (decided by ip6:::/0)"),
+        new Variant(
+            "SPF a: names without AAAA",
+            z -> {
+              z.set(
+                  "@",
+                  "TXT",
+                  outlookOnly.replace(
+                      "-all",
+                      "a:h1." + z.domain + " a:h2." + z.domain + " a:h3." + z.domain + " -all"));
+              for (String h : new String[] {"h1", "h2", "h3"}) {
+                z.add(h, "A", "192.0.2.25");
+              }
+            },
+            CheckId.SPF,
+            Status.FAIL,
+            "for IPv6 senders receivers return permerror: more than 2 void lookups"),
         new Variant(
             "11 lookups",
             z ->

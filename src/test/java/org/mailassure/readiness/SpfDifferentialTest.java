@@ -22,8 +22,8 @@ import org.mailassure.testing.LoopbackDns;
  * python3-spf, an independent RFC 7208 implementation) against the same loopback DNS server: the
  * two must give the same check_host() result for every one. Each exchanger of an MX record here has
  * one address lookup, so pyspf's count of void lookups (one per empty answer) and the RFC's (one
- * per term whose queries come back empty, section 4.6.4) agree. No policy lists the client address
- * the evaluator judges for (203.0.113.77), as the evaluator's contract requires.
+ * per term whose queries come back empty, section 4.6.4) agree. Each policy is judged for both
+ * hosts mailassure judges for, 203.0.113.77 and 2001:db8::77, which its networks may take in.
  */
 class SpfDifferentialTest {
   private static final Path PYTHON = Path.of("/usr/bin/python3");
@@ -34,6 +34,8 @@ class SpfDifferentialTest {
     z.add("a1." + d, "A", "192.0.2.1");
     z.add("a2." + d, "A", "198.51.100.2");
     z.add("a2." + d, "AAAA", "2001:db8::2");
+    z.add("a1." + d, "AAAA", "2001:db8::1");
+    z.add(d, "AAAA", "2001:db8::10");
     z.add(d, "A", "192.0.2.10");
     z.add(d, "MX", "10 a1." + d + ".");
     z.add("mx1." + d, "MX", "10 a1." + d + ".");
@@ -81,7 +83,13 @@ class SpfDifferentialTest {
       case 8 -> q + "include:inc" + (1 + r.nextInt(9)) + "." + d;
       case 9 ->
           q + "ip4:192.0.2." + r.nextInt(256) + (r.nextBoolean() ? "/" + (16 + r.nextInt(17)) : "");
-      case 10 -> q + "ip6:2001:db8::" + Integer.toHexString(r.nextInt(65536));
+      case 10 ->
+          q
+              + "ip6:2001:db8::"
+              + Integer.toHexString(r.nextInt(65536))
+              + (r.nextBoolean()
+                  ? "/" + pick(r, "0", "1", "16", "32", "64", "96", "120", "128")
+                  : "");
       case 11 -> q + "exists:" + n;
       case 12 -> q + "exists:%{l}." + d;
       case 13 -> q + "exists:%{ir}.%{d}";
@@ -201,41 +209,44 @@ class SpfDifferentialTest {
         dns.txt(d, p);
         policies.put(d, p);
       }
-      List<String> command =
-          new ArrayList<>(
-              List.of(
-                  PYTHON.toString(),
-                  "src/test/resources/pyspf_check.py",
-                  dns.address().substring(dns.address().indexOf(':') + 1),
-                  SpfEvaluator.CLIENT_IP));
-      command.addAll(policies.keySet());
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(p.waitFor()).as(out).isZero();
-      Map<String, String> pyspf = new LinkedHashMap<>();
-      out.lines()
-          .filter(l -> l.contains("\t"))
-          .forEach(
-              l -> pyspf.put(l.substring(0, l.indexOf('\t')), l.substring(l.indexOf('\t') + 1)));
       DnsClient client = new DnsClient(List.of(dns.address()), Duration.ofSeconds(5));
       Map<String, String> differ = new LinkedHashMap<>();
-      for (var e : policies.entrySet()) {
-        SpfEvaluator.Outcome o =
-            new SpfEvaluator(client::get, "postmaster@" + e.getKey()).evaluate(e.getKey());
-        String mine = o.result().name().toLowerCase(java.util.Locale.ROOT);
-        if (!mine.equals(pyspf.get(e.getKey()))) {
-          differ.put(
-              e.getKey(),
-              e.getValue()
-                  + "  => mailassure "
-                  + mine
-                  + " ("
-                  + o.reason()
-                  + "), pyspf "
-                  + pyspf.get(e.getKey()));
+      for (boolean ipv6 : new boolean[] {false, true}) {
+        List<String> command =
+            new ArrayList<>(
+                List.of(
+                    PYTHON.toString(),
+                    "src/test/resources/pyspf_check.py",
+                    dns.address().substring(dns.address().indexOf(':') + 1),
+                    ipv6 ? SpfEvaluator.CLIENT_IP6 : SpfEvaluator.CLIENT_IP));
+        command.addAll(policies.keySet());
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        Map<String, String> pyspf = new LinkedHashMap<>();
+        out.lines()
+            .filter(l -> l.contains("\t"))
+            .forEach(
+                l -> pyspf.put(l.substring(0, l.indexOf('\t')), l.substring(l.indexOf('\t') + 1)));
+        for (var e : policies.entrySet()) {
+          SpfEvaluator.Outcome o =
+              new SpfEvaluator(client::get, "postmaster@" + e.getKey(), ipv6).evaluate(e.getKey());
+          String mine = o.result().name().toLowerCase(java.util.Locale.ROOT);
+          if (!mine.equals(pyspf.get(e.getKey()))) {
+            differ.put(
+                e.getKey() + (ipv6 ? " (IPv6)" : " (IPv4)"),
+                e.getValue()
+                    + "  => mailassure "
+                    + mine
+                    + " ("
+                    + o.reason()
+                    + "), pyspf "
+                    + pyspf.get(e.getKey()));
+          }
         }
       }
-      System.out.println(policies.size() + " random policies, " + differ.size() + " judged apart");
+      System.out.println(
+          2 * policies.size() + " random policies and hosts, " + differ.size() + " judged apart");
       differ.forEach((k, v) -> System.out.println(k + ": " + v));
       assertThat(differ).isEmpty();
     }
