@@ -134,4 +134,33 @@ class DmarcOrganisationalDomainTest {
     assertThat(r.detail())
         .contains("the external ruf destination vendor.example has not authorised reports");
   }
+
+  /**
+   * The Public Suffix List is read once however many checks want it at the same moment: in a fresh
+   * JVM, sixteen threads ask together, then the JVM's class histogram must hold no entries of the
+   * list beyond the live ones (each extra copy read would have left its entries behind as garbage).
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void thePublicSuffixListIsReadOnceWhenManyThreadsFirstAskTogether() throws Exception {
+    Process p =
+        new ProcessBuilder(
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                PublicSuffixRace.class.getName())
+            .redirectErrorStream(true)
+            .start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            .strip();
+    assertThat(p.waitFor()).as(out).isZero();
+    String[] counts = out.lines().reduce((a, b) -> b).orElse("").split(" ");
+    long all = Long.parseLong(counts[0]);
+    long live = Long.parseLong(counts[1]);
+
+    assertThat(live).as(out).isGreaterThan(1000);
+    assertThat(all).as(out).isEqualTo(live);
+  }
 }
