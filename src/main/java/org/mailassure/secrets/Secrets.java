@@ -63,7 +63,22 @@ public final class Secrets {
         out = out.replace(s, MASK);
       }
     }
-    out = JWT.matcher(out).replaceAll(MASK);
-    return BEARER.matcher(out).replaceAll("$1" + MASK);
+    // The patterns only where they could match: every line of output passes here, and most hold
+    // neither a token's "eyJ" nor the word bearer.
+    if (out.contains("eyJ")) {
+      out = JWT.matcher(out).replaceAll(MASK);
+    }
+    return mayHoldBearer(out) ? BEARER.matcher(out).replaceAll("$1" + MASK) : out;
+  }
+
+  /** Whether the text holds "bearer" in any case, as {@link #BEARER} would need. */
+  private static boolean mayHoldBearer(String text) {
+    for (int i = 0; i + 6 <= text.length(); i++) {
+      char c = text.charAt(i);
+      if ((c == 'b' || c == 'B') && text.regionMatches(true, i, "bearer", 0, 6)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

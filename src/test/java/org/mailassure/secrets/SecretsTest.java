@@ -26,6 +26,9 @@ class SecretsTest {
     assertThat(Secrets.redact("token " + jwt + " rejected")).isEqualTo("token [redacted] rejected");
     assertThat(Secrets.redact("Authorization: Bearer abc.def-unknown"))
         .isEqualTo("Authorization: Bearer [redacted]");
+    // The scheme's name is case-insensitive (RFC 9110 section 11.1).
+    assertThat(Secrets.redact("said bEaReR\tabc.def-unknown, then"))
+        .isEqualTo("said bEaReR\t[redacted], then");
   }
 
   @Test
