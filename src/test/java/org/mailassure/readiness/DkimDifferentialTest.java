@@ -1,6 +1,7 @@
 package org.mailassure.readiness;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mailassure.testing.Python.pick;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailassure.config.DkimKey;
@@ -21,6 +21,7 @@ import org.mailassure.keys.DkimAlgorithm;
 import org.mailassure.readiness.dns.DnsClient;
 import org.mailassure.testing.Fixtures;
 import org.mailassure.testing.LoopbackDns;
+import org.mailassure.testing.Python;
 
 /**
  * DKIM key records made at random (a fixed seed) from the tags admins publish and the mistakes they
@@ -35,17 +36,12 @@ import org.mailassure.testing.LoopbackDns;
  * and a v= that is not the first tag.
  */
 class DkimDifferentialTest {
-  private static final Path PYTHON = Path.of("/usr/bin/python3");
   private static final int CASES = Integer.getInteger("dkim.cases", 300);
 
   /** A key pair none of the records' signer holds. */
   private static final java.security.KeyPair OTHER = ReadinessTest.rsa(2048);
 
   @TempDir Path dir;
-
-  private static String pick(Random r, String... choices) {
-    return choices[r.nextInt(choices.length)];
-  }
 
   /** A key record: its tags in random order, random spacing, now and then a mistake. */
   private static String record(Random r) {
@@ -120,10 +116,7 @@ class DkimDifferentialTest {
 
   @Test
   void mailassureFailsExactlyTheKeyRecordsDkimpyCannotVerifyWith() throws Exception {
-    Assumptions.assumeTrue(
-        Files.isExecutable(PYTHON)
-            && new ProcessBuilder(PYTHON.toString(), "-c", "import dkim").start().waitFor() == 0,
-        "dkimpy (Debian's python3-dkim) is not installed");
+    Python.assumeModules("dkim", "dkimpy (Debian's python3-dkim)");
     Fixtures.writeMaterial(dir);
     Random random = new Random(Long.getLong("dkim.seed", 20261206L));
     List<String> records = new ArrayList<>();
@@ -131,27 +124,17 @@ class DkimDifferentialTest {
       records.add(record(random));
     }
 
-    List<String> command =
-        List.of(
-            PYTHON.toString(),
-            "src/test/resources/dkimpy_verify.py",
-            dir.resolve("rsa.pem").toString(),
-            "example.gov.uk",
-            "s1");
     StringBuilder lines = new StringBuilder();
     for (String rec : records) {
       lines
           .append(Base64.getEncoder().encodeToString(rec.getBytes(StandardCharsets.UTF_8)))
           .append('\n');
     }
-    // From a file, not a pipe written while the answers pile up unread in the other one.
     Path input = Files.writeString(dir.resolve("records.txt"), lines);
-    Process p =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectInput(input.toFile()).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(out).isZero();
-    List<String> dkimpy = out.lines().toList();
-    assertThat(dkimpy).as(out).hasSize(CASES);
+    List<String> dkimpy =
+        Python.run(
+            input, "dkimpy_verify.py", dir.resolve("rsa.pem").toString(), "example.gov.uk", "s1");
+    assertThat(dkimpy).hasSize(CASES);
 
     Map<String, String> differ = new LinkedHashMap<>();
     try (LoopbackDns dns = new LoopbackDns()) {

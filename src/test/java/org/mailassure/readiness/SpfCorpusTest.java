@@ -2,9 +2,6 @@ package org.mailassure.readiness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +22,6 @@ import org.mailassure.testing.LoopbackDns;
  * with both the expectation and mailassure's evaluator.
  */
 class SpfCorpusTest {
-  private static final Path PYTHON = Path.of("/usr/bin/python3");
   private static LoopbackDns dns;
 
   /** One case: the zone data for its domain, and the result the RFC gives. */
@@ -423,27 +419,10 @@ class SpfCorpusTest {
 
   @Test
   void pyspfAgreesWithEveryExpectation() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        Files.isExecutable(PYTHON)
-            && new ProcessBuilder(PYTHON.toString(), "-c", "import spf, DNS").start().waitFor()
-                == 0,
-        "python3-spf is not installed (apt-get install python3-spf)");
-    Path script = Path.of("src/test/resources/pyspf_check.py");
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                PYTHON.toString(),
-                script.toString(),
-                dns.address().substring(dns.address().indexOf(':') + 1),
-                SpfEvaluator.CLIENT_IP));
-    CASES.forEach(c -> command.add(c.domain()));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(out).isZero();
-    Map<String, String> pyspf = new LinkedHashMap<>();
-    out.lines()
-        .filter(l -> l.contains("\t"))
-        .forEach(l -> pyspf.put(l.substring(0, l.indexOf('\t')), l.substring(l.indexOf('\t') + 1)));
+    org.mailassure.testing.Python.assumeModules("spf, DNS", "pyspf (Debian's python3-spf)");
+    Map<String, String> pyspf =
+        org.mailassure.testing.Python.pyspf(
+            dns.address(), SpfEvaluator.CLIENT_IP, CASES.stream().map(Case::domain).toList());
     Map<String, String> wrong = new LinkedHashMap<>();
     for (Case c : CASES) {
       if (PYSPF_DIFFERS.contains(c.domain())) {
@@ -453,6 +432,6 @@ class SpfCorpusTest {
         wrong.put(c.domain(), "pyspf says " + pyspf.get(c.domain()) + ", expected " + c.expected());
       }
     }
-    assertThat(wrong).as(out).isEmpty();
+    assertThat(wrong).as(pyspf.toString()).isEmpty();
   }
 }

@@ -1,20 +1,17 @@
 package org.mailassure.readiness;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mailassure.testing.Python.pick;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.mailassure.readiness.dns.DnsClient;
 import org.mailassure.testing.LoopbackDns;
+import org.mailassure.testing.Python;
 
 /**
  * SPF policies made at random (a fixed seed, so every run asks the same questions) from the terms
@@ -26,7 +23,6 @@ import org.mailassure.testing.LoopbackDns;
  * hosts mailassure judges for, 203.0.113.77 and 2001:db8::77, which its networks may take in.
  */
 class SpfDifferentialTest {
-  private static final Path PYTHON = Path.of("/usr/bin/python3");
   private static final int CASES = Integer.getInteger("spf.cases", 400);
 
   /** The helper names every case's zone holds, under the case's own domain. */
@@ -171,10 +167,6 @@ class SpfDifferentialTest {
     };
   }
 
-  private static String pick(Random r, String... choices) {
-    return choices[r.nextInt(choices.length)];
-  }
-
   private static String policy(Random r, String d) {
     StringBuilder s = new StringBuilder("v=spf1");
     int terms = 1 + r.nextInt(7);
@@ -194,11 +186,7 @@ class SpfDifferentialTest {
 
   @Test
   void mailassureAndPyspfGiveTheSameResultForRandomPolicies() throws Exception {
-    Assumptions.assumeTrue(
-        Files.isExecutable(PYTHON)
-            && new ProcessBuilder(PYTHON.toString(), "-c", "import spf, DNS").start().waitFor()
-                == 0,
-        "pyspf (Debian's python3-spf) is not installed");
+    Python.assumeModules("spf, DNS", "pyspf (Debian's python3-spf)");
     Random random = new Random(Long.getLong("spf.seed", 20261206L));
     Map<String, String> policies = new LinkedHashMap<>();
     try (LoopbackDns dns = new LoopbackDns()) {
@@ -212,22 +200,11 @@ class SpfDifferentialTest {
       DnsClient client = new DnsClient(List.of(dns.address()), Duration.ofSeconds(5));
       Map<String, String> differ = new LinkedHashMap<>();
       for (boolean ipv6 : new boolean[] {false, true}) {
-        List<String> command =
-            new ArrayList<>(
-                List.of(
-                    PYTHON.toString(),
-                    "src/test/resources/pyspf_check.py",
-                    dns.address().substring(dns.address().indexOf(':') + 1),
-                    ipv6 ? SpfEvaluator.CLIENT_IP6 : SpfEvaluator.CLIENT_IP));
-        command.addAll(policies.keySet());
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as(out).isZero();
-        Map<String, String> pyspf = new LinkedHashMap<>();
-        out.lines()
-            .filter(l -> l.contains("\t"))
-            .forEach(
-                l -> pyspf.put(l.substring(0, l.indexOf('\t')), l.substring(l.indexOf('\t') + 1)));
+        Map<String, String> pyspf =
+            Python.pyspf(
+                dns.address(),
+                ipv6 ? SpfEvaluator.CLIENT_IP6 : SpfEvaluator.CLIENT_IP,
+                policies.keySet());
         for (var e : policies.entrySet()) {
           SpfEvaluator.Outcome o =
               new SpfEvaluator(client::get, "postmaster@" + e.getKey(), ipv6).evaluate(e.getKey());

@@ -1,8 +1,8 @@
 package org.mailassure.readiness;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mailassure.testing.Python.pick;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,8 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.mailassure.testing.Python;
 
 /**
  * Macro-strings made at random (a fixed seed) from RFC 7208 section 7.1's grammar, every letter but
@@ -21,14 +21,9 @@ import org.junit.jupiter.api.Test;
  * must write the same name.
  */
 class SpfMacroDifferentialTest {
-  private static final Path PYTHON = Path.of("/usr/bin/python3");
   private static final int CASES = 1000;
 
   @org.junit.jupiter.api.io.TempDir Path dir;
-
-  private static String pick(Random r, String... choices) {
-    return choices[r.nextInt(choices.length)];
-  }
 
   private static String macroString(Random r) {
     StringBuilder s = new StringBuilder();
@@ -65,10 +60,7 @@ class SpfMacroDifferentialTest {
 
   @Test
   void mailassureExpandsMacrosAsPyspfDoes() throws Exception {
-    Assumptions.assumeTrue(
-        Files.isExecutable(PYTHON)
-            && new ProcessBuilder(PYTHON.toString(), "-c", "import spf").start().waitFor() == 0,
-        "pyspf (Debian's python3-spf) is not installed");
+    Python.assumeModules("spf", "pyspf (Debian's python3-spf)");
     Random r = new Random(20261206L);
     List<String[]> cases = new ArrayList<>();
     for (int i = 0; i < CASES; i++) {
@@ -88,17 +80,9 @@ class SpfMacroDifferentialTest {
     }
     StringBuilder input = new StringBuilder();
     cases.forEach(c -> input.append(String.join("\t", c)).append('\n'));
-    // From a file, not a pipe written while the answers pile up unread in the other one.
     Path questions = Files.writeString(dir.resolve("macros.txt"), input);
-    Process p =
-        new ProcessBuilder(PYTHON.toString(), "src/test/resources/pyspf_expand.py")
-            .redirectErrorStream(true)
-            .redirectInput(questions.toFile())
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(out).isZero();
-    List<String> pyspf = out.lines().toList();
-    assertThat(pyspf).as(out).hasSize(CASES);
+    List<String> pyspf = Python.run(questions, "pyspf_expand.py");
+    assertThat(pyspf).hasSize(CASES);
 
     Map<String, String> differ = new LinkedHashMap<>();
     for (int i = 0; i < CASES; i++) {

@@ -1,6 +1,7 @@
 package org.mailassure.probe.dkim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mailassure.testing.Python.pick;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,11 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailassure.keys.DkimAlgorithm;
 import org.mailassure.testing.Fixtures;
+import org.mailassure.testing.Python;
 
 /**
  * The other direction of DkimpyVerifiesProbesTest: messages made at random (a fixed seed) with the
@@ -26,14 +27,9 @@ import org.mailassure.testing.Fixtures;
  * or of a signed header field is changed.
  */
 class DkimpySignsMailassureVerifiesTest {
-  private static final Path PYTHON = Path.of("/usr/bin/python3");
   private static final int MESSAGES = 300;
 
   @TempDir Path dir;
-
-  private static String pick(Random r, String... choices) {
-    return choices[r.nextInt(choices.length)];
-  }
 
   private static String message(Random r) {
     StringBuilder m = new StringBuilder();
@@ -85,11 +81,7 @@ class DkimpySignsMailassureVerifiesTest {
 
   @Test
   void mailassureVerifiesWhatDkimpySignsAndNothingChanged() throws Exception {
-    Assumptions.assumeTrue(
-        Files.isExecutable(PYTHON)
-            && new ProcessBuilder(PYTHON.toString(), "-c", "import dkim, nacl").start().waitFor()
-                == 0,
-        "dkimpy (Debian's python3-dkim) is not installed");
+    Python.assumeModules("dkim, nacl", "dkimpy (Debian's python3-dkim)");
     Fixtures.writeMaterial(dir);
     byte[] pkcs8 = Fixtures.ED25519.getPrivate().getEncoded();
     String seed =
@@ -113,20 +105,10 @@ class DkimpySignsMailassureVerifiesTest {
           .append('\n');
     }
     Path input = Files.writeString(dir.resolve("messages.txt"), lines);
-    Process p =
-        new ProcessBuilder(
-                PYTHON.toString(),
-                "src/test/resources/dkimpy_sign.py",
-                dir.resolve("rsa.pem").toString(),
-                seed,
-                "example.gov.uk")
-            .redirectErrorStream(true)
-            .redirectInput(input.toFile())
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(out).isZero();
-    List<String> signed = out.lines().toList();
-    assertThat(signed).as(out).hasSize(MESSAGES).noneMatch(l -> l.startsWith("!error"));
+    List<String> signed =
+        Python.run(
+            input, "dkimpy_sign.py", dir.resolve("rsa.pem").toString(), seed, "example.gov.uk");
+    assertThat(signed).hasSize(MESSAGES).noneMatch(l -> l.startsWith("!error"));
 
     DkimVerifier verifier =
         new DkimVerifier(

@@ -1,6 +1,7 @@
 package org.mailassure.probe.dkim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mailassure.testing.Python.pick;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,12 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.mailassure.config.DkimKey;
 import org.mailassure.keys.DkimAlgorithm;
 import org.mailassure.probe.ProbeMessage;
 import org.mailassure.testing.Fixtures;
+import org.mailassure.testing.Python;
 
 /**
  * Probes as mailassure composes and signs them, with subjects, domains, times and zones drawn at
@@ -29,22 +30,13 @@ import org.mailassure.testing.Fixtures;
  * must verify. jDKIM (DkimSignerTest) checks RSA only; dkimpy checks both.
  */
 class DkimpyVerifiesProbesTest {
-  private static final Path PYTHON = Path.of("/usr/bin/python3");
   private static final int MESSAGES = 200;
 
   @org.junit.jupiter.api.io.TempDir Path dir;
 
-  private static String pick(Random r, String... choices) {
-    return choices[r.nextInt(choices.length)];
-  }
-
   @Test
   void dkimpyVerifiesEverySignatureOfRandomProbes() throws Exception {
-    Assumptions.assumeTrue(
-        Files.isExecutable(PYTHON)
-            && new ProcessBuilder(PYTHON.toString(), "-c", "import dkim, nacl").start().waitFor()
-                == 0,
-        "dkimpy (Debian's python3-dkim) is not installed");
+    Python.assumeModules("dkim, nacl", "dkimpy (Debian's python3-dkim)");
     Random r = new Random(20261206L);
     DkimSigner signer = null;
     List<byte[]> messages = new ArrayList<>();
@@ -92,25 +84,18 @@ class DkimpyVerifiesProbesTest {
       described.add(domain + " / " + subject + " / " + zone);
     }
 
-    List<String> command =
-        List.of(
-            PYTHON.toString(),
-            "src/test/resources/dkimpy_verify_messages.py",
-            "rsa1=" + DkimKeyRecord.format(DkimAlgorithm.RSA_SHA256, Fixtures.RSA.getPublic()),
-            "ed1="
-                + DkimKeyRecord.format(DkimAlgorithm.ED25519_SHA256, Fixtures.ED25519.getPublic()));
     StringBuilder lines = new StringBuilder();
     for (byte[] m : messages) {
       lines.append(Base64.getEncoder().encodeToString(m)).append('\n');
     }
-    // From a file, not a pipe written while the answers pile up unread in the other one.
-    Path input = Files.writeString(dir.resolve("messages.txt"), lines);
-    Process p =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectInput(input.toFile()).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(out).isZero();
-    List<String> results = out.lines().toList();
-    assertThat(results).as(out).hasSize(MESSAGES);
+    List<String> results =
+        Python.run(
+            Files.writeString(dir.resolve("messages.txt"), lines),
+            "dkimpy_verify_messages.py",
+            "rsa1=" + DkimKeyRecord.format(DkimAlgorithm.RSA_SHA256, Fixtures.RSA.getPublic()),
+            "ed1="
+                + DkimKeyRecord.format(DkimAlgorithm.ED25519_SHA256, Fixtures.ED25519.getPublic()));
+    assertThat(results).hasSize(MESSAGES);
     Map<String, String> failed = new LinkedHashMap<>();
     for (int i = 0; i < MESSAGES; i++) {
       if (!results.get(i).equals("pass pass")) {

@@ -1,0 +1,83 @@
+package org.mailassure.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The independent implementations the differential tests ask (pyspf, dkimpy), through Debian's
+ * /usr/bin/python3 and the helper scripts under src/test/resources.
+ */
+public final class Python {
+  private static final Path PYTHON = Path.of("/usr/bin/python3");
+
+  private Python() {}
+
+  /** Skips the test, naming the Debian package, unless python3 can import the modules. */
+  public static void assumeModules(String modules, String debianPackage)
+      throws IOException, InterruptedException {
+    Assumptions.assumeTrue(
+        Files.isExecutable(PYTHON)
+            && new ProcessBuilder(PYTHON.toString(), "-c", "import " + modules)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor()
+                == 0,
+        debianPackage + " is not installed (.ci/run installs it)");
+  }
+
+  /**
+   * The output lines of src/test/resources/SCRIPT run with the arguments, its standard input read
+   * from a file (not a pipe written while its answers pile up unread in the other), or empty when
+   * {@code input} is null; fails the test, showing the output, when the script fails.
+   */
+  public static List<String> run(Path input, String script, String... args)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(List.of(PYTHON.toString(), "src/test/resources/" + script));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    if (input != null) {
+      pb.redirectInput(input.toFile());
+    } else {
+      pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    }
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new AssertionError(script + " failed:\n" + out);
+    }
+    return out.lines().toList();
+  }
+
+  /**
+   * pyspf's check_host() result for each domain, for mail from {@code ip}, asking the DNS server at
+   * {@code dnsAddress} (host:port on loopback).
+   */
+  public static java.util.Map<String, String> pyspf(
+      String dnsAddress, String ip, java.util.Collection<String> domains)
+      throws IOException, InterruptedException {
+    List<String> args =
+        new ArrayList<>(List.of(dnsAddress.substring(dnsAddress.indexOf(':') + 1), ip));
+    args.addAll(domains);
+    java.util.Map<String, String> results = new java.util.LinkedHashMap<>();
+    for (String line : run(null, "pyspf_check.py", args.toArray(String[]::new))) {
+      int tab = line.indexOf('\t');
+      if (tab > 0) {
+        results.put(line.substring(0, tab), line.substring(tab + 1));
+      }
+    }
+    return results;
+  }
+
+  /** One of the choices, drawn from the test's seeded generator. */
+  public static String pick(Random r, String... choices) {
+    return choices[r.nextInt(choices.length)];
+  }
+}
