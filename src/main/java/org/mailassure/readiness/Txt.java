@@ -23,9 +23,9 @@ final class Txt {
 
   /**
    * A record's strings joined, as their octets say (UTF-8; ASCII as it is). dnsjava's {@code
-   * getStrings()} gives the zone-file form instead, where a tab is {@code \\009} and a quote {@code
-   * \\"}: a key record with a tab in its base64 (folding whitespace, RFC 6376 section 3.2) then
-   * read as "not base64".
+   * getStrings()} gives the zone-file form instead, where a tab is {@code \009} and a quote {@code
+   * \"}: a key record with a tab in its base64 (folding whitespace, RFC 6376 section 3.2) then read
+   * as "not base64".
    */
   static String text(TXTRecord record) {
     java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream();
