@@ -231,7 +231,7 @@ class RecordParsersTest {
     // RFC 6376 section 3.6.1, k=: "The "rsa" key type indicates that an ASN.1 DER-encoded
     // [ITU-X660-1997] RSAPublicKey (see [RFC3447], Sections 3.1 and A.1.1) is being used in the
     // "p=" tag." Signers publish the SubjectPublicKeyInfo around it instead (erratum 3017 allows
-    // both), and verifiers read both. The expected key is the JDK's own, built from the modulus
+    // both), and dkimpy reads both. The expected key is the JDK's own, built from the modulus
     // and exponent.
     java.security.interfaces.RSAPublicKey rsa =
         (java.security.interfaces.RSAPublicKey) org.mailassure.testing.Fixtures.RSA.getPublic();

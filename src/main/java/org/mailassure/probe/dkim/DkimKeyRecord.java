@@ -50,9 +50,9 @@ public record DkimKeyRecord(String keyType, String publicKeyBase64) {
   /**
    * The p= bytes as a SubjectPublicKeyInfo. RFC 6376 section 3.6.1 (k=) names the bare RSAPublicKey
    * of RFC 8017, while every signer publishes the SubjectPublicKeyInfo that holds one ({@code
-   * openssl rsa -pubout}); erratum 3017 allows both, and verifiers (dkimpy, OpenDKIM) read both. A
-   * bare RSAPublicKey (a DER SEQUENCE of two INTEGERs) is wrapped with the rsaEncryption algorithm;
-   * anything else is passed on as it is.
+   * openssl rsa -pubout}); erratum 3017 allows both, and dkimpy reads both. A bare RSAPublicKey (a
+   * DER SEQUENCE of two INTEGERs) is wrapped with the rsaEncryption algorithm; anything else is
+   * passed on as it is.
    */
   static byte[] spki(byte[] raw) {
     if (!isRsaPublicKey(raw)) {
