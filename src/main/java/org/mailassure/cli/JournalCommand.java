@@ -148,6 +148,14 @@ final class JournalCommand implements Callable<Integer> {
     if (ago != null && !ago.isNegative()) {
       return now.minus(ago);
     }
+    if (Durations.isTooLong(t)) {
+      throw new ConfigSource.UsageError(
+          "mailassure: journal: --since '"
+              + text
+              + "' is longer ago than "
+              + Durations.format(Durations.MAX)
+              + " (100 years); write a date, or a shorter duration such as 7d");
+    }
     throw new ConfigSource.UsageError(
         "mailassure: journal: --since '"
             + text
