@@ -48,36 +48,27 @@ public record DkimKeyRecord(String keyType, String publicKeyBase64) {
   }
 
   /**
-   * The p= bytes as a SubjectPublicKeyInfo. RFC 6376 section 3.6.1 (k=) names the bare RSAPublicKey
-   * of RFC 8017, while every signer publishes the SubjectPublicKeyInfo that holds one ({@code
-   * openssl rsa -pubout}); erratum 3017 allows both, and dkimpy reads both. A bare RSAPublicKey (a
-   * DER SEQUENCE of two INTEGERs) is wrapped with the rsaEncryption algorithm; anything else is
-   * passed on as it is.
+   * The modulus and exponent of a p= that is a bare RSAPublicKey (a DER SEQUENCE of two INTEGERs),
+   * or null when it is not one. RFC 6376 section 3.6.1 (k=) names that form, while every signer
+   * publishes the SubjectPublicKeyInfo that holds one ({@code openssl rsa -pubout}); erratum 3017
+   * allows both, and dkimpy reads both.
    */
-  static byte[] spki(byte[] raw) {
-    if (!isRsaPublicKey(raw)) {
-      return raw;
-    }
-    byte[] bitString = concat(new byte[] {0}, raw);
-    return der(0x30, concat(RSA_ALGORITHM, der(0x03, bitString)));
-  }
-
-  /** AlgorithmIdentifier { rsaEncryption (1.2.840.113549.1.1.1), NULL }. */
-  private static final byte[] RSA_ALGORITHM =
-      HexFormat.of().parseHex("300d06092a864886f70d0101010500");
-
-  /** Whether the bytes are exactly one DER SEQUENCE holding two INTEGERs (n, e). */
-  private static boolean isRsaPublicKey(byte[] b) {
+  static java.security.spec.RSAPublicKeySpec bareRsaKey(byte[] b) {
     int[] seq = header(b, 0, 0x30);
     if (seq == null || seq[0] + seq[1] != b.length) {
-      return false;
+      return null;
     }
     int[] n = header(b, seq[0], 0x02);
     if (n == null) {
-      return false;
+      return null;
     }
     int[] e = header(b, n[0] + n[1], 0x02);
-    return e != null && e[0] + e[1] == b.length;
+    if (e == null || e[0] + e[1] != b.length) {
+      return null;
+    }
+    return new java.security.spec.RSAPublicKeySpec(
+        new java.math.BigInteger(java.util.Arrays.copyOfRange(b, n[0], n[0] + n[1])),
+        new java.math.BigInteger(java.util.Arrays.copyOfRange(b, e[0], e[0] + e[1])));
   }
 
   /**
@@ -104,25 +95,6 @@ public record DkimKeyRecord(String keyType, String publicKeyBase64) {
     return start + length <= b.length ? new int[] {start, length} : null;
   }
 
-  private static byte[] der(int tag, byte[] content) {
-    int n = content.length;
-    byte[] length =
-        n < 0x80
-            ? new byte[] {(byte) n}
-            : n < 0x100
-                ? new byte[] {(byte) 0x81, (byte) n}
-                : n < 0x10000
-                    ? new byte[] {(byte) 0x82, (byte) (n >> 8), (byte) n}
-                    : new byte[] {(byte) 0x83, (byte) (n >> 16), (byte) (n >> 8), (byte) n};
-    return concat(new byte[] {(byte) tag}, concat(length, content));
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, c, a.length, b.length);
-    return c;
-  }
-
   public boolean revoked() {
     return publicKeyBase64.isEmpty();
   }
@@ -143,7 +115,11 @@ public record DkimKeyRecord(String keyType, String publicKeyBase64) {
     return switch (keyType) {
       case "rsa" -> {
         try {
-          yield KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(spki(raw)));
+          java.security.spec.RSAPublicKeySpec bare = bareRsaKey(raw);
+          KeyFactory rsa = KeyFactory.getInstance("RSA");
+          yield bare != null
+              ? rsa.generatePublic(bare)
+              : rsa.generatePublic(new X509EncodedKeySpec(raw));
         } catch (java.security.spec.InvalidKeySpecException e) {
           // The JDK's words here name its own classes ("java.security.InvalidKeyException: ...").
           throw new GeneralSecurityException(
