@@ -150,10 +150,12 @@ final class DkimCheck {
           "keep exactly one key record at " + name);
       return false;
     }
+    java.util.Map<String, String> tags;
     DkimKeyRecord record;
     PublicKey published;
     try {
-      record = DkimKeyRecord.parse(keys.get(0));
+      tags = org.mailassure.probe.dkim.TagList.parseDkim(keys.get(0));
+      record = DkimKeyRecord.of(tags);
       if (record.revoked()) {
         b.problem(
             Status.FAIL,
@@ -171,7 +173,6 @@ final class DkimCheck {
           "publish a valid record: v=DKIM1; k=rsa; p=<base64 public key>");
       return false;
     }
-    java.util.Map<String, String> tags = org.mailassure.probe.dkim.TagList.parseDkim(keys.get(0));
     List<String> hashes = colonList(tags.get("h"));
     if (!hashes.isEmpty() && !hashes.contains("sha256")) {
       // RFC 8301 section 3.1: "Verifiers MUST NOT consider signatures using rsa-sha1 valid"; a

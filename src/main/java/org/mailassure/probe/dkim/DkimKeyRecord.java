@@ -23,7 +23,11 @@ public record DkimKeyRecord(String keyType, String publicKeyBase64) {
 
   /** Parses a TXT record's text (its strings already joined). */
   public static DkimKeyRecord parse(String txt) {
-    Map<String, String> tags = TagList.parseDkim(txt);
+    return of(TagList.parseDkim(txt));
+  }
+
+  /** The record that a key record's tags (from {@link TagList#parseDkim}) describe. */
+  public static DkimKeyRecord of(Map<String, String> tags) {
     String v = tags.get("v");
     if (v != null && !v.equals("DKIM1")) {
       throw new IllegalArgumentException("v=" + v + " is not DKIM1");
