@@ -204,15 +204,15 @@ public final class ConfigLoader {
    */
   static String[] othersCanChange(Path file, boolean root) throws IOException {
     Path real = file.toRealPath();
-    String[] whose = whoElseCanChange(real, root, false);
+    String[] whose = writersBesidesOwner(real, root, false);
     if (whose == null && real.getParent() != null) {
-      whose = whoElseCanChange(real.getParent(), root, true);
+      whose = writersBesidesOwner(real.getParent(), root, true);
     }
     return whose;
   }
 
   /** Who else can change {@code p}, and the fix; null for no one. */
-  private static String[] whoElseCanChange(Path p, boolean root, boolean directory)
+  private static String[] writersBesidesOwner(Path p, boolean root, boolean directory)
       throws IOException {
     var a = Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class);
     int mode = ((Number) Files.getAttribute(p, "unix:mode")).intValue();
