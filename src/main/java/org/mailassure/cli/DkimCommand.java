@@ -15,7 +15,12 @@ import java.security.KeyPairGenerator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.mailassure.config.ConfigException;
+import org.mailassure.config.ConfigLoader;
+import org.mailassure.config.ConfigLocator;
+import org.mailassure.config.ConfigOutline;
 import org.mailassure.config.Names;
 import org.mailassure.config.ServiceAccount;
 import org.mailassure.keys.DkimAlgorithm;
@@ -53,13 +58,15 @@ final class DkimCommand implements Runnable {
       exitCodeListHeading = "%nExit codes:%n",
       exitCodeList = {
         "0:the key was written and its record printed",
-        "2:usage error (a file already there, no such directory)"
+        "2:usage error (a file already there, a key the config already has, no such directory,"
+            + " a config that cannot be read)"
       },
       mixinStandardHelpOptions = true,
       description =
           "Make a DKIM key pair: writes the PKCS#8 PEM private key (mode 0600, or 0640 for the"
               + " group mailassure in a directory of that group; never overwriting) and prints the"
-              + " TXT record to publish at SELECTOR._domainkey.DOMAIN and the config snippet.")
+              + " TXT record to publish at SELECTOR._domainkey.DOMAIN and the config snippet."
+              + " A key the config names but does not have yet is written where it names it.")
   static final class Keygen implements Callable<Integer> {
     private final Context ctx;
 
@@ -98,6 +105,16 @@ final class DkimCommand implements Runnable {
     @Option(names = "--json", description = "Print one JSON document on stdout instead of text.")
     boolean json;
 
+    @Option(
+        names = {"-c", "--config"},
+        paramLabel = "FILE",
+        description =
+            "Config file, if any. Default: $MAILASSURE_CONFIG, ./mailassure.yaml,"
+                + " $CONFIGURATION_DIRECTORY/mailassure.yaml, /etc/mailassure/mailassure.yaml. A"
+                + " key it names for this domain and selector is written where it names it"
+                + " (unless --out); one that exists already is refused.")
+    Path config;
+
     Keygen(Context ctx) {
       this.ctx = ctx;
     }
@@ -133,12 +150,37 @@ final class DkimCommand implements Runnable {
                 + ": use 2048, 3072 or 4096 (under 2048 is below the NCSC's "
                 + "minimum; over 4096 many receivers cannot verify)");
       }
-      KeyPair pair = generate(algorithm);
-      Path dir =
-          (out == null ? ctx.workingDir() : ctx.workingDir().resolve(out))
-              .toAbsolutePath()
-              .normalize();
-      Path file = dir.resolve(d + "-" + s + ".pem");
+      ConfigOutline outline = outline();
+      Optional<ConfigOutline.Domain> inConfig =
+          outline == null ? Optional.empty() : outline.domain(d);
+      Optional<ConfigOutline.Key> named = inConfig.flatMap(x -> x.key(s));
+      if (named.isPresent() && exists(named.get().privateKeyFile())) {
+        throw new ConfigSource.UsageError(
+            outline.source()
+                + " already has a key for the selector "
+                + s
+                + " of "
+                + d
+                + ": "
+                + named.get().privateKeyFile()
+                + "; nothing was written. A new key under a selector receivers already use breaks"
+                + " every signature until DNS has the new record everywhere: to rotate, make a key"
+                + " under a new selector (e.g. --selector "
+                + nextSelector(s)
+                + "), publish it, add it beside the old one, and remove the old one later");
+      }
+      Path dir;
+      Path file;
+      if (out == null && named.isPresent()) {
+        file = named.get().privateKeyFile().toAbsolutePath().normalize();
+        dir = file.getParent();
+      } else {
+        dir =
+            (out == null ? ctx.workingDir() : ctx.workingDir().resolve(out))
+                .toAbsolutePath()
+                .normalize();
+        file = dir.resolve(d + "-" + s + ".pem");
+      }
       if (!Files.isDirectory(dir)) {
         // A key directory's owner and mode decide who can read the key: it is made by the admin,
         // deliberately, never on the side by a typo in --out.
@@ -150,6 +192,7 @@ final class DkimCommand implements Runnable {
                 + Shell.arg(dir)
                 + ", or correct --out");
       }
+      KeyPair pair = generate(algorithm);
       String access;
       try {
         writeNew(file, PemKeys.toPem(pair.getPrivate()).getBytes(StandardCharsets.US_ASCII));
@@ -172,6 +215,7 @@ final class DkimCommand implements Runnable {
               + String.join(" ", strings.stream().map(x -> "\"" + x + "\"").toList());
       String snippet =
           "    dkim:\n      - selector: " + s + "\n        private-key-file: " + file + "\n";
+      boolean asNamed = named.isPresent() && named.get().privateKeyFile().equals(file);
       if (json) {
         try (Json j = new Json(ctx.out())) {
           JsonGenerator g = j.g();
@@ -179,6 +223,8 @@ final class DkimCommand implements Runnable {
           g.writeStringField("private_key_file", file.toString());
           g.writeStringField("algorithm", algorithm.tagValue());
           g.writeStringField("access", access);
+          g.writeStringField("config", outline == null ? null : outline.source().toString());
+          g.writeBooleanField("named_by_config", asNamed);
           g.writeStringField("dns_name", name);
           g.writeStringField("txt", record);
           g.writeArrayFieldStart("txt_strings");
@@ -197,8 +243,36 @@ final class DkimCommand implements Runnable {
             "Publish this TXT record at " + name + " (split into strings of at most 255 bytes):");
         o.println(zone);
         o.println();
-        o.println("Then add the key to the domain " + d + " in the config:");
-        o.print(snippet);
+        if (asNamed) {
+          o.println(
+              "This is the key "
+                  + outline.source()
+                  + " names for the selector "
+                  + s
+                  + " of "
+                  + d
+                  + "; the config needs no change.");
+        } else if (named.isPresent()) {
+          o.println(
+              outline.source()
+                  + " names "
+                  + named.get().privateKeyFile()
+                  + " for this selector; change its private-key-file to this key:");
+          o.print(snippet);
+        } else if (inConfig.isPresent()) {
+          o.println("Then add the key to the domain " + d + " in " + outline.source() + ":");
+          o.print(snippet);
+        } else if (outline != null) {
+          o.println(
+              d
+                  + " is not among the domains of "
+                  + outline.source()
+                  + "; add it there, with this key:");
+          o.print(snippet);
+        } else {
+          o.println("Then add the key to the domain " + d + " in the config:");
+          o.print(snippet);
+        }
         if (algorithm == DkimAlgorithm.ED25519_SHA256) {
           o.println();
           o.println(
@@ -212,13 +286,40 @@ final class DkimCommand implements Runnable {
     }
 
     /**
-     * A key written into a directory whose group is the service's ({@code install -d -o root -g
-     * mailassure -m 0750}, as the README sets up {@code /etc/mailassure/dkim}) is made readable by
-     * that group, as the directory says it should be: group set first, then mode 0640, so it is
-     * never readable by any other group. Anywhere else it stays 0600, its owner's alone.
-     *
-     * @return how the key may be read, for the output
+     * The config in use, read for its domains and keys alone ({@link ConfigLoader#outline}), or
+     * null when none was named and none is found where every command looks. One that is named but
+     * missing, unreadable or not YAML is a usage error, as it is for every command.
      */
+    private ConfigOutline outline() throws ConfigSource.UsageError {
+      Path file = ConfigLocator.locate(config, ctx.env(), ctx.workingDir());
+      boolean named = config != null || !ctx.env().getOrDefault("MAILASSURE_CONFIG", "").isBlank();
+      Path resolved = ctx.workingDir().resolve(file);
+      if (!named && !Files.exists(resolved)) {
+        return null;
+      }
+      try {
+        return new ConfigLoader(ctx.env(), ctx.root()).outline(resolved);
+      } catch (ConfigException e) {
+        throw new ConfigSource.UsageError(e.getMessage() + "; nothing was written");
+      }
+    }
+
+    /** Whether something is at {@code p}, a dangling symlink included. */
+    private static boolean exists(Path p) {
+      return Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * The selector to rotate to: its number one up ({@code mailassure1} to {@code mailassure2}).
+     */
+    static String nextSelector(String selector) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(.*?)(\\d+)").matcher(selector);
+      if (m.matches() && m.group(2).length() < 9) {
+        return m.group(1) + (Integer.parseInt(m.group(2)) + 1);
+      }
+      return selector + "2";
+    }
+
     /**
      * Writes a new key file, 0600, and on disk before it returns: never over an existing file, and
      * never left behind half written (a full disk, say), so that a second try is not refused
@@ -244,6 +345,14 @@ final class DkimCommand implements Runnable {
       }
     }
 
+    /**
+     * A key written into a directory whose group is the service's ({@code install -d -o root -g
+     * mailassure -m 0750}, as the README sets up {@code /etc/mailassure/dkim}) is made readable by
+     * that group, as the directory says it should be: group set first, then mode 0640, so it is
+     * never readable by any other group. Anywhere else it stays 0600, its owner's alone.
+     *
+     * @return how the key may be read, for the output
+     */
     static String shareWithService(Path dir, Path file, String serviceGroup) {
       java.nio.file.attribute.GroupPrincipal group;
       try {

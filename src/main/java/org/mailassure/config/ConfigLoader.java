@@ -123,6 +123,83 @@ public final class ConfigLoader {
 
   /** Loads and validates a config file. */
   public Config load(Path file) throws ConfigException {
+    return parse(readText(file), file);
+  }
+
+  /**
+   * The domains, mailboxes and DKIM selectors a config names, read without checking anything else
+   * it says or opening any file it names: what {@code dkim keygen} needs to make the key a config
+   * already expects, and {@code demo} to run with the config's domains. The file itself is read as
+   * {@link #load} reads it (the same bounds, the same refusal of a file others can change); a
+   * document that is not YAML is the only other error. An entry this cannot make sense of (a domain
+   * without a name, a selector that is not one) is left out: {@code validate} reports it.
+   */
+  public ConfigOutline outline(Path file) throws ConfigException {
+    String text = readText(file);
+    Problems problems = new Problems(file.toString());
+    YamlNode root = new YamlReader(file.toString(), problems.list()).read(text);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems.list());
+    }
+    FileChecks files =
+        new FileChecks(
+            problems,
+            file.toAbsolutePath().getParent(),
+            environment.get("CREDENTIALS_DIRECTORY"),
+            null);
+    List<ConfigOutline.Domain> domains = new ArrayList<>();
+    if (root instanceof YamlNode.Mapping top
+        && top.entries().get("domains") != null
+        && top.entries().get("domains").value() instanceof YamlNode.Sequence list) {
+      for (YamlNode item : list.items()) {
+        if (!(item instanceof YamlNode.Mapping d)) {
+          continue;
+        }
+        String name = scalar(d, "name");
+        if (name == null || !Names.isDomainName(name.toLowerCase(Locale.ROOT))) {
+          continue;
+        }
+        List<ConfigOutline.Key> keys = new ArrayList<>();
+        if (d.entries().get("dkim") != null
+            && d.entries().get("dkim").value() instanceof YamlNode.Sequence dkim) {
+          for (YamlNode k : dkim.items()) {
+            if (!(k instanceof YamlNode.Mapping key)) {
+              continue;
+            }
+            String selector = scalar(key, "selector");
+            String keyFile = scalar(key, "private-key-file");
+            // A systemd credential's path is known only inside the service; such a key is left
+            // out when the directory is not set.
+            boolean unresolvable =
+                keyFile != null
+                    && keyFile.startsWith(FileChecks.CREDENTIALS)
+                    && environment.get("CREDENTIALS_DIRECTORY") == null;
+            if (selector != null
+                && Names.isSelector(selector.toLowerCase(Locale.ROOT))
+                && keyFile != null
+                && !unresolvable) {
+              keys.add(
+                  new ConfigOutline.Key(selector.toLowerCase(Locale.ROOT), files.resolve(keyFile)));
+            }
+          }
+        }
+        domains.add(
+            new ConfigOutline.Domain(name.toLowerCase(Locale.ROOT), scalar(d, "mailbox"), keys));
+      }
+    }
+    return new ConfigOutline(file, domains);
+  }
+
+  /** A mapping's key as text, or null when it is absent, empty or not a scalar. */
+  private static String scalar(YamlNode.Mapping m, String key) {
+    YamlNode.Entry e = m.entries().get(key);
+    return e != null && e.value() instanceof YamlNode.Scalar s && !s.isNull() && !s.text().isBlank()
+        ? s.text().strip()
+        : null;
+  }
+
+  /** The config file's text, refused as {@link #load} refuses it (see there). */
+  private String readText(Path file) throws ConfigException {
     String text;
     try {
       if (Files.isDirectory(file)) {
@@ -173,7 +250,7 @@ public final class ConfigLoader {
             "config file " + file + ": " + why.get()[0] + "; " + why.get()[1]);
       }
     }
-    return parse(text, file);
+    return text;
   }
 
   /**

@@ -233,4 +233,179 @@ class DkimKeygenTest {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
         .isEqualTo("rw-------");
   }
+
+  /** A config for example.gov.uk that names a key for the selector mailassure1 in keys/. */
+  private Path configNamingAKey() throws Exception {
+    Path keys = Files.createDirectory(dir.resolve("keys"));
+    Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rwx------"));
+    Path config = dir.resolve("mailassure.yaml");
+    Files.writeString(
+        config,
+        """
+        probe: { transport: smtp, smtp: { host: 127.0.0.1, auth: none } }
+        domains:
+          - name: Example.gov.uk
+            mailbox: secureemailreply@example.gov.uk
+            dkim:
+              - { selector: mailassure1, private-key-file: keys/example-1.pem }
+          - name: other.gov.uk
+            mailbox: secureemailreply@other.gov.uk
+        """);
+    return config;
+  }
+
+  @Test
+  void aKeyTheConfigNamesButDoesNotHaveYetIsWrittenWhereItSaysAndTheConfigThenValidates()
+      throws Exception {
+    Path config = configNamingAKey();
+    CliRun before = CliRun.of(dir, "validate", "-c", config.toString());
+    assertThat(before.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(before.err()).contains("example-1.pem");
+
+    CliRun r =
+        CliRun.of(
+            dir,
+            "dkim",
+            "keygen",
+            "-c",
+            config.toString(),
+            "--domain",
+            "example.gov.uk",
+            "--selector",
+            "mailassure1");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    Path key = dir.resolve("keys/example-1.pem");
+    assertThat(r.out())
+        .contains("Wrote rsa-sha256 private key to " + key + " (mode 0600)")
+        .contains(
+            "This is the key "
+                + config
+                + " names for the selector mailassure1 of example.gov.uk; the config needs no"
+                + " change.")
+        .doesNotContain("private-key-file:");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+        .isEqualTo("rw-------");
+    assertThat(dir.resolve("example.gov.uk-mailassure1.pem")).doesNotExist();
+    CliRun after = CliRun.of(dir, "validate", "-c", config.toString());
+    assertThat(after.exitCode()).as(after.err()).isZero();
+  }
+
+  @Test
+  void theConfigIsFoundAsEveryCommandFindsItWithoutMinusC() throws Exception {
+    configNamingAKey();
+
+    CliRun r =
+        CliRun.of(dir, "dkim", "keygen", "--domain", "example.gov.uk", "--selector", "mailassure1");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(dir.resolve("keys/example-1.pem")).exists();
+  }
+
+  @Test
+  void aSelectorWhoseKeyTheConfigAlreadyHasIsRefusedWithTheRotationToDoInstead() throws Exception {
+    Path config = configNamingAKey();
+    Path key = dir.resolve("keys/example-1.pem");
+    Files.writeString(key, "the key in use");
+
+    for (String[] out : List.of(new String[0], new String[] {"--out", dir.toString()})) {
+      String[] args =
+          java.util.stream.Stream.concat(
+                  java.util.stream.Stream.of(
+                      "dkim",
+                      "keygen",
+                      "-c",
+                      config.toString(),
+                      "--domain",
+                      "example.gov.uk",
+                      "--selector",
+                      "MailAssure1"),
+                  java.util.Arrays.stream(out))
+              .toArray(String[]::new);
+      CliRun r = CliRun.of(dir, args);
+
+      assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+      assertThat(r.err())
+          .contains(
+              config
+                  + " already has a key for the selector mailassure1 of example.gov.uk: "
+                  + key
+                  + "; nothing was written")
+          .contains("--selector mailassure2");
+    }
+    assertThat(Files.readString(key)).isEqualTo("the key in use");
+    assertThat(dir.resolve("example.gov.uk-mailassure1.pem")).doesNotExist();
+  }
+
+  @Test
+  void aDomainOrSelectorTheConfigLacksGetsTheSnippetToAddNamingTheConfig() throws Exception {
+    Path config = configNamingAKey();
+
+    CliRun newSelector =
+        CliRun.of(
+            dir,
+            "dkim",
+            "keygen",
+            "-c",
+            config.toString(),
+            "--domain",
+            "example.gov.uk",
+            "--selector",
+            "mailassure2");
+    CliRun newDomain =
+        CliRun.of(
+            dir,
+            "dkim",
+            "keygen",
+            "-c",
+            config.toString(),
+            "--domain",
+            "third.gov.uk",
+            "--selector",
+            "mailassure1");
+
+    assertThat(newSelector.exitCode()).as(newSelector.err()).isZero();
+    assertThat(newSelector.out())
+        .contains("Then add the key to the domain example.gov.uk in " + config + ":")
+        .contains(
+            "        private-key-file: " + dir.resolve("example.gov.uk-mailassure2.pem") + "\n");
+    assertThat(newDomain.exitCode()).as(newDomain.err()).isZero();
+    assertThat(newDomain.out())
+        .contains("third.gov.uk is not among the domains of " + config + "; add it there")
+        .contains(
+            "        private-key-file: " + dir.resolve("third.gov.uk-mailassure1.pem") + "\n");
+  }
+
+  @Test
+  void aNamedConfigThatIsMissingOrNotYamlIsAUsageErrorAndNothingIsWritten() throws Exception {
+    Path broken = Files.writeString(dir.resolve("broken.yaml"), "domains: [ { name: x\n");
+    for (String config : List.of(dir.resolve("missing.yaml").toString(), broken.toString())) {
+      CliRun r =
+          CliRun.of(
+              dir,
+              "dkim",
+              "keygen",
+              "-c",
+              config,
+              "--domain",
+              "example.gov.uk",
+              "--selector",
+              "mailassure1");
+
+      assertThat(r.exitCode()).as(r.out()).isEqualTo(ExitCode.USAGE);
+      assertThat(r.err()).contains(config).contains("nothing was written");
+    }
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .doesNotContain("example.gov.uk-mailassure1.pem");
+    }
+  }
+
+  @Test
+  void theSelectorToRotateToIsTheSameNameNumberedOneUp() {
+    assertThat(DkimCommand.Keygen.nextSelector("mailassure1")).isEqualTo("mailassure2");
+    assertThat(DkimCommand.Keygen.nextSelector("s2048")).isEqualTo("s2049");
+    assertThat(DkimCommand.Keygen.nextSelector("selector")).isEqualTo("selector2");
+    assertThat(DkimCommand.Keygen.nextSelector("2026-09")).isEqualTo("2026-10");
+  }
 }
