@@ -2,30 +2,49 @@ package org.mailassure.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.mailassure.boot.Libraries;
+import org.mailassure.config.ConfigException;
+import org.mailassure.config.ConfigLoader;
+import org.mailassure.config.ConfigOutline;
 import org.mailassure.demo.Demo;
 import org.mailassure.probe.dkim.DkimVerifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code mailassure demo}: the probe pipeline end to end on loopback, no tenant, no config. */
+/**
+ * {@code mailassure demo}: the probe pipeline end to end on loopback, no tenant, no config (or,
+ * with -c, a config's domains).
+ */
 @Command(
     name = "demo",
     footerHeading = "%nExamples:%n",
-    footer = {"  mailassure demo", "  mailassure demo --json"},
+    footer = {
+      "  mailassure demo",
+      "  mailassure demo --json",
+      "  mailassure demo -c mailassure.yaml --domain example.gov.uk"
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:every probe arrived over TLS, signed, and the reply loop worked",
       "1:something did not",
+      "2:usage error (a config that cannot be read, a --domain it does not have)",
       "3:the demo's libraries could not be added"
     },
     mixinStandardHelpOptions = true,
     description =
         "Run the whole probe pipeline on loopback: a STARTTLS relay, throwaway DKIM keys for "
             + "example domains, probes sent, received back, DKIM-verified, TLS reported; then"
-            + " the reply agent answers an assessment message in a loopback Graph mailbox.")
+            + " the reply agent answers an assessment message in a loopback Graph mailbox."
+            + " With -c, for the config's domains, mailboxes and DKIM selectors (its keys and"
+            + " everything else it names left alone).")
 final class DemoCommand implements Callable<Integer> {
   private final Context ctx;
 
@@ -37,13 +56,28 @@ final class DemoCommand implements Callable<Integer> {
       description = "More detail on stderr.")
   boolean verbose;
 
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description =
+          "Run the demo for this config's domains, mailboxes and DKIM selectors, with throwaway"
+              + " keys. Default: example domains; it reads no config unless named.")
+  Path config;
+
+  @Option(names = "--domain", paramLabel = "NAME", description = "Only this domain (repeatable).")
+  List<String> only = new ArrayList<>();
+
+  /** A simple address, as a config's mailbox is taken for the demo's own config. */
+  private static final Pattern MAILBOX = Pattern.compile("[A-Za-z0-9._%+-]+@([A-Za-z0-9.-]+)");
+
   DemoCommand(Context ctx) {
     this.ctx = ctx;
   }
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, ConfigSource.UsageError {
     System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(verbose));
+    List<Demo.Domain> domains = domains();
     try {
       Libraries.require(Libraries.Group.DEMO, "the demo's relay and certificates");
       Libraries.require(Libraries.Group.GRAPH, "the demo's reply agent (Microsoft Graph)");
@@ -55,7 +89,7 @@ final class DemoCommand implements Callable<Integer> {
       ctx.err().println(message);
       return ExitCode.UNAVAILABLE;
     }
-    Demo.Report report = new Demo(ctx.clock(), Version.get()).run();
+    Demo.Report report = new Demo(ctx.clock(), Version.get(), domains).run();
     if (json) {
       json(report);
     } else {
@@ -64,12 +98,88 @@ final class DemoCommand implements Callable<Integer> {
     return report.good() ? ExitCode.OK : ExitCode.FAILED;
   }
 
+  /**
+   * The example domains, or the named config's (read by {@link ConfigLoader#outline}: no key or
+   * other file it names is opened), narrowed by --domain.
+   */
+  private List<Demo.Domain> domains() throws ConfigSource.UsageError {
+    List<Demo.Domain> all;
+    String source;
+    if (config == null) {
+      all = Demo.EXAMPLES;
+      source = "the demo";
+    } else {
+      ConfigOutline outline;
+      try {
+        outline = new ConfigLoader(ctx.env(), ctx.root()).outline(ctx.workingDir().resolve(config));
+      } catch (ConfigException e) {
+        throw new ConfigSource.UsageError(e.getMessage());
+      }
+      source = outline.source().toString();
+      all = new ArrayList<>();
+      for (ConfigOutline.Domain d : outline.domains()) {
+        all.add(fromConfig(d, source));
+      }
+      if (all.isEmpty()) {
+        throw new ConfigSource.UsageError(
+            source + " names no domain; add one under 'domains:' (see 'mailassure validate')");
+      }
+    }
+    if (only.isEmpty()) {
+      return all;
+    }
+    List<String> wanted = only.stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
+    List<String> unknown =
+        wanted.stream().filter(n -> all.stream().noneMatch(d -> d.name().equals(n))).toList();
+    if (!unknown.isEmpty()) {
+      throw new ConfigSource.UsageError(
+          "--domain "
+              + String.join(", ", unknown)
+              + ": not in "
+              + source
+              + "; it has "
+              + String.join(", ", all.stream().map(Demo.Domain::name).toList()));
+    }
+    return all.stream().filter(d -> wanted.contains(d.name())).toList();
+  }
+
+  /**
+   * A config's domain as the demo runs it: its mailbox (the usual one when it names none), and its
+   * selectors with throwaway RSA keys (its own keys are never read; one without keys signs with
+   * {@link Demo#DEMO_SELECTOR}).
+   */
+  private static Demo.Domain fromConfig(ConfigOutline.Domain d, String source)
+      throws ConfigSource.UsageError {
+    String mailbox = d.mailbox() == null ? "secureemailreply@" + d.name() : d.mailbox();
+    Matcher m = MAILBOX.matcher(mailbox);
+    if (!m.matches() || !m.group(1).equalsIgnoreCase(d.name())) {
+      throw new ConfigSource.UsageError(
+          source
+              + ": the mailbox '"
+              + mailbox
+              + "' of "
+              + d.name()
+              + " is not an address in that domain; run 'mailassure validate -c "
+              + source
+              + "' and correct it");
+    }
+    List<Demo.Selector> selectors =
+        (d.dkim().isEmpty()
+                ? List.of(Demo.DEMO_SELECTOR)
+                : d.dkim().stream().map(ConfigOutline.Key::selector).toList())
+            .stream()
+                .map(s -> new Demo.Selector(s, org.mailassure.keys.DkimAlgorithm.RSA_SHA256))
+                .toList();
+    return new Demo.Domain(d.name(), mailbox, selectors);
+  }
+
   private void table(Demo.Report report) {
     var out = ctx.out();
     out.println(
         "Loopback STARTTLS relay on 127.0.0.1:"
             + report.relayPort()
-            + "; throwaway CA and DKIM keys.");
+            + "; throwaway CA and DKIM keys"
+            + (config == null ? "." : ", for the domains and selectors of " + config + "."));
     Table t = new Table("DOMAIN", "DELIVERED", "TLS", "CIPHER", "DKIM", "MESSAGE-ID");
     for (Demo.Row r : report.rows()) {
       t.row(

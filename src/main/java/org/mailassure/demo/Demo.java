@@ -35,14 +35,53 @@ import org.mailassure.state.Stores;
 /**
  * The whole probe pipeline on loopback with no tenant and no config file: a throwaway CA and relay
  * certificate, a STARTTLS relay on 127.0.0.1, throwaway DKIM keys for three example domains (one
- * also with Ed25519), a config written and loaded through the real loader, probes sent through the
- * real smtp transport, received back and every DKIM signature verified; then the reply loop: an
- * assessment message lands in a loopback mailbox behind a Graph stand-in, the real reply agent
- * answers it through the real Graph SDK, and a second look answers nothing twice.
+ * also with Ed25519), or for the domains and selectors of a config, a config written and loaded
+ * through the real loader, probes sent through the real smtp transport, received back and every
+ * DKIM signature verified; then the reply loop: an assessment message lands in a loopback mailbox
+ * behind a Graph stand-in (the first domain's), the real reply agent answers it through the real
+ * Graph SDK, and a second look answers nothing twice.
  */
 public final class Demo {
-  /** The example domains; {@code .example} is reserved by RFC 2606, so nothing real is named. */
-  static final List<String> DOMAINS = List.of("council.example", "agency.example", "trust.example");
+  /**
+   * A domain the demo sends from: its mailbox and the selectors it signs with, each with a
+   * throwaway key of its algorithm (RSA or Ed25519).
+   */
+  public record Domain(String name, String mailbox, List<Selector> selectors) {
+    public Domain {
+      selectors = List.copyOf(selectors);
+    }
+  }
+
+  /** A DKIM selector and the algorithm of its throwaway key. */
+  public record Selector(String name, DkimAlgorithm algorithm) {}
+
+  /** The selector a config's domain without DKIM keys signs with in the demo. */
+  public static final String DEMO_SELECTOR = "mailassure-demo";
+
+  /**
+   * The example domains; {@code .example} is reserved by RFC 2606, so nothing real is named. One
+   * also signs with Ed25519, as an Ed25519 key is accepted only beside an RSA one.
+   */
+  public static final List<Domain> EXAMPLES =
+      List.of(
+          example("council.example"),
+          new Domain(
+              "agency.example",
+              "secureemailreply@agency.example",
+              List.of(
+                  new Selector("mailassure1", DkimAlgorithm.RSA_SHA256),
+                  new Selector("mailassure2", DkimAlgorithm.ED25519_SHA256))),
+          example("trust.example"));
+
+  private static Domain example(String name) {
+    return new Domain(
+        name,
+        "secureemailreply@" + name,
+        List.of(new Selector("mailassure1", DkimAlgorithm.RSA_SHA256)));
+  }
+
+  /** Where a spoofer would have the reply go (RFC 2606's reserved name). */
+  static final String SPOOFED_REPLY_TO = "someone-else@spoofer.example";
 
   /** One domain's probe as the relay saw it. */
   public record Row(
@@ -87,17 +126,32 @@ public final class Demo {
     }
   }
 
-  /** The mailbox the demo's reply agent answers from. */
-  static final String REPLY_MAILBOX = "secureemailreply@" + DOMAINS.get(0);
-
   private static final String DEMO_TOKEN_ENV = "MAILASSURE_DEMO_TOKEN";
 
   private final Clock clock;
   private final String version;
+  private final List<Domain> domains;
 
+  /** The demo of the example domains. */
   public Demo(Clock clock, String version) {
+    this(clock, version, EXAMPLES);
+  }
+
+  /**
+   * @param domains at least one; the first one's mailbox is the one the reply agent answers from
+   */
+  public Demo(Clock clock, String version, List<Domain> domains) {
+    if (domains.isEmpty()) {
+      throw new IllegalArgumentException("the demo needs at least one domain");
+    }
     this.clock = clock;
     this.version = version;
+    this.domains = List.copyOf(domains);
+  }
+
+  /** The mailbox the demo's reply agent answers from: the first domain's. */
+  private String replyMailbox() {
+    return domains.get(0).mailbox();
   }
 
   public Report run() throws IOException {
@@ -106,7 +160,7 @@ public final class Demo {
     Certificates.Issued cert = Certificates.server(ca, Duration.ofDays(1), "127.0.0.1");
     ca.writePem(dir.resolve("demo-ca.pem"));
     try (DemoRelay relay = new DemoRelay(cert.serverContext());
-        DemoMailbox mailbox = new DemoMailbox(REPLY_MAILBOX);
+        DemoMailbox mailbox = new DemoMailbox(replyMailbox());
         SmtpTransport transport = new SmtpTransport(null)) {
       Map<String, String> records = new HashMap<>();
       Config config = writeConfig(dir, relay.port(), mailbox.baseUrl(), records);
@@ -155,7 +209,7 @@ public final class Demo {
    * nothing new to answer.
    */
   private ReplyLoop replyLoop(Config config, DemoMailbox mailbox, StateStore store) {
-    String spoofed = "someone-else@" + DOMAINS.get(2);
+    String spoofed = SPOOFED_REPLY_TO;
     String messageId = "<assessment-" + clock.millis() + "@domaininformation.service.gov.uk>";
     mailbox.deliver(
         "AAMkAGI2demo",
@@ -186,7 +240,7 @@ public final class Demo {
               .orElse(null);
       var posted = mailbox.replies();
       return new ReplyLoop(
-          REPLY_MAILBOX,
+          replyMailbox(),
           messageId,
           spoofed,
           posted.stream().map(DemoMailbox.Posted::to).toList(),
@@ -194,12 +248,12 @@ public final class Demo {
           second.stream().mapToLong(org.mailassure.reply.ReplyAgent.LookResult::replied).sum(),
           error);
     } catch (org.mailassure.graph.CredentialException e) {
-      return new ReplyLoop(REPLY_MAILBOX, messageId, spoofed, List.of(), null, 0, e.getMessage());
+      return new ReplyLoop(replyMailbox(), messageId, spoofed, List.of(), null, 0, e.getMessage());
     }
   }
 
-  private static Config writeConfig(
-      Path dir, int port, String graphUrl, Map<String, String> records) throws IOException {
+  private Config writeConfig(Path dir, int port, String graphUrl, Map<String, String> records)
+      throws IOException {
     StringBuilder yaml = new StringBuilder();
     yaml.append("state-dir: state\n")
         .append("graph:\n  tenant-id: contoso.onmicrosoft.com\n  base-url: ")
@@ -215,19 +269,22 @@ public final class Demo {
         .append('\n')
         .append("    security: starttls\n    auth: none\n    trust-store: demo-ca.pem\n")
         .append("domains:\n");
-    for (int i = 0; i < DOMAINS.size(); i++) {
-      String domain = DOMAINS.get(i);
+    // One throwaway key pair per algorithm, shared by every domain: each domain still has its own
+    // record, and a config of many domains does not wait for a key pair each.
+    Map<DkimAlgorithm, KeyPair> pairs = new java.util.EnumMap<>(DkimAlgorithm.class);
+    for (int i = 0; i < domains.size(); i++) {
+      Domain domain = domains.get(i);
       yaml.append("  - name: ")
-          .append(domain)
+          .append(domain.name())
           .append('\n')
-          .append("    mailbox: secureemailreply@")
-          .append(domain)
+          .append("    mailbox: ")
+          .append(domain.mailbox())
           .append('\n')
           .append(i == 0 ? "    rule: true\n" : "    rule: false\n")
           .append("    dkim:\n");
-      yaml.append(key(dir, domain, "mailassure1", "RSA", records));
-      if (i == 1) {
-        yaml.append(key(dir, domain, "mailassure2", "Ed25519", records));
+      for (Selector selector : domain.selectors()) {
+        KeyPair pair = pairs.computeIfAbsent(selector.algorithm(), Demo::generate);
+        yaml.append(key(dir, domain.name(), selector, pair, records));
       }
     }
     Path file = dir.resolve("mailassure.yaml");
@@ -240,26 +297,30 @@ public final class Demo {
   }
 
   private static String key(
-      Path dir, String domain, String selector, String algorithm, Map<String, String> records)
+      Path dir, String domain, Selector selector, KeyPair pair, Map<String, String> records)
       throws IOException {
+    Path file = dir.resolve(domain + "-" + selector.name() + ".pem");
+    Files.writeString(file, PemKeys.toPem(pair.getPrivate()));
+    Files.setPosixFilePermissions(
+        file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    records.put(
+        selector.name() + "._domainkey." + domain,
+        DkimKeyRecord.format(selector.algorithm(), pair.getPublic()));
+    return "      - selector: "
+        + selector.name()
+        + "\n        private-key-file: "
+        + file.getFileName()
+        + "\n";
+  }
+
+  private static KeyPair generate(DkimAlgorithm algorithm) {
     try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance(algorithm);
-      if (algorithm.equals("RSA")) {
+      KeyPairGenerator g =
+          KeyPairGenerator.getInstance(algorithm == DkimAlgorithm.RSA_SHA256 ? "RSA" : "Ed25519");
+      if (algorithm == DkimAlgorithm.RSA_SHA256) {
         g.initialize(2048);
       }
-      KeyPair pair = g.generateKeyPair();
-      Path file = dir.resolve(domain + "-" + selector + ".pem");
-      Files.writeString(file, PemKeys.toPem(pair.getPrivate()));
-      Files.setPosixFilePermissions(
-          file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-      DkimAlgorithm a =
-          algorithm.equals("RSA") ? DkimAlgorithm.RSA_SHA256 : DkimAlgorithm.ED25519_SHA256;
-      records.put(selector + "._domainkey." + domain, DkimKeyRecord.format(a, pair.getPublic()));
-      return "      - selector: "
-          + selector
-          + "\n        private-key-file: "
-          + file.getFileName()
-          + "\n";
+      return g.generateKeyPair();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(algorithm + " is always available", e);
     }

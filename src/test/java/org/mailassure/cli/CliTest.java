@@ -121,7 +121,10 @@ class CliTest {
               && (Character.isLowerCase(b.charAt(0)) || "_$/".indexOf(b.charAt(0)) >= 0);
       assertThat(cut).as("a token cut between\n" + a + "\n" + lines.get(i + 1)).isFalse();
     }
-    if (run.out().contains("--config=FILE")) {
+    if (command.equals("demo")) {
+      // The one command that looks for no config of its own accord (README, Commands).
+      assertThat(run.out()).contains("--config=FILE").contains("it reads no config unless named");
+    } else if (run.out().contains("--config=FILE")) {
       assertThat(run.out()).contains("./mailassure.yaml,");
     }
   }
@@ -463,6 +466,79 @@ class CliTest {
         .isNotEqualTo(reply.at("/replied_to/0").asText());
     assertThat(reply.get("text").asText()).contains("council.example");
     assertThat(reply.get("second_look_replies").asInt()).isZero();
+  }
+
+  @Test
+  void demoWithAConfigRunsItsDomainsAndSelectorsWithoutOpeningItsKeys() throws Exception {
+    Path keys = Files.createDirectory(dir.resolve("keys"));
+    Path realKey = Files.writeString(keys.resolve("real.pem"), "not read by the demo");
+    Files.setPosixFilePermissions(
+        realKey, java.nio.file.attribute.PosixFilePermissions.fromString("-w-------"));
+    Path file = dir.resolve("demo-config.yaml");
+    Files.writeString(
+        file,
+        """
+        graph: { tenant-id: contoso.onmicrosoft.com, auth: { type: azure-cli } }
+        domains:
+          - name: first.gov.uk
+            mailbox: shared@first.gov.uk
+            dkim:
+              - { selector: s2026a, private-key-file: keys/real.pem }
+              - { selector: s2026b, private-key-file: keys/not-made-yet.pem }
+          - name: second.gov.uk
+          - name: third.gov.uk
+        """);
+
+    CliRun all = run("demo", "-c", file.toString(), "--json");
+    CliRun one = run("demo", "-c", file.toString(), "--domain", "Third.gov.uk", "--json");
+    CliRun unknown = run("demo", "-c", file.toString(), "--domain", "elsewhere.gov.uk");
+
+    assertThat(all.exitCode()).as(all.err()).isZero();
+    JsonNode doc = JSON.readTree(all.out());
+    assertThat(doc.get("ok").asBoolean()).isTrue();
+    assertThat(doc.get("domains"))
+        .extracting(d -> d.get("domain").asText())
+        .containsExactly("first.gov.uk", "second.gov.uk", "third.gov.uk");
+    assertThat(doc.at("/domains/0/dkim"))
+        .extracting(d -> d.get("selector").asText() + " " + d.get("result").asText())
+        .containsExactly("s2026a pass", "s2026b pass");
+    assertThat(doc.at("/domains/1/dkim"))
+        .extracting(d -> d.get("selector").asText())
+        .containsExactly("mailassure-demo");
+    assertThat(doc.at("/reply/mailbox").asText()).isEqualTo("shared@first.gov.uk");
+    assertThat(doc.at("/reply/ok").asBoolean()).as(all.out()).isTrue();
+    assertThat(doc.at("/reply/text").asText()).contains("first.gov.uk");
+    assertThat(Files.readString(realKey)).isEqualTo("not read by the demo");
+    assertThat(keys.resolve("not-made-yet.pem")).doesNotExist();
+
+    assertThat(one.exitCode()).as(one.err()).isZero();
+    assertThat(JSON.readTree(one.out()).get("domains"))
+        .extracting(d -> d.get("domain").asText())
+        .containsExactly("third.gov.uk");
+    assertThat(JSON.readTree(one.out()).at("/reply/mailbox").asText())
+        .isEqualTo("secureemailreply@third.gov.uk");
+
+    assertThat(unknown.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(unknown.err())
+        .contains(
+            "--domain elsewhere.gov.uk: not in "
+                + file
+                + "; it has first.gov.uk, second.gov.uk, third.gov.uk");
+  }
+
+  @Test
+  void demoReadsNoConfigUnlessNamedAndAMissingOneIsAUsageError() throws Exception {
+    Files.writeString(dir.resolve("mailassure.yaml"), "this: [ is not a mailassure config");
+
+    CliRun examples = run("demo", "--domain", "trust.example", "--json");
+    CliRun missing = run("demo", "-c", dir.resolve("missing.yaml").toString());
+
+    assertThat(examples.exitCode()).as(examples.err()).isZero();
+    assertThat(JSON.readTree(examples.out()).get("domains"))
+        .extracting(d -> d.get("domain").asText())
+        .containsExactly("trust.example");
+    assertThat(missing.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(missing.err()).contains(dir.resolve("missing.yaml") + " does not exist");
   }
 
   @Test
