@@ -44,10 +44,22 @@ final class ConfigSource {
 
   /** The selected domains; an unknown --domain is a usage error. */
   static List<DomainSettings> select(Config config, ConfigOptions options) throws UsageError {
+    requireKnown(
+        options.domains,
+        config.domains().stream().map(DomainSettings::name).toList(),
+        config.source().toString());
+    return config.select(options.domains);
+  }
+
+  /**
+   * Refuses --domain names that are not among {@code known} (lower-case names), naming where they
+   * were looked for and what is there.
+   */
+  static void requireKnown(List<String> asked, List<String> known, String source)
+      throws UsageError {
     List<String> unknown = new ArrayList<>();
-    for (String name : options.domains) {
-      if (config.domains().stream()
-          .noneMatch(d -> d.name().equals(name.toLowerCase(Locale.ROOT)))) {
+    for (String name : asked) {
+      if (!known.contains(name.toLowerCase(Locale.ROOT))) {
         unknown.add(name);
       }
     }
@@ -56,10 +68,9 @@ final class ConfigSource {
           "--domain "
               + String.join(", ", unknown)
               + ": not in "
-              + config.source()
+              + source
               + "; it has "
-              + String.join(", ", config.domains().stream().map(DomainSettings::name).toList()));
+              + String.join(", ", known));
     }
-    return config.select(options.domains);
   }
 }

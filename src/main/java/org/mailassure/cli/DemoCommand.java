@@ -128,18 +128,8 @@ final class DemoCommand implements Callable<Integer> {
     if (only.isEmpty()) {
       return all;
     }
+    ConfigSource.requireKnown(only, all.stream().map(Demo.Domain::name).toList(), source);
     List<String> wanted = only.stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
-    List<String> unknown =
-        wanted.stream().filter(n -> all.stream().noneMatch(d -> d.name().equals(n))).toList();
-    if (!unknown.isEmpty()) {
-      throw new ConfigSource.UsageError(
-          "--domain "
-              + String.join(", ", unknown)
-              + ": not in "
-              + source
-              + "; it has "
-              + String.join(", ", all.stream().map(Demo.Domain::name).toList()));
-    }
     return all.stream().filter(d -> wanted.contains(d.name())).toList();
   }
 

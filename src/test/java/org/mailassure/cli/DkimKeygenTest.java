@@ -254,6 +254,23 @@ class DkimKeygenTest {
     return config;
   }
 
+  /** dkim keygen with -c CONFIG for DOMAIN and SELECTOR, and any more arguments. */
+  private CliRun keygenWith(Object config, String domain, String selector, String... more) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "dkim",
+                "keygen",
+                "-c",
+                config.toString(),
+                "--domain",
+                domain,
+                "--selector",
+                selector));
+    args.addAll(List.of(more));
+    return CliRun.of(dir, args.toArray(String[]::new));
+  }
+
   @Test
   void aKeyTheConfigNamesButDoesNotHaveYetIsWrittenWhereItSaysAndTheConfigThenValidates()
       throws Exception {
@@ -262,17 +279,7 @@ class DkimKeygenTest {
     assertThat(before.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(before.err()).contains("example-1.pem");
 
-    CliRun r =
-        CliRun.of(
-            dir,
-            "dkim",
-            "keygen",
-            "-c",
-            config.toString(),
-            "--domain",
-            "example.gov.uk",
-            "--selector",
-            "mailassure1");
+    CliRun r = keygenWith(config, "example.gov.uk", "mailassure1");
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     Path key = dir.resolve("keys/example-1.pem");
@@ -309,20 +316,7 @@ class DkimKeygenTest {
     Files.writeString(key, "the key in use");
 
     for (String[] out : List.of(new String[0], new String[] {"--out", dir.toString()})) {
-      String[] args =
-          java.util.stream.Stream.concat(
-                  java.util.stream.Stream.of(
-                      "dkim",
-                      "keygen",
-                      "-c",
-                      config.toString(),
-                      "--domain",
-                      "example.gov.uk",
-                      "--selector",
-                      "MailAssure1"),
-                  java.util.Arrays.stream(out))
-              .toArray(String[]::new);
-      CliRun r = CliRun.of(dir, args);
+      CliRun r = keygenWith(config, "example.gov.uk", "MailAssure1", out);
 
       assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
       assertThat(r.err())
@@ -341,28 +335,8 @@ class DkimKeygenTest {
   void aDomainOrSelectorTheConfigLacksGetsTheSnippetToAddNamingTheConfig() throws Exception {
     Path config = configNamingAKey();
 
-    CliRun newSelector =
-        CliRun.of(
-            dir,
-            "dkim",
-            "keygen",
-            "-c",
-            config.toString(),
-            "--domain",
-            "example.gov.uk",
-            "--selector",
-            "mailassure2");
-    CliRun newDomain =
-        CliRun.of(
-            dir,
-            "dkim",
-            "keygen",
-            "-c",
-            config.toString(),
-            "--domain",
-            "third.gov.uk",
-            "--selector",
-            "mailassure1");
+    CliRun newSelector = keygenWith(config, "example.gov.uk", "mailassure2");
+    CliRun newDomain = keygenWith(config, "third.gov.uk", "mailassure1");
 
     assertThat(newSelector.exitCode()).as(newSelector.err()).isZero();
     assertThat(newSelector.out())
@@ -380,17 +354,7 @@ class DkimKeygenTest {
   void aNamedConfigThatIsMissingOrNotYamlIsAUsageErrorAndNothingIsWritten() throws Exception {
     Path broken = Files.writeString(dir.resolve("broken.yaml"), "domains: [ { name: x\n");
     for (String config : List.of(dir.resolve("missing.yaml").toString(), broken.toString())) {
-      CliRun r =
-          CliRun.of(
-              dir,
-              "dkim",
-              "keygen",
-              "-c",
-              config,
-              "--domain",
-              "example.gov.uk",
-              "--selector",
-              "mailassure1");
+      CliRun r = keygenWith(config, "example.gov.uk", "mailassure1");
 
       assertThat(r.exitCode()).as(r.out()).isEqualTo(ExitCode.USAGE);
       assertThat(r.err()).contains(config).contains("nothing was written");
