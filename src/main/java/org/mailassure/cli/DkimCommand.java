@@ -190,7 +190,9 @@ final class DkimCommand implements Runnable {
                 + " does not exist; nothing was written. Create it first, e.g. install -d -o root"
                 + " -g mailassure -m 0750 "
                 + Shell.arg(dir)
-                + ", or correct --out");
+                + (out == null && named.isPresent()
+                    ? ", or correct its private-key-file in " + outline.source()
+                    : ", or correct --out"));
       }
       KeyPair pair = generate(algorithm);
       String access;

@@ -366,6 +366,20 @@ class DkimKeygenTest {
   }
 
   @Test
+  void aKeyTheConfigNamesInADirectoryThatDoesNotExistSaysWhereToCorrectIt() throws Exception {
+    Path config = configNamingAKey();
+    Files.delete(dir.resolve("keys"));
+
+    CliRun r = keygenWith(config, "example.gov.uk", "mailassure1");
+
+    assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err())
+        .contains("the directory " + dir.resolve("keys") + " does not exist; nothing was written")
+        .contains("or correct its private-key-file in " + config);
+    assertThat(dir.resolve("keys")).doesNotExist();
+  }
+
+  @Test
   void theSelectorToRotateToIsTheSameNameNumberedOneUp() {
     assertThat(DkimCommand.Keygen.nextSelector("mailassure1")).isEqualTo("mailassure2");
     assertThat(DkimCommand.Keygen.nextSelector("s2048")).isEqualTo("s2049");
