@@ -146,7 +146,8 @@ final class DemoCommand implements Callable<Integer> {
       throw new ConfigSource.UsageError(
           source
               + ": the mailbox '"
-              + mailbox
+              + org.mailassure.text.Words.oneLine(
+                  mailbox.length() > 80 ? mailbox.substring(0, 80) + "…" : mailbox)
               + "' of "
               + d.name()
               + " is not an address in that domain; run 'mailassure validate -c "

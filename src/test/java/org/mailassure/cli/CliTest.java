@@ -527,6 +527,30 @@ class CliTest {
   }
 
   @Test
+  void demoRefusesAConfigMailboxOutsideItsDomainOnOneLine() throws Exception {
+    Path file = dir.resolve("demo-config.yaml");
+    Files.writeString(
+        file,
+        """
+        domains:
+          - name: first.gov.uk
+            mailbox: "shared@first.gov.uk\\n: injected"
+        """);
+
+    CliRun r = run("demo", "-c", file.toString());
+
+    assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err().strip())
+        .isEqualTo(
+            "mailassure: demo: "
+                + file
+                + ": the mailbox 'shared@first.gov.uk : injected' of first.gov.uk is not an"
+                + " address in that domain; run 'mailassure validate -c "
+                + file
+                + "' and correct it");
+  }
+
+  @Test
   void demoReadsNoConfigUnlessNamedAndAMissingOneIsAUsageError() throws Exception {
     Files.writeString(dir.resolve("mailassure.yaml"), "this: [ is not a mailassure config");
 
