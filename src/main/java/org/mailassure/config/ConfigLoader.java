@@ -330,7 +330,7 @@ public final class ConfigLoader {
       throw new ConfigException(problems.list());
     }
     Section top = Section.of(problems, "", root, TOP);
-    if (top == null) {
+    if (top == null || top.foreign()) {
       throw new ConfigException(problems.list());
     }
     Path base = file.toAbsolutePath().getParent();

@@ -32,6 +32,7 @@ final class Section {
   private final Problems problems;
   private final String path;
   private final Mapping mapping;
+  private final boolean foreign;
 
   Section(Problems problems, String path, Mapping mapping, Set<String> known) {
     this.problems = problems;
@@ -39,7 +40,8 @@ final class Section {
     this.mapping = mapping;
     List<Entry> unknown =
         mapping.entries().values().stream().filter(e -> !known.contains(e.key())).toList();
-    if (path.isEmpty() && unknown.size() >= 2 && unknown.size() == mapping.entries().size()) {
+    foreign = path.isEmpty() && unknown.size() >= 2 && unknown.size() == mapping.entries().size();
+    if (foreign) {
       // Not one key of the file is a config key: another file was named, most likely.
       problems.add(
           unknown.get(0).keyLocation(),
@@ -55,6 +57,14 @@ final class Section {
     for (Entry e : unknown) {
       reportUnknown(e, known);
     }
+  }
+
+  /**
+   * Whether this is a file's top level of which no key is mailassure's: another file named, most
+   * likely, so nothing else it lacks is worth reporting.
+   */
+  boolean foreign() {
+    return foreign;
   }
 
   /**

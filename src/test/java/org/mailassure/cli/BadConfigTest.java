@@ -191,6 +191,18 @@ class BadConfigTest {
     assertThat(run.err()).doesNotContain("hunter2");
   }
 
+  @org.junit.jupiter.api.Test
+  void aFileOfWhichNoKeyIsMailassuresIsCalledThatAloneNotAlsoMissingItsDomains() throws Exception {
+    Path file = Files.writeString(dir.resolve("other.yaml"), "foo: 1\nbar: 2\n");
+
+    CliRun r = CliRun.of(dir, "validate", "-c", file.toString());
+
+    assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err().strip().lines())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith("mailassure: validate: " + file + ":1:1: this does not look like a mailassure");
+  }
+
   /**
    * A password file named as the config (a slip of the shell's completion, as root): each line
    * reads as one long YAML key. No line is echoed: with nothing else in the file it is called what
