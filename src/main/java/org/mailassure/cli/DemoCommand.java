@@ -15,6 +15,7 @@ import org.mailassure.config.ConfigException;
 import org.mailassure.config.ConfigLoader;
 import org.mailassure.config.ConfigOutline;
 import org.mailassure.demo.Demo;
+import org.mailassure.keys.DkimAlgorithm;
 import org.mailassure.probe.dkim.DkimVerifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -77,7 +78,6 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, ConfigSource.UsageError {
     System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(verbose));
-    List<Demo.Domain> domains = domains();
     try {
       Libraries.require(Libraries.Group.DEMO, "the demo's relay and certificates");
       Libraries.require(Libraries.Group.GRAPH, "the demo's reply agent (Microsoft Graph)");
@@ -89,6 +89,8 @@ final class DemoCommand implements Callable<Integer> {
       ctx.err().println(message);
       return ExitCode.UNAVAILABLE;
     }
+    // After the libraries: Demo's classes may name theirs.
+    List<Demo.Domain> domains = domains();
     Demo.Report report = new Demo(ctx.clock(), Version.get(), domains).run();
     if (json) {
       json(report);
@@ -158,9 +160,7 @@ final class DemoCommand implements Callable<Integer> {
         (d.dkim().isEmpty()
                 ? List.of(Demo.DEMO_SELECTOR)
                 : d.dkim().stream().map(ConfigOutline.Key::selector).toList())
-            .stream()
-                .map(s -> new Demo.Selector(s, org.mailassure.keys.DkimAlgorithm.RSA_SHA256))
-                .toList();
+            .stream().map(s -> new Demo.Selector(s, DkimAlgorithm.RSA_SHA256)).toList();
     return new Demo.Domain(d.name(), mailbox, selectors);
   }
 

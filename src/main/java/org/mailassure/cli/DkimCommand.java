@@ -217,7 +217,9 @@ final class DkimCommand implements Runnable {
               + String.join(" ", strings.stream().map(x -> "\"" + x + "\"").toList());
       String snippet =
           "    dkim:\n      - selector: " + s + "\n        private-key-file: " + file + "\n";
-      boolean asNamed = named.isPresent() && named.get().privateKeyFile().equals(file);
+      boolean asNamed =
+          named.isPresent()
+              && named.get().privateKeyFile().toAbsolutePath().normalize().equals(file);
       if (json) {
         try (Json j = new Json(ctx.out())) {
           JsonGenerator g = j.g();
