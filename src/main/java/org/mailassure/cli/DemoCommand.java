@@ -91,7 +91,19 @@ final class DemoCommand implements Callable<Integer> {
     }
     // After the libraries: Demo's classes may name theirs.
     List<Demo.Domain> domains = domains();
-    Demo.Report report = new Demo(ctx.clock(), Version.get(), domains).run();
+    Demo.Report report;
+    try {
+      report = new Demo(ctx.clock(), Version.get(), domains).run();
+    } catch (ConfigException e) {
+      throw new ConfigSource.UsageError(
+          "the domains of "
+              + config
+              + " do not make a config: "
+              + e.getMessage()
+              + "; run 'mailassure validate -c "
+              + config
+              + "' and correct it");
+    }
     if (json) {
       json(report);
     } else {
@@ -120,6 +132,15 @@ final class DemoCommand implements Callable<Integer> {
       source = outline.source().toString();
       all = new ArrayList<>();
       for (ConfigOutline.Domain d : outline.domains()) {
+        if (all.stream().anyMatch(x -> x.name().equals(d.name()))) {
+          throw new ConfigSource.UsageError(
+              source
+                  + " names the domain "
+                  + d.name()
+                  + " twice; run 'mailassure validate -c "
+                  + source
+                  + "' and correct it");
+        }
         all.add(fromConfig(d, source));
       }
       if (all.isEmpty()) {

@@ -527,7 +527,7 @@ class CliTest {
   }
 
   @Test
-  void demoRefusesAConfigMailboxOutsideItsDomainOnOneLine() throws Exception {
+  void demoRefusesAConfigMailboxOutsideItsDomainOnOneLineAndADomainNamedTwice() throws Exception {
     Path file = dir.resolve("demo-config.yaml");
     Files.writeString(
         file,
@@ -538,6 +538,10 @@ class CliTest {
         """);
 
     CliRun r = run("demo", "-c", file.toString());
+    Files.writeString(
+        file,
+        "domains:\n  - name: first.gov.uk\n  - name: second.gov.uk\n  - name: First.gov.uk\n");
+    CliRun twice = run("demo", "-c", file.toString());
 
     assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(r.err().strip())
@@ -546,6 +550,14 @@ class CliTest {
                 + file
                 + ": the mailbox 'shared@first.gov.uk : injected' of first.gov.uk is not an"
                 + " address in that domain; run 'mailassure validate -c "
+                + file
+                + "' and correct it");
+    assertThat(twice.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(twice.err().strip())
+        .isEqualTo(
+            "mailassure: demo: "
+                + file
+                + " names the domain first.gov.uk twice; run 'mailassure validate -c "
                 + file
                 + "' and correct it");
   }
