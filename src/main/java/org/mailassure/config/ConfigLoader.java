@@ -452,10 +452,14 @@ public final class ConfigLoader {
       return parser.parse(text.trim()).validate();
     } catch (IllegalArgumentException e) {
       if (p != null) {
-        p.problem(
-            "schedule",
-            "'" + text + "' is not a valid cron expression (" + e.getMessage() + ")",
-            fix);
+        String why =
+            String.valueOf(e.getMessage())
+                .replaceFirst("^Failed to parse cron expression\\.\\s*", "");
+        if (why.startsWith("Period 0 not in range")) {
+          // cron-utils' words for a day-of-week step of 7 or more (1-1/7), which it refuses.
+          why = "a day-of-week step of 7 or more is not accepted: list the days instead";
+        }
+        p.problem("schedule", "'" + text + "' is not a valid cron expression (" + why + ")", fix);
       }
       return parser.parse("0 6 * * *");
     }
