@@ -34,7 +34,8 @@ public final class Cli {
             ctx.sleeper(),
             ctx.signals(),
             ctx.terminal(),
-            ctx.console());
+            ctx.console(),
+            ctx.systemConfig());
   }
 
   /** The CLI on the real process: stdout, stderr, environment, clock. */
@@ -52,7 +53,8 @@ public final class Cli {
             Sleeper.SYSTEM,
             Signals.process(),
             System.console() != null,
-            err));
+            err,
+            org.mailassure.config.ConfigLocator.SYSTEM_CONFIG));
   }
 
   public int run(String... args) {

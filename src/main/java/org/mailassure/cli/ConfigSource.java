@@ -31,8 +31,9 @@ final class ConfigSource {
    * as that account will see it.
    */
   static Config load(Context ctx, ConfigOptions options, ServiceAccount service) throws UsageError {
-    var file = ConfigLocator.locate(options.config, ctx.env(), ctx.workingDir());
-    boolean theServicesOwn = file.toAbsolutePath().normalize().equals(ConfigLocator.SYSTEM_CONFIG);
+    var file =
+        ConfigLocator.locate(options.config, ctx.env(), ctx.workingDir(), ctx.systemConfig());
+    boolean theServicesOwn = file.toAbsolutePath().normalize().equals(ctx.systemConfig());
     try {
       return new ConfigLoader(ctx.env(), ctx.root(), theServicesOwn ? service : null).load(file);
     } catch (ConfigException e) {

@@ -295,7 +295,7 @@ final class DkimCommand implements Runnable {
      * missing, unreadable or not YAML is a usage error, as it is for every command.
      */
     private ConfigOutline outline() throws ConfigSource.UsageError {
-      Path file = ConfigLocator.locate(config, ctx.env(), ctx.workingDir());
+      Path file = ConfigLocator.locate(config, ctx.env(), ctx.workingDir(), ctx.systemConfig());
       boolean named = config != null || !ctx.env().getOrDefault("MAILASSURE_CONFIG", "").isBlank();
       Path resolved = ctx.workingDir().resolve(file);
       if (!named && !Files.exists(resolved)) {

@@ -13,8 +13,13 @@ public final class ConfigLocator {
 
   private ConfigLocator() {}
 
-  /** The file to read; when nothing exists, the first candidate, so the error names it. */
-  public static Path locate(Path explicit, Map<String, String> env, Path workingDir) {
+  /**
+   * The file to read; when nothing exists, the first candidate, so the error names it.
+   *
+   * @param systemConfig the last place looked: {@link #SYSTEM_CONFIG}, except in tests
+   */
+  public static Path locate(
+      Path explicit, Map<String, String> env, Path workingDir, Path systemConfig) {
     if (explicit != null) {
       return explicit;
     }
@@ -33,6 +38,6 @@ public final class ConfigLocator {
         return systemd;
       }
     }
-    return Files.exists(SYSTEM_CONFIG) ? SYSTEM_CONFIG : Path.of("mailassure.yaml");
+    return Files.exists(systemConfig) ? systemConfig : Path.of("mailassure.yaml");
   }
 }

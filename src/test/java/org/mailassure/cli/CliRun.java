@@ -11,6 +11,24 @@ import org.mailassure.probe.Sleeper;
 public record CliRun(int exitCode, String out, String err) {
   public static CliRun of(
       Path workingDir, Map<String, String> env, Clock clock, Sleeper sleeper, String... args) {
+    // Never the machine's installed config: a path in the test's own directory.
+    return of(
+        workingDir,
+        workingDir.resolve("no-system-config/mailassure.yaml"),
+        env,
+        clock,
+        sleeper,
+        args);
+  }
+
+  /** The same, with the system-wide config (/etc/mailassure/mailassure.yaml) at {@code system}. */
+  public static CliRun of(
+      Path workingDir,
+      Path system,
+      Map<String, String> env,
+      Clock clock,
+      Sleeper sleeper,
+      String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     Context ctx =
@@ -24,7 +42,8 @@ public record CliRun(int exitCode, String out, String err) {
             sleeper,
             Signals.none(),
             false,
-            new PrintWriter(err));
+            new PrintWriter(err),
+            system);
     int code = new Cli(ctx).run(args);
     return new CliRun(code, out.toString(), err.toString());
   }

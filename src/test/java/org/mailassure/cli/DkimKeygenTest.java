@@ -310,6 +310,31 @@ class DkimKeygenTest {
   }
 
   @Test
+  void onAServerTheSystemConfigIsTheLastPlaceLookedAndTheKeyGoesWhereItSays() throws Exception {
+    Path config = configNamingAKey();
+    Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+
+    CliRun r =
+        CliRun.of(
+            elsewhere,
+            config,
+            Map.of(),
+            java.time.Clock.systemUTC(),
+            d -> {},
+            "dkim",
+            "keygen",
+            "--domain",
+            "example.gov.uk",
+            "--selector",
+            "mailassure1");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("This is the key " + config + " names for the selector");
+    assertThat(dir.resolve("keys/example-1.pem")).exists();
+    assertThat(elsewhere.resolve("example.gov.uk-mailassure1.pem")).doesNotExist();
+  }
+
+  @Test
   void aSelectorWhoseKeyTheConfigAlreadyHasIsRefusedWithTheRotationToDoInstead() throws Exception {
     Path config = configNamingAKey();
     Path key = dir.resolve("keys/example-1.pem");
