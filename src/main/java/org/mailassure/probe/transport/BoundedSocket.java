@@ -213,6 +213,21 @@ final class BoundedSocket extends Socket {
     return delegate.toString();
   }
 
+  /**
+   * A bound passed: the TCP connection is closed at once, so that nothing read afterwards (by the
+   * TLS layer's own close, which may read on until the peer's close_notify) is taken from the
+   * relay, and a relay that keeps sending has its writes refused rather than filling the kernel's
+   * buffers.
+   */
+  private OverLimit overLimit(String message) {
+    try {
+      delegate.close();
+    } catch (IOException ignored) {
+      // Closing is only to stop the relay; the bound passed is what is reported.
+    }
+    return new OverLimit(message);
+  }
+
   private final class Bounded extends FilterInputStream {
     private long total;
     private int line;
@@ -236,7 +251,7 @@ final class BoundedSocket extends Socket {
       }
       total += n;
       if (total > MAX_SESSION_BYTES) {
-        throw new OverLimit("sent more than " + (MAX_SESSION_BYTES >> 20) + " MiB in one session");
+        throw overLimit("sent more than " + (MAX_SESSION_BYTES >> 20) + " MiB in one session");
       }
       if (!tlsStarted) {
         for (int i = off; i < off + n; i++) {
@@ -251,8 +266,7 @@ final class BoundedSocket extends Socket {
           }
           line = b[i] == '\n' ? 0 : line + 1;
           if (line > MAX_LINE_BYTES) {
-            throw new OverLimit(
-                "sent more than " + MAX_LINE_BYTES + " bytes without ending the line");
+            throw overLimit("sent more than " + MAX_LINE_BYTES + " bytes without ending the line");
           }
         }
       }

@@ -45,6 +45,8 @@ final class SmtpFailures {
   static SendFailure classify(MessagingException e, SmtpSettings s, Session session) {
     boolean closedByPeer = session.closedByPeer();
     String relay = s.host() + ":" + s.port();
+    // A bound passed is what happened, wherever it lies in the chain: the TLS layer wraps it in a
+    // handshake failure when the flood comes before the handshake has quite finished.
     for (Throwable t = e; t != null; t = next(t)) {
       if (t instanceof BoundedSocket.OverLimit over) {
         return new SendFailure(
@@ -53,6 +55,8 @@ final class SmtpFailures {
             null,
             e);
       }
+    }
+    for (Throwable t = e; t != null; t = next(t)) {
       if (t instanceof AuthenticationFailedException) {
         return new SendFailure(
             Kind.AUTHENTICATION,
