@@ -177,11 +177,12 @@ final class DemoCommand implements Callable<Integer> {
               + source
               + "' and correct it");
     }
+    List<String> names =
+        d.dkim().isEmpty()
+            ? List.of(Demo.DEMO_SELECTOR)
+            : d.dkim().stream().map(ConfigOutline.Key::selector).toList();
     List<Demo.Selector> selectors =
-        (d.dkim().isEmpty()
-                ? List.of(Demo.DEMO_SELECTOR)
-                : d.dkim().stream().map(ConfigOutline.Key::selector).toList())
-            .stream().map(s -> new Demo.Selector(s, DkimAlgorithm.RSA_SHA256)).toList();
+        names.stream().map(s -> new Demo.Selector(s, DkimAlgorithm.RSA_SHA256)).toList();
     return new Demo.Domain(d.name(), mailbox, selectors);
   }
 

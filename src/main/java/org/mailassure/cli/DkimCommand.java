@@ -153,8 +153,10 @@ final class DkimCommand implements Runnable {
       ConfigOutline outline = outline();
       Optional<ConfigOutline.Domain> inConfig =
           outline == null ? Optional.empty() : outline.domain(d);
-      Optional<ConfigOutline.Key> named = inConfig.flatMap(x -> x.key(s));
-      if (named.isPresent() && exists(named.get().privateKeyFile())) {
+      Optional<Path> named = inConfig.flatMap(x -> x.key(s)).map(ConfigOutline.Key::privateKeyFile);
+      // The key goes where the config names it, unless --out says otherwise.
+      boolean whereNamed = out == null && named.isPresent();
+      if (named.isPresent() && exists(named.get())) {
         throw new ConfigSource.UsageError(
             outline.source()
                 + " already has a key for the selector "
@@ -162,7 +164,7 @@ final class DkimCommand implements Runnable {
                 + " of "
                 + d
                 + ": "
-                + named.get().privateKeyFile()
+                + named.get()
                 + "; nothing was written. A new key under a selector receivers already use breaks"
                 + " every signature until DNS has the new record everywhere: to rotate, make a key"
                 + " under a new selector (e.g. --selector "
@@ -171,8 +173,8 @@ final class DkimCommand implements Runnable {
       }
       Path dir;
       Path file;
-      if (out == null && named.isPresent()) {
-        file = named.get().privateKeyFile().toAbsolutePath().normalize();
+      if (whereNamed) {
+        file = named.get();
         dir = file.getParent();
       } else {
         dir =
@@ -190,7 +192,7 @@ final class DkimCommand implements Runnable {
                 + " does not exist; nothing was written. Create it first, e.g. install -d -o root"
                 + " -g mailassure -m 0750 "
                 + Shell.arg(dir)
-                + (out == null && named.isPresent()
+                + (whereNamed
                     ? ", or correct its private-key-file in " + outline.source()
                     : ", or correct --out"));
       }
@@ -217,9 +219,7 @@ final class DkimCommand implements Runnable {
               + String.join(" ", strings.stream().map(x -> "\"" + x + "\"").toList());
       String snippet =
           "    dkim:\n      - selector: " + s + "\n        private-key-file: " + file + "\n";
-      boolean asNamed =
-          named.isPresent()
-              && named.get().privateKeyFile().toAbsolutePath().normalize().equals(file);
+      boolean asNamed = named.isPresent() && named.get().equals(file);
       if (json) {
         try (Json j = new Json(ctx.out())) {
           JsonGenerator g = j.g();
@@ -260,7 +260,7 @@ final class DkimCommand implements Runnable {
           o.println(
               outline.source()
                   + " names "
-                  + named.get().privateKeyFile()
+                  + named.get()
                   + " for this selector; change its private-key-file to this key:");
           o.print(snippet);
         } else if (inConfig.isPresent()) {
@@ -296,9 +296,9 @@ final class DkimCommand implements Runnable {
      */
     private ConfigOutline outline() throws ConfigSource.UsageError {
       Path file = ConfigLocator.locate(config, ctx.env(), ctx.workingDir(), ctx.systemConfig());
-      boolean named = config != null || !ctx.env().getOrDefault("MAILASSURE_CONFIG", "").isBlank();
+      boolean asked = config != null || !ctx.env().getOrDefault("MAILASSURE_CONFIG", "").isBlank();
       Path resolved = ctx.workingDir().resolve(file);
-      if (!named && !Files.exists(resolved)) {
+      if (!asked && !Files.exists(resolved)) {
         return null;
       }
       try {

@@ -179,7 +179,9 @@ public final class ConfigLoader {
                 && keyFile != null
                 && !unresolvable) {
               keys.add(
-                  new ConfigOutline.Key(selector.toLowerCase(Locale.ROOT), files.resolve(keyFile)));
+                  new ConfigOutline.Key(
+                      selector.toLowerCase(Locale.ROOT),
+                      files.resolve(keyFile).toAbsolutePath().normalize()));
             }
           }
         }

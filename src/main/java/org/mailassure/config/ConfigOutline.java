@@ -30,7 +30,10 @@ public record ConfigOutline(Path source, List<Domain> domains) {
     }
   }
 
-  /** A DKIM key as named: its selector in lower case and its file, resolved as the loader would. */
+  /**
+   * A DKIM key as named: its selector in lower case and its file, resolved as the loader would,
+   * absolute and normalised.
+   */
   public record Key(String selector, Path privateKeyFile) {}
 
   /** The domain of this name (lower case), if the config has it. */
