@@ -95,6 +95,11 @@ final class DemoCommand implements Callable<Integer> {
     try {
       report = new Demo(ctx.clock(), Version.get(), domains).run();
     } catch (ConfigException e) {
+      if (config == null) {
+        // The example domains always make a config; failing to is mailassure's own fault.
+        throw new IllegalStateException(
+            "the demo's own config does not load: " + e.getMessage(), e);
+      }
       throw new ConfigSource.UsageError(
           "the domains of "
               + config
