@@ -1,6 +1,5 @@
 package org.mailassure.cli;
 
-import com.cronutils.model.time.ExecutionTime;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.time.ZonedDateTime;
@@ -14,6 +13,7 @@ import org.mailassure.config.Durations;
 import org.mailassure.config.FileChecks;
 import org.mailassure.config.ProbeSettings.TransportKind;
 import org.mailassure.config.ServiceAccount;
+import org.mailassure.schedule.Schedule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -45,10 +45,11 @@ final class ValidateCommand implements Callable<Integer> {
     System.setProperty(LogConfigurator.VERBOSE_PROPERTY, Boolean.toString(options.verbose));
     Config config = ConfigSource.load(ctx, options, serviceAccount());
     List<DomainSettings> domains = ConfigSource.select(config, options);
+    // The slot the daemon would send next, daylight-saving changes included.
     ZonedDateTime next =
-        ExecutionTime.forCron(config.probe().schedule())
-            .nextExecution(
-                ZonedDateTime.now(ctx.clock()).withZoneSameInstant(config.probe().timeZone()))
+        new Schedule(config.probe().schedule(), config.probe().timeZone())
+            .next(ctx.clock().instant())
+            .map(t -> t.atZone(config.probe().timeZone()))
             .orElse(null);
     if (options.json) {
       json(config, domains, next);

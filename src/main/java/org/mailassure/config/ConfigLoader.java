@@ -1,9 +1,5 @@
 package org.mailassure.config;
 
-import com.cronutils.model.Cron;
-import com.cronutils.model.CronType;
-import com.cronutils.model.definition.CronDefinitionBuilder;
-import com.cronutils.parser.CronParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -389,7 +385,7 @@ public final class ConfigLoader {
 
   private ProbeSettings readProbe(Section p, FileChecks files) {
     String scheduleText = p == null ? "0 6 * * *" : p.text("schedule", "0 6 * * *");
-    Cron cron = parseCron(p, scheduleText);
+    CronExpression cron = parseCron(p, scheduleText);
     ZoneId zone = ZoneId.of("Europe/London");
     String zoneText = p == null ? null : p.text("time-zone", null);
     if (zoneText != null) {
@@ -402,11 +398,7 @@ public final class ConfigLoader {
             "use an IANA name such as Europe/London or UTC");
       }
     }
-    if (p != null
-        && com.cronutils.model.time.ExecutionTime.forCron(cron)
-            .nextExecution(
-                java.time.ZonedDateTime.of(2024, 1, 1, 0, 0, 0, 0, java.time.ZoneOffset.UTC))
-            .isEmpty()) {
+    if (p != null && cron.next(java.time.LocalDateTime.of(2024, 1, 1, 0, 0)).isEmpty()) {
       p.problem(
           "schedule",
           "'" + scheduleText + "' never fires (no such date)",
@@ -440,30 +432,25 @@ public final class ConfigLoader {
     return new ProbeSettings(cron, scheduleText, zone, catchUp, transport, subject, retry, smtp);
   }
 
-  private static Cron parseCron(Section p, String text) {
-    CronParser parser = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+  private static CronExpression parseCron(Section p, String text) {
     String fix =
         "write five fields: minute hour day-of-month month day-of-week, e.g. \"0 6 * * *\" for 06:00 daily";
     if (text.trim().split("\\s+").length != 5) {
       if (p != null) {
         p.problem("schedule", "'" + text + "' does not have five fields", fix);
       }
-      return parser.parse("0 6 * * *");
+      return CronExpression.parse("0 6 * * *");
     }
     try {
-      return parser.parse(text.trim()).validate();
+      return CronExpression.parse(text);
     } catch (IllegalArgumentException e) {
       if (p != null) {
-        String why =
-            String.valueOf(e.getMessage())
-                .replaceFirst("^Failed to parse cron expression\\.\\s*", "");
-        if (why.startsWith("Period 0 not in range")) {
-          // cron-utils' words for a day-of-week step of 7 or more (1-1/7), which it refuses.
-          why = "a day-of-week step of 7 or more is not accepted: list the days instead";
-        }
-        p.problem("schedule", "'" + text + "' is not a valid cron expression (" + why + ")", fix);
+        p.problem(
+            "schedule",
+            "'" + text + "' is not a valid cron expression (" + e.getMessage() + ")",
+            fix);
       }
-      return parser.parse("0 6 * * *");
+      return CronExpression.parse("0 6 * * *");
     }
   }
 

@@ -1,6 +1,5 @@
 package org.mailassure.config;
 
-import com.cronutils.model.Cron;
 import java.time.Duration;
 import java.time.ZoneId;
 
@@ -12,7 +11,7 @@ import java.time.ZoneId;
  * @param smtp the relay settings shared by all domains (a domain may override them)
  */
 public record ProbeSettings(
-    Cron schedule,
+    CronExpression schedule,
     String scheduleText,
     ZoneId timeZone,
     Duration catchUp,

@@ -1,23 +1,21 @@
 package org.mailassure.schedule;
 
-import com.cronutils.model.Cron;
-import com.cronutils.model.time.ExecutionTime;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Optional;
+import org.mailassure.config.CronExpression;
 
 /**
  * The probe slots of a five-field UNIX cron expression in a time zone.
  *
- * <p>cron-utils is asked only about wall-clock times (it runs on a zone without daylight saving),
- * and each matching wall time becomes one instant here with {@link ZonedDateTime#ofLocal}: a wall
- * time that occurs twice when clocks go back is taken at its first occurrence, and one skipped when
- * clocks go forward is moved forward by the gap, as cron implementations do for fixed-time jobs. So
- * Europe/London's spring-forward and fall-back days each give a daily schedule exactly one slot,
- * and a next slot is always strictly after the time asked about. Immutable and thread-safe.
+ * <p>The expression is asked only about wall-clock times, and each matching wall time becomes one
+ * instant here with {@link ZonedDateTime#ofLocal}: a wall time that occurs twice when clocks go
+ * back is taken at its first occurrence, and one skipped when clocks go forward is moved forward by
+ * the gap, as cron implementations do for fixed-time jobs. So Europe/London's spring-forward and
+ * fall-back days each give a daily schedule exactly one slot, and a next slot is always strictly
+ * after the time asked about. Immutable and thread-safe.
  */
 public final class Schedule {
   /** How many wall-clock matches are mapped at a time; more than any DST transition can reorder. */
@@ -26,11 +24,11 @@ public final class Schedule {
   /** Wall times this far either side are considered, covering any daylight-saving shift. */
   private static final long MARGIN_HOURS = 3;
 
-  private final ExecutionTime execution;
+  private final CronExpression cron;
   private final ZoneId zone;
 
-  public Schedule(Cron cron, ZoneId zone) {
-    this.execution = ExecutionTime.forCron(cron);
+  public Schedule(CronExpression cron, ZoneId zone) {
+    this.cron = cron;
     this.zone = zone;
   }
 
@@ -63,14 +61,11 @@ public final class Schedule {
       Instant best = null;
       LocalDateTime last = wall;
       for (int i = 0; i < WINDOW; i++) {
-        Optional<ZonedDateTime> match =
-            forward
-                ? execution.nextExecution(last.atZone(ZoneOffset.UTC))
-                : execution.lastExecution(last.atZone(ZoneOffset.UTC));
+        Optional<LocalDateTime> match = forward ? cron.next(last) : cron.previous(last);
         if (match.isEmpty()) {
           break;
         }
-        last = match.get().toLocalDateTime();
+        last = match.get();
         Instant t = instant(last);
         boolean wanted = forward ? t.isAfter(at) : !t.isAfter(at);
         if (wanted && (best == null || (forward ? t.isBefore(best) : t.isAfter(best)))) {

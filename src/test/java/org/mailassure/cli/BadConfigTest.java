@@ -110,8 +110,8 @@ class BadConfigTest {
       an inline client secret          | 'graph:\\n  auth:\\n    client-secret: hunter2\\nDOMAINS'             | 3:5   | secrets are never written in the config file
       a secret file that does not exist | 'graph:\\n  tenant-id: contoso.onmicrosoft.com\\n  auth: { type: client-secret, client-id: 00000000-0000-0000-0000-000000000000, client-secret-file: /nonexistent/secret }\\nDOMAINS' | 3:101 | does not exist
       a cron with four fields          | 'SMTP  schedule: \"0 6 * *\"\\nDOMAINS'                              | 4:13  | does not have five fields
-      a cron minute out of range       | 'SMTP  schedule: \"61 6 * * *\"\\nDOMAINS'                           | 4:13  | is not a valid cron expression (Value 61 not in range [0, 59])
-      a day-of-week step of seven      | 'SMTP  schedule: \"0 6 * * 1-1/7\"\\nDOMAINS'                        | 4:13  | (a day-of-week step of 7 or more is not accepted: list the days instead)
+      a cron minute out of range       | 'SMTP  schedule: \"61 6 * * *\"\\nDOMAINS'                           | 4:13  | is not a minute (0-59)
+      a cron range that runs backwards | 'SMTP  schedule: \"0 6 * * 5-1\"\\nDOMAINS'                          | 4:13  | runs backwards; write it from low to high, or as a list
       a cron that never fires          | 'SMTP  schedule: \"0 6 30 2 *\"\nDOMAINS'                          | 4:13  | never fires
       an unknown time zone             | 'SMTP  time-zone: Mars/Olympus\\nDOMAINS'                            | 4:14  | 'Mars/Olympus' is not a time zone
       a catch-up that is not a duration | 'SMTP  catch-up: soon\\nDOMAINS'                                    | 4:13  | probe.catch-up: 'soon' is not a duration

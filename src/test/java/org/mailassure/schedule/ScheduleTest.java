@@ -2,9 +2,6 @@ package org.mailassure.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.cronutils.model.CronType;
-import com.cronutils.model.definition.CronDefinitionBuilder;
-import com.cronutils.parser.CronParser;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -13,14 +10,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.mailassure.config.CronExpression;
 
 class ScheduleTest {
   private static final ZoneId LONDON = ZoneId.of("Europe/London");
 
   static Schedule schedule(String cron) {
-    return new Schedule(
-        new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX)).parse(cron),
-        LONDON);
+    return new Schedule(CronExpression.parse(cron), LONDON);
   }
 
   /** Every slot in [from, to). */
