@@ -54,6 +54,14 @@ final class YamlReader {
 
   /** Returns the document's root, or null when the text holds no document or does not parse. */
   YamlNode read(String text) {
+    // Most configs are plain indented YAML, read far sooner without SnakeYAML (PlainYaml gives
+    // the same tree for them); anything else, errors included, is SnakeYAML's.
+    YamlNode plain = PlainYaml.read(text);
+    return plain != null ? plain : readWithSnakeYaml(text);
+  }
+
+  /** {@link #read} with SnakeYAML, whatever the text. */
+  YamlNode readWithSnakeYaml(String text) {
     LoaderOptions options = new LoaderOptions();
     // The file's own bound (ConfigLoader.MAX_CONFIG_BYTES) decides how big a config may be.
     options.setCodePointLimit((int) ConfigLoader.MAX_CONFIG_BYTES);
