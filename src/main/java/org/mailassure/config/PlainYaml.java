@@ -11,10 +11,10 @@ import org.mailassure.config.YamlNode.Location;
  * The YAML configs are nearly always written in, read without SnakeYAML: indented mappings and
  * lists, keys that are words, values that are plain or quoted text on one line or a list or mapping
  * in brackets on one line, and comments. For such a file it gives exactly the tree, null values and
- * locations that {@link YamlReader}'s SnakeYAML path gives (a test sets the two side by side on
- * every config the tests use and on thousands of generated ones); for anything else it gives null,
- * and SnakeYAML reads the file: anchors, aliases, tags, multi-line or block text, escapes, tabs,
- * carriage returns, characters outside ASCII, a key twice, errors of any kind.
+ * locations that {@link SnakeYamlReader} gives (a test sets the two side by side on every config
+ * the tests use and on thousands of generated ones); for anything else it gives null, and SnakeYAML
+ * reads the file: anchors, aliases, tags, multi-line or block text, escapes, tabs, carriage
+ * returns, characters outside ASCII, a key twice, errors of any kind.
  *
  * <p>It exists for start-up time: SnakeYAML in a JVM that has just started read a 200-domain config
  * in a fifth of {@code validate}'s time, most of it loading and first running its classes.

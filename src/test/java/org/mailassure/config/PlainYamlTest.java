@@ -15,17 +15,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link PlainYaml} set beside SnakeYAML (the YAML library mailassure reads every other config
- * with, through the same {@link YamlReader}): for every text PlainYaml reads, the tree, each null
- * and each line and column must be SnakeYAML's, and SnakeYAML must find nothing wrong with it.
- * Where PlainYaml declines, SnakeYAML reads the file, so declining is always safe; the test also
- * holds PlainYaml to reading the plain configs it was made for.
+ * with, through {@link SnakeYamlReader}): for every text PlainYaml reads, the tree, each null and
+ * each line and column must be SnakeYAML's, and SnakeYAML must find nothing wrong with it. Where
+ * PlainYaml declines, SnakeYAML reads the file, so declining is always safe; the test also holds
+ * PlainYaml to reading the plain configs it was made for.
  */
 class PlainYamlTest {
   private static final int GENERATED = 3_000;
   private static final int MUTATIONS = 20;
 
   private static YamlNode snakeYaml(String text, List<ConfigProblem> problems) {
-    return new YamlReader("mailassure.yaml", problems).readWithSnakeYaml(text);
+    return new SnakeYamlReader("mailassure.yaml", problems).read(text);
   }
 
   /** Asserts PlainYaml agrees with SnakeYAML on {@code text}; returns whether it read it. */
