@@ -89,10 +89,8 @@ public final class FileChecks {
     }
     Path p = resolve(text);
     java.nio.file.attribute.PosixFileAttributes a;
-    int mode;
     try {
       a = java.nio.file.Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class);
-      mode = (Integer) java.nio.file.Files.getAttribute(p, "unix:mode");
     } catch (java.nio.file.NoSuchFileException e) {
       s.problem(key, "the file " + p + " does not exist", "create it or correct the path");
       return null;
@@ -119,7 +117,7 @@ public final class FileChecks {
       return null;
     }
     if (!a.isRegularFile()) {
-      s.problem(key, p + " is " + kind(mode) + ", not a regular file", "name a regular file");
+      s.problem(key, p + " is " + kind(p) + ", not a regular file", "name a regular file");
       return null;
     }
     if (a.size() > MAX_FILE_BYTES) {
@@ -150,7 +148,6 @@ public final class FileChecks {
     boolean protectedBySystemd = credentials != null && p.startsWith(credentials);
     if (secret && !protectedBySystemd) {
       var perms = a.permissions();
-      String group = a.group().getName();
       if (perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
         s.problem(
             key,
@@ -166,8 +163,12 @@ public final class FileChecks {
                 + "' for the service)");
         return null;
       }
-      if (perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
-          && !group.equals(SERVICE_GROUP)) {
+      // The group's name is looked up (the system's group database) only when it matters.
+      String group =
+          perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
+              ? a.group().getName()
+              : null;
+      if (group != null && !group.equals(SERVICE_GROUP)) {
         s.problem(
             key,
             "the secret file " + p + " is readable by the group " + group,
@@ -193,7 +194,14 @@ public final class FileChecks {
     return p;
   }
 
-  private static String kind(int mode) {
+  /** What a file that is neither a directory nor a regular file is, in words. */
+  private static String kind(Path p) {
+    int mode;
+    try {
+      mode = (Integer) java.nio.file.Files.getAttribute(p, "unix:mode");
+    } catch (java.io.IOException | RuntimeException e) {
+      return "a special file";
+    }
     return switch (mode & 0170000) {
       case 0010000 -> "a FIFO";
       case 0020000 -> "a character device";
