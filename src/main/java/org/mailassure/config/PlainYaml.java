@@ -32,8 +32,16 @@ final class PlainYaml {
   /** A line holding something: its number (1-based), indentation and text after that. */
   private record Line(int number, int indent, String content) {}
 
+  /**
+   * Lists and mappings (indented or in brackets) nested deeper than this are left to SnakeYAML,
+   * which refuses more than 50 with its own message; here it also keeps the recursion of a hostile
+   * file bounded.
+   */
+  static final int MAX_DEPTH = 40;
+
   private final List<Line> lines = new ArrayList<>();
   private int next;
+  private int depth;
 
   private PlainYaml() {}
 
@@ -102,6 +110,14 @@ final class PlainYaml {
     return isItem(lines.get(next).content()) ? sequence(indent) : mapping(indent);
   }
 
+  /** One list or mapping deeper; past {@link #MAX_DEPTH} the file is left to SnakeYAML. */
+  private static int deeper(int depth) {
+    if (depth >= MAX_DEPTH) {
+      throw notPlain();
+    }
+    return depth + 1;
+  }
+
   private static boolean isItem(String content) {
     return content.equals("-") || content.startsWith("- ");
   }
@@ -110,14 +126,22 @@ final class PlainYaml {
    * Where a line's leading key ends (the index of its ':'), or -1 if it does not start with one.
    */
   private static int keyEnd(String content) {
-    int i = 0;
+    return keyEnd(content, 0);
+  }
+
+  /**
+   * Where a key starting at {@code from} ends (the index of its ':', followed by a space or the end
+   * of the text), or -1 if no key starts there.
+   */
+  private static int keyEnd(String content, int from) {
+    int i = from;
     while (i < content.length() && isKeyChar(content.charAt(i))) {
       i++;
     }
-    if (i == 0 || i == content.length() || content.charAt(i) != ':') {
+    if (i == from || i == content.length() || content.charAt(i) != ':') {
       return -1;
     }
-    char first = content.charAt(0);
+    char first = content.charAt(from);
     if (first == '-' || first == '.') {
       return -1;
     }
@@ -134,6 +158,7 @@ final class PlainYaml {
   }
 
   private YamlNode.Mapping mapping(int indent) {
+    depth = deeper(depth);
     Map<String, Entry> entries = new LinkedHashMap<>();
     Location at = null;
     while (next < lines.size()
@@ -150,7 +175,7 @@ final class PlainYaml {
         at = keyAt;
       }
       next++;
-      YamlNode value = inline(line, colon + 1);
+      YamlNode value = inline(line, colon + 1, depth);
       if (value == null) {
         value = nested(line, indent, indent + colon + 1, true);
       } else if (next < lines.size() && lines.get(next).indent() > indent) {
@@ -163,10 +188,12 @@ final class PlainYaml {
     if (at == null) {
       throw notPlain();
     }
+    depth--;
     return new YamlNode.Mapping(entries, at);
   }
 
   private YamlNode.Sequence sequence(int indent) {
+    depth = deeper(depth);
     List<YamlNode> items = new ArrayList<>();
     Location at = null;
     while (next < lines.size()
@@ -192,7 +219,7 @@ final class PlainYaml {
         continue;
       }
       next++;
-      YamlNode value = inline(line, 1);
+      YamlNode value = inline(line, 1, depth);
       if (value == null) {
         value = nested(line, indent, indent + 1, false);
       } else if (next < lines.size() && lines.get(next).indent() > indent) {
@@ -200,6 +227,7 @@ final class PlainYaml {
       }
       items.add(value);
     }
+    depth--;
     return new YamlNode.Sequence(items, at);
   }
 
@@ -225,7 +253,7 @@ final class PlainYaml {
    * The value written on the line from {@code from} (an index into its content), or null when
    * nothing but spaces and a comment follows.
    */
-  private static YamlNode inline(Line line, int from) {
+  private static YamlNode inline(Line line, int from, int depth) {
     String s = line.content();
     int i = skipSpaces(s, from);
     if (i == s.length() || s.charAt(i) == '#') {
@@ -234,7 +262,7 @@ final class PlainYaml {
     if (i == from) {
       throw notPlain();
     }
-    Cursor c = new Cursor(line, i);
+    Cursor c = new Cursor(line, i, depth);
     YamlNode value;
     char first = s.charAt(i);
     if (first == '[' || first == '{') {
@@ -271,11 +299,13 @@ final class PlainYaml {
     private final Line line;
     private final String s;
     private int i;
+    private int depth;
 
-    Cursor(Line line, int i) {
+    Cursor(Line line, int i, int depth) {
       this.line = line;
       this.s = line.content();
       this.i = i;
+      this.depth = depth;
     }
 
     private Location here() {
@@ -336,7 +366,10 @@ final class PlainYaml {
     }
 
     YamlNode flow() {
-      return s.charAt(i) == '[' ? flowSequence() : flowMapping();
+      depth = deeper(depth);
+      YamlNode node = s.charAt(i) == '[' ? flowSequence() : flowMapping();
+      depth--;
+      return node;
     }
 
     private YamlNode.Sequence flowSequence() {
@@ -376,12 +409,12 @@ final class PlainYaml {
       }
       while (true) {
         Location keyAt = here();
-        int colon = keyEnd(s.substring(i));
-        if (colon < 0 || i + colon + 1 >= s.length()) {
+        int colon = keyEnd(s, i);
+        if (colon < 0 || colon + 1 >= s.length()) {
           throw notPlain();
         }
-        String key = s.substring(i, i + colon);
-        i = skipSpaces(s, i + colon + 1);
+        String key = s.substring(i, colon);
+        i = skipSpaces(s, colon + 1);
         YamlNode value = flowValue();
         if (entries.putIfAbsent(key, new Entry(key, keyAt, value)) != null) {
           throw notPlain();

@@ -134,6 +134,36 @@ class PlainYamlTest {
   }
 
   /**
+   * Nesting is bounded below SnakeYAML's own limit of 50 (deeper files are its to refuse), so a
+   * hostile file cannot exhaust the stack; a long line of many keys is read in one pass.
+   */
+  @Test
+  void deepNestingIsLeftToSnakeYamlAndLongLinesAreReadInOnePass() {
+    StringBuilder shallow = new StringBuilder();
+    StringBuilder deep = new StringBuilder();
+    for (int level = 0; level < 45; level++) {
+      String line = " ".repeat(level) + "k" + level + ":\n";
+      if (level < 30) {
+        shallow.append(line);
+      }
+      deep.append(line);
+    }
+    assertThat(agrees(shallow.toString())).isTrue();
+    assertThat(PlainYaml.read(deep.toString())).isNull();
+    assertThat(PlainYaml.read("k: " + "[".repeat(100_000) + "]".repeat(100_000) + "\n")).isNull();
+    assertThat(PlainYaml.read("- " + "{a: ".repeat(100_000) + "\n")).isNull();
+
+    StringBuilder wide = new StringBuilder("k: {");
+    for (int key = 0; key < 50_000; key++) {
+      wide.append(key == 0 ? "" : ", ").append("key").append(key).append(": v");
+    }
+    YamlNode read = PlainYaml.read(wide.append("}\n").toString());
+    assertThat(read).isInstanceOf(YamlNode.Mapping.class);
+    assertThat(((YamlNode.Mapping) ((YamlNode.Mapping) read).entries().get("k").value()).entries())
+        .hasSize(50_000);
+  }
+
+  /**
    * Configs made at random in the plain form, each read by both, then each changed a character at a
    * time (an indicator, a space, a line break put in or a character taken out) and read again: what
    * PlainYaml still reads, it must read as SnakeYAML does.
