@@ -9,9 +9,9 @@ import java.util.Optional;
 /**
  * A five-field cron expression ({@code minute hour day-of-month month day-of-week}) as POSIX's
  * crontab defines it, with the ranges, steps and names Vixie cron added: {@code *}, numbers, names
- * ({@code JAN}-{@code DEC}, {@code SUN}-{@code SAT}, either case), ranges {@code a-b}, steps {@code
- * * /n}, {@code a-b/n} and {@code a/n} (from {@code a} to the field's end), lists joined by commas;
- * Sunday is 0 or 7.
+ * ({@code JAN}-{@code DEC}, {@code SUN}-{@code SAT}, either case), ranges {@code a-b}, steps after
+ * a star or a range ({@code 1-5/2}) and after one value ({@code 5/10}, from 5 to the field's end),
+ * lists joined by commas; Sunday is 0 or 7.
  *
  * <p>The day rule is POSIX's: if both day-of-month and day-of-week are restricted (anything but
  * {@code *}), a day matching either matches; if one is {@code *}, the other decides.
@@ -57,7 +57,7 @@ public final class CronExpression {
    *     config's reader
    */
   public static CronExpression parse(String text) {
-    String[] fields = text.trim().split("[ \\t]+");
+    String[] fields = text.trim().split("\\s+");
     if (fields.length != 5) {
       throw new IllegalArgumentException(
           "it has " + fields.length + " field" + (fields.length == 1 ? "" : "s") + ", not five");
@@ -66,21 +66,9 @@ public final class CronExpression {
   }
 
   /** The expression as written (trimmed). */
-  public String text() {
-    return text;
-  }
-
   @Override
   public String toString() {
     return text;
-  }
-
-  /** Whether the expression matches this minute (its seconds are ignored). */
-  public boolean matches(LocalDateTime t) {
-    return has(months, t.getMonthValue())
-        && matchesDay(t.toLocalDate())
-        && has(hours, t.getHour())
-        && has(minutes, t.getMinute());
   }
 
   /**
