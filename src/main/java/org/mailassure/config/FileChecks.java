@@ -207,7 +207,7 @@ public final class FileChecks {
       case 0020000 -> "a character device";
       case 0060000 -> "a block device";
       case 0140000 -> "a socket";
-      default -> "not a regular file";
+      default -> "a special file";
     };
   }
 
