@@ -65,6 +65,27 @@ public final class CronExpression {
     return new CronExpression(text.trim(), fields);
   }
 
+  /**
+   * Equal when they name the same minutes, hours, days and months and restrict the same day fields,
+   * however written ({@code 7} or {@code SUN}, a range or its list).
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof CronExpression c
+        && minutes == c.minutes
+        && hours == c.hours
+        && daysOfMonth == c.daysOfMonth
+        && months == c.months
+        && daysOfWeek == c.daysOfWeek
+        && dayOfMonthRestricted == c.dayOfMonthRestricted
+        && dayOfWeekRestricted == c.dayOfWeekRestricted;
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(minutes, hours, daysOfMonth, months, daysOfWeek);
+  }
+
   /** The expression as written (trimmed). */
   @Override
   public String toString() {

@@ -56,6 +56,15 @@ class CronExpressionTest {
   }
 
   @Test
+  void expressionsThatFireAtTheSameTimesAreEqual() {
+    assertThat(CronExpression.parse("0 6 * * 7")).isEqualTo(CronExpression.parse("0 06 * * SUN"));
+    assertThat(CronExpression.parse("0 6 * * 1-5"))
+        .isEqualTo(CronExpression.parse(" 0  6 * *  mon,tue,wed,thu,fri"))
+        .hasSameHashCodeAs(CronExpression.parse("0 6 * * mon-fri"));
+    assertThat(CronExpression.parse("0 6 * * *")).isNotEqualTo(CronExpression.parse("0 7 * * *"));
+  }
+
+  @Test
   void theNextMinuteIsStrictlyAfterAndThePreviousStrictlyBefore() {
     CronExpression daily = CronExpression.parse("0 6 * * *");
     LocalDateTime six = LocalDateTime.of(2026, 3, 1, 6, 0);
