@@ -9,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -196,7 +194,7 @@ final class DkimCommand implements Runnable {
                     ? ", or correct its private-key-file in " + outline.source()
                     : ", or correct --out"));
       }
-      KeyPair pair = generate(algorithm);
+      KeyPair pair = algorithm.newKeyPair(bits);
       String access;
       try {
         writeNew(file, PemKeys.toPem(pair.getPrivate()).getBytes(StandardCharsets.US_ASCII));
@@ -387,19 +385,6 @@ final class DkimCommand implements Runnable {
             + "' as root";
       }
       return "mode 0640, group " + serviceGroup + " as its directory's, so the service can read it";
-    }
-
-    private KeyPair generate(DkimAlgorithm algorithm) {
-      try {
-        KeyPairGenerator g =
-            KeyPairGenerator.getInstance(algorithm == DkimAlgorithm.RSA_SHA256 ? "RSA" : "Ed25519");
-        if (algorithm == DkimAlgorithm.RSA_SHA256) {
-          g.initialize(bits);
-        }
-        return g.generateKeyPair();
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("RSA and Ed25519 are always available", e);
-      }
     }
 
     /** RFC 6376 section 3.6.2.2 / RFC 1035: a TXT record is strings of at most 255 bytes. */

@@ -3,9 +3,7 @@ package org.mailassure.demo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -289,7 +287,7 @@ public final class Demo {
           .append(i == 0 ? "    rule: true\n" : "    rule: false\n")
           .append("    dkim:\n");
       for (Selector selector : domain.selectors()) {
-        KeyPair pair = pairs.computeIfAbsent(selector.algorithm(), Demo::generate);
+        KeyPair pair = pairs.computeIfAbsent(selector.algorithm(), a -> a.newKeyPair(2048));
         yaml.append(key(dir, domain.name(), selector, pair, records));
       }
     }
@@ -313,19 +311,6 @@ public final class Demo {
         + "\n        private-key-file: "
         + file.getFileName()
         + "\n";
-  }
-
-  private static KeyPair generate(DkimAlgorithm algorithm) {
-    try {
-      KeyPairGenerator g =
-          KeyPairGenerator.getInstance(algorithm == DkimAlgorithm.RSA_SHA256 ? "RSA" : "Ed25519");
-      if (algorithm == DkimAlgorithm.RSA_SHA256) {
-        g.initialize(2048);
-      }
-      return g.generateKeyPair();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(algorithm + " is always available", e);
-    }
   }
 
   private static void deleteTree(Path dir) throws IOException {

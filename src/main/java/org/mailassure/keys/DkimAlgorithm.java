@@ -36,6 +36,23 @@ public enum DkimAlgorithm {
     return jcaSignature;
   }
 
+  /**
+   * A new key pair for this algorithm; {@code rsaBits} is the modulus size of an RSA key (an
+   * Ed25519 key has one size).
+   */
+  public java.security.KeyPair newKeyPair(int rsaBits) {
+    try {
+      java.security.KeyPairGenerator g =
+          java.security.KeyPairGenerator.getInstance(this == RSA_SHA256 ? "RSA" : "Ed25519");
+      if (this == RSA_SHA256) {
+        g.initialize(rsaBits);
+      }
+      return g.generateKeyPair();
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("RSA and Ed25519 are always available", e);
+    }
+  }
+
   /** The algorithm for an {@code a=} tag value, or null when it is not one mailassure knows. */
   public static DkimAlgorithm fromTag(String tag) {
     for (DkimAlgorithm a : values()) {
