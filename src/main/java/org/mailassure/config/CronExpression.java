@@ -168,7 +168,7 @@ public final class CronExpression {
 
   /** The highest set bit at or below {@code from}, or -1. */
   private static int previousBit(long bits, int from) {
-    long rest = from == 63 ? bits : bits & ((1L << (from + 1)) - 1);
+    long rest = bits & ((2L << from) - 1);
     return rest == 0 ? -1 : 63 - Long.numberOfLeadingZeros(rest);
   }
 
