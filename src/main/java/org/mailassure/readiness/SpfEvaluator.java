@@ -303,7 +303,8 @@ final class SpfEvaluator {
             case "ip4", "ip6" -> {
               String network = rest.substring(1);
               int slash = network.indexOf('/');
-              byte[] address = literal(slash < 0 ? network : network.substring(0, slash));
+              String host = slash < 0 ? network : network.substring(0, slash);
+              byte[] address = d.name().equals("ip6") ? ip6(host) : literal(host);
               int bits =
                   slash < 0 ? address.length * 8 : Integer.parseInt(network.substring(slash + 1));
               yield inNetwork(List.of(address), bits);
@@ -709,10 +710,27 @@ final class SpfEvaluator {
       return false;
     }
     try {
-      return java.net.InetAddress.getByName(addr) instanceof java.net.Inet6Address;
+      // Only hex digits, colons and dots: a literal, never a name to look up. The JDK gives an
+      // IPv4-mapped address (::ffff:192.0.2.1, RFC 4291 section 2.5.5.2) as IPv4; it is a valid
+      // ip6-network all the same.
+      java.net.InetAddress.getByName(addr);
+      return true;
     } catch (java.net.UnknownHostException e) {
       return false;
     }
+  }
+
+  /** An ip6 term's address as its 16 bytes, an IPv4-mapped one included. */
+  private static byte[] ip6(String text) {
+    byte[] b = literal(text);
+    if (b.length == 16) {
+      return b;
+    }
+    byte[] mapped = new byte[16];
+    mapped[10] = (byte) 0xff;
+    mapped[11] = (byte) 0xff;
+    System.arraycopy(b, 0, mapped, 12, 4);
+    return mapped;
   }
 
   /**

@@ -81,8 +81,10 @@ class SpfDifferentialTest {
           q + "ip4:192.0.2." + r.nextInt(256) + (r.nextBoolean() ? "/" + (16 + r.nextInt(17)) : "");
       case 10 ->
           q
-              + "ip6:2001:db8::"
-              + Integer.toHexString(r.nextInt(65536))
+              + (r.nextInt(4) == 0
+                  // IPv4-mapped (RFC 4291 section 2.5.5.2), the judged IPv4 host's too.
+                  ? "ip6:::ffff:" + pick(r, "192.0.2.1", "203.0.113.77")
+                  : "ip6:2001:db8::" + Integer.toHexString(r.nextInt(65536)))
               + (r.nextBoolean()
                   ? "/" + pick(r, "0", "1", "16", "32", "64", "96", "120", "128")
                   : "");
