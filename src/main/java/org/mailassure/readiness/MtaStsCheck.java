@@ -50,9 +50,19 @@ final class MtaStsCheck {
               + "; senders then ignore MTA-STS (RFC 8461 section 3.1)",
           "keep exactly one");
     }
-    if (!hasValidId(records.get(0))) {
+    String invalid = recordError(records.get(0));
+    if (invalid != null) {
+      // RFC 8461 section 3.1: "If the number of resulting records is not one, or if the resulting
+      // record is syntactically invalid, senders MUST assume the recipient domain does not have an
+      // available MTA-STS Policy."
       return CheckResult.fail(
-          CheckId.MTA_STS, "the record has no valid id=", "publish \"v=STSv1; id=<yyyymmddhhmm>\"");
+          CheckId.MTA_STS,
+          "the record at "
+              + name
+              + " is not valid MTA-STS ("
+              + invalid
+              + "), so senders take no policy (RFC 8461 section 3.1)",
+          "publish \"v=STSv1; id=<yyyymmddhhmm>\"");
     }
     String host = "mta-sts." + domain;
     // The policy host's IPv4 addresses, or its IPv6 ones when it has none: an HTTPS client takes
@@ -109,35 +119,12 @@ final class MtaStsCheck {
               + ", not text/plain, so senders may refuse it (RFC 8461 section 3.3)",
           "serve /.well-known/mta-sts.txt with Content-Type: text/plain");
     }
-    String mode = null;
-    String version = null;
-    String maxAge = null;
-    List<String> patterns = new ArrayList<>();
-    List<String> miscased = new ArrayList<>();
-    // RFC 8461 section 3.2: the field names and the mode's values are case-sensitive
-    // (sts-policy-mode-field = %s"mode", sts-policy-mode-value = %s"testing" / %s"enforce" /
-    // %s"none", and so on), each followed by ":" *WSP; a field named otherwise is an unknown one,
-    // which senders ignore.
-    for (String line : got.body().split("\r?\n")) {
-      int colon = line.indexOf(':');
-      if (colon < 0) {
-        continue;
-      }
-      String k = line.substring(0, colon);
-      String v = line.substring(colon + 1).strip();
-      switch (k) {
-        case "version" -> version = v;
-        case "mode" -> mode = v;
-        case "max_age" -> maxAge = v;
-        case "mx" -> patterns.add(v.toLowerCase(Locale.ROOT));
-        default -> {
-          String known = k.strip().toLowerCase(Locale.ROOT);
-          if (List.of("version", "mode", "max_age", "mx").contains(known)) {
-            miscased.add("'" + k + "'");
-          }
-        }
-      }
-    }
+    Policy policy = parsePolicy(got.body());
+    String mode = policy.mode();
+    String version = policy.version();
+    String maxAge = policy.maxAge();
+    List<String> patterns = policy.mx();
+    List<String> miscased = policy.miscased();
     // RFC 8461 section 3.2: version, mode and max_age are the policy's fields, and mx is one or
     // more unless the mode is none; max_age is at most 31557600 seconds.
     List<String> lacks = new ArrayList<>();
@@ -167,6 +154,15 @@ final class MtaStsCheck {
           policyFix);
     }
     CheckResult.Builder b = new CheckResult.Builder(CheckId.MTA_STS).note("mode " + mode);
+    if (policy.deviation() != null) {
+      b.problem(
+          Status.WARN,
+          policy.deviation()
+              + ": the policy does not follow RFC 8461 section 3.2's grammar, and a sender that"
+              + " parses it strictly ignores the whole policy",
+          "serve only lines of \"name: value\", one field a line, no blank lines, mx values"
+              + " host names or \"*.\" and a host name");
+    }
     if (mode.equals("none")) {
       b.problem(
           Status.FAIL,
@@ -205,18 +201,217 @@ final class MtaStsCheck {
   }
 
   /**
-   * RFC 8461 section 3.1: the record's fields are separated by ";", and {@code sts-id = "id" *WSP
-   * "=" *WSP 1*32(ALPHA / DIGIT)}: the whole value, not a prefix of it.
+   * Why a record that starts with {@code v=STSv1} is not valid MTA-STS, or null when it is. RFC
+   * 8461 section 3.1:
+   *
+   * <pre>
+   * sts-text-record = sts-version 1*(sts-field-delim sts-field) [sts-field-delim]
+   * sts-field       = sts-id / sts-extension
+   * sts-field-delim = *WSP ";" *WSP
+   * sts-version     = %s"v=STSv1"
+   * sts-id          = %s"id=" 1*32(ALPHA / DIGIT)
+   * sts-extension   = sts-ext-name "=" sts-ext-value
+   * sts-ext-name    = (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / ".")
+   * sts-ext-value   = 1*(%x21-3A / %x3C / %x3E-7E)
+   * </pre>
+   *
+   * A repeated {@code id} is judged by its first value (section 3.2: of a field that is not mx,
+   * "all entries except for the first SHALL be ignored"); a later one need only be a well-formed
+   * field.
    */
-  static boolean hasValidId(String record) {
-    for (String field : record.split(";")) {
-      int eq = field.indexOf('=');
-      if (eq > 0 && field.substring(0, eq).strip().equals("id")) {
-        return field.substring(eq + 1).strip().matches("[A-Za-z0-9]{1,32}");
+  static String recordError(String record) {
+    String version = "v=STSv1";
+    if (!record.startsWith(version)) {
+      return "it does not start with v=STSv1";
+    }
+    int n = record.length();
+    int i = version.length();
+    boolean hasId = false;
+    while (true) {
+      int j = skipWsp(record, i);
+      if (j == n) {
+        break;
+      }
+      if (record.charAt(j) != ';') {
+        return "fields are separated by ';', and '"
+            + shown(record.substring(i).strip())
+            + "' is not";
+      }
+      i = skipWsp(record, j + 1);
+      if (i == n) {
+        break;
+      }
+      if (record.charAt(i) == ';') {
+        return "it has an empty field (';;')";
+      }
+      int nameEnd = i;
+      while (nameEnd < n && extNameChar(record.charAt(nameEnd))) {
+        nameEnd++;
+      }
+      String fieldName = record.substring(i, nameEnd);
+      if (fieldName.isEmpty()
+          || !Character.isLetterOrDigit(fieldName.charAt(0))
+          || fieldName.length() > 32) {
+        return "'"
+            + shown(token(record, i))
+            + "' is not a field name (a letter or digit, then at most 31 letters, digits, '_', '-'"
+            + " or '.')";
+      }
+      if (nameEnd == n || record.charAt(nameEnd) != '=') {
+        return "the field '"
+            + fieldName
+            + "' has no '=' right after its name ("
+            + (nameEnd < n && (record.charAt(nameEnd) == ' ' || record.charAt(nameEnd) == '\t')
+                ? "no space is allowed there"
+                : "it must be name=value")
+            + ")";
+      }
+      int valueStart = nameEnd + 1;
+      int valueEnd = valueStart;
+      if (fieldName.equals("id") && !hasId) {
+        while (valueEnd < n && isAsciiLetterOrDigit(record.charAt(valueEnd))) {
+          valueEnd++;
+        }
+        int length = valueEnd - valueStart;
+        if (length == 0 || length > 32 || !endOfValue(record, valueEnd)) {
+          return "id= must be 1 to 32 letters and digits, and '"
+              + shown(token(record, valueStart))
+              + "' is not";
+        }
+        hasId = true;
+      } else {
+        while (valueEnd < n && extValueChar(record.charAt(valueEnd))) {
+          valueEnd++;
+        }
+        if (valueEnd == valueStart || !endOfValue(record, valueEnd)) {
+          return "the value of '"
+              + fieldName
+              + "' must be one or more visible ASCII characters other than '=' and ';'";
+        }
+      }
+      i = valueEnd;
+    }
+    return hasId ? null : "it has no id=";
+  }
+
+  private static int skipWsp(String s, int i) {
+    while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
+      i++;
+    }
+    return i;
+  }
+
+  private static boolean endOfValue(String s, int i) {
+    return i == s.length() || s.charAt(i) == ' ' || s.charAt(i) == '\t' || s.charAt(i) == ';';
+  }
+
+  private static boolean isAsciiLetterOrDigit(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+
+  private static boolean extNameChar(char c) {
+    return isAsciiLetterOrDigit(c) || c == '_' || c == '-' || c == '.';
+  }
+
+  /** {@code %x21-3A / %x3C / %x3E-7E}: visible ASCII but ';' and '='. */
+  private static boolean extValueChar(char c) {
+    return c >= 0x21 && c <= 0x7e && c != ';' && c != '=';
+  }
+
+  /** The text from {@code i} to the next space, tab or ';'. */
+  private static String token(String s, int i) {
+    int end = i;
+    while (end < s.length() && !endOfValue(s, end)) {
+      end++;
+    }
+    return s.substring(i, end);
+  }
+
+  /** Text from a DNS record or a policy, cut to a length a table can show. */
+  private static String shown(String text) {
+    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+  }
+
+  /**
+   * A policy's fields as senders take them (RFC 8461 section 3.2): the first {@code version},
+   * {@code mode} and {@code max_age} ("If any non-repeated field -- i.e., all fields excluding "mx"
+   * -- is duplicated, all entries except for the first SHALL be ignored"), every {@code mx}; field
+   * names that would be known ones but for their case or spaces; and the first line that the
+   * section's grammar does not allow, or null.
+   */
+  record Policy(
+      String version,
+      String mode,
+      String maxAge,
+      List<String> mx,
+      List<String> miscased,
+      String deviation) {}
+
+  /**
+   * Reads a policy. The grammar (RFC 8461 section 3.2), in short: {@code sts-policy-record =
+   * sts-policy-field *WSP *(sts-policy-term sts-policy-field *WSP) [sts-policy-term]}, a field is
+   * {@code name ":" *WSP value}, a name is {@code (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" /
+   * ".")}, {@code sts-policy-mx-value = ["*."] Domain} (RFC 5321's), an extension's value is one or
+   * more visible characters, and {@code sts-policy-term = LF / CRLF}. Field names and the mode's
+   * values are case-sensitive ({@code %s"mode"}, {@code %s"testing" / %s"enforce" / %s"none"}): a
+   * field named otherwise is an unknown one, which senders ignore.
+   */
+  static Policy parsePolicy(String body) {
+    String version = null;
+    String mode = null;
+    String maxAge = null;
+    List<String> patterns = new ArrayList<>();
+    List<String> miscased = new ArrayList<>();
+    String deviation = null;
+    String[] lines = body.split("\r?\n", -1);
+    // One line terminator may end the policy; the empty text after it is not a line.
+    int count =
+        lines.length > 1 && lines[lines.length - 1].isEmpty() ? lines.length - 1 : lines.length;
+    for (int i = 0; i < count; i++) {
+      String line = lines[i];
+      int colon = line.indexOf(':');
+      String wrong = null;
+      if (line.isBlank()) {
+        wrong = "is empty";
+      } else if (colon < 0) {
+        wrong = "is not a field (name: value)";
+      } else {
+        String k = line.substring(0, colon);
+        String v = line.substring(colon + 1).strip();
+        if (!k.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")) {
+          wrong = "does not start with a field name";
+        }
+        switch (k) {
+          case "version" -> version = version == null ? v : version;
+          case "mode" -> mode = mode == null ? v : mode;
+          case "max_age" -> maxAge = maxAge == null ? v : maxAge;
+          case "mx" -> {
+            patterns.add(v.toLowerCase(Locale.ROOT));
+            if (!v.matches(MX_VALUE)) {
+              wrong = "is not a host name or \"*.\" and a host name";
+            }
+          }
+          default -> {
+            String known = k.strip().toLowerCase(Locale.ROOT);
+            if (List.of("version", "mode", "max_age", "mx").contains(known)) {
+              miscased.add("'" + k + "'");
+            }
+            if (wrong == null && (v.isEmpty() || v.chars().anyMatch(c -> c < 0x20 || c == 0x7f))) {
+              wrong = "has an empty value or a control character in it";
+            }
+          }
+        }
+      }
+      if (wrong != null && deviation == null) {
+        deviation = "line " + (i + 1) + " ('" + shown(line) + "') " + wrong;
       }
     }
-    return false;
+    return new Policy(version, mode, maxAge, patterns, miscased, deviation);
   }
+
+  /** {@code ["*."] Domain}, RFC 5321's Domain: labels of letters, digits and inner hyphens. */
+  private static final String MX_VALUE =
+      "(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*";
 
   /** RFC 8461 section 4.1: a leading "*." matches exactly one label. */
   static boolean covers(String pattern, String host) {

@@ -222,10 +222,41 @@ class ReadinessTest {
                   + " match one of the policy's mx patterns"),
           Map.entry(
               "MTA-STS id of 33 characters",
-              "RFC 8461 3.1: sts-id = \"id\" *WSP \"=\" *WSP 1*32(ALPHA / DIGIT)"),
+              "RFC 8461 3.1: sts-id = %s\"id=\" 1*32(ALPHA / DIGIT); \"if the resulting record is"
+                  + " syntactically invalid, senders MUST assume the recipient domain does not have"
+                  + " an available MTA-STS Policy\""),
           Map.entry(
               "MTA-STS id with a hyphen",
-              "RFC 8461 3.1: sts-id = \"id\" *WSP \"=\" *WSP 1*32(ALPHA / DIGIT)"),
+              "RFC 8461 3.1: sts-id = %s\"id=\" 1*32(ALPHA / DIGIT); \"if the resulting record is"
+                  + " syntactically invalid, senders MUST assume the recipient domain does not have"
+                  + " an available MTA-STS Policy\""),
+          Map.entry(
+              "MTA-STS id with spaces around its =",
+              "RFC 8461 3.1: sts-id = %s\"id=\" 1*32(ALPHA / DIGIT), no WSP around its \"=\"; \"if"
+                  + " the resulting record is syntactically invalid, senders MUST assume the"
+                  + " recipient domain does not have an available MTA-STS Policy\""),
+          Map.entry(
+              "MTA-STS record with an empty field",
+              "RFC 8461 3.1: sts-text-record = sts-version 1*(sts-field-delim sts-field)"
+                  + " [sts-field-delim], so no empty field between two delimiters; \"if the"
+                  + " resulting record is syntactically invalid, senders MUST assume the recipient"
+                  + " domain does not have an available MTA-STS Policy\""),
+          Map.entry(
+              "MTA-STS policy with its mode twice, enforce first",
+              "RFC 8461 3.2: \"If any non-repeated field -- i.e., all fields excluding \"mx\" -- is"
+                  + " duplicated, all entries except for the first SHALL be ignored\""),
+          Map.entry(
+              "MTA-STS policy with its mode twice, none first",
+              "RFC 8461 3.2: \"If any non-repeated field -- i.e., all fields excluding \"mx\" -- is"
+                  + " duplicated, all entries except for the first SHALL be ignored\"; RFC 8461 5:"
+                  + " in mode none \"Sending MTAs should treat the Policy Domain as though it does"
+                  + " not have any active policy\""),
+          Map.entry(
+              "MTA-STS policy with a blank line",
+              "RFC 8461 3.2: sts-policy-record = sts-policy-field *WSP *(sts-policy-term"
+                  + " sts-policy-field *WSP) [sts-policy-term], so no empty line; a warning, as"
+                  + " lenient senders (Debian's postfix-mta-sts-resolver) skip the line and strict"
+                  + " ones refuse the policy"),
           Map.entry(
               "MTA-STS policy without max_age",
               "RFC 8461 3.2: version, mode and max_age are \"required once\""),
@@ -625,19 +656,67 @@ class ReadinessTest {
             CheckId.MTA_STS,
             Status.FAIL,
             "is not in the policy's mx list"),
-        // RFC 8461 section 3.1: sts-id = "id" *WSP "=" *WSP 1*32(ALPHA / DIGIT).
+        // RFC 8461 section 3.1: sts-id = %s"id=" 1*32(ALPHA / DIGIT), and "if the resulting
+        // record is syntactically invalid, senders MUST assume the recipient domain does not have
+        // an available MTA-STS Policy".
         new Variant(
             "MTA-STS id of 33 characters",
             z -> z.set("_mta-sts", "TXT", "v=STSv1; id=" + "a".repeat(33)),
             CheckId.MTA_STS,
             Status.FAIL,
-            "no valid id="),
+            "id= must be 1 to 32 letters and digits"),
         new Variant(
             "MTA-STS id with a hyphen",
             z -> z.set("_mta-sts", "TXT", "v=STSv1; id=2026-11-29"),
             CheckId.MTA_STS,
             Status.FAIL,
-            "no valid id="),
+            "id= must be 1 to 32 letters and digits"),
+        new Variant(
+            "MTA-STS id with spaces around its =",
+            z -> z.set("_mta-sts", "TXT", "v=STSv1; id = 20261129T0900"),
+            CheckId.MTA_STS,
+            Status.FAIL,
+            "no '=' right after its name"),
+        new Variant(
+            "MTA-STS record with an empty field",
+            z -> z.set("_mta-sts", "TXT", "v=STSv1;; id=20261129T0900"),
+            CheckId.MTA_STS,
+            Status.FAIL,
+            "so senders take no policy"),
+        // RFC 8461 section 3.2: "If any non-repeated field -- i.e., all fields excluding "mx" --
+        // is duplicated, all entries except for the first SHALL be ignored."
+        new Variant(
+            "MTA-STS policy with its mode twice, enforce first",
+            z ->
+                z.policy(
+                    "200",
+                    "version: STSv1\nmode: enforce\nmx: *.mail.protection.outlook.com\n"
+                        + "max_age: 86400\nmode: none\n"),
+            CheckId.MTA_STS,
+            Status.PASS,
+            "mode enforce"),
+        new Variant(
+            "MTA-STS policy with its mode twice, none first",
+            z ->
+                z.policy(
+                    "200",
+                    "version: STSv1\nmode: none\nmx: *.mail.protection.outlook.com\n"
+                        + "max_age: 86400\nmode: enforce\n"),
+            CheckId.MTA_STS,
+            Status.FAIL,
+            "mode none switches MTA-STS off"),
+        // RFC 8461 section 3.2: sts-policy-record = sts-policy-field *WSP
+        // *(sts-policy-term sts-policy-field *WSP) [sts-policy-term]: no blank line.
+        new Variant(
+            "MTA-STS policy with a blank line",
+            z ->
+                z.policy(
+                    "200",
+                    "version: STSv1\nmode: enforce\n\nmx: *.mail.protection.outlook.com\n"
+                        + "max_age: 86400\n"),
+            CheckId.MTA_STS,
+            Status.WARN,
+            "line 3 ('') is empty"),
         // RFC 8461 section 3.2 lists max_age among the policy's fields and section 5 has senders
         // cache the policy for it; a policy without it is not one senders can apply.
         new Variant(

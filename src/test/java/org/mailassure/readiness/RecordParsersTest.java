@@ -153,17 +153,126 @@ class RecordParsersTest {
         .containsExactly("v=STSv1; id=20160831085700Z", "v=STSv1 ; id=1");
   }
 
+  // RFC 8461 section 3.1:
+  //   sts-text-record = sts-version 1*(sts-field-delim sts-field) [sts-field-delim]
+  //   sts-field       = sts-id / sts-extension   ; Note that sts-id record is required.
+  //   sts-field-delim = *WSP ";" *WSP
+  //   sts-version     = %s"v=STSv1"
+  //   sts-id          = %s"id=" 1*32(ALPHA / DIGIT)
+  //   sts-extension   = sts-ext-name "=" sts-ext-value
+  //   sts-ext-name    = (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / ".")
+  //   sts-ext-value   = 1*(%x21-3A / %x3C / %x3E-7E)
+  // and "if the resulting record is syntactically invalid, senders MUST assume the recipient
+  // domain does not have an available MTA-STS Policy."
+
   @Test
-  void anMtaStsIdIsOneToThirtyTwoLettersAndDigits() {
-    // RFC 8461 section 3.1: sts-id = %s"id" *WSP %s"=" *WSP 1*32(ALPHA / DIGIT); the RFC's
-    // example record is "v=STSv1; id=20160831085700Z;".
-    assertThat(MtaStsCheck.hasValidId("v=STSv1; id=20160831085700Z;")).isTrue();
-    assertThat(MtaStsCheck.hasValidId("v=STSv1; id = 1")).isTrue();
-    assertThat(MtaStsCheck.hasValidId("v=STSv1; id=" + "a".repeat(32))).isTrue();
-    assertThat(MtaStsCheck.hasValidId("v=STSv1; id=" + "a".repeat(33))).isFalse();
-    assertThat(MtaStsCheck.hasValidId("v=STSv1; id=2026-11-29")).isFalse();
-    assertThat(MtaStsCheck.hasValidId("v=STSv1; id=")).isFalse();
-    assertThat(MtaStsCheck.hasValidId("v=STSv1")).isFalse();
+  void anMtaStsRecordInTheGrammarOfSection3_1IsValid() {
+    assertThat(MtaStsCheck.recordError("v=STSv1; id=20160831085700Z;")).isNull(); // the example
+    assertThat(MtaStsCheck.recordError("v=STSv1;id=1")).isNull();
+    assertThat(MtaStsCheck.recordError("v=STSv1 ;\t id=1 \t;")).isNull();
+    assertThat(MtaStsCheck.recordError("v=STSv1; id=" + "a".repeat(32))).isNull();
+    assertThat(MtaStsCheck.recordError("v=STSv1; id=a; more=a; ext-1.x_y=2:/@")).isNull();
+    assertThat(MtaStsCheck.recordError("v=STSv1; ext=1; id=a")).isNull();
+    // Section 3.2: of a repeated field "all entries except for the first SHALL be ignored"; the
+    // second "id=x-y" is then a well-formed sts-extension.
+    assertThat(MtaStsCheck.recordError("v=STSv1; id=1; id=x-y")).isNull();
+  }
+
+  @Test
+  void anMtaStsRecordOutsideTheGrammarOfSection3_1IsInvalidAndSaysWhy() {
+    assertThat(MtaStsCheck.recordError("v=STSv1")).isEqualTo("it has no id=");
+    assertThat(MtaStsCheck.recordError("v=STSv1;")).isEqualTo("it has no id=");
+    assertThat(MtaStsCheck.recordError("v=STSv1; ext=1")).isEqualTo("it has no id=");
+    // %s"id=" is case-sensitive: "ID=1" is an extension, and the record has no id.
+    assertThat(MtaStsCheck.recordError("v=STSv1; ID=1")).isEqualTo("it has no id=");
+    assertThat(MtaStsCheck.recordError("v=STSv1; id="))
+        .startsWith("id= must be 1 to 32 letters and digits");
+    assertThat(MtaStsCheck.recordError("v=STSv1; id=" + "a".repeat(33)))
+        .startsWith("id= must be 1 to 32 letters and digits");
+    assertThat(MtaStsCheck.recordError("v=STSv1; id=2026-11-29"))
+        .isEqualTo("id= must be 1 to 32 letters and digits, and '2026-11-29' is not");
+    // No whitespace between "id" and "=", or between "=" and the value.
+    assertThat(MtaStsCheck.recordError("v=STSv1; id = 1"))
+        .isEqualTo("the field 'id' has no '=' right after its name (no space is allowed there)");
+    assertThat(MtaStsCheck.recordError("v=STSv1; id= 1"))
+        .startsWith("id= must be 1 to 32 letters and digits");
+    assertThat(MtaStsCheck.recordError("v=STSv1; id=a;;"))
+        .isEqualTo("it has an empty field (';;')");
+    assertThat(MtaStsCheck.recordError("v=STSv1; id=a; more="))
+        .startsWith("the value of 'more' must be one or more visible ASCII characters");
+    assertThat(MtaStsCheck.recordError("v=STSv1; id=a; test=="))
+        .startsWith("the value of 'test' must be");
+    assertThat(MtaStsCheck.recordError("v=STSv1; id=a; 1%=a"))
+        .isEqualTo("the field '1' has no '=' right after its name (it must be name=value)");
+    assertThat(MtaStsCheck.recordError("v=STSv1; id=a; _x=a"))
+        .startsWith("'_x=a' is not a field name");
+    assertThat(MtaStsCheck.recordError("v=STSv1; id=a; " + "a".repeat(33) + "=1"))
+        .contains("is not a field name");
+    assertThat(MtaStsCheck.recordError("v=STSv1; id=a b"))
+        .isEqualTo("fields are separated by ';', and 'b' is not");
+    assertThat(MtaStsCheck.recordError("v=STSv1 id=a"))
+        .isEqualTo("fields are separated by ';', and 'id=a' is not");
+    assertThat(MtaStsCheck.recordError("v=STSv1; id")).startsWith("the field 'id' has no '='");
+  }
+
+  @Test
+  void ofAPolicysRepeatedFieldsButMxTheFirstCounts() {
+    // RFC 8461 section 3.2: "If any non-repeated field -- i.e., all fields excluding "mx" -- is
+    // duplicated, all entries except for the first SHALL be ignored."
+    MtaStsCheck.Policy p =
+        MtaStsCheck.parsePolicy(
+            "version: STSv1\nmode: enforce\nmode: none\nmx: a.example\nmax_age: 86400\n"
+                + "mx: *.b.example\nmax_age: 1\nversion: STSv2\n");
+
+    assertThat(p.mode()).isEqualTo("enforce");
+    assertThat(p.maxAge()).isEqualTo("86400");
+    assertThat(p.version()).isEqualTo("STSv1");
+    assertThat(p.mx()).containsExactly("a.example", "*.b.example");
+    assertThat(p.deviation()).isNull();
+  }
+
+  @Test
+  void aPolicyInTheGrammarOfSection3_2HasNoDeviation() {
+    // sts-policy-record = sts-policy-field *WSP *(sts-policy-term sts-policy-field *WSP)
+    //                     [sts-policy-term]; sts-policy-field-delim = ":" *WSP;
+    // sts-policy-term = LF / CRLF; an extension's value has inner spaces and no CTLs.
+    for (String policy :
+        List.of(
+            "version: STSv1\nmode: testing\nmx: mx1.example.com\nmx: mx.backup-example.com\n"
+                + "max_age: 1296000\n",
+            "version:STSv1\r\nmode:\tenforce \r\nmx:  \t *.example.com\nmax_age: 1\n"
+                + "more:ext e  ns ion",
+            "version: STSv1\r\nmode: none\r\nmax_age: 0\r\n")) {
+      assertThat(MtaStsCheck.parsePolicy(policy).deviation()).as(policy).isNull();
+    }
+  }
+
+  @Test
+  void aPolicyLineOutsideTheGrammarOfSection3_2IsNamed() {
+    String head = "version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 86400\n";
+    // A field between every two terms: no blank line, not even a second one at the end.
+    assertThat(MtaStsCheck.parsePolicy(head + "\n").deviation()).isEqualTo("line 5 ('') is empty");
+    assertThat(
+            MtaStsCheck.parsePolicy("version: STSv1\n\nmode: enforce\nmx: a.example\nmax_age: 1")
+                .deviation())
+        .isEqualTo("line 2 ('') is empty");
+    assertThat(MtaStsCheck.parsePolicy(head + "just words").deviation())
+        .isEqualTo("line 5 ('just words') is not a field (name: value)");
+    // A field starts with its name: no leading space, and no space before the colon.
+    assertThat(MtaStsCheck.parsePolicy(head + " mx: b.example").deviation())
+        .isEqualTo("line 5 (' mx: b.example') does not start with a field name");
+    assertThat(MtaStsCheck.parsePolicy(head + "ext : 1").deviation())
+        .isEqualTo("line 5 ('ext : 1') does not start with a field name");
+    // sts-policy-mx-value = ["*."] Domain, and RFC 5321's Domain has no final dot, no empty
+    // label and no wildcard but the leading one.
+    for (String mx :
+        List.of("mail.example.com.", "*.*.example.com", "mail..example.com", "", "-a.b")) {
+      assertThat(MtaStsCheck.parsePolicy(head + "mx: " + mx).deviation())
+          .as(mx)
+          .isEqualTo("line 5 ('mx: " + mx + "') is not a host name or \"*.\" and a host name");
+    }
+    assertThat(MtaStsCheck.parsePolicy(head + "ext:").deviation())
+        .isEqualTo("line 5 ('ext:') has an empty value or a control character in it");
   }
 
   @Test
