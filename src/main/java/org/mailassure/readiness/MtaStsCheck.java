@@ -220,116 +220,28 @@ final class MtaStsCheck {
    * field.
    */
   static String recordError(String record) {
-    String version = "v=STSv1";
-    if (!record.startsWith(version)) {
-      return "it does not start with v=STSv1";
+    List<TxtFields.Field> fields;
+    try {
+      fields = TxtFields.parse(record, "v=STSv1");
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
     }
-    int n = record.length();
-    int i = version.length();
     boolean hasId = false;
-    while (true) {
-      int j = skipWsp(record, i);
-      if (j == n) {
-        break;
-      }
-      if (record.charAt(j) != ';') {
-        return "fields are separated by ';', and '"
-            + shown(record.substring(i).strip())
-            + "' is not";
-      }
-      i = skipWsp(record, j + 1);
-      if (i == n) {
-        break;
-      }
-      if (record.charAt(i) == ';') {
-        return "it has an empty field (';;')";
-      }
-      int nameEnd = i;
-      while (nameEnd < n && extNameChar(record.charAt(nameEnd))) {
-        nameEnd++;
-      }
-      String fieldName = record.substring(i, nameEnd);
-      if (fieldName.isEmpty()
-          || !Character.isLetterOrDigit(fieldName.charAt(0))
-          || fieldName.length() > 32) {
-        return "'"
-            + shown(token(record, i))
-            + "' is not a field name (a letter or digit, then at most 31 letters, digits, '_', '-'"
-            + " or '.')";
-      }
-      if (nameEnd == n || record.charAt(nameEnd) != '=') {
-        return "the field '"
-            + fieldName
-            + "' has no '=' right after its name ("
-            + (nameEnd < n && (record.charAt(nameEnd) == ' ' || record.charAt(nameEnd) == '\t')
-                ? "no space is allowed there"
-                : "it must be name=value")
-            + ")";
-      }
-      int valueStart = nameEnd + 1;
-      int valueEnd = valueStart;
-      if (fieldName.equals("id") && !hasId) {
-        while (valueEnd < n && isAsciiLetterOrDigit(record.charAt(valueEnd))) {
-          valueEnd++;
-        }
-        int length = valueEnd - valueStart;
-        if (length == 0 || length > 32 || !endOfValue(record, valueEnd)) {
+    for (TxtFields.Field f : fields) {
+      if (f.name().equals("id") && !hasId) {
+        if (!f.value().matches("[A-Za-z0-9]{1,32}")) {
           return "id= must be 1 to 32 letters and digits, and '"
-              + shown(token(record, valueStart))
+              + TxtFields.shown(f.value())
               + "' is not";
         }
         hasId = true;
-      } else {
-        while (valueEnd < n && extValueChar(record.charAt(valueEnd))) {
-          valueEnd++;
-        }
-        if (valueEnd == valueStart || !endOfValue(record, valueEnd)) {
-          return "the value of '"
-              + fieldName
-              + "' must be one or more visible ASCII characters other than '=' and ';'";
-        }
+      } else if (!TxtFields.extensionValue(f.value())) {
+        return "the value of '"
+            + f.name()
+            + "' must be one or more visible ASCII characters other than '=' and ';'";
       }
-      i = valueEnd;
     }
     return hasId ? null : "it has no id=";
-  }
-
-  private static int skipWsp(String s, int i) {
-    while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
-      i++;
-    }
-    return i;
-  }
-
-  private static boolean endOfValue(String s, int i) {
-    return i == s.length() || s.charAt(i) == ' ' || s.charAt(i) == '\t' || s.charAt(i) == ';';
-  }
-
-  private static boolean isAsciiLetterOrDigit(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  }
-
-  private static boolean extNameChar(char c) {
-    return isAsciiLetterOrDigit(c) || c == '_' || c == '-' || c == '.';
-  }
-
-  /** {@code %x21-3A / %x3C / %x3E-7E}: visible ASCII but ';' and '='. */
-  private static boolean extValueChar(char c) {
-    return c >= 0x21 && c <= 0x7e && c != ';' && c != '=';
-  }
-
-  /** The text from {@code i} to the next space, tab or ';'. */
-  private static String token(String s, int i) {
-    int end = i;
-    while (end < s.length() && !endOfValue(s, end)) {
-      end++;
-    }
-    return s.substring(i, end);
-  }
-
-  /** Text from a DNS record or a policy, cut to a length a table can show. */
-  private static String shown(String text) {
-    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
   }
 
   /**
@@ -403,7 +315,7 @@ final class MtaStsCheck {
         }
       }
       if (wrong != null && deviation == null) {
-        deviation = "line " + (i + 1) + " ('" + shown(line) + "') " + wrong;
+        deviation = "line " + (i + 1) + " ('" + TxtFields.shown(line) + "') " + wrong;
       }
     }
     return new Policy(version, mode, maxAge, patterns, miscased, deviation);

@@ -2,7 +2,6 @@ package org.mailassure.readiness;
 
 import java.util.List;
 import java.util.Locale;
-import org.mailassure.probe.dkim.TagList;
 import org.mailassure.readiness.dns.DnsAnswer;
 import org.mailassure.readiness.dns.DnsClient;
 import org.xbill.DNS.Type;
@@ -30,16 +29,23 @@ final class TlsRptCheck {
       return CheckResult.fail(
           CheckId.TLS_RPT, records.size() + " v=TLSRPTv1 records at " + name, "keep exactly one");
     }
-    String rua;
+    List<String> uris;
     try {
-      rua = TagList.parse(records.get(0)).get("rua");
+      uris = ruas(records.get(0));
     } catch (IllegalArgumentException e) {
-      return CheckResult.fail(CheckId.TLS_RPT, "the record does not parse: " + e.getMessage(), fix);
+      return CheckResult.fail(
+          CheckId.TLS_RPT,
+          "the record at "
+              + name
+              + " is not valid TLS-RPT ("
+              + e.getMessage()
+              + "), so senders that read it as RFC 8460 section 3 writes it send no reports",
+          fix);
     }
-    if (rua == null || rua.isBlank()) {
+    if (uris.isEmpty()) {
       return CheckResult.fail(CheckId.TLS_RPT, "the record has no rua=", fix);
     }
-    List<String> have = List.of(rua.toLowerCase(Locale.ROOT).strip().split("\\s*,\\s*"));
+    List<String> have = uris.stream().map(u -> u.toLowerCase(Locale.ROOT)).toList();
     // RFC 8460 section 3: "tlsrpt-uri = URI ; "mailto" or "https" schemes"; a record with any
     // other is invalid, and receivers send the domain no reports.
     for (String uri : have) {
@@ -53,12 +59,52 @@ final class TlsRptCheck {
             fix);
       }
     }
-    CheckResult.Builder b = new CheckResult.Builder(CheckId.TLS_RPT).note("rua=" + rua);
+    CheckResult.Builder b =
+        new CheckResult.Builder(CheckId.TLS_RPT).note("rua=" + String.join(",", uris));
     for (String want : expectedRua) {
       if (!have.contains(want.toLowerCase(Locale.ROOT))) {
         b.problem(Status.WARN, "rua does not include " + want, "add " + want + " to rua=");
       }
     }
     return b.build();
+  }
+
+  /**
+   * The report URIs of a {@code v=TLSRPTv1} record, every {@code rua=} field's in turn; an
+   * IllegalArgumentException saying where the record leaves RFC 8460 section 3's grammar:
+   *
+   * <pre>
+   * tlsrpt-record = tlsrpt-version 1*(field-delim tlsrpt-field) [field-delim]
+   * tlsrpt-field  = tlsrpt-rua / tlsrpt-extension
+   * tlsrpt-rua    = %s"rua=" tlsrpt-uri *(*WSP "," *WSP tlsrpt-uri)
+   * tlsrpt-uri    = URI  ; commas (ASCII 0x2C) and exclamation points (ASCII 0x21) MUST be encoded
+   * </pre>
+   *
+   * and {@link TxtFields} for the rest.
+   */
+  static List<String> ruas(String record) {
+    List<String> uris = new java.util.ArrayList<>();
+    for (TxtFields.Field f : TxtFields.parse(record, "v=TLSRPTv1")) {
+      if (!f.name().equals("rua")) {
+        if (!TxtFields.extensionValue(f.value())) {
+          throw new IllegalArgumentException(
+              "the value of '"
+                  + f.name()
+                  + "' must be one or more visible ASCII characters other than '=' and ';'");
+        }
+        continue;
+      }
+      for (String uri : f.value().split("[ \t]*,[ \t]*", -1)) {
+        // RFC 3986: scheme ":" and then the rest; no space or unencoded "!" in a URI here.
+        if (!uri.matches("[A-Za-z][A-Za-z0-9+.-]*:[\\x21-\\x7e&&[^!]]+")) {
+          throw new IllegalArgumentException(
+              "rua= holds '"
+                  + TxtFields.shown(uri)
+                  + "', which is not a URI (scheme:rest, no spaces, commas and '!' encoded)");
+        }
+        uris.add(uri);
+      }
+    }
+    return uris;
   }
 }

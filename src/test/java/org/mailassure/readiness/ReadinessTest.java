@@ -321,6 +321,15 @@ class ReadinessTest {
               "RFC 8460 3: tlsrpt-version = %s\"v=TLSRPTv1\" (case-sensitive)"),
           Map.entry("TLS-RPT rua over plain http", "RFC 8460 3: a rua URI is mailto: or https:"),
           Map.entry(
+              "TLS-RPT rua with spaces around its =",
+              "RFC 8460 3: tlsrpt-rua = %s\"rua=\" tlsrpt-uri *(*WSP \",\" *WSP tlsrpt-uri), no WSP"
+                  + " around its \"=\""),
+          Map.entry(
+              "TLS-RPT record with rua twice",
+              "RFC 8460 3: tlsrpt-record = tlsrpt-version 1*(field-delim tlsrpt-field)"
+                  + " [field-delim], tlsrpt-field = tlsrpt-rua / tlsrpt-extension: nothing keeps rua"
+                  + " to one field"),
+          Map.entry(
               "relay with TLS 1.1 only",
               "RFC 8996: \"TLS 1.0 MUST NOT be used\" and \"TLS 1.1 MUST NOT be used\""),
           Map.entry(
@@ -818,6 +827,26 @@ class ReadinessTest {
             CheckId.TLS_RPT,
             Status.FAIL,
             "is not a mailto: or https: URI"),
+        new Variant(
+            "TLS-RPT rua with spaces around its =",
+            z ->
+                z.set(
+                    "_smtp._tls",
+                    "TXT",
+                    "v=TLSRPTv1; rua = mailto:tls-rua@mailcheck.service.ncsc.gov.uk"),
+            CheckId.TLS_RPT,
+            Status.FAIL,
+            "is not valid TLS-RPT (the field 'rua' has no '=' right after its name"),
+        new Variant(
+            "TLS-RPT record with rua twice",
+            z ->
+                z.set(
+                    "_smtp._tls",
+                    "TXT",
+                    "v=TLSRPTv1; rua=mailto:tls@example.gov.uk; rua=mailto:tls-rua@mailcheck.service.ncsc.gov.uk"),
+            CheckId.TLS_RPT,
+            Status.PASS,
+            "rua=mailto:tls@example.gov.uk,mailto:tls-rua@mailcheck.service.ncsc.gov.uk"),
         new Variant(
             "relay with TLS 1.1 only",
             z -> z.relay = oldTlsRelay,

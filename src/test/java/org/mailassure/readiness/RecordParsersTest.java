@@ -209,10 +209,55 @@ class RecordParsersTest {
     assertThat(MtaStsCheck.recordError("v=STSv1; id=a; " + "a".repeat(33) + "=1"))
         .contains("is not a field name");
     assertThat(MtaStsCheck.recordError("v=STSv1; id=a b"))
-        .isEqualTo("fields are separated by ';', and 'b' is not");
+        .isEqualTo("id= must be 1 to 32 letters and digits, and 'a b' is not");
     assertThat(MtaStsCheck.recordError("v=STSv1 id=a"))
         .isEqualTo("fields are separated by ';', and 'id=a' is not");
     assertThat(MtaStsCheck.recordError("v=STSv1; id")).startsWith("the field 'id' has no '='");
+  }
+
+  // RFC 8460 section 3:
+  //   tlsrpt-record    = tlsrpt-version 1*(field-delim tlsrpt-field) [field-delim]
+  //   field-delim      = *WSP ";" *WSP
+  //   tlsrpt-field     = tlsrpt-rua / tlsrpt-extension   ; the tlsrpt-rua field is required
+  //   tlsrpt-version   = %s"v=TLSRPTv1"
+  //   tlsrpt-rua       = %s"rua=" tlsrpt-uri *(*WSP "," *WSP tlsrpt-uri)
+  //   tlsrpt-uri       = URI   ; commas (ASCII 0x2C) and exclamation points (ASCII 0x21) MUST
+  //                            ; be encoded
+  //   tlsrpt-extension = tlsrpt-ext-name "=" tlsrpt-ext-value
+  //   tlsrpt-ext-name  = (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / ".")
+  //   tlsrpt-ext-value = 1*(%x21-3A / %x3C / %x3E-7E)
+
+  @Test
+  void aTlsRptRecordInTheGrammarOfSection3GivesEveryRuaUri() {
+    assertThat(TlsRptCheck.ruas("v=TLSRPTv1; rua=mailto:reports@example.com")) // the example
+        .containsExactly("mailto:reports@example.com");
+    assertThat(TlsRptCheck.ruas("v=TLSRPTv1;rua=mailto:a@x.example , \thttps://r.example/v1;"))
+        .containsExactly("mailto:a@x.example", "https://r.example/v1");
+    // Nothing in the grammar keeps rua to one field.
+    assertThat(
+            TlsRptCheck.ruas("v=TLSRPTv1; rua=mailto:a@x.example; ext=1; rua=mailto:b@y.example"))
+        .containsExactly("mailto:a@x.example", "mailto:b@y.example");
+    assertThat(TlsRptCheck.ruas("v=TLSRPTv1; ext=1")).isEmpty();
+  }
+
+  @Test
+  void aTlsRptRecordOutsideTheGrammarOfSection3SaysWhy() {
+    assertThatThrownBy(() -> TlsRptCheck.ruas("v=TLSRPTv1; rua = mailto:a@x.example"))
+        .hasMessage("the field 'rua' has no '=' right after its name (no space is allowed there)");
+    assertThatThrownBy(
+            () -> TlsRptCheck.ruas("v=TLSRPTv1; rua=mailto:a@x.example mailto:b@y.example"))
+        .hasMessageStartingWith("rua= holds 'mailto:a@x.example mailto:b@y.example'");
+    assertThatThrownBy(() -> TlsRptCheck.ruas("v=TLSRPTv1; rua=mailto:a@x.example,"))
+        .hasMessage(
+            "rua= holds '', which is not a URI (scheme:rest, no spaces, commas and '!' encoded)");
+    assertThatThrownBy(() -> TlsRptCheck.ruas("v=TLSRPTv1; rua=tls@x.example"))
+        .hasMessageStartingWith("rua= holds 'tls@x.example', which is not a URI");
+    assertThatThrownBy(() -> TlsRptCheck.ruas("v=TLSRPTv1; rua=mailto:a!b@x.example"))
+        .hasMessageStartingWith("rua= holds 'mailto:a!b@x.example', which is not a URI");
+    assertThatThrownBy(() -> TlsRptCheck.ruas("v=TLSRPTv1;; rua=mailto:a@x.example"))
+        .hasMessage("it has an empty field (';;')");
+    assertThatThrownBy(() -> TlsRptCheck.ruas("v=TLSRPTv1; rua=mailto:a@x.example; x="))
+        .hasMessageStartingWith("the value of 'x' must be");
   }
 
   @Test
