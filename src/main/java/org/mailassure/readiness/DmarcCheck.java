@@ -151,7 +151,15 @@ final class DmarcCheck {
       b.note("no record of its own: receivers apply the organisational domain " + inherited + "'s");
     }
     String p = tags.getOrDefault("p", "").strip().toLowerCase(Locale.ROOT);
-    if (!STRENGTH.contains(p)) {
+    String sp = tags.get("sp");
+    boolean badSp = sp != null && !STRENGTH.contains(sp.strip().toLowerCase(Locale.ROOT));
+    // RFC 7489 section 6.6.3, step 6: "If a retrieved policy record does not contain a valid "p"
+    // tag, or contains an "sp" tag that is not valid, then" the rua decides: p=none, or no DMARC.
+    String invalid =
+        !STRENGTH.contains(p)
+            ? "p= is missing or not none/quarantine/reject"
+            : badSp ? "sp=" + sp.strip() + " is not none/quarantine/reject" : null;
+    if (invalid != null) {
       boolean validRua =
           java.util.Arrays.stream(tags.getOrDefault("rua", "").split(","))
               .map(String::strip)
@@ -164,17 +172,21 @@ final class DmarcCheck {
         // DMARC processing to this message".
         return CheckResult.fail(
             CheckId.DMARC,
-            "p= is missing or not none/quarantine/reject, and there is no valid rua, so receivers"
-                + " apply no DMARC at all (RFC 7489 section 6.6.3)",
+            invalid
+                + ", and there is no valid rua, so receivers apply no DMARC at all (RFC 7489"
+                + " section 6.6.3)",
             "publish \"" + suggested + "\"");
       }
       // Section 6.6.3: with a valid rua, receivers "act as if a record containing a valid "v"
       // tag and "p=none" was retrieved".
       b.problem(
           Status.WARN,
-          "p= is missing or not none/quarantine/reject; with a valid rua receivers treat the"
-              + " record as p=none (RFC 7489 section 6.6.3): nothing spoofed is stopped",
-          "set p=quarantine, then p=reject");
+          invalid
+              + "; with a valid rua receivers treat the whole record as p=none (RFC 7489 section"
+              + " 6.6.3): nothing spoofed is stopped",
+          badSp && STRENGTH.contains(p)
+              ? "set sp= to none, quarantine or reject, or remove it"
+              : "set p=quarantine, then p=reject");
       p = "none";
     } else if (p.equals("none")) {
       b.problem(
@@ -187,7 +199,6 @@ final class DmarcCheck {
     if (pct != null && !pct.strip().equals("100")) {
       b.problem(Status.WARN, pctProblem(pct.strip(), p), "remove pct (it defaults to 100)");
     }
-    String sp = tags.get("sp");
     if (sp != null
         && STRENGTH.indexOf(sp.toLowerCase(Locale.ROOT)) >= 0
         && STRENGTH.indexOf(sp.toLowerCase(Locale.ROOT)) < STRENGTH.indexOf(p)) {

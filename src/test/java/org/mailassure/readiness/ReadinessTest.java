@@ -163,6 +163,18 @@ class ReadinessTest {
               "RFC 7489 6.6.3: \"the Mail Receiver SHOULD act as if a record containing a valid"
                   + " 'v' tag and 'p=none' was retrieved\""),
           Map.entry(
+              "DMARC sp= misspelt beside p=reject and a valid rua",
+              "RFC 7489 6.6.3: \"If a retrieved policy record does not contain a valid 'p' tag, or"
+                  + " contains an 'sp' tag that is not valid, then: if an 'rua' tag is present and"
+                  + " contains at least one syntactically valid reporting URI, the Mail Receiver"
+                  + " SHOULD act as if a record containing a valid 'v' tag and 'p=none' was"
+                  + " retrieved\"; Mail::DMARC (Debian's libmail-dmarc-perl) does so"),
+          Map.entry(
+              "DMARC sp= misspelt beside p=reject and no rua",
+              "RFC 7489 6.6.3: \"If a retrieved policy record does not contain a valid 'p' tag, or"
+                  + " contains an 'sp' tag that is not valid, then: ... otherwise, the Mail Receiver"
+                  + " applies no DMARC processing to this message\""),
+          Map.entry(
               "DMARC p= misspelt and no rua",
               "RFC 7489 6.6.3: \"otherwise, the Mail Receiver applies no DMARC processing to this"
                   + " message\""),
@@ -540,13 +552,33 @@ class ReadinessTest {
                     "v=DMARC1; p=rejcet; rua=mailto:dmarc-rua@dmarc.service.gov.uk"),
             CheckId.DMARC,
             Status.WARN,
-            "treat the record as p=none"),
+            "treat the whole record as p=none"),
         new Variant(
             "DMARC p= misspelt and no rua",
             z -> z.set("_dmarc", "TXT", "v=DMARC1; p=rejcet"),
             CheckId.DMARC,
             Status.FAIL,
             "apply no DMARC at all"),
+        // RFC 7489 section 6.6.3, step 6: "If a retrieved policy record does not contain a valid
+        // "p" tag, or contains an "sp" tag that is not valid, then" the same two outcomes.
+        new Variant(
+            "DMARC sp= misspelt beside p=reject and a valid rua",
+            z ->
+                z.set(
+                    "_dmarc",
+                    "TXT",
+                    "v=DMARC1; p=reject; sp=rejcet; rua=mailto:dmarc-rua@dmarc.service.gov.uk"),
+            CheckId.DMARC,
+            Status.WARN,
+            "sp=rejcet is not none/quarantine/reject; with a valid rua receivers treat the whole"
+                + " record as p=none"),
+        new Variant(
+            "DMARC sp= misspelt beside p=reject and no rua",
+            z -> z.set("_dmarc", "TXT", "v=DMARC1; p=reject; sp=rejcet"),
+            CheckId.DMARC,
+            Status.FAIL,
+            "sp=rejcet is not none/quarantine/reject, and there is no valid rua, so receivers apply"
+                + " no DMARC at all"),
         new Variant(
             "p=none",
             z ->
