@@ -69,6 +69,13 @@ final class TlsRptCheck {
     return b.build();
   }
 
+  private static final java.util.regex.Pattern COMMA =
+      java.util.regex.Pattern.compile("[ \t]*,[ \t]*");
+
+  /** RFC 3986: scheme ":" and then the rest; no space or unencoded "!" in a URI here. */
+  private static final java.util.regex.Pattern URI =
+      java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:[\\x21-\\x7e&&[^!]]+");
+
   /**
    * The report URIs of a {@code v=TLSRPTv1} record, every {@code rua=} field's in turn; an
    * IllegalArgumentException saying where the record leaves RFC 8460 section 3's grammar:
@@ -94,9 +101,8 @@ final class TlsRptCheck {
         }
         continue;
       }
-      for (String uri : f.value().split("[ \t]*,[ \t]*", -1)) {
-        // RFC 3986: scheme ":" and then the rest; no space or unencoded "!" in a URI here.
-        if (!uri.matches("[A-Za-z][A-Za-z0-9+.-]*:[\\x21-\\x7e&&[^!]]+")) {
+      for (String uri : COMMA.split(f.value(), -1)) {
+        if (!URI.matcher(uri).matches()) {
           throw new IllegalArgumentException(
               "rua= holds '"
                   + TxtFields.shown(uri)
