@@ -54,21 +54,6 @@ final class DmarcCheck {
     return orgA != null ? orgA.equals(organisationalDomain(b)) : a.equalsIgnoreCase(b);
   }
 
-  /** An organisational domain's record as it applies to a subdomain: its sp= in place of p=. */
-  private static String asSubdomainPolicy(String record) {
-    Map<String, String> tags;
-    try {
-      tags = TagList.parse(record);
-    } catch (IllegalArgumentException e) {
-      return record;
-    }
-    String sp = tags.get("sp");
-    if (sp == null) {
-      return record;
-    }
-    return record.replaceFirst("(^|;)\\s*p\\s*=\\s*[^;]*", "$1 p=" + sp.strip());
-  }
-
   /**
    * What a pct below 100 does (RFC 7489 section 6.6.4): the mail it leaves out of "reject" is
    * treated "as though the "quarantine" policy applies", and the mail it leaves out of "quarantine"
@@ -117,7 +102,7 @@ final class DmarcCheck {
         }
         List<String> orgRecords = Txt.exactVersion(o, Txt.DMARC1);
         if (orgRecords.size() == 1) {
-          records = List.of(asSubdomainPolicy(orgRecords.get(0)));
+          records = orgRecords;
           inherited = org;
         }
       }
@@ -188,18 +173,26 @@ final class DmarcCheck {
               ? "set sp= to none, quarantine or reject, or remove it"
               : "set p=quarantine, then p=reject");
       p = "none";
-    } else if (p.equals("none")) {
-      b.problem(
-          Status.WARN,
-          "p=none only monitors: spoofed mail is still delivered",
-          "once the reports show your own mail passing, raise it to p=quarantine and then p=reject, as the guidance advises");
+    } else {
+      if (inherited != null && sp != null) {
+        // RFC 7489 section 6.3: sp= is the policy "for all subdomains" of the domain that
+        // publishes it; the record was judged whole above (section 6.6.3, step 6).
+        p = sp.strip().toLowerCase(Locale.ROOT);
+      }
+      if (p.equals("none")) {
+        b.problem(
+            Status.WARN,
+            "p=none only monitors: spoofed mail is still delivered",
+            "once the reports show your own mail passing, raise it to p=quarantine and then p=reject, as the guidance advises");
+      }
     }
     b.note("p=" + p);
     String pct = tags.get("pct");
     if (pct != null && !pct.strip().equals("100")) {
       b.problem(Status.WARN, pctProblem(pct.strip(), p), "remove pct (it defaults to 100)");
     }
-    if (sp != null
+    if (inherited == null
+        && sp != null
         && STRENGTH.indexOf(sp.toLowerCase(Locale.ROOT)) >= 0
         && STRENGTH.indexOf(sp.toLowerCase(Locale.ROOT)) < STRENGTH.indexOf(p)) {
       b.problem(

@@ -72,6 +72,40 @@ class DmarcOrganisationalDomainTest {
   }
 
   @Test
+  void anOrganisationalDomainsRecordWithAnInvalidPIsJudgedWholeForItsSubdomainsToo() {
+    // RFC 7489 section 6.6.3, step 6: "If a retrieved policy record does not contain a valid "p"
+    // tag, or contains an "sp" tag that is not valid, then: if an "rua" tag is present and
+    // contains at least one syntactically valid reporting URI, the Mail Receiver SHOULD act as if
+    // a record containing a valid "v" tag and "p=none" was retrieved". The record retrieved for
+    // news.typo.gov.uk is typo.gov.uk's, and a valid sp= does not mend its p=.
+    dns.txt(
+        "_dmarc.typo.gov.uk",
+        "v=DMARC1; p=rejcet; sp=reject; rua=mailto:dmarc-rua@dmarc.service.gov.uk");
+    dns.txt("typo.gov.uk._report._dmarc.dmarc.service.gov.uk", "v=DMARC1");
+
+    CheckResult r = DmarcCheck.run(client, "news.typo.gov.uk", RUA);
+
+    assertThat(r.status()).isEqualTo(Status.WARN);
+    assertThat(r.detail())
+        .contains(
+            "organisational domain typo.gov.uk", "treat the whole record as p=none", "p=none");
+  }
+
+  @Test
+  void anOrganisationalDomainsInvalidSpMakesItsSubdomainsPolicyNone() {
+    // The same step: an "sp" tag that is not valid.
+    dns.txt(
+        "_dmarc.typo.gov.uk",
+        "v=DMARC1; p=reject; sp=rejcet; rua=mailto:dmarc-rua@dmarc.service.gov.uk");
+    dns.txt("typo.gov.uk._report._dmarc.dmarc.service.gov.uk", "v=DMARC1");
+
+    CheckResult r = DmarcCheck.run(client, "news.typo.gov.uk", RUA);
+
+    assertThat(r.status()).isEqualTo(Status.WARN);
+    assertThat(r.detail()).contains("sp=rejcet is not none/quarantine/reject", "p=none");
+  }
+
+  @Test
   void anOrganisationalDomainItselfWithoutARecordFails() {
     CheckResult r = DmarcCheck.run(client, "nothing.gov.uk", RUA);
 
