@@ -143,7 +143,7 @@ final class DmarcCheck {
     String invalid =
         !STRENGTH.contains(p)
             ? "p= is missing or not none/quarantine/reject"
-            : badSp ? "sp=" + sp.strip() + " is not none/quarantine/reject" : null;
+            : badSp ? "sp=" + TxtFields.shown(sp.strip()) + " is not none/quarantine/reject" : null;
     if (invalid != null) {
       boolean validRua =
           java.util.Arrays.stream(tags.getOrDefault("rua", "").split(","))

@@ -223,28 +223,24 @@ final class MtaStsCheck {
    * field.
    */
   static String recordError(String record) {
-    List<TxtFields.Field> fields;
     try {
-      fields = TxtFields.parse(record, "v=STSv1");
+      boolean hasId = false;
+      for (TxtFields.Field f : TxtFields.parse(record, "v=STSv1")) {
+        if (f.name().equals("id") && !hasId) {
+          if (!ID.matcher(f.value()).matches()) {
+            return "id= must be 1 to 32 letters and digits, and '"
+                + TxtFields.shown(f.value())
+                + "' is not";
+          }
+          hasId = true;
+        } else {
+          TxtFields.requireExtensionValue(f);
+        }
+      }
+      return hasId ? null : "it has no id=";
     } catch (IllegalArgumentException e) {
       return e.getMessage();
     }
-    boolean hasId = false;
-    for (TxtFields.Field f : fields) {
-      if (f.name().equals("id") && !hasId) {
-        if (!ID.matcher(f.value()).matches()) {
-          return "id= must be 1 to 32 letters and digits, and '"
-              + TxtFields.shown(f.value())
-              + "' is not";
-        }
-        hasId = true;
-      } else if (!TxtFields.extensionValue(f.value())) {
-        return "the value of '"
-            + f.name()
-            + "' must be one or more visible ASCII characters other than '=' and ';'";
-      }
-    }
-    return hasId ? null : "it has no id=";
   }
 
   /**

@@ -11,6 +11,13 @@ import org.xbill.DNS.Type;
  * 8460 section 3).
  */
 final class TlsRptCheck {
+  private static final java.util.regex.Pattern COMMA =
+      java.util.regex.Pattern.compile("[ \t]*,[ \t]*");
+
+  /** RFC 3986: scheme ":" and then the rest; no space or unencoded "!" in a URI here. */
+  private static final java.util.regex.Pattern URI =
+      java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:[\\x21-\\x7e&&[^!]]+");
+
   private TlsRptCheck() {}
 
   static CheckResult run(DnsClient dns, String domain, List<String> expectedRua) {
@@ -69,13 +76,6 @@ final class TlsRptCheck {
     return b.build();
   }
 
-  private static final java.util.regex.Pattern COMMA =
-      java.util.regex.Pattern.compile("[ \t]*,[ \t]*");
-
-  /** RFC 3986: scheme ":" and then the rest; no space or unencoded "!" in a URI here. */
-  private static final java.util.regex.Pattern URI =
-      java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:[\\x21-\\x7e&&[^!]]+");
-
   /**
    * The report URIs of a {@code v=TLSRPTv1} record, every {@code rua=} field's in turn; an
    * IllegalArgumentException saying where the record leaves RFC 8460 section 3's grammar:
@@ -93,12 +93,7 @@ final class TlsRptCheck {
     List<String> uris = new java.util.ArrayList<>();
     for (TxtFields.Field f : TxtFields.parse(record, "v=TLSRPTv1")) {
       if (!f.name().equals("rua")) {
-        if (!TxtFields.extensionValue(f.value())) {
-          throw new IllegalArgumentException(
-              "the value of '"
-                  + f.name()
-                  + "' must be one or more visible ASCII characters other than '=' and ';'");
-        }
+        TxtFields.requireExtensionValue(f);
         continue;
       }
       for (String uri : COMMA.split(f.value(), -1)) {

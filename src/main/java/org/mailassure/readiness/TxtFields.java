@@ -84,8 +84,18 @@ final class TxtFields {
     }
   }
 
+  /** Throws, saying why, unless the field's value is one an extension may have. */
+  static void requireExtensionValue(Field f) {
+    if (!extensionValue(f.value())) {
+      throw new IllegalArgumentException(
+          "the value of '"
+              + f.name()
+              + "' must be one or more visible ASCII characters other than '=' and ';'");
+    }
+  }
+
   /** An extension's value: {@code 1*(%x21-3A / %x3C / %x3E-7E)}, visible ASCII but ';' and '='. */
-  static boolean extensionValue(String value) {
+  private static boolean extensionValue(String value) {
     if (value.isEmpty()) {
       return false;
     }
