@@ -261,6 +261,63 @@ class RecordParsersTest {
   }
 
   @Test
+  void noRecordOrPolicyTextMakesTheReadersThrowAnythingButTheirOwnVerdict() {
+    // DNS and the policy host are the other side's: whatever they send, the readers answer with
+    // a verdict (a reason, a list, or IllegalArgumentException with a reason), never with an
+    // index out of bounds or a null.
+    String[] pieces = {
+      "v=STSv1",
+      "v=TLSRPTv1",
+      "id=",
+      "rua=",
+      "mailto:",
+      "https:",
+      "mx:",
+      "mode:",
+      "version:",
+      "max_age:",
+      " ",
+      "\t",
+      ";",
+      "=",
+      ",",
+      ":",
+      "!",
+      "a",
+      "Z",
+      "7",
+      "*.",
+      ".",
+      "-",
+      "_",
+      "\r\n",
+      "\n",
+      "\u00e9",
+      "\u0000",
+      "\u007f",
+      "%2C"
+    };
+    java.util.Random random = new java.util.Random(8461);
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder b = new StringBuilder(i % 2 == 0 ? "v=STSv1" : "v=TLSRPTv1");
+      int n = random.nextInt(12);
+      for (int j = 0; j < n; j++) {
+        b.append(pieces[random.nextInt(pieces.length)]);
+      }
+      String text = b.toString();
+      String reason = MtaStsCheck.recordError(text);
+      assertThat(reason == null || !reason.isBlank()).as(text).isTrue();
+      try {
+        assertThat(TlsRptCheck.ruas(text)).as(text).doesNotContainNull();
+      } catch (IllegalArgumentException e) {
+        assertThat(e.getMessage()).as(text).isNotBlank();
+      }
+      MtaStsCheck.Policy p = MtaStsCheck.parsePolicy(text.substring(random.nextInt(text.length())));
+      assertThat(p.mx()).doesNotContainNull();
+    }
+  }
+
+  @Test
   void ofAPolicysRepeatedFieldsButMxTheFirstCounts() {
     // RFC 8461 section 3.2: "If any non-repeated field -- i.e., all fields excluding "mx" -- is
     // duplicated, all entries except for the first SHALL be ignored."
