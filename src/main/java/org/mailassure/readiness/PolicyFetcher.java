@@ -275,18 +275,35 @@ public final class PolicyFetcher {
   /** Reads a complete HTTP/1.x answer: status line, headers, and a plain or chunked body. */
   static Fetched parse(byte[] response) throws Malformed {
     String text = new String(response, StandardCharsets.ISO_8859_1);
-    int split = text.indexOf("\r\n\r\n");
-    if (split < 0) {
-      throw new Malformed("the answer ends before its headers do (no empty line after them)");
+    int split;
+    String[] head;
+    int status;
+    int interim = 0;
+    while (true) {
+      split = text.indexOf("\r\n\r\n");
+      if (split < 0) {
+        throw new Malformed("the answer ends before its headers do (no empty line after them)");
+      }
+      head = text.substring(0, split).split("\r\n", -1);
+      String[] statusLine = head[0].split(" ", 3);
+      if (statusLine.length < 2
+          || !statusLine[0].matches("HTTP/1\\.[01]")
+          || !statusLine[1].matches("[1-5][0-9][0-9]")) {
+        throw new Malformed("the status line is '" + printable(head[0]) + "'");
+      }
+      status = Integer.parseInt(statusLine[1]);
+      // RFC 9110 section 15.2: "A client MUST be able to parse one or more 1xx responses received
+      // prior to a final response, even if the client does not expect one" (103 Early Hints, say);
+      // 101 switches protocols, which this request never asks for.
+      if (status < 100 || status > 199 || status == 101) {
+        break;
+      }
+      if (++interim > MAX_INTERIM) {
+        throw new Malformed(
+            "more than " + MAX_INTERIM + " interim (1xx) answers before a final one");
+      }
+      text = text.substring(split + 4);
     }
-    String[] head = text.substring(0, split).split("\r\n", -1);
-    String[] statusLine = head[0].split(" ", 3);
-    if (statusLine.length < 2
-        || !statusLine[0].matches("HTTP/1\\.[01]")
-        || !statusLine[1].matches("[1-5][0-9][0-9]")) {
-      throw new Malformed("the status line is '" + printable(head[0]) + "'");
-    }
-    int status = Integer.parseInt(statusLine[1]);
     String type = null;
     boolean chunked = false;
     long length = -1;
@@ -304,6 +321,11 @@ public final class PolicyFetcher {
         case "content-length" -> {
           if (!value.matches("[0-9]{1,9}")) {
             throw new Malformed("Content-Length is '" + printable(value) + "'");
+          }
+          // RFC 9112 section 6.3: an invalid Content-Length makes the framing invalid, and the
+          // response is discarded; two that differ cannot both be the body's length.
+          if (length >= 0 && length != Long.parseLong(value)) {
+            throw new Malformed("it has two Content-Lengths, " + length + " and " + value);
           }
           length = Long.parseLong(value);
         }
@@ -326,6 +348,9 @@ public final class PolicyFetcher {
     byte[] raw = body.getBytes(StandardCharsets.ISO_8859_1);
     return new Fetched(status, type, new String(raw, StandardCharsets.UTF_8), null, null);
   }
+
+  /** Interim (1xx) answers skipped before the final one; more is not a web server's doing. */
+  private static final int MAX_INTERIM = 5;
 
   /** A chunked body (RFC 9112 section 7.1), its chunk extensions and trailers ignored. */
   private static String dechunk(String body) throws Malformed {

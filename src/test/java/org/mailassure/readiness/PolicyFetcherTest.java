@@ -132,6 +132,24 @@ class PolicyFetcherTest {
   }
 
   @Test
+  void anEarlyHintsAnswerBeforeThePolicyIsSkippedAsHttpClientsMust() throws Exception {
+    // RFC 9110 section 15.2: "A client MUST be able to parse one or more 1xx responses received
+    // prior to a final response, even if the client does not expect one."
+    PolicyFetcher.Fetched got =
+        fetch(
+            serve(
+                Duration.ofSeconds(5),
+                raw(
+                    "HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"
+                        + "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 16\r\n"
+                        + "\r\nversion: STSv1\r\n")));
+
+    assertThat(got.error()).isNull();
+    assertThat(got.status()).isEqualTo(200);
+    assertThat(got.body()).isEqualTo("version: STSv1\r\n");
+  }
+
+  @Test
   void aStatusLineThatIsNotHttpIsAFailureNamingIt() throws Exception {
     PolicyFetcher.Fetched got =
         fetch(serve(Duration.ofSeconds(5), raw("HTTP/1.1 2OO OK\r\n\r\nversion: STSv1\r\n")));

@@ -499,6 +499,51 @@ class RecordParsersTest {
   }
 
   @Test
+  void interimAnswersBeforeTheFinalOneAreSkipped() throws Exception {
+    // RFC 9110 section 15.2: "A client MUST be able to parse one or more 1xx responses received
+    // prior to a final response, even if the client does not expect one."
+    PolicyFetcher.Fetched got =
+        parse(
+            "HTTP/1.1 103 Early Hints\r\nLink: </x.css>; rel=preload\r\n\r\n"
+                + "HTTP/1.1 100 Continue\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 14\r\n\r\n"
+                + "version: STSv1");
+
+    assertThat(got.status()).isEqualTo(200);
+    assertThat(got.contentType()).isEqualTo("text/plain");
+    assertThat(got.body()).isEqualTo("version: STSv1");
+  }
+
+  @Test
+  void endlessInterimAnswersAreAFailure() {
+    assertThatThrownBy(() -> parse("HTTP/1.1 103 Early Hints\r\n\r\n".repeat(6)))
+        .hasMessage("more than 5 interim (1xx) answers before a final one");
+    // An interim answer and nothing after it.
+    assertThatThrownBy(() -> parse("HTTP/1.1 100 Continue\r\n\r\n"))
+        .hasMessage("the answer ends before its headers do (no empty line after them)");
+  }
+
+  @Test
+  void twoContentLengthsThatDifferAreAFailure() throws Exception {
+    // RFC 9112 section 6.3: "If a message is received without Transfer-Encoding and with an
+    // invalid Content-Length header field, then the message framing is invalid and the recipient
+    // MUST treat it as an unrecoverable error"; a user agent "MUST ... discard the received
+    // response". RFC 9110 section 8.6 allows the same value repeated.
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 14\r\n\r\n"
+                        + "version: STSv1"))
+        .hasMessage("it has two Content-Lengths, 5 and 14");
+    assertThat(
+            parse(
+                    "HTTP/1.1 200 OK\r\nContent-Length: 14\r\nContent-Length: 14\r\n\r\n"
+                        + "version: STSv1")
+                .body())
+        .isEqualTo("version: STSv1");
+  }
+
+  @Test
   void aPolicyAnswerIsReadToItsContentLength() throws Exception {
     // RFC 9112 section 6.3: with a Content-Length, that many octets are the body.
     PolicyFetcher.Fetched got =
