@@ -318,6 +318,50 @@ class RecordParsersTest {
   }
 
   @Test
+  void noAnswerMakesThePolicyHttpReaderThrowAnythingButMalformed() {
+    // The policy host's answer is the other side's too: a torn status line, headers or chunks
+    // give PolicyFetcher.Malformed with a reason, never another exception.
+    String[] pieces = {
+      "HTTP/1.1 ",
+      "HTTP/1.0 ",
+      "200 OK",
+      "103 Early Hints",
+      "101 ",
+      "2OO",
+      "\r\n",
+      "\r\n\r\n",
+      "Content-Length: ",
+      "Content-Type: text/plain",
+      "Transfer-Encoding: chunked",
+      "0",
+      "5",
+      "f",
+      "ffffff",
+      ";ext=1",
+      ":",
+      " ",
+      "\t",
+      "version: STSv1",
+      "\u00e9",
+      "\u0000"
+    };
+    java.util.Random random = new java.util.Random(9112);
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder b = new StringBuilder();
+      int n = 1 + random.nextInt(14);
+      for (int j = 0; j < n; j++) {
+        b.append(pieces[random.nextInt(pieces.length)]);
+      }
+      String answer = b.toString();
+      try {
+        assertThat(parse(answer).body()).as(answer).isNotNull();
+      } catch (PolicyFetcher.Malformed e) {
+        assertThat(e.getMessage()).as(answer).isNotBlank();
+      }
+    }
+  }
+
+  @Test
   void ofAPolicysRepeatedFieldsButMxTheFirstCounts() {
     // RFC 8461 section 3.2: "If any non-repeated field -- i.e., all fields excluding "mx" -- is
     // duplicated, all entries except for the first SHALL be ignored."
