@@ -174,8 +174,7 @@ final class DemoCommand implements Callable<Integer> {
       throw new ConfigSource.UsageError(
           source
               + ": the mailbox '"
-              + org.mailassure.text.Words.oneLine(
-                  mailbox.length() > 80 ? mailbox.substring(0, 80) + "…" : mailbox)
+              + org.mailassure.text.Words.oneLine(org.mailassure.text.Words.cut(mailbox, 80))
               + "' of "
               + d.name()
               + " is not an address in that domain; run 'mailassure validate -c "

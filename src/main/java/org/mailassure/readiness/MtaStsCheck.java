@@ -18,6 +18,20 @@ import org.xbill.DNS.Type;
  * host (section 4.1).
  */
 final class MtaStsCheck {
+  /** {@code ["*."] Domain}, RFC 5321's Domain: labels of letters, digits and inner hyphens. */
+  private static final Pattern MX_VALUE =
+      Pattern.compile(
+          "(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
+
+  // Compiled once: a 1,000-domain check reads as many records and policies.
+  private static final Pattern MAX_AGE = Pattern.compile("[0-9]{1,10}");
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9]{1,32}");
+  private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}");
+  private static final Pattern LINE_END = Pattern.compile("\r?\n");
+
+  /** The policy's own fields (RFC 8461 section 3.2). */
+  private static final List<String> POLICY_FIELDS = List.of("version", "mode", "max_age", "mx");
+
   private MtaStsCheck() {}
 
   static CheckResult run(DnsClient dns, PolicyFetcher fetcher, String domain, List<String> mx) {
@@ -304,7 +318,7 @@ final class MtaStsCheck {
           }
           default -> {
             String known = k.strip().toLowerCase(Locale.ROOT);
-            if (List.of("version", "mode", "max_age", "mx").contains(known)) {
+            if (POLICY_FIELDS.contains(known)) {
               miscased.add("'" + k + "'");
             }
             if (wrong == null && (v.isEmpty() || v.chars().anyMatch(c -> c < 0x20 || c == 0x7f))) {
@@ -319,17 +333,6 @@ final class MtaStsCheck {
     }
     return new Policy(version, mode, maxAge, patterns, miscased, deviation);
   }
-
-  /** {@code ["*."] Domain}, RFC 5321's Domain: labels of letters, digits and inner hyphens. */
-  private static final Pattern MX_VALUE =
-      Pattern.compile(
-          "(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
-
-  // Compiled once: a 1,000-domain check reads as many records and policies.
-  private static final Pattern MAX_AGE = Pattern.compile("[0-9]{1,10}");
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9]{1,32}");
-  private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}");
-  private static final Pattern LINE_END = Pattern.compile("\r?\n");
 
   /** RFC 8461 section 4.1: a leading "*." matches exactly one label. */
   static boolean covers(String pattern, String host) {

@@ -383,7 +383,6 @@ public final class PolicyFetcher {
 
   /** At most 60 characters of what the server sent, control characters shown as '?'. */
   private static String printable(String s) {
-    String cut = s.length() > 60 ? s.substring(0, 60) + "…" : s;
-    return cut.replaceAll("[\\p{Cntrl}]", "?");
+    return org.mailassure.text.Words.cut(s, 60).replaceAll("[\\p{Cntrl}]", "?");
   }
 }

@@ -208,8 +208,7 @@ public final class Readiness {
 
   private static String firstLine(String s) {
     String line = s.lines().findFirst().orElse("");
-    return org.mailassure.secrets.Secrets.redact(
-        line.length() > 200 ? line.substring(0, 200) + "…" : line);
+    return org.mailassure.secrets.Secrets.redact(org.mailassure.text.Words.cut(line, 200));
   }
 
   private CheckResult checkOne(CheckId id, DomainSettings d, List<String> mx) {

@@ -110,7 +110,7 @@ final class TxtFields {
 
   /** Text from a record, cut to a length a table can show. */
   static String shown(String text) {
-    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+    return org.mailassure.text.Words.cut(text, 40);
   }
 
   private static int skipWsp(String s, int i) {

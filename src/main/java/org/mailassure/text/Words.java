@@ -1,8 +1,8 @@
 package org.mailassure.text;
 
 /**
- * Things said as people say them: counts ("1 record", "2 records"), a message on one line, and why
- * a file could not be read.
+ * Things said as people say them: counts ("1 record", "2 records"), text cut to a length, a message
+ * on one line, and why a file could not be read.
  */
 public final class Words {
   private Words() {}
@@ -18,6 +18,11 @@ public final class Words {
   /** {@code n} and the noun, with the plural given (for nouns English does not make with "s"). */
   public static String count(long n, String singular, String plural) {
     return n + " " + (n == 1 ? singular : plural);
+  }
+
+  /** At most {@code max} characters of {@code s}, and "…" when more were cut off. */
+  public static String cut(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max) + "…";
   }
 
   /** A message on one line: runs of whitespace, line breaks included, become one space. */
