@@ -122,9 +122,22 @@ final class DmarcCheck {
               + "; receivers then apply none (RFC 7489 section 6.6.3)",
           "keep exactly one record");
     }
-    Map<String, String> tags;
+    Map<String, String> tags = new java.util.LinkedHashMap<>();
+    List<String> capitalised = new ArrayList<>();
     try {
-      tags = TagList.parse(records.get(0));
+      // Tag names in any case: RFC 7489 section 6.4 spells them as ABNF strings ("p", "sp",
+      // "rua"), which are case-insensitive (RFC 5234 section 2.3), as v= is read already, and as
+      // OpenDMARC and Mail::DMARC read them. Two names that differ only in case are one tag twice.
+      for (Map.Entry<String, String> tag : TagList.parse(records.get(0)).entrySet()) {
+        String lower = tag.getKey().toLowerCase(Locale.ROOT);
+        if (!lower.equals(tag.getKey())) {
+          capitalised.add(tag.getKey());
+        }
+        if (tags.put(lower, tag.getValue()) != null) {
+          throw new IllegalArgumentException(
+              "the tag " + lower + " appears twice (its name in different cases)");
+        }
+      }
     } catch (IllegalArgumentException e) {
       return CheckResult.fail(
           CheckId.DMARC,
@@ -132,6 +145,18 @@ final class DmarcCheck {
           "publish \"" + suggested + "\"");
     }
     CheckResult.Builder b = new CheckResult.Builder(CheckId.DMARC);
+    if (!capitalised.isEmpty()) {
+      // RFC 7489 section 6.3 takes DKIM's tag-value syntax, where "Tags MUST be interpreted in a
+      // case-sensitive manner" (RFC 6376 section 3.2): a receiver that follows that sees no P=.
+      b.problem(
+          Status.WARN,
+          "tag names not in lower case ("
+              + String.join(", ", capitalised.stream().map(TxtFields::shown).toList())
+              + "): DMARC's grammar and receivers such as OpenDMARC read them in any case, but"
+              + " DMARC's tag-value syntax is DKIM's, whose tags are case-sensitive (RFC 6376"
+              + " section 3.2), so some receivers ignore them",
+          "write every tag name in lower case (v=DMARC1; p=...; rua=...)");
+    }
     if (inherited != null) {
       b.note("no record of its own: receivers apply the organisational domain " + inherited + "'s");
     }

@@ -179,6 +179,16 @@ class ReadinessTest {
               "RFC 7489 6.6.3: \"otherwise, the Mail Receiver applies no DMARC processing to this"
                   + " message\""),
           Map.entry(
+              "DMARC tag names in capitals",
+              "RFC 5234 2.3: \"ABNF strings are case insensitive\", and RFC 7489 6.4 spells"
+                  + " dmarc-request = \"p\" *WSP \"=\" ...; OpenDMARC compares tag names with"
+                  + " strcasecmp; but RFC 6376 3.2, whose tag-value syntax RFC 7489 6.3 takes:"
+                  + " \"Tags MUST be interpreted in a case-sensitive manner.\""),
+          Map.entry(
+              "DMARC p= twice in different cases",
+              "RFC 6376 3.2: \"if a tag name does occur more than once, the entire tag-list is"
+                  + " invalid\"; RFC 5234 2.3 makes p and P one name in RFC 7489 6.4's grammar"),
+          Map.entry(
               "p=none",
               "RFC 7489 6.3: \"none: The Domain Owner requests no specific action be taken"
                   + " regarding delivery of messages.\" (the gov.uk guidance moves on to"
@@ -579,6 +589,26 @@ class ReadinessTest {
             Status.FAIL,
             "sp=rejcet is not none/quarantine/reject, and there is no valid rua, so receivers apply"
                 + " no DMARC at all"),
+        new Variant(
+            "DMARC tag names in capitals",
+            z ->
+                z.set(
+                    "_dmarc",
+                    "TXT",
+                    "v=DMARC1; P=reject; RUA=mailto:dmarc-rua@dmarc.service.gov.uk"),
+            CheckId.DMARC,
+            Status.WARN,
+            "tag names not in lower case (P, RUA)"),
+        new Variant(
+            "DMARC p= twice in different cases",
+            z ->
+                z.set(
+                    "_dmarc",
+                    "TXT",
+                    "v=DMARC1; p=reject; P=none; rua=mailto:dmarc-rua@dmarc.service.gov.uk"),
+            CheckId.DMARC,
+            Status.FAIL,
+            "the tag p appears twice"),
         new Variant(
             "p=none",
             z ->
