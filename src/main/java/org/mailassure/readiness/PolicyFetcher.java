@@ -124,7 +124,8 @@ public final class PolicyFetcher {
         out.write(
             ("GET /.well-known/mta-sts.txt HTTP/1.1\r\nHost: "
                     + host
-                    + "\r\nUser-Agent: mailassure\r\nAccept: text/plain\r\nConnection: close\r\n\r\n")
+                    + "\r\nUser-Agent: mailassure\r\nAccept: text/plain\r\nAccept-Encoding: gzip\r\n"
+                    + "Connection: close\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         byte[] answer = readAll(ssl, ssl.getInputStream(), deadline);
@@ -305,7 +306,8 @@ public final class PolicyFetcher {
       text = text.substring(split + 4);
     }
     String type = null;
-    boolean chunked = false;
+    String transferCodings = null;
+    String contentCodings = null;
     long length = -1;
     for (int i = 1; i < head.length; i++) {
       String h = head[i];
@@ -317,7 +319,11 @@ public final class PolicyFetcher {
       String value = h.substring(colon + 1).strip();
       switch (name) {
         case "content-type" -> type = value;
-        case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+        // Each a list, and a field given twice is one list (RFC 9110 section 5.3).
+        case "transfer-encoding" ->
+            transferCodings = transferCodings == null ? value : transferCodings + "," + value;
+        case "content-encoding" ->
+            contentCodings = contentCodings == null ? value : contentCodings + "," + value;
         case "content-length" -> {
           if (!value.matches("[0-9]{1,9}")) {
             throw new Malformed("Content-Length is '" + printable(value) + "'");
@@ -332,21 +338,119 @@ public final class PolicyFetcher {
         default -> {}
       }
     }
-    String body = text.substring(split + 4);
-    if (chunked) {
-      body = dechunk(body);
+    byte[] body = text.substring(split + 4).getBytes(StandardCharsets.ISO_8859_1);
+    List<String> transfer = codings(transferCodings);
+    if (!transfer.isEmpty()) {
+      // RFC 9112 section 6.3: Transfer-Encoding overrides Content-Length; when chunked is not the
+      // final coding the body runs to the end of the connection, which is what was read.
+      body = decode(body, transfer, "transfer");
     } else if (length >= 0) {
-      if (body.length() < length) {
-        throw new Malformed(
-            "the body ends after " + body.length() + " of its " + length + " bytes");
+      if (body.length < length) {
+        throw new Malformed("the body ends after " + body.length + " of its " + length + " bytes");
       }
-      body = body.substring(0, (int) length);
+      body = java.util.Arrays.copyOf(body, (int) length);
     }
-    if (body.length() > MAX_BYTES) {
+    body = decode(body, codings(contentCodings), "content");
+    if (body.length > MAX_BYTES) {
       throw new Malformed("the body is longer than " + (MAX_BYTES >> 10) + " KiB");
     }
-    byte[] raw = body.getBytes(StandardCharsets.ISO_8859_1);
-    return new Fetched(status, type, new String(raw, StandardCharsets.UTF_8), null, null);
+    return new Fetched(status, type, new String(body, StandardCharsets.UTF_8), null, null);
+  }
+
+  /** The codings a Transfer-Encoding or Content-Encoding names, in order, lower-case. */
+  private static List<String> codings(String value) {
+    if (value == null) {
+      return List.of();
+    }
+    List<String> out = new java.util.ArrayList<>();
+    for (String c : value.split(",")) {
+      String name = c.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+      if (!name.isEmpty()) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The body with its codings undone, the last applied first. The request asks for gzip, as the
+   * HTTP clients of senders do (Go's, aiohttp's), so a policy served gzip-compressed is read as
+   * they read it: chunked (RFC 9112 section 7.1), gzip and deflate (RFC 9110 section 8.4.1); a
+   * coding no client is asked to understand is named. Decoded, the body is bounded as the raw one.
+   */
+  private static byte[] decode(byte[] body, List<String> codings, String kind) throws Malformed {
+    for (int i = codings.size() - 1; i >= 0; i--) {
+      String coding = codings.get(i);
+      body =
+          switch (coding) {
+            case "chunked" -> {
+              if (kind.equals("content")) {
+                throw new Malformed("Content-Encoding names chunked, a transfer coding");
+              }
+              yield dechunk(new String(body, StandardCharsets.ISO_8859_1))
+                  .getBytes(StandardCharsets.ISO_8859_1);
+            }
+            case "gzip", "x-gzip", "deflate" -> inflate(body, coding, kind);
+            case "identity" -> body;
+            default ->
+                throw new Malformed(
+                    "its "
+                        + kind
+                        + " coding is '"
+                        + printable(coding)
+                        + "', which mailassure did not ask for and does not decode (it asks"
+                        + " for gzip or none)");
+          };
+    }
+    return body;
+  }
+
+  /**
+   * A gzip or deflate body decompressed, at most {@link #MAX_BYTES}: a few compressed kilobytes can
+   * stand for gigabytes. "deflate" is the zlib format (RFC 9110 section 8.4.1.2), though some
+   * servers send raw deflate, which HTTP clients read as well.
+   */
+  private static byte[] inflate(byte[] body, String coding, String kind) throws Malformed {
+    if (!coding.equals("deflate")) {
+      try (InputStream in =
+          new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+        return bounded(in, coding);
+      } catch (IOException e) {
+        throw corrupt(coding, kind);
+      }
+    }
+    for (boolean raw : new boolean[] {false, true}) {
+      java.util.zip.Inflater inflater = new java.util.zip.Inflater(raw);
+      try (InputStream in =
+          new java.util.zip.InflaterInputStream(new java.io.ByteArrayInputStream(body), inflater)) {
+        return bounded(in, coding);
+      } catch (IOException e) {
+        // Not zlib: raw deflate next, then corrupt.
+      } finally {
+        inflater.end();
+      }
+    }
+    throw corrupt(coding, kind);
+  }
+
+  private static byte[] bounded(InputStream in, String coding) throws IOException, Malformed {
+    byte[] out = in.readNBytes(MAX_BYTES + 1);
+    if (out.length > MAX_BYTES) {
+      throw new Malformed(
+          "its " + coding + " body decompresses to more than " + (MAX_BYTES >> 10) + " KiB");
+    }
+    return out;
+  }
+
+  private static Malformed corrupt(String coding, String kind) {
+    return new Malformed(
+        "its "
+            + kind
+            + " coding is "
+            + coding
+            + ", and the body is not "
+            + coding
+            + " (corrupt or cut short)");
   }
 
   /** Interim (1xx) answers skipped before the final one; more is not a web server's doing. */

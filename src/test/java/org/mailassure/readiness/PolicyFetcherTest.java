@@ -244,6 +244,132 @@ class PolicyFetcherTest {
     assertThat(got.body()).isEqualTo(part1 + part2);
   }
 
+  // Content and transfer codings. The request asks for gzip, as senders' HTTP clients do (Go's
+  // net/http, aiohttp), so a policy served compressed must be read as they read it. The compressed
+  // bodies here are made by the JDK's own java.util.zip, not by mailassure.
+
+  private static final String POLICY_TEXT =
+      "version: STSv1\r\nmode: enforce\r\nmx: *.mail.protection.outlook.com\r\nmax_age: 604800\r\n";
+
+  private static byte[] gzip(byte[] data) throws IOException {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(b)) {
+      z.write(data);
+    }
+    return b.toByteArray();
+  }
+
+  private static byte[] deflate(byte[] data, boolean zlib) {
+    java.util.zip.Deflater d = new java.util.zip.Deflater(9, !zlib);
+    d.setInput(data);
+    d.finish();
+    byte[] out = new byte[data.length + 64];
+    int n = d.deflate(out);
+    d.end();
+    return java.util.Arrays.copyOf(out, n);
+  }
+
+  private static byte[] answer(String head, byte[] body) {
+    byte[] h = head.getBytes(StandardCharsets.ISO_8859_1);
+    byte[] all = java.util.Arrays.copyOf(h, h.length + body.length);
+    System.arraycopy(body, 0, all, h.length, body.length);
+    return all;
+  }
+
+  @Test
+  void aPolicyServedWithContentEncodingGzipIsReadAsSendersReadIt() throws Exception {
+    // RFC 9110 section 8.4: Content-Encoding names the codings applied to the representation, and
+    // a recipient decodes them to get the data; gzip is section 8.4.1.3's.
+    byte[] z = gzip(POLICY_TEXT.getBytes(StandardCharsets.US_ASCII));
+    PolicyFetcher.Fetched got =
+        fetch(
+            serve(
+                Duration.ofSeconds(5),
+                out -> {
+                  out.write(
+                      answer(
+                          "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\n"
+                              + "Content-Length: "
+                              + z.length
+                              + "\r\n\r\n",
+                          z));
+                  out.flush();
+                }));
+
+    assertThat(got.error()).isNull();
+    assertThat(got.body()).isEqualTo(POLICY_TEXT);
+  }
+
+  @Test
+  void gzipThenChunkedTransferCodingsAreUndoneLastFirst() throws Exception {
+    // RFC 9112 section 6.1: "Transfer-Encoding: gzip, chunked indicates that the content has been
+    // compressed using the gzip coding and then chunked using the chunked coding".
+    byte[] z = gzip(POLICY_TEXT.getBytes(StandardCharsets.US_ASCII));
+    byte[] chunked = answer(Integer.toHexString(z.length) + "\r\n", z);
+    byte[] whole =
+        answer(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+            answer(new String(chunked, StandardCharsets.ISO_8859_1), "\r\n0\r\n\r\n".getBytes()));
+
+    PolicyFetcher.Fetched got = PolicyFetcher.parse(whole);
+
+    assertThat(got.body()).isEqualTo(POLICY_TEXT);
+  }
+
+  @Test
+  void deflateIsReadAsZlibAndAsTheRawDeflateSomeServersSend() throws Exception {
+    // RFC 9110 section 8.4.1.2: "deflate" is "a "zlib" data format [RFC1950] containing a
+    // "deflate" compressed data stream [RFC1951]"; servers that send raw deflate are read too.
+    byte[] data = POLICY_TEXT.getBytes(StandardCharsets.US_ASCII);
+    String head =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: deflate\r\n\r\n";
+
+    assertThat(PolicyFetcher.parse(answer(head, deflate(data, true))).body())
+        .isEqualTo(POLICY_TEXT);
+    assertThat(PolicyFetcher.parse(answer(head, deflate(data, false))).body())
+        .isEqualTo(POLICY_TEXT);
+  }
+
+  @Test
+  void aCodingThatWasNotAskedForIsAFailureNamingIt() throws Exception {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                PolicyFetcher.parse(
+                    answer(
+                        "HTTP/1.1 200 OK\r\nContent-Encoding: br\r\n\r\n",
+                        new byte[] {0x1b, 0x03})))
+        .isInstanceOf(PolicyFetcher.Malformed.class)
+        .hasMessageContaining("its content coding is 'br', which mailassure did not ask for");
+  }
+
+  @Test
+  void aSmallGzipBodyThatInflatesPast64KiBIsNotInflatedFurther() throws Exception {
+    // 16 MiB of zeros compress to about 16 KiB: the bound is on what the body decompresses to.
+    byte[] bomb = gzip(new byte[16 << 20]);
+    assertThat(bomb.length).isLessThan(PolicyFetcher.MAX_BYTES);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                PolicyFetcher.parse(
+                    answer("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n", bomb)))
+        .isInstanceOf(PolicyFetcher.Malformed.class)
+        .hasMessageContaining("its gzip body decompresses to more than 64 KiB");
+  }
+
+  @Test
+  void aGzipBodyCutShortIsAFailureSayingSo() throws Exception {
+    byte[] z = gzip(POLICY_TEXT.getBytes(StandardCharsets.US_ASCII));
+    byte[] cut = java.util.Arrays.copyOf(z, z.length / 2);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                PolicyFetcher.parse(
+                    answer("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n", cut)))
+        .isInstanceOf(PolicyFetcher.Malformed.class)
+        .hasMessageContaining(
+            "its content coding is gzip, and the body is not gzip (corrupt or cut short)");
+  }
+
   // RFC 8461 section 3.3: the policy host's certificate must be "valid for the mta-sts host",
   // "chain to a root CA that is trusted by the sending MTA, and be non-expired"; a sender that
   // cannot establish such a connection takes no policy. Each way of failing is named as that rule

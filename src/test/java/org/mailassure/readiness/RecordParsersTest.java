@@ -317,6 +317,19 @@ class RecordParsersTest {
     }
   }
 
+  /** "version: STSv1\r\n" gzip-compressed by the JDK, as a Latin-1 string of its bytes. */
+  private static final String GZIPPED_POLICY = gzipped("version: STSv1\r\n");
+
+  private static String gzipped(String text) {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(b)) {
+      z.write(text.getBytes(StandardCharsets.US_ASCII));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return b.toString(StandardCharsets.ISO_8859_1);
+  }
+
   @Test
   void noAnswerMakesThePolicyHttpReaderThrowAnythingButMalformed() {
     // The policy host's answer is the other side's too: a torn status line, headers or chunks
@@ -343,7 +356,14 @@ class RecordParsersTest {
       "\t",
       "version: STSv1",
       "\u00e9",
-      "\u0000"
+      "\u0000",
+      "Content-Encoding: gzip",
+      "Content-Encoding: deflate",
+      "Content-Encoding: br",
+      "Transfer-Encoding: gzip, chunked",
+      "\u001f\u008b\u0008\u0000",
+      GZIPPED_POLICY,
+      GZIPPED_POLICY.substring(0, 12)
     };
     java.util.Random random = new java.util.Random(9112);
     for (int i = 0; i < 20_000; i++) {
