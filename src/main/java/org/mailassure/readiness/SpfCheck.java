@@ -94,6 +94,20 @@ final class SpfCheck {
           "MX is Microsoft 365 but the record does not include " + OUTLOOK,
           "add include:" + OUTLOOK + " before the all mechanism");
     }
+    if (o.result() != SpfEvaluator.Result.PERMERROR && redirectBesideAll(spf.get(0))) {
+      // RFC 7208 section 6.1: "Any "redirect" modifier MUST be ignored if there is an "all"
+      // mechanism anywhere in the record." pyspf and Mail::SPF (SpamAssassin's) count it towards
+      // section 4.6.4's ten lookups all the same, so at the limit they return permerror.
+      boolean atLimit = e.lookups() >= SpfEvaluator.MAX_LOOKUPS;
+      b.problem(
+          atLimit ? Status.FAIL : Status.WARN,
+          atLimit
+              ? "the record has an all, so its redirect= is ignored (RFC 7208 section 6.1), but"
+                  + " pyspf and Mail::SPF count it as an eleventh DNS lookup and return permerror"
+              : "the record has an all, so its redirect= is ignored (RFC 7208 section 6.1); pyspf"
+                  + " and Mail::SPF still count it as a DNS lookup",
+          "remove the redirect= (or the all, if the redirect's record should decide)");
+    }
     if (e.usesPtr()) {
       b.problem(
           Status.WARN,
@@ -122,6 +136,20 @@ final class SpfCheck {
       b.note(e.lookups() + " of " + SpfEvaluator.MAX_LOOKUPS + " DNS lookups");
     }
     return b.build();
+  }
+
+  /**
+   * Whether the record has both a redirect= modifier and an all mechanism (RFC 7208 section 6.1).
+   */
+  static boolean redirectBesideAll(String record) {
+    boolean all = false;
+    boolean redirect = false;
+    for (String term : record.strip().split(" +")) {
+      String t = term.toLowerCase(java.util.Locale.ROOT);
+      all |= t.matches("[-+~?]?all");
+      redirect |= t.startsWith("redirect=");
+    }
+    return all && redirect;
   }
 
   /** RFC 7208 section 3.4's limit for the answer to an SPF question, from RFC 1035's UDP size. */

@@ -630,6 +630,16 @@ final class SpfEvaluator {
   private String macroValue(String body, String domain, String spec) throws Stop {
     Matcher m = MACRO.matcher(body);
     if (!m.matches()) {
+      if (!body.isEmpty() && "crtCRT".indexOf(body.charAt(0)) >= 0) {
+        throw new Stop(
+            Result.PERMERROR,
+            "'%{"
+                + body
+                + "}' in '"
+                + spec
+                + "' is a macro only exp= may use (RFC 7208 section 7.3: c, r and t \"are allowed"
+                + " only in 'exp' text\")");
+      }
       throw macro(spec);
     }
     String local = sender.substring(0, sender.indexOf('@'));

@@ -139,6 +139,15 @@ class ReadinessTest {
                   + " returns immediately with the result 'permerror'\""),
           Map.entry("SPF ptr", "RFC 7208 5.5: \"This mechanism SHOULD NOT be published.\""),
           Map.entry(
+              "SPF redirect beside all",
+              "RFC 7208 6.1: \"Any 'redirect' modifier MUST be ignored if there is an 'all'"
+                  + " mechanism anywhere in the record.\""),
+          Map.entry(
+              "SPF redirect beside all at ten lookups",
+              "pyspf and Mail::SPF (Debian's python3-spf and libmail-spf-perl) both return"
+                  + " permerror for such a record (SpfCorpusTest s54 asks them); RFC 7208 4.6.4:"
+                  + " more than ten \"MUST return 'permerror'\""),
+          Map.entry(
               "SPF redirect to Outlook's record",
               "RFC 7208 6.1, in substance: with no all, the redirect target's result is the"
                   + " record's; Outlook's record ends -all"),
@@ -509,6 +518,29 @@ class ReadinessTest {
             CheckId.SPF,
             Status.WARN,
             "uses ptr"),
+        new Variant(
+            "SPF redirect beside all",
+            z ->
+                z.set(
+                    "@",
+                    "TXT",
+                    outlookOnly.replace(" -all", " redirect=spf.protection.outlook.com -all")),
+            CheckId.SPF,
+            Status.WARN,
+            "its redirect= is ignored (RFC 7208 section 6.1)"),
+        new Variant(
+            "SPF redirect beside all at ten lookups",
+            z -> {
+              StringBuilder r = new StringBuilder("v=spf1 include:spf.protection.outlook.com");
+              for (int i = 1; i <= 9; i++) {
+                r.append(" a:h").append(i).append('.').append(z.domain);
+                z.set("h" + i, "A", "192.0.2." + i);
+              }
+              z.set("@", "TXT", r.append(" redirect=spf.protection.outlook.com -all").toString());
+            },
+            CheckId.SPF,
+            Status.FAIL,
+            "pyspf and Mail::SPF count it as an eleventh DNS lookup and return permerror"),
         // RFC 7208 section 6.1: with no all, the redirect target's result is the record's.
         new Variant(
             "SPF redirect to Outlook's record",

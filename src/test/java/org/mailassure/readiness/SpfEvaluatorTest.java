@@ -422,10 +422,12 @@ class SpfEvaluatorTest {
 
   @Test
   void anUnknownMacroLetterInADomainSpecIsAPermanentError() throws Exception {
-    // Section 7.1: the letters c, r and t are allowed only in "exp" text; elsewhere the
-    // macro-string does not match the grammar, a syntax error (section 4.6: "permerror").
+    // Section 7.3: "The following macro letters are allowed only in "exp" text: c, r, t";
+    // elsewhere they are an error in the record (section 4.6: "permerror"), as pyspf reads them.
     txt("example.gov.uk", "v=spf1 exists:%{c}.example.net -all");
 
-    assertThat(evaluate("example.gov.uk").result()).isEqualTo(Result.PERMERROR);
+    SpfEvaluator.Outcome o = evaluate("example.gov.uk");
+    assertThat(o.result()).isEqualTo(Result.PERMERROR);
+    assertThat(o.reason()).contains("'%{c}'", "RFC 7208 section 7.3");
   }
 }

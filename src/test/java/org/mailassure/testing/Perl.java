@@ -1,0 +1,69 @@
+package org.mailassure.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The independent implementations written in Perl that the differential tests ask (Mail::SPF),
+ * through Debian's /usr/bin/perl and the helper scripts under src/test/resources.
+ */
+public final class Perl {
+  private static final Path PERL = Path.of("/usr/bin/perl");
+
+  private Perl() {}
+
+  /** Skips the test, naming the Debian package, unless perl can load the module. */
+  public static void assumeModule(String module, String debianPackage)
+      throws IOException, InterruptedException {
+    Assumptions.assumeTrue(
+        Files.isExecutable(PERL)
+            && new ProcessBuilder(PERL.toString(), "-M" + module, "-e", "1")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor()
+                == 0,
+        debianPackage + " is not installed (.ci/run installs it)");
+  }
+
+  /**
+   * Mail::SPF's check_host() result for each domain, for mail from {@code ip}, asking only the DNS
+   * server at {@code dnsAddress} (host:port on loopback).
+   */
+  public static Map<String, String> mailSpf(
+      String dnsAddress, String ip, java.util.Collection<String> domains)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                PERL.toString(),
+                "src/test/resources/mailspf_check.pl",
+                dnsAddress.substring(dnsAddress.indexOf(':') + 1),
+                ip));
+    command.addAll(domains);
+    Process p =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new AssertionError("mailspf_check.pl failed:\n" + out);
+    }
+    Map<String, String> results = new LinkedHashMap<>();
+    for (String line : out.lines().toList()) {
+      int tab = line.indexOf('\t');
+      if (tab > 0) {
+        results.put(line.substring(0, tab), line.substring(tab + 1));
+      }
+    }
+    return results;
+  }
+}
