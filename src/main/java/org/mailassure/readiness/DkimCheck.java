@@ -208,6 +208,20 @@ final class DkimCheck {
           selector + " is in testing mode (t=y): receivers treat its mail as unsigned",
           "publish the key without t=y once signing works");
     }
+    if (record.bareRsa()) {
+      // RFC 6376 section 3.6.1 (k=rsa) names "an ASN.1 DER-encoded RSAPublicKey", yet signers
+      // publish the SubjectPublicKeyInfo that holds one (erratum 3017), and so OpenDKIM
+      // (d2i_PUBKEY) and Mail::DKIM (SpamAssassin's) read only that; dkimpy reads both.
+      b.problem(
+          Status.WARN,
+          selector
+              + "'s p= is a bare RSA key (PKCS#1), which OpenDKIM and Mail::DKIM cannot read, so"
+              + " their receivers treat its mail as unsigned",
+          local != null
+              ? "publish the record 'mailassure dkim keygen' prints (a SubjectPublicKeyInfo, as"
+                  + " openssl rsa -pubout writes it)"
+              : "publish the key as a SubjectPublicKeyInfo (openssl rsa -pubout writes it)");
+    }
     String kind = record.keyType();
     if (published instanceof RSAPublicKey rsa) {
       int bits = rsa.getModulus().bitLength();

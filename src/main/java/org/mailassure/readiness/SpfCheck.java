@@ -138,6 +138,8 @@ final class SpfCheck {
     return b.build();
   }
 
+  private static final java.util.regex.Pattern ALL = java.util.regex.Pattern.compile("[-+~?]?all");
+
   /**
    * Whether the record has both a redirect= modifier and an all mechanism (RFC 7208 section 6.1).
    */
@@ -146,7 +148,7 @@ final class SpfCheck {
     boolean redirect = false;
     for (String term : record.strip().split(" +")) {
       String t = term.toLowerCase(java.util.Locale.ROOT);
-      all |= t.matches("[-+~?]?all");
+      all |= ALL.matcher(t).matches();
       redirect |= t.startsWith("redirect=");
     }
     return all && redirect;

@@ -229,6 +229,12 @@ class ReadinessTest {
               "DKIM key that allows only sha1",
               "RFC 8301 3.1: \"rsa-sha1 MUST NOT be used for signing or verifying.\""),
           Map.entry(
+              "DKIM key as a bare PKCS#1 RSA key",
+              "Mail::DKIM (Debian's libmail-dkim-perl) cannot verify with such a key (\"OpenSSL"
+                  + " error: wrong tag\", DkimDifferentialTest asks it) and OpenDKIM reads p= with"
+                  + " d2i_PUBKEY, SubjectPublicKeyInfo only; dkimpy reads it, and RFC 6376 3.6.1"
+                  + " names the form: a warning"),
+          Map.entry(
               "a Microsoft selector without its key while another selector signs",
               "RFC 6376 6.1.2, in substance: a signature whose key cannot be retrieved fails;"
                   + " while another expected selector has a usable key, aligned DKIM still passes"),
@@ -687,6 +693,21 @@ class ReadinessTest {
             CheckId.DKIM,
             Status.WARN,
             "1024-bit RSA key"),
+        new Variant(
+            "DKIM key as a bare PKCS#1 RSA key",
+            z -> {
+              // RFC 8017's RSAPublicKey: the SubjectPublicKeyInfo's BIT STRING content, 24 bytes in
+              // for a 2048-bit key.
+              byte[] spki = Fixtures.RSA.getPublic().getEncoded();
+              z.setTarget(
+                  "selector1",
+                  "v=DKIM1; k=rsa; p="
+                      + Base64.getEncoder()
+                          .encodeToString(java.util.Arrays.copyOfRange(spki, 24, spki.length)));
+            },
+            CheckId.DKIM,
+            Status.WARN,
+            "selector1's p= is a bare RSA key (PKCS#1), which OpenDKIM and Mail::DKIM cannot read"),
         // RFC 6376 section 3.6.1, t=y: verifiers "MUST NOT treat messages from Signers in testing
         // mode differently from unsigned email".
         new Variant(

@@ -40,30 +40,43 @@ public final class Perl {
   public static Map<String, String> mailSpf(
       String dnsAddress, String ip, java.util.Collection<String> domains)
       throws IOException, InterruptedException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                PERL.toString(),
-                "src/test/resources/mailspf_check.pl",
-                dnsAddress.substring(dnsAddress.indexOf(':') + 1),
-                ip));
-    command.addAll(domains);
-    Process p =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      throw new AssertionError("mailspf_check.pl failed:\n" + out);
-    }
+    List<String> args = new ArrayList<>(List.of(port(dnsAddress), ip));
+    args.addAll(domains);
     Map<String, String> results = new LinkedHashMap<>();
-    for (String line : out.lines().toList()) {
+    for (String line : run(null, "mailspf_check.pl", args.toArray(String[]::new))) {
       int tab = line.indexOf('\t');
       if (tab > 0) {
         results.put(line.substring(0, tab), line.substring(tab + 1));
       }
     }
     return results;
+  }
+
+  /** The port of a host:port address. */
+  public static String port(String dnsAddress) {
+    return dnsAddress.substring(dnsAddress.lastIndexOf(':') + 1);
+  }
+
+  /**
+   * The output lines of src/test/resources/SCRIPT run with the arguments, its standard input read
+   * from a file, or empty when {@code input} is null; fails the test, showing the output, when the
+   * script fails.
+   */
+  public static List<String> run(Path input, String script, String... args)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(List.of(PERL.toString(), "src/test/resources/" + script));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.redirectInput(
+        input != null
+            ? ProcessBuilder.Redirect.from(input.toFile())
+            : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new AssertionError(script + " failed:\n" + out);
+    }
+    return out.lines().toList();
   }
 }

@@ -99,6 +99,21 @@ public record DkimKeyRecord(String keyType, String publicKeyBase64) {
     return start + length <= b.length ? new int[] {start, length} : null;
   }
 
+  /**
+   * Whether p= is a bare RSAPublicKey (RFC 8017's PKCS#1 form) rather than the SubjectPublicKeyInfo
+   * that holds one: RFC 6376 names the bare form, but OpenDKIM and Mail::DKIM read only the other.
+   */
+  public boolean bareRsa() {
+    if (!"rsa".equals(keyType)) {
+      return false;
+    }
+    try {
+      return bareRsaKey(Base64.getDecoder().decode(publicKeyBase64)) != null;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   public boolean revoked() {
     return publicKeyBase64.isEmpty();
   }
