@@ -93,12 +93,20 @@ public final class ProbeMessage {
 
   /**
    * The Subject field with its line end: printable ASCII as it is, folded at spaces before 78
-   * characters (RFC 5322 section 2.2.3); anything else as RFC 2047 encoded words of UTF-8 in
-   * base64, each at most 75 characters and on a line of its own, split between characters.
+   * characters (RFC 5322 section 2.2.3); anything else, and text holding "=?" or with spaces at
+   * either end, as RFC 2047 encoded words of UTF-8 in base64, each at most 75 characters and on a
+   * line of its own, split between characters.
    */
   private static String subjectHeader(String subject) {
     StringBuilder out = new StringBuilder("Subject:");
-    if (printableAscii(subject)) {
+    // Plain text unless it holds "=?" or starts or ends with a space: readers decode anything
+    // shaped like an encoded word (RFC 2047 section 6.1), so "=?utf-8?q?a_b?=" would be shown as
+    // "a b", and they drop the spaces after the colon (servers may drop those at a line's end);
+    // encoded, it reads as written.
+    if (printableAscii(subject)
+        && !subject.contains("=?")
+        && !subject.startsWith(" ")
+        && !subject.endsWith(" ")) {
       int lineLength = out.length();
       for (String word : subject.split(" ", -1)) {
         if (lineLength > "Subject:".length() && lineLength + 1 + word.length() > 78) {
