@@ -9,21 +9,13 @@ use warnings;
 use Mail::DKIM::DNS;
 use Mail::DKIM::Signer;
 use Mail::DKIM::Verifier;
-use Net::DNS::Resolver;
+use FindBin;
+use lib $FindBin::Bin;
+use LoopbackResolver;
 
 my ($key_file, $port) = @ARGV;
 Mail::DKIM::DNS::resolver(
-    Net::DNS::Resolver->new(
-        config_file => '/dev/null',
-        nameservers => ['127.0.0.1'],
-        port        => $port,
-        searchlist  => [],
-        defnames    => 0,
-        dnsrch      => 0,
-        retry       => 1,
-        udp_timeout => 5,
-        tcp_timeout => 5,
-    )
+    LoopbackResolver->new($port)
 );
 $| = 1;
 while (my $domain = <STDIN>) {

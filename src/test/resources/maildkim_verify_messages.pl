@@ -8,21 +8,13 @@ use warnings;
 use MIME::Base64;
 use Mail::DKIM::DNS;
 use Mail::DKIM::Verifier;
-use Net::DNS::Resolver;
+use FindBin;
+use lib $FindBin::Bin;
+use LoopbackResolver;
 
 my ($port) = @ARGV;
 Mail::DKIM::DNS::resolver(
-    Net::DNS::Resolver->new(
-        config_file => '/dev/null',
-        nameservers => ['127.0.0.1'],
-        port        => $port,
-        searchlist  => [],
-        defnames    => 0,
-        dnsrch      => 0,
-        retry       => 1,
-        udp_timeout => 5,
-        tcp_timeout => 5,
-    )
+    LoopbackResolver->new($port)
 );
 $| = 1;
 while (my $line = <STDIN>) {

@@ -5,20 +5,12 @@ use strict;
 use warnings;
 
 use Mail::SPF;
-use Net::DNS::Resolver;
+use FindBin;
+use lib $FindBin::Bin;
+use LoopbackResolver;
 
 my ($port, $ip, @domains) = @ARGV;
-my $resolver = Net::DNS::Resolver->new(
-    config_file => '/dev/null',
-    nameservers => ['127.0.0.1'],
-    port        => $port,
-    searchlist  => [],
-    defnames    => 0,
-    dnsrch      => 0,
-    retry       => 1,
-    udp_timeout => 5,
-    tcp_timeout => 5,
-);
+my $resolver = LoopbackResolver->new($port);
 # TXT only, as RFC 7208 section 3.1 has it ("SPF records MUST be published as a DNS TXT (type 16)
 # Resource Record"); the limits are section 4.6.4's.
 my $server = Mail::SPF::Server->new(

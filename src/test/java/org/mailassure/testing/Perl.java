@@ -1,18 +1,15 @@
 package org.mailassure.testing;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 
 /**
- * The independent implementations written in Perl that the differential tests ask (Mail::SPF),
- * through Debian's /usr/bin/perl and the helper scripts under src/test/resources.
+ * The independent implementations written in Perl that the differential tests ask (Mail::SPF,
+ * Mail::DKIM), through Debian's /usr/bin/perl and the helper scripts under src/test/resources.
  */
 public final class Perl {
   private static final Path PERL = Path.of("/usr/bin/perl");
@@ -22,15 +19,7 @@ public final class Perl {
   /** Skips the test, naming the Debian package, unless perl can load the module. */
   public static void assumeModule(String module, String debianPackage)
       throws IOException, InterruptedException {
-    Assumptions.assumeTrue(
-        Files.isExecutable(PERL)
-            && new ProcessBuilder(PERL.toString(), "-M" + module, "-e", "1")
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start()
-                    .waitFor()
-                == 0,
-        debianPackage + " is not installed (.ci/run installs it)");
+    Scripts.assume(PERL, List.of("-M" + module, "-e", "1"), debianPackage);
   }
 
   /**
@@ -59,24 +48,10 @@ public final class Perl {
 
   /**
    * The output lines of src/test/resources/SCRIPT run with the arguments, its standard input read
-   * from a file, or empty when {@code input} is null; fails the test, showing the output, when the
-   * script fails.
+   * from a file, or empty when {@code input} is null; fails the test when the script fails.
    */
   public static List<String> run(Path input, String script, String... args)
       throws IOException, InterruptedException {
-    List<String> command =
-        new ArrayList<>(List.of(PERL.toString(), "src/test/resources/" + script));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.redirectInput(
-        input != null
-            ? ProcessBuilder.Redirect.from(input.toFile())
-            : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      throw new AssertionError(script + " failed:\n" + out);
-    }
-    return out.lines().toList();
+    return Scripts.run(PERL, input, script, args);
   }
 }

@@ -1,13 +1,10 @@
 package org.mailassure.testing;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The independent implementations the differential tests ask (pyspf, dkimpy), through Debian's
@@ -21,15 +18,7 @@ public final class Python {
   /** Skips the test, naming the Debian package, unless python3 can import the modules. */
   public static void assumeModules(String modules, String debianPackage)
       throws IOException, InterruptedException {
-    Assumptions.assumeTrue(
-        Files.isExecutable(PYTHON)
-            && new ProcessBuilder(PYTHON.toString(), "-c", "import " + modules)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start()
-                    .waitFor()
-                == 0,
-        debianPackage + " is not installed (.ci/run installs it)");
+    Scripts.assume(PYTHON, List.of("-c", "import " + modules), debianPackage);
   }
 
   /**
@@ -39,21 +28,7 @@ public final class Python {
    */
   public static List<String> run(Path input, String script, String... args)
       throws IOException, InterruptedException {
-    List<String> command =
-        new ArrayList<>(List.of(PYTHON.toString(), "src/test/resources/" + script));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    if (input != null) {
-      pb.redirectInput(input.toFile());
-    } else {
-      pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    }
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      throw new AssertionError(script + " failed:\n" + out);
-    }
-    return out.lines().toList();
+    return Scripts.run(PYTHON, input, script, args);
   }
 
   /**
