@@ -88,6 +88,81 @@ class DkimKeygenTest {
   }
 
   @Test
+  void aNameServersZoneParserReadsTheZoneLineAsTheRecordToPublish() throws Exception {
+    // Net::DNS (Debian's libnet-dns-perl) parses the line as a zone file's: RFC 1035 section 5.1's
+    // quoted character-strings, each at most 255 octets (section 3.3), joined as one key record
+    // (RFC 6376 section 3.6.2.2).
+    org.mailassure.testing.Perl.assumeModule("Net::DNS::RR", "Net::DNS (Debian's libnet-dns-perl)");
+    for (String[] key : new String[][] {{"rsa", "4096"}, {"rsa", "2048"}, {"ed25519", null}}) {
+      String selector = "z" + key[0] + (key[1] == null ? "" : key[1]);
+      List<String> args =
+          new java.util.ArrayList<>(
+              List.of(
+                  "dkim",
+                  "keygen",
+                  "--domain",
+                  "example.gov.uk",
+                  "--selector",
+                  selector,
+                  "--type",
+                  key[0]));
+      if (key[1] != null) {
+        args.addAll(List.of("--bits", key[1]));
+      }
+      CliRun text =
+          CliRun.of(
+              Files.createDirectories(dir.resolve(selector + "-text")),
+              args.toArray(String[]::new));
+      assertThat(text.exitCode()).as(text.err()).isZero();
+      String zone =
+          text.out()
+              .lines()
+              .filter(l -> l.startsWith(selector + "._domainkey."))
+              .findFirst()
+              .orElseThrow();
+      Path lines = Files.writeString(dir.resolve(selector + ".zone"), zone + "\n");
+
+      String[] parsed = org.mailassure.testing.Perl.run(lines, "zone_txt.pl").get(0).split("\t");
+
+      assertThat(parsed[0]).isEqualTo(selector + "._domainkey.example.gov.uk");
+      assertThat(parsed[1]).isEqualTo("3600");
+      assertThat(parsed[2] + " " + parsed[3]).isEqualTo("IN TXT");
+      assertThat(Integer.parseInt(parsed[5])).isLessThanOrEqualTo(255);
+      String record =
+          new String(
+              java.util.Base64.getDecoder().decode(parsed[6]),
+              java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(record).startsWith("v=DKIM1; k=" + key[0] + "; p=");
+      // The record carries the public half of the key file written beside it: a probe signed
+      // with that file verifies against the record as Net::DNS read it.
+      Path keyFile = dir.resolve(selector + "-text").resolve("example.gov.uk-" + selector + ".pem");
+      org.mailassure.keys.PemKeys.LoadedKey loaded =
+          org.mailassure.keys.PemKeys.readPrivateKey(Files.readString(keyFile));
+      Instant now = Instant.parse("2026-11-29T06:00:00Z");
+      byte[] signed =
+          new DkimSigner(
+                  "example.gov.uk",
+                  List.of(
+                      new org.mailassure.config.DkimKey(
+                          selector, keyFile, loaded.algorithm(), loaded.key())))
+              .sign(
+                  ProbeMessage.compose(
+                      "example.gov.uk",
+                      "secureemailreply@example.gov.uk",
+                      "emailsecurity@domaininformation.service.gov.uk",
+                      "probe {domain}",
+                      now,
+                      now,
+                      ZoneId.of("UTC"),
+                      "test"),
+                  now);
+      assertThat(new DkimVerifier((sel, d) -> record).verify(signed))
+          .extracting(DkimVerifier.Result::pass)
+          .containsExactly(true);
+    }
+  }
+
+  @Test
   void anInternationalisedDomainIsRefusedWithItsALabel() {
     // The A-label is Python's: 'bücher.example'.encode('idna') == b'xn--bcher-kva.example'.
     CliRun r = CliRun.of(dir, "dkim", "keygen", "--domain", "bücher.example", "--selector", "s");
