@@ -1,0 +1,173 @@
+package org.mailassure.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailassure.testing.Python;
+
+/**
+ * config/mailassure.schema.json is what editors check a config against as it is typed; it must
+ * never flag a value mailassure takes. Each value of each kind of setting (durations, numbers,
+ * switches, choices), written as admins write them (quoted or not, spaced, in capitals), is loaded
+ * by mailassure's loader and validated against the schema by Python's jsonschema (Debian's
+ * python3-jsonschema) after PyYAML reads the file, as a YAML language server does: every config the
+ * loader takes, the schema must take.
+ */
+class SchemaDifferentialTest {
+  private static final Path SCHEMA = Path.of("config/mailassure.schema.json");
+
+  @TempDir Path dir;
+
+  private static final String BASE =
+      """
+      probe:
+        transport: smtp
+        smtp:
+          host: 127.0.0.1
+          auth: none
+      domains:
+        - name: example.gov.uk
+          mailbox: secureemailreply@example.gov.uk
+      """;
+
+  private static final List<String> DURATIONS =
+      List.of(
+          "0",
+          "'0'",
+          "5",
+          "'5'",
+          "30s",
+          "30 s",
+          "30S",
+          "'30s '",
+          "5m",
+          "5M",
+          "6h",
+          "1d",
+          "90000ms",
+          "PT6H",
+          "pt6h",
+          "P1D",
+          "PT1M30S",
+          "Pfoo",
+          "-5m",
+          "1.5h",
+          "999999999d",
+          "PT1H-30M",
+          "' 6h'",
+          "-PT-6H",
+          "PT0.5S",
+          "P",
+          "PT",
+          "p1dt2h");
+
+  /** The config with one setting's value: its parent keys, its key, the value as YAML. */
+  private static String with(String path, String value) {
+    String[] keys = path.split("\\.");
+    StringBuilder b = new StringBuilder(BASE);
+    if (keys[0].equals("domain")) {
+      return BASE + "    " + keys[1] + ": " + value + "\n";
+    }
+    if (path.equals("probe.transport")) {
+      return BASE.replace("  transport: smtp\n", "  transport: " + value + "\n");
+    }
+    if (keys[0].equals("probe")) {
+      String rest = keys.length == 2 ? "  " + keys[1] + ": " + value + "\n" : null;
+      if (keys.length == 3 && keys[1].equals("smtp")) {
+        return BASE.replace(
+            "    auth: none\n", "    auth: none\n    " + keys[2] + ": " + value + "\n");
+      }
+      if (keys.length == 3) {
+        return BASE.replace(
+            "probe:\n", "probe:\n  " + keys[1] + ":\n    " + keys[2] + ": " + value + "\n");
+      }
+      return BASE.replace("probe:\n", "probe:\n" + rest);
+    }
+    b.append(keys[0]).append(":\n  ").append(keys[1]).append(": ").append(value).append('\n');
+    return b.toString();
+  }
+
+  @Test
+  void everyValueTheLoaderTakesTheSchemaTakes() throws Exception {
+    Python.assumeModules("jsonschema, yaml", "python3-jsonschema and python3-yaml");
+    Map<String, List<String>> values = new LinkedHashMap<>();
+    for (String key :
+        List.of(
+            "probe.catch-up",
+            "probe.retry.backoff",
+            "probe.retry.max-backoff",
+            "readiness.timeout",
+            "rule.poll",
+            "state.retention")) {
+      values.put(key, DURATIONS);
+    }
+    values.put("probe.smtp.port", List.of("587", "'587'", "0", "70000", "abc", "' 25'"));
+    values.put("probe.retry.attempts", List.of("5", "'5'", "0", "101"));
+    values.put("rule.max-replies-per-day", List.of("48", "'48'", "0"));
+    values.put("rule.mark-as-read", List.of("true", "'true'", "false", "True", "1"));
+    values.put("domain.rule", List.of("true", "'false'", "FALSE"));
+    values.put("probe.transport", List.of("smtp", "'smtp'", "SMTP", "Smtp"));
+    values.put("probe.smtp.security", List.of("starttls", "STARTTLS", "implicit-tls"));
+    values.put("probe.smtp.min-tls-version", List.of("TLSv1.2", "tlsv1.2", "'1.2'", "TLSv1.3"));
+    values.put("rule.action", List.of("reply", "forward", "Forward"));
+
+    List<String> cases = new ArrayList<>();
+    List<Path> files = new ArrayList<>();
+    List<Boolean> loaded = new ArrayList<>();
+    List<String> loaderSays = new ArrayList<>();
+    for (var e : values.entrySet()) {
+      for (String v : e.getValue()) {
+        String text = with(e.getKey(), v);
+        Path file = dir.resolve("c" + files.size() + ".yaml");
+        Files.writeString(file, text);
+        cases.add(e.getKey() + ": " + v);
+        files.add(file);
+        try {
+          new ConfigLoader(Map.of(), false).parse(text, file);
+          loaded.add(true);
+          loaderSays.add("");
+        } catch (ConfigException ex) {
+          loaded.add(false);
+          loaderSays.add(ex.getMessage());
+        }
+      }
+    }
+    List<String> args = new ArrayList<>(List.of(SCHEMA.toAbsolutePath().toString()));
+    files.forEach(f -> args.add(f.toString()));
+    List<String> schema = Python.run(null, "schema_check.py", args.toArray(String[]::new));
+    assertThat(schema).hasSize(files.size());
+
+    Map<String, String> flagged = new LinkedHashMap<>();
+    int looser = 0;
+    for (int i = 0; i < files.size(); i++) {
+      boolean valid = schema.get(i).equals("valid");
+      if (loaded.get(i) && !valid) {
+        flagged.put(cases.get(i), schema.get(i));
+      } else if (!loaded.get(i) && valid) {
+        // The schema checks shapes; ranges and the rest are the loader's (a poll under 1m).
+        looser++;
+        System.out.println(
+            "loader only: "
+                + cases.get(i)
+                + " => "
+                + loaderSays.get(i).lines().findFirst().orElse(""));
+      }
+    }
+    System.out.println(
+        files.size()
+            + " values, "
+            + flagged.size()
+            + " flagged by the schema though mailassure takes them, "
+            + looser
+            + " refused by the loader alone");
+    flagged.forEach((k, v) -> System.out.println(k + " => " + v));
+    assertThat(flagged).isEmpty();
+  }
+}
