@@ -180,6 +180,17 @@ final class MtaStsCheck {
           "serve only lines of \"name: value\", one field a line, no blank lines, mx values"
               + " host names or \"*.\" and a host name");
     }
+    if (policy.repeated() != null) {
+      // RFC 8461 section 3.2: "all entries except for the first SHALL be ignored"; Debian's
+      // postfix-mta-sts-resolver, Postfix's MTA-STS, keeps the last instead.
+      b.problem(
+          Status.WARN,
+          "the policy gives "
+              + policy.repeated()
+              + ": RFC 8461 has senders take the first, but postfix-mta-sts-resolver (Postfix's)"
+              + " takes the last",
+          "give each of version, mode and max_age once");
+    }
     if (mode.equals("none")) {
       b.problem(
           Status.FAIL,
@@ -262,7 +273,8 @@ final class MtaStsCheck {
    * {@code mode} and {@code max_age} ("If any non-repeated field -- i.e., all fields excluding "mx"
    * -- is duplicated, all entries except for the first SHALL be ignored"), every {@code mx}; field
    * names that would be known ones but for their case or spaces; and the first line that the
-   * section's grammar does not allow, or null.
+   * section's grammar does not allow, or null; and the first non-repeated field given again with
+   * another value ("mode: enforce, then none"), or null.
    */
   record Policy(
       String version,
@@ -270,7 +282,8 @@ final class MtaStsCheck {
       String maxAge,
       List<String> mx,
       List<String> miscased,
-      String deviation) {}
+      String deviation,
+      String repeated) {}
 
   /**
    * Reads a policy. The grammar (RFC 8461 section 3.2), in short: {@code sts-policy-record =
@@ -288,6 +301,7 @@ final class MtaStsCheck {
     List<String> patterns = new ArrayList<>();
     List<String> miscased = new ArrayList<>();
     String deviation = null;
+    String repeated = null;
     String[] lines = LINE_END.split(body, -1);
     // One line terminator may end the policy; the empty text after it is not a line.
     int count =
@@ -305,6 +319,16 @@ final class MtaStsCheck {
         String v = line.substring(colon + 1).strip();
         if (!FIELD_NAME.matcher(k).matches()) {
           wrong = "does not start with a field name";
+        }
+        String first =
+            switch (k) {
+              case "version" -> version;
+              case "mode" -> mode;
+              case "max_age" -> maxAge;
+              default -> null;
+            };
+        if (first != null && !first.equals(v) && repeated == null) {
+          repeated = k + ": " + TxtFields.shown(first) + ", then " + k + ": " + TxtFields.shown(v);
         }
         switch (k) {
           case "version" -> version = version == null ? v : version;
@@ -331,7 +355,7 @@ final class MtaStsCheck {
         deviation = "line " + (i + 1) + " ('" + TxtFields.shown(line) + "') " + wrong;
       }
     }
-    return new Policy(version, mode, maxAge, patterns, miscased, deviation);
+    return new Policy(version, mode, maxAge, patterns, miscased, deviation, repeated);
   }
 
   /** RFC 8461 section 4.1: a leading "*." matches exactly one label. */

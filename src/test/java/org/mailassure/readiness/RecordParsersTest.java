@@ -395,6 +395,14 @@ class RecordParsersTest {
     assertThat(p.version()).isEqualTo("STSv1");
     assertThat(p.mx()).containsExactly("a.example", "*.b.example");
     assertThat(p.deviation()).isNull();
+    // The first repetition with another value is named, for the warning about senders that keep
+    // the last; the same value again is no disagreement.
+    assertThat(p.repeated()).isEqualTo("mode: enforce, then mode: none");
+    assertThat(
+            MtaStsCheck.parsePolicy(
+                    "version: STSv1\nmode: enforce\nmode: enforce\nmx: a.example\nmax_age: 1\n")
+                .repeated())
+        .isNull();
   }
 
   @Test
