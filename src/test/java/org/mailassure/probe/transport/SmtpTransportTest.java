@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.james.jdkim.DKIMVerifier;
 import org.apache.james.jdkim.api.SignatureRecord;
@@ -249,6 +251,77 @@ class SmtpTransportTest {
     assertThat(result.failure()).isEqualTo(SendFailure.Kind.TLS);
     assertThat(result.error()).contains("is not for the name 127.0.0.1");
     assertThat(relay.received()).isEmpty();
+  }
+
+  /**
+   * OpenSSL (Debian's openssl s_client, an independent TLS client and X.509 path and name verifier)
+   * is asked about the same relays over STARTTLS, trusting the same CA file and expecting the same
+   * name: mailassure must deliver exactly to the relays whose certificate OpenSSL verifies, and
+   * refuse the others.
+   */
+  @Test
+  void mailassureDeliversExactlyWhereOpensslVerifiesTheRelaysCertificate() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed");
+    Map<String, Certificates.Issued> relays = new java.util.LinkedHashMap<>();
+    relays.put("trusted", Certificates.server(Fixtures.CA, Duration.ofDays(30), "127.0.0.1"));
+    relays.put(
+        "from an unknown CA",
+        Certificates.server(
+            Certificates.authority("unknown CA"), Duration.ofDays(30), "127.0.0.1"));
+    relays.put("expired", Certificates.server(Fixtures.CA, Duration.ofMinutes(-1), "127.0.0.1"));
+    relays.put(
+        "for another name", Certificates.server(Fixtures.CA, Duration.ofDays(30), "relay.example"));
+    relays.put(
+        "for localhost, not the address",
+        Certificates.server(Fixtures.CA, Duration.ofDays(30), "localhost"));
+    Map<String, String> judged = new java.util.LinkedHashMap<>();
+    for (var e : relays.entrySet()) {
+      relay =
+          LoopbackRelay.builder(Mode.STARTTLS).tls(e.getValue().serverContext()).build().start();
+      try {
+        String openssl = opensslVerdict(relay.port());
+        ProbeResult result =
+            sendOnce(Fixtures.config(dir, yaml(relay.port(), "starttls", "none", "")), null);
+        judged.put(
+            e.getKey(),
+            "openssl " + openssl + "; mailassure " + (result.sent() ? "sent" : result.error()));
+        assertThat(result.sent())
+            .as(e.getKey() + ": " + judged.get(e.getKey()))
+            .isEqualTo(openssl.equals("Verification: OK"));
+      } finally {
+        relay.close();
+        relay = null;
+      }
+    }
+    judged.forEach((k, v) -> System.out.println(k + " => " + v));
+    assertThat(judged.get("trusted")).startsWith("openssl Verification: OK; mailassure sent");
+  }
+
+  /** What openssl s_client says of the relay's certificate: its "Verification" line. */
+  private String opensslVerdict(int port) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                "/usr/bin/openssl",
+                "s_client",
+                "-connect",
+                "127.0.0.1:" + port,
+                "-starttls",
+                "smtp",
+                "-CAfile",
+                dir.resolve("ca.pem").toString(),
+                "-verify_ip",
+                "127.0.0.1",
+                "-brief")
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    return out.lines()
+        .filter(l -> l.startsWith("Verification"))
+        .findFirst()
+        .orElse("no verification line: " + out);
   }
 
   @Test
