@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -381,6 +382,76 @@ class PolicyFetcherTest {
   /** The fetch of a well-formed policy from a server presenting that certificate. */
   private PolicyFetcher.Fetched fetchOver(Certificates.Issued certificate) throws Exception {
     return fetch(serve(certificate, Duration.ofSeconds(5), raw(POLICY)));
+  }
+
+  /**
+   * OpenSSL (Debian's openssl s_client, an independent TLS client and X.509 verifier, as many
+   * senders' MTA-STS fetchers use) is asked about the same policy hosts, trusting the same CA and
+   * expecting the same name: the fetch takes a policy exactly from the hosts whose certificate
+   * OpenSSL verifies (RFC 8461 section 3.3: "valid for the mta-sts host", chained to a trusted
+   * root, unexpired).
+   */
+  @Test
+  void theFetchTakesAPolicyExactlyWhereOpensslVerifiesTheHostsCertificate() throws Exception {
+    Assumptions.assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed");
+    java.util.Map<String, Certificates.Issued> hosts = new java.util.LinkedHashMap<>();
+    hosts.put("trusted", Certificates.server(Fixtures.CA, Duration.ofDays(1), HOST));
+    hosts.put(
+        "a wildcard for the domain",
+        Certificates.server(Fixtures.CA, Duration.ofDays(1), "*.example.gov.uk"));
+    hosts.put(
+        "a wildcard one label up",
+        Certificates.server(Fixtures.CA, Duration.ofDays(1), "*.gov.uk"));
+    hosts.put(
+        "for another name",
+        Certificates.server(Fixtures.CA, Duration.ofDays(1), "www.example.gov.uk"));
+    hosts.put(
+        "from an unknown CA",
+        Certificates.server(Certificates.authority("unknown CA"), Duration.ofDays(1), HOST));
+    hosts.put("expired", Certificates.server(Fixtures.CA, Duration.ofMinutes(-1), HOST));
+    java.util.Map<String, String> judged = new java.util.LinkedHashMap<>();
+    for (var e : hosts.entrySet()) {
+      serve(e.getValue(), Duration.ofSeconds(5), raw(POLICY));
+      String openssl = opensslVerdict(server.getLocalPort());
+      stop();
+      PolicyFetcher.Fetched got = fetchOver(e.getValue());
+      stop();
+      judged.put(
+          e.getKey(),
+          "openssl " + openssl + "; mailassure " + (got.error() == null ? "fetched" : got.error()));
+      assertThat(got.error() == null)
+          .as(e.getKey() + ": " + judged.get(e.getKey()))
+          .isEqualTo(openssl.equals("Verification: OK"));
+    }
+    judged.forEach((k, v) -> System.out.println(k + " => " + v));
+    assertThat(judged.get("trusted")).startsWith("openssl Verification: OK; mailassure fetched");
+  }
+
+  /** What openssl s_client says of the host's certificate for HOST: its "Verification" line. */
+  private String opensslVerdict(int port) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                "/usr/bin/openssl",
+                "s_client",
+                "-connect",
+                "127.0.0.1:" + port,
+                "-servername",
+                HOST,
+                "-verify_hostname",
+                HOST,
+                "-CAfile",
+                dir.resolve("ca.pem").toString(),
+                "-brief")
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return out.lines()
+        .filter(l -> l.startsWith("Verification"))
+        .findFirst()
+        .orElse("no verification line: " + out);
   }
 
   @Test
