@@ -38,14 +38,28 @@ final class DmarcCheck {
 
   /**
    * The Organizational Domain (RFC 7489 section 3.2): the public suffix (from the Public Suffix
-   * List that crawler-commons carries) plus one label; null when the name is itself a suffix.
+   * List that crawler-commons carries) plus one label; null when the name is itself a suffix. A
+   * name under a top-level domain the list does not know (one delegated after the list was made)
+   * takes the list's default rule, "*", as the PSL's algorithm and libpsl do: its last two labels.
+   * A final dot (the root) is not part of the name.
    */
   static String organisationalDomain(String domain) {
     PublicSuffixes.read();
+    String name = domain.toLowerCase(Locale.ROOT);
+    if (name.endsWith(".")) {
+      name = name.substring(0, name.length() - 1);
+    }
     String assigned =
-        crawlercommons.domains.EffectiveTldFinder.getAssignedDomain(
-            domain.toLowerCase(Locale.ROOT), true, false);
-    return assigned == null || assigned.isEmpty() ? null : assigned;
+        crawlercommons.domains.EffectiveTldFinder.getAssignedDomain(name, true, false);
+    if (assigned != null && !assigned.isEmpty()) {
+      return assigned;
+    }
+    if (crawlercommons.domains.EffectiveTldFinder.getEffectiveTLD(name, false) == null) {
+      int last = name.lastIndexOf('.');
+      int before = last > 0 ? name.lastIndexOf('.', last - 1) : -1;
+      return last > 0 && last < name.length() - 1 ? name.substring(before + 1) : null;
+    }
+    return null;
   }
 
   /** Whether two names share an Organizational Domain (RFC 7489 section 3.2). */
