@@ -130,24 +130,11 @@ class DkimKeygenTest {
       Path keyFile = dir.resolve(selector + "-text").resolve("example.gov.uk-" + selector + ".pem");
       org.mailassure.keys.PemKeys.LoadedKey loaded =
           org.mailassure.keys.PemKeys.readPrivateKey(Files.readString(keyFile));
-      Instant now = Instant.parse("2026-11-29T06:00:00Z");
       byte[] signed =
-          new DkimSigner(
-                  "example.gov.uk",
-                  List.of(
-                      new org.mailassure.config.DkimKey(
-                          selector, keyFile, loaded.algorithm(), loaded.key())))
-              .sign(
-                  ProbeMessage.compose(
-                      "example.gov.uk",
-                      "secureemailreply@example.gov.uk",
-                      "emailsecurity@domaininformation.service.gov.uk",
-                      "probe {domain}",
-                      now,
-                      now,
-                      ZoneId.of("UTC"),
-                      "test"),
-                  now);
+          signedProbe(
+              List.of(
+                  new org.mailassure.config.DkimKey(
+                      selector, keyFile, loaded.algorithm(), loaded.key())));
       assertThat(new DkimVerifier((sel, d) -> record).verify(signed))
           .extracting(DkimVerifier.Result::pass)
           .containsExactly(true);
@@ -215,20 +202,7 @@ class DkimKeygenTest {
           .contains("mailassure2 ok (ed25519, matches the local key)");
 
       Config c = new ConfigLoader(Map.of(), false).load(config);
-      Instant now = Instant.parse("2026-11-29T06:00:00Z");
-      byte[] signed =
-          new DkimSigner("example.gov.uk", c.domains().get(0).dkim())
-              .sign(
-                  ProbeMessage.compose(
-                      "example.gov.uk",
-                      "secureemailreply@example.gov.uk",
-                      c.assessmentAddress(),
-                      "probe {domain}",
-                      now,
-                      now,
-                      ZoneId.of("UTC"),
-                      "test"),
-                  now);
+      byte[] signed = signedProbe(c.domains().get(0).dkim());
       DnsClient client = new DnsClient(List.of(dns.address()), java.time.Duration.ofSeconds(1));
       var results =
           new DkimVerifier(
@@ -477,5 +451,22 @@ class DkimKeygenTest {
     assertThat(DkimCommand.Keygen.nextSelector("s2048")).isEqualTo("s2049");
     assertThat(DkimCommand.Keygen.nextSelector("selector")).isEqualTo("selector2");
     assertThat(DkimCommand.Keygen.nextSelector("2026-09")).isEqualTo("2026-10");
+  }
+
+  /** A probe from example.gov.uk to the assessment address, signed with the keys. */
+  private static byte[] signedProbe(List<org.mailassure.config.DkimKey> keys) {
+    Instant now = Instant.parse("2026-11-29T06:00:00Z");
+    return new DkimSigner("example.gov.uk", keys)
+        .sign(
+            ProbeMessage.compose(
+                "example.gov.uk",
+                "secureemailreply@example.gov.uk",
+                "emailsecurity@domaininformation.service.gov.uk",
+                "probe {domain}",
+                now,
+                now,
+                ZoneId.of("UTC"),
+                "test"),
+            now);
   }
 }

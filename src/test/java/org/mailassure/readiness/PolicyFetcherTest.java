@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -393,8 +392,7 @@ class PolicyFetcherTest {
    */
   @Test
   void theFetchTakesAPolicyExactlyWhereOpensslVerifiesTheHostsCertificate() throws Exception {
-    Assumptions.assumeTrue(
-        Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed");
+    org.mailassure.testing.Openssl.assumeInstalled();
     java.util.Map<String, Certificates.Issued> hosts = new java.util.LinkedHashMap<>();
     hosts.put("trusted", Certificates.server(Fixtures.CA, Duration.ofDays(1), HOST));
     hosts.put(
@@ -413,7 +411,14 @@ class PolicyFetcherTest {
     java.util.Map<String, String> judged = new java.util.LinkedHashMap<>();
     for (var e : hosts.entrySet()) {
       serve(e.getValue(), Duration.ofSeconds(5), raw(POLICY));
-      String openssl = opensslVerdict(server.getLocalPort());
+      String openssl =
+          org.mailassure.testing.Openssl.verdict(
+              server.getLocalPort(),
+              dir.resolve("ca.pem"),
+              "-servername",
+              HOST,
+              "-verify_hostname",
+              HOST);
       stop();
       PolicyFetcher.Fetched got = fetchOver(e.getValue());
       stop();
@@ -426,32 +431,6 @@ class PolicyFetcherTest {
     }
     judged.forEach((k, v) -> System.out.println(k + " => " + v));
     assertThat(judged.get("trusted")).startsWith("openssl Verification: OK; mailassure fetched");
-  }
-
-  /** What openssl s_client says of the host's certificate for HOST: its "Verification" line. */
-  private String opensslVerdict(int port) throws Exception {
-    Process p =
-        new ProcessBuilder(
-                "/usr/bin/openssl",
-                "s_client",
-                "-connect",
-                "127.0.0.1:" + port,
-                "-servername",
-                HOST,
-                "-verify_hostname",
-                HOST,
-                "-CAfile",
-                dir.resolve("ca.pem").toString(),
-                "-brief")
-            .redirectErrorStream(true)
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return out.lines()
-        .filter(l -> l.startsWith("Verification"))
-        .findFirst()
-        .orElse("no verification line: " + out);
   }
 
   @Test

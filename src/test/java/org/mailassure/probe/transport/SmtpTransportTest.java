@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -261,8 +260,7 @@ class SmtpTransportTest {
    */
   @Test
   void mailassureDeliversExactlyWhereOpensslVerifiesTheRelaysCertificate() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed");
+    org.mailassure.testing.Openssl.assumeInstalled();
     Map<String, Certificates.Issued> relays = new java.util.LinkedHashMap<>();
     relays.put("trusted", Certificates.server(Fixtures.CA, Duration.ofDays(30), "127.0.0.1"));
     relays.put(
@@ -280,7 +278,14 @@ class SmtpTransportTest {
       relay =
           LoopbackRelay.builder(Mode.STARTTLS).tls(e.getValue().serverContext()).build().start();
       try {
-        String openssl = opensslVerdict(relay.port());
+        String openssl =
+            org.mailassure.testing.Openssl.verdict(
+                relay.port(),
+                dir.resolve("ca.pem"),
+                "-starttls",
+                "smtp",
+                "-verify_ip",
+                "127.0.0.1");
         ProbeResult result =
             sendOnce(Fixtures.config(dir, yaml(relay.port(), "starttls", "none", "")), null);
         judged.put(
@@ -296,32 +301,6 @@ class SmtpTransportTest {
     }
     judged.forEach((k, v) -> System.out.println(k + " => " + v));
     assertThat(judged.get("trusted")).startsWith("openssl Verification: OK; mailassure sent");
-  }
-
-  /** What openssl s_client says of the relay's certificate: its "Verification" line. */
-  private String opensslVerdict(int port) throws Exception {
-    Process p =
-        new ProcessBuilder(
-                "/usr/bin/openssl",
-                "s_client",
-                "-connect",
-                "127.0.0.1:" + port,
-                "-starttls",
-                "smtp",
-                "-CAfile",
-                dir.resolve("ca.pem").toString(),
-                "-verify_ip",
-                "127.0.0.1",
-                "-brief")
-            .redirectErrorStream(true)
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    return out.lines()
-        .filter(l -> l.startsWith("Verification"))
-        .findFirst()
-        .orElse("no verification line: " + out);
   }
 
   @Test
