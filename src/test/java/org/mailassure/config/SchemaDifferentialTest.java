@@ -170,4 +170,38 @@ class SchemaDifferentialTest {
     flagged.forEach((k, v) -> System.out.println(k + " => " + v));
     assertThat(flagged).isEmpty();
   }
+
+  /**
+   * Editors compile the schema's patterns as JavaScript regular expressions in Unicode mode, where
+   * ECMA-262 allows a backslash before a character only for the escapes it defines or a syntax
+   * character ("IdentityEscape[U] :: [+U] SyntaxCharacter, [+U] /"): "\\-" outside a class is an
+   * error there (Python's re, which the test above uses, accepts it), and the editor then checks
+   * nothing.
+   */
+  @Test
+  void everyPatternUsesOnlyTheEscapesAJavaScriptEngineAcceptsInUnicodeMode() throws Exception {
+    com.fasterxml.jackson.databind.JsonNode schema =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(SCHEMA.toFile());
+    List<String> patterns = new ArrayList<>();
+    schema.findValues("pattern").forEach(n -> patterns.add(n.asText()));
+    assertThat(patterns).hasSizeGreaterThan(20);
+    String syntax = "^$\\.*+?()[]{}|/";
+    String defined = "dDsSwWbBfnrtv0123456789";
+    for (String p : patterns) {
+      boolean inClass = false;
+      for (int i = 0; i < p.length(); i++) {
+        char c = p.charAt(i);
+        if (c == '\\') {
+          char next = p.charAt(++i);
+          boolean allowed =
+              syntax.indexOf(next) >= 0 || defined.indexOf(next) >= 0 || (inClass && next == '-');
+          assertThat(allowed).as("'\\" + next + "' in " + p).isTrue();
+        } else if (c == '[') {
+          inClass = true;
+        } else if (c == ']') {
+          inClass = false;
+        }
+      }
+    }
+  }
 }
