@@ -68,30 +68,20 @@ class SchemaDifferentialTest {
           "PT",
           "p1dt2h");
 
-  /** The config with one setting's value: its parent keys, its key, the value as YAML. */
+  /** The base config with the setting at {@code path} (section.key, "domain.key") set to value. */
   private static String with(String path, String value) {
-    String[] keys = path.split("\\.");
-    StringBuilder b = new StringBuilder(BASE);
-    if (keys[0].equals("domain")) {
-      return BASE + "    " + keys[1] + ": " + value + "\n";
-    }
-    if (path.equals("probe.transport")) {
-      return BASE.replace("  transport: smtp\n", "  transport: " + value + "\n");
-    }
-    if (keys[0].equals("probe")) {
-      String rest = keys.length == 2 ? "  " + keys[1] + ": " + value + "\n" : null;
-      if (keys.length == 3 && keys[1].equals("smtp")) {
-        return BASE.replace(
-            "    auth: none\n", "    auth: none\n    " + keys[2] + ": " + value + "\n");
-      }
-      if (keys.length == 3) {
-        return BASE.replace(
-            "probe:\n", "probe:\n  " + keys[1] + ":\n    " + keys[2] + ": " + value + "\n");
-      }
-      return BASE.replace("probe:\n", "probe:\n" + rest);
-    }
-    b.append(keys[0]).append(":\n  ").append(keys[1]).append(": ").append(value).append('\n');
-    return b.toString();
+    String section = path.substring(0, path.lastIndexOf('.'));
+    String line = path.substring(path.lastIndexOf('.') + 1) + ": " + value + "\n";
+    return switch (section) {
+      case "domain" -> BASE + "    " + line;
+      case "probe" ->
+          path.equals("probe.transport")
+              ? BASE.replace("  transport: smtp\n", "  " + line)
+              : BASE.replace("probe:\n", "probe:\n  " + line);
+      case "probe.smtp" -> BASE.replace("    auth: none\n", "    auth: none\n    " + line);
+      case "probe.retry" -> BASE.replace("probe:\n", "probe:\n  retry:\n    " + line);
+      default -> BASE + section + ":\n  " + line;
+    };
   }
 
   @Test
