@@ -374,64 +374,67 @@ final class PlainYaml {
 
     private YamlNode.Sequence flowSequence() {
       Location at = here();
-      i++;
       List<YamlNode> items = new ArrayList<>();
-      i = skipSpaces(s, i);
-      if (i < s.length() && s.charAt(i) == ']') {
-        i++;
-        return new YamlNode.Sequence(items, at);
+      if (!opened(']')) {
+        do {
+          items.add(flowValue());
+        } while (!closedAfterItem(']'));
       }
-      while (true) {
-        items.add(flowValue());
-        i = skipSpaces(s, i);
-        if (i >= s.length()) {
-          throw notPlain();
-        }
-        char c = s.charAt(i++);
-        if (c == ']') {
-          return new YamlNode.Sequence(items, at);
-        }
-        if (c != ',') {
-          throw notPlain();
-        }
-        i = skipSpaces(s, i);
-      }
+      return new YamlNode.Sequence(items, at);
     }
 
     private YamlNode.Mapping flowMapping() {
       Location at = here();
-      i++;
       Map<String, Entry> entries = new LinkedHashMap<>();
-      i = skipSpaces(s, i);
-      if (i < s.length() && s.charAt(i) == '}') {
+      if (!opened('}')) {
+        do {
+          Location keyAt = here();
+          int colon = keyEnd(s, i);
+          if (colon < 0 || colon + 1 >= s.length()) {
+            throw notPlain();
+          }
+          String key = s.substring(i, colon);
+          i = skipSpaces(s, colon + 1);
+          YamlNode value = flowValue();
+          if (entries.putIfAbsent(key, new Entry(key, keyAt, value)) != null) {
+            throw notPlain();
+          }
+        } while (!closedAfterItem('}'));
+      }
+      return new YamlNode.Mapping(entries, at);
+    }
+
+    /**
+     * Steps over the opening bracket and the spaces after it; true when the bracket closes at once
+     * (an empty list or mapping), the closing one stepped over too.
+     */
+    private boolean opened(char close) {
+      i = skipSpaces(s, i + 1);
+      if (i < s.length() && s.charAt(i) == close) {
         i++;
-        return new YamlNode.Mapping(entries, at);
+        return true;
       }
-      while (true) {
-        Location keyAt = here();
-        int colon = keyEnd(s, i);
-        if (colon < 0 || colon + 1 >= s.length()) {
-          throw notPlain();
-        }
-        String key = s.substring(i, colon);
-        i = skipSpaces(s, colon + 1);
-        YamlNode value = flowValue();
-        if (entries.putIfAbsent(key, new Entry(key, keyAt, value)) != null) {
-          throw notPlain();
-        }
-        i = skipSpaces(s, i);
-        if (i >= s.length()) {
-          throw notPlain();
-        }
-        char c = s.charAt(i++);
-        if (c == '}') {
-          return new YamlNode.Mapping(entries, at);
-        }
-        if (c != ',') {
-          throw notPlain();
-        }
-        i = skipSpaces(s, i);
+      return false;
+    }
+
+    /**
+     * After an item: true at the closing bracket, false after a comma (and the spaces after it),
+     * each stepped over; anything else is not the plain form.
+     */
+    private boolean closedAfterItem(char close) {
+      i = skipSpaces(s, i);
+      if (i >= s.length()) {
+        throw notPlain();
       }
+      char c = s.charAt(i++);
+      if (c == close) {
+        return true;
+      }
+      if (c != ',') {
+        throw notPlain();
+      }
+      i = skipSpaces(s, i);
+      return false;
     }
 
     /** A value inside brackets: a nested list or mapping, quoted text, or plain text. */
