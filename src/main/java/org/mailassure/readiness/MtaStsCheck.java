@@ -320,20 +320,19 @@ final class MtaStsCheck {
         if (!FIELD_NAME.matcher(k).matches()) {
           wrong = "does not start with a field name";
         }
-        String first =
-            switch (k) {
-              case "version" -> version;
-              case "mode" -> mode;
-              case "max_age" -> maxAge;
-              default -> null;
-            };
-        if (first != null && !first.equals(v) && repeated == null) {
-          repeated = k + ": " + TxtFields.shown(first) + ", then " + k + ": " + TxtFields.shown(v);
-        }
         switch (k) {
-          case "version" -> version = version == null ? v : version;
-          case "mode" -> mode = mode == null ? v : mode;
-          case "max_age" -> maxAge = maxAge == null ? v : maxAge;
+          case "version" -> {
+            repeated = repeated(repeated, k, version, v);
+            version = version == null ? v : version;
+          }
+          case "mode" -> {
+            repeated = repeated(repeated, k, mode, v);
+            mode = mode == null ? v : mode;
+          }
+          case "max_age" -> {
+            repeated = repeated(repeated, k, maxAge, v);
+            maxAge = maxAge == null ? v : maxAge;
+          }
           case "mx" -> {
             patterns.add(v.toLowerCase(Locale.ROOT));
             if (!MX_VALUE.matcher(v).matches()) {
@@ -356,6 +355,17 @@ final class MtaStsCheck {
       }
     }
     return new Policy(version, mode, maxAge, patterns, miscased, deviation, repeated);
+  }
+
+  /**
+   * The first repetition of a field with another value, in words ("mode: enforce, then mode:
+   * none"): the one found before, else this one when {@code value} differs from the {@code first}.
+   */
+  private static String repeated(String found, String name, String first, String value) {
+    if (found != null || first == null || first.equals(value)) {
+      return found;
+    }
+    return name + ": " + TxtFields.shown(first) + ", then " + name + ": " + TxtFields.shown(value);
   }
 
   /** RFC 8461 section 4.1: a leading "*." matches exactly one label. */
