@@ -3,7 +3,6 @@ package org.mailassure.testing;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,14 +30,7 @@ public final class Perl {
       throws IOException, InterruptedException {
     List<String> args = new ArrayList<>(List.of(port(dnsAddress), ip));
     args.addAll(domains);
-    Map<String, String> results = new LinkedHashMap<>();
-    for (String line : run(null, "mailspf_check.pl", args.toArray(String[]::new))) {
-      int tab = line.indexOf('\t');
-      if (tab > 0) {
-        results.put(line.substring(0, tab), line.substring(tab + 1));
-      }
-    }
-    return results;
+    return Scripts.tabbed(run(null, "mailspf_check.pl", args.toArray(String[]::new)));
   }
 
   /** The port of a host:port address. */

@@ -41,14 +41,7 @@ public final class Python {
     List<String> args =
         new ArrayList<>(List.of(dnsAddress.substring(dnsAddress.indexOf(':') + 1), ip));
     args.addAll(domains);
-    java.util.Map<String, String> results = new java.util.LinkedHashMap<>();
-    for (String line : run(null, "pyspf_check.py", args.toArray(String[]::new))) {
-      int tab = line.indexOf('\t');
-      if (tab > 0) {
-        results.put(line.substring(0, tab), line.substring(tab + 1));
-      }
-    }
-    return results;
+    return Scripts.tabbed(run(null, "pyspf_check.py", args.toArray(String[]::new)));
   }
 
   /** One of the choices, drawn from the test's seeded generator. */

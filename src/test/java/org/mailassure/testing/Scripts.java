@@ -56,4 +56,16 @@ final class Scripts {
     }
     return out.lines().toList();
   }
+
+  /** Lines of "key TAB value" as a map, in order; other lines are left out. */
+  static java.util.Map<String, String> tabbed(List<String> lines) {
+    java.util.Map<String, String> results = new java.util.LinkedHashMap<>();
+    for (String line : lines) {
+      int tab = line.indexOf('\t');
+      if (tab > 0) {
+        results.put(line.substring(0, tab), line.substring(tab + 1));
+      }
+    }
+    return results;
+  }
 }
