@@ -38,13 +38,14 @@ class DaemonProcessIT {
     Fixtures.writeMaterial(dir);
     relay = LoopbackRelay.starttls();
     config = dir.resolve("mailassure.yaml");
-    // catch-up of a day: whenever this runs, the latest 06:00 slot is due at start.
+    // The slot at the start of this hour, daily: whenever this runs, it is due at start and the
+    // next slot is a day away.
     Files.writeString(
         config,
         """
         state-dir: state
         probe:
-          schedule: "0 6 * * *"
+          schedule: "%s"
           time-zone: UTC
           catch-up: 1d
           transport: smtp
@@ -55,7 +56,16 @@ class DaemonProcessIT {
             mailbox: secureemailreply@example.gov.uk
             dkim: [{ selector: mailassure1, private-key-file: rsa.pem }]
         """
-            .formatted(relay.port()));
+            .formatted(thisHoursSlot(), relay.port()));
+  }
+
+  /**
+   * A daily schedule whose slot is the start of the current UTC hour. A fixed hour made these tests
+   * depend on when they ran: half an hour before a 06:00 slot, a 30-minute back-off no longer fits
+   * before the next slot (less {@link Daemon#RETRY_MARGIN}), so the first refusal was final.
+   */
+  private static String thisHoursSlot() {
+    return "0 " + java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getHour() + " * * *";
   }
 
   @AfterEach
@@ -182,7 +192,7 @@ class DaemonProcessIT {
           """
           state-dir: state
           probe:
-            schedule: "0 6 * * *"
+            schedule: "%s"
             time-zone: UTC
             catch-up: 1d
             transport: smtp
@@ -193,7 +203,7 @@ class DaemonProcessIT {
             - { name: b.example.gov.uk, mailbox: secureemailreply@b.example.gov.uk }
             - { name: c.example.gov.uk, mailbox: secureemailreply@c.example.gov.uk }
           """
-              .formatted(busy.port()));
+              .formatted(thisHoursSlot(), busy.port()));
       Process daemon = daemon("busy");
       try {
         await(
