@@ -1225,7 +1225,10 @@ class ReadinessTest {
       return new Readiness(
               config,
               new DnsClient(config.readiness().dnsServers(), config.readiness().timeout()),
-              new PolicyFetcher(policies.getAddress().getPort(), trust, Duration.ofSeconds(2)),
+              // No variant has a policy server stall (PolicyFetcherTest holds the fetch to its
+              // bound), so this is only room for a busy machine: the first fetch, TLS and all
+              // run interpreted, took a quarter of 2 s on CI's two cores.
+              new PolicyFetcher(policies.getAddress().getPort(), trust, Duration.ofSeconds(10)),
               relays,
               rules,
               journal,
