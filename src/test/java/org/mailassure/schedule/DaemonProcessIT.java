@@ -85,13 +85,32 @@ class DaemonProcessIT {
     return Records.in(dir.resolve("state"));
   }
 
-  /** Waits for another process to reach a state; fails after the timeout. */
-  private static void await(String what, Duration timeout, BooleanSupplier done)
+  /**
+   * Waits for the daemon writing {@code log} to reach a state; fails after the timeout, showing
+   * what the daemon wrote and recorded by then.
+   */
+  private void await(String what, String log, Duration timeout, BooleanSupplier done)
       throws InterruptedException {
     Instant end = Instant.now().plus(timeout);
     while (!done.getAsBoolean()) {
-      assertThat(Instant.now()).as("waiting for " + what).isBefore(end);
+      assertThat(Instant.now())
+          .as(
+              () ->
+                  "waiting for %s; the journal: %s; %s.err:%n%s"
+                      .formatted(what, outcomes(), log, stderr(log)))
+          .isBefore(end);
       Thread.sleep(50);
+    }
+  }
+
+  private String outcomes() {
+    try {
+      return journal().stream()
+          .map(e -> e.domain() + " " + e.outcome().journalName())
+          .toList()
+          .toString();
+    } catch (Exception e) {
+      return "not readable (" + e.getMessage() + ")";
     }
   }
 
@@ -120,7 +139,11 @@ class DaemonProcessIT {
   void aDaemonKilledWithSigkillAndStartedAgainNeitherRepeatsNorSkipsTheSlot() throws Exception {
     Process first = daemon("first");
     try {
-      await("the first daemon to send the slot", Duration.ofSeconds(60), this::journalHasSent);
+      await(
+          "the first daemon to send the slot",
+          "first",
+          Duration.ofSeconds(60),
+          this::journalHasSent);
     } finally {
       first.destroyForcibly();
       first.waitFor(30, TimeUnit.SECONDS);
@@ -133,6 +156,7 @@ class DaemonProcessIT {
     try {
       await(
           "the second daemon to settle the slot",
+          "second",
           Duration.ofSeconds(60),
           () -> Files.exists(metrics));
 
@@ -146,6 +170,7 @@ class DaemonProcessIT {
       signal("HUP", second.pid());
       await(
           "the second daemon to refuse the broken config",
+          "second",
           Duration.ofSeconds(60),
           () -> stderr("second").contains("keeping the running one"));
       assertThat(stderr("second")).contains("probe.catch-up: 'soon' is not a duration");
@@ -153,6 +178,7 @@ class DaemonProcessIT {
       signal("HUP", second.pid());
       await(
           "the second daemon to load the config again",
+          "second",
           Duration.ofSeconds(60),
           () -> stderr("second").contains("reload: config loaded again"));
 
@@ -208,6 +234,7 @@ class DaemonProcessIT {
       try {
         await(
             "every domain to be waiting out its back-off",
+            "busy",
             Duration.ofSeconds(60),
             () -> {
               try {
@@ -243,12 +270,14 @@ class DaemonProcessIT {
     try {
       await(
           "the daemon to start",
+          "nohup",
           Duration.ofSeconds(60),
           () -> stderr("nohup").contains("running:"));
       assertThat(stderr("nohup")).contains("SIGHUP was ignored when mailassure was started");
       signal("HUP", daemon.pid());
       await(
           "the daemon to load the config again",
+          "nohup",
           Duration.ofSeconds(60),
           () -> stderr("nohup").contains("reload: config loaded again"));
       daemon.destroy();
