@@ -110,9 +110,13 @@ public final class ConfigLoader {
       }
       throw new ConfigException(
           String.format(
+              java.util.Locale.ROOT,
               "config file %s is not UTF-8: the byte 0x%02X at offset %d (line %d) is not valid"
                   + " UTF-8; save the file as UTF-8",
-              file, bytes[offset] & 0xff, offset, line));
+              file,
+              bytes[offset] & 0xff,
+              offset,
+              line));
     }
     return out.flip().toString();
   }

@@ -265,6 +265,29 @@ class BadConfigTest {
   }
 
   @org.junit.jupiter.api.Test
+  void underAnArabicLocaleTheOffsetAndLineOfABadByteAreStillInAsciiDigits() throws Exception {
+    // Java's Formatter writes %d in the default locale's digits (CLDR's for ar-EG are U+0660 to
+    // U+0669); an admin's LANG must not turn the offset into digits no editor's "go to" reads.
+    Path file = dir.resolve("latin1-ar.yaml");
+    Files.write(
+        file,
+        (SMTP + GOOD_DOMAIN + "# caf\u00e9\n")
+            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    java.util.Locale before = java.util.Locale.getDefault();
+    java.util.Locale.setDefault(java.util.Locale.forLanguageTag("ar-EG"));
+    CliRun run;
+    try {
+      run = CliRun.of(dir, "validate", "-c", file.toString());
+    } finally {
+      java.util.Locale.setDefault(before);
+    }
+
+    assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+    int offset = (SMTP + GOOD_DOMAIN + "# caf").length();
+    assertThat(run.err()).contains("the byte 0xE9 at offset " + offset + " (line 7)");
+  }
+
+  @org.junit.jupiter.api.Test
   void aConfigInUtf16SaysToSaveItAsUtf8() throws Exception {
     Path file = dir.resolve("utf16.yaml");
     Files.write(file, (SMTP + GOOD_DOMAIN).getBytes(java.nio.charset.StandardCharsets.UTF_16));
