@@ -48,7 +48,7 @@ final class RunCommand implements Callable<Integer> {
     StateLock lock;
     try {
       lock = StateLock.acquire(config.stateDir(), ProcessHandle.current().pid());
-    } catch (StateLock.HeldException e) {
+    } catch (StateLock.HeldException | org.mailassure.state.StateDir.UnsafeException e) {
       throw new ConfigSource.UsageError(e.getMessage());
     } catch (IOException e) {
       throw new ConfigSource.UsageError(

@@ -177,7 +177,14 @@ public final class Metrics {
     }
     Files.createDirectories(stateDir);
     Path tmp = stateDir.resolve(FILE_NAME + ".tmp");
-    Files.writeString(tmp, b, StandardCharsets.UTF_8);
+    // A new file (O_EXCL), never whatever is at that name: a link left there would have root write
+    // the metrics into the file it points to. The move then replaces mailassure.prom itself.
+    Files.deleteIfExists(tmp);
+    Files.write(
+        tmp,
+        b.toString().getBytes(StandardCharsets.UTF_8),
+        java.nio.file.StandardOpenOption.CREATE_NEW,
+        java.nio.file.StandardOpenOption.WRITE);
     Files.move(
         tmp,
         stateDir.resolve(FILE_NAME),

@@ -34,11 +34,24 @@ public final class StateLock implements AutoCloseable {
   }
 
   public static StateLock acquire(Path stateDir, long pid) throws IOException, HeldException {
-    Files.createDirectories(stateDir);
+    org.mailassure.state.StateDir.prepare(stateDir);
     Path file = stateDir.resolve(FILE_NAME);
-    FileChannel ch =
-        FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    org.mailassure.state.StateDir.refuseLink(file);
+    FileChannel ch;
+    try {
+      // Not through a link (O_NOFOLLOW), even one put there since the look above: the file is
+      // truncated to take the pid.
+      ch =
+          FileChannel.open(
+              file,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE,
+              java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      org.mailassure.state.StateDir.refuseLink(file);
+      throw e;
+    }
     FileLock lock;
     try {
       lock = ch.tryLock();

@@ -202,6 +202,10 @@ public final class StateStore implements AutoCloseable {
   }
 
   private StoreException failure(String what, SQLException e) {
+    if (e.getCause() instanceof StateDir.UnsafeException u) {
+      return new StoreException(
+          "the state store " + description + " " + what + ": " + u.problem(), u.fix());
+    }
     String said = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
     Throwable cause = e.getCause();
     if (cause != null && cause.getMessage() != null && !said.contains(cause.getMessage())) {

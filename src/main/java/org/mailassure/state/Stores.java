@@ -27,6 +27,11 @@ public final class Stores {
   private static final Logger LOG = LoggerFactory.getLogger(Stores.class);
   public static final String SQLITE_FILE = "mailassure.db";
 
+  /**
+   * SQLite's SQLITE_OPEN_NOFOLLOW: "the database filename is not allowed to be a symbolic link".
+   */
+  private static final int SQLITE_OPEN_NOFOLLOW = 0x01000000;
+
   private Stores() {}
 
   /**
@@ -102,9 +107,14 @@ public final class Stores {
 
   static Connection sqliteConnection(Path file) throws SQLException {
     Path dir = file.toAbsolutePath().getParent();
-    boolean fresh = !Files.exists(file);
     try {
-      Files.createDirectories(dir);
+      StateDir.prepare(dir);
+      // SQLite opens its -wal and -shm files itself, without its NOFOLLOW flag's look.
+      for (String suffix : new String[] {"", "-wal", "-shm"}) {
+        StateDir.refuseLink(dir.resolve(file.getFileName() + suffix));
+      }
+    } catch (StateDir.UnsafeException e) {
+      throw new SQLException(e.getMessage(), e);
     } catch (java.nio.file.FileAlreadyExistsException e) {
       throw new SQLException(
           "cannot create the directory "
@@ -116,6 +126,16 @@ public final class Stores {
       throw new SQLException(
           "cannot create the directory " + dir + ": " + org.mailassure.text.Words.whyUnreadable(e));
     }
+    boolean fresh = !Files.exists(file);
+    Connection conn = openNoFollow(file);
+    if (fresh) {
+      giveToDirectoryOwner(file, dir);
+    }
+    return conn;
+  }
+
+  /** A connection to the SQLite file, which SQLite itself refuses to open through a link. */
+  static Connection openNoFollow(Path file) throws SQLException {
     SQLiteConfig c = new SQLiteConfig();
     c.setJournalMode(SQLiteConfig.JournalMode.WAL);
     c.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
@@ -126,12 +146,13 @@ public final class Stores {
     // The driver's connection class directly: org.sqlite.JDBC would register itself with
     // DriverManager, which then scans the class path for every other driver.
     String path = file.toAbsolutePath().toString();
-    Connection conn =
-        new org.sqlite.jdbc4.JDBC4Connection("jdbc:sqlite:" + path, path, c.toProperties());
-    if (fresh) {
-      giveToDirectoryOwner(file, dir);
-    }
-    return conn;
+    Properties p = c.toProperties();
+    // SQLITE_OPEN_NOFOLLOW (SQLite 3.31): the database file may not be a link, even one put there
+    // after the look above; the driver knows no name for the flag.
+    p.setProperty(
+        SQLiteConfig.Pragma.OPEN_MODE.pragmaName,
+        Integer.toString(c.getOpenModeFlags() | SQLITE_OPEN_NOFOLLOW));
+    return new org.sqlite.jdbc4.JDBC4Connection("jdbc:sqlite:" + path, path, p);
   }
 
   /**
@@ -146,9 +167,14 @@ public final class Stores {
       }
       UserPrincipal owner = Files.getOwner(dir);
       if (!owner.getName().equals("root")) {
-        Files.setOwner(file, owner);
-        Files.setAttribute(
-            file, "posix:group", Files.readAttributes(dir, "posix:group").get("group"));
+        var view =
+            Files.getFileAttributeView(
+                file,
+                java.nio.file.attribute.PosixFileAttributeView.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        view.setOwner(owner);
+        view.setGroup(
+            Files.readAttributes(dir, java.nio.file.attribute.PosixFileAttributes.class).group());
       }
     } catch (IOException | RuntimeException e) {
       LOG.warn("{}: could not give it to the owner of {}: {}", file, dir, e.getMessage());
