@@ -42,6 +42,8 @@ public final class JournalImport {
   public static Report importFrom(StateStore store, Path stateDir, String host, Instant now)
       throws StoreException, IOException {
     Path file = stateDir.resolve(FILE_NAME);
+    // Read as root, then moved: never another file through a link put in its place.
+    StateDir.refuseLink(file);
     if (!Files.isRegularFile(file)) {
       return null;
     }

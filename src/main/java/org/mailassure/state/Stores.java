@@ -243,6 +243,8 @@ public final class Stores {
       } else {
         LOG.info(how);
       }
+    } catch (StateDir.UnsafeException e) {
+      throw new StoreException("cannot import: " + e.problem(), e.fix());
     } catch (IOException e) {
       throw new StoreException(
           "cannot import "

@@ -163,6 +163,22 @@ class StateDirTest {
   }
 
   @Test
+  void aLinkAtTheOldJournalIsRefusedNotImportedAndLeftWhereItIs() throws Exception {
+    Path link = state.resolve(JournalImport.FILE_NAME);
+    Files.createSymbolicLink(link, victim);
+
+    CliRun r = run("send", "-c", config.toString());
+
+    assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err())
+        .contains("journal.jsonl is a symbolic link")
+        .contains("remove the link")
+        .doesNotContain("secret");
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(victim).hasContent("root:$6$secret:20228:0:99999:7:::");
+  }
+
+  @Test
   void sqlitesOwnNoFollowFlagRefusesALinkEvenWithoutMailassuresLook() throws Exception {
     // The look can be raced (a link put between it and SQLite's open); SQLite's own flag, given
     // at every open, is what holds then. Its documented result: SQLITE_CANTOPEN_SYMLINK, and no
