@@ -18,7 +18,17 @@ public final class Completion {
   /** The script, from the same model the commands are parsed with. */
   static String bash() {
     CommandLine cli = CommandModel.tree();
-    String script = AutoComplete.bash("mailassure", cli);
+    // picocli numbers the script's arrays with String.format in the default locale, so a build
+    // under ar-EG wrote "cmds\u0660=(validate)", which bash cannot parse: ASCII digits whatever the
+    // build machine's locale.
+    java.util.Locale before = java.util.Locale.getDefault();
+    String script;
+    try {
+      java.util.Locale.setDefault(java.util.Locale.ROOT);
+      script = AutoComplete.bash("mailassure", cli);
+    } finally {
+      java.util.Locale.setDefault(before);
+    }
     // Sourced by bash-completion, never run: no #! line (Debian's lintian asks for none).
     return script.startsWith("#!") ? script.substring(script.indexOf('\n') + 1) : script;
   }

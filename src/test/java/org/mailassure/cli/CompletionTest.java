@@ -38,6 +38,22 @@ class CompletionTest {
   }
 
   @Test
+  void builtUnderAnArabicLocaleTheScriptIsStillValidBash() throws Exception {
+    Path script = dir.resolve("mailassure-ar");
+    java.util.Locale before = java.util.Locale.getDefault();
+    java.util.Locale.setDefault(java.util.Locale.forLanguageTag("ar-EG"));
+    try {
+      Completion.main(new String[] {script.toString()});
+    } finally {
+      java.util.Locale.setDefault(before);
+    }
+
+    Process syntax = new ProcessBuilder("bash", "-n", script.toString()).start();
+    assertThat(syntax.waitFor()).as(new String(syntax.getErrorStream().readAllBytes())).isZero();
+    assertThat(complete(script, "mailassure re").lines()).containsExactly("reply");
+  }
+
+  @Test
   void theScriptIsValidBashAndCompletesCommandsAndTheirOptions() throws Exception {
     Path script = dir.resolve("mailassure");
     Completion.main(new String[] {script.toString()});
