@@ -185,6 +185,10 @@ public final class Metrics {
         b.toString().getBytes(StandardCharsets.UTF_8),
         java.nio.file.StandardOpenOption.CREATE_NEW,
         java.nio.file.StandardOpenOption.WRITE);
+    // Read by node_exporter as its own user, and nothing in it is secret: 0644 whatever the umask
+    // (the unit's UMask=0077 would make it 0600, which node_exporter cannot open).
+    Files.setPosixFilePermissions(
+        tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     Files.move(
         tmp,
         stateDir.resolve(FILE_NAME),

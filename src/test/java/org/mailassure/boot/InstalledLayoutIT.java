@@ -202,8 +202,17 @@ class InstalledLayoutIT {
     // The daemon, from the layout: its first look answers the new message, and the due slot's
     // probe goes through the graph transport, both through its one Graph client.
     assessmentMessage("<layout-2@assessment>");
+    // Under the unit's UMask=0077, which would make every new file its owner's alone.
+    Path metrics = dir.resolve("state/mailassure.prom");
     ProcessBuilder pb =
-        new ProcessBuilder(Installed.launcher().toString(), "run", "-c", config.toString())
+        new ProcessBuilder(
+                "sh",
+                "-c",
+                "umask 077; exec \"$0\" \"$@\"",
+                Installed.launcher().toString(),
+                "run",
+                "-c",
+                config.toString())
             .directory(dir.toFile())
             .redirectOutput(dir.resolve("run.out").toFile())
             .redirectError(dir.resolve("run.err").toFile());
@@ -212,7 +221,8 @@ class InstalledLayoutIT {
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while ((graph.replies().size() < 2
-              || graph.requests().stream().noneMatch(r -> r.path().endsWith("/sendMail")))
+              || graph.requests().stream().noneMatch(r -> r.path().endsWith("/sendMail"))
+              || !Files.exists(metrics))
           && daemon.isAlive()
           && System.nanoTime() < deadline) {
         daemon.waitFor(100, TimeUnit.MILLISECONDS);
@@ -220,6 +230,10 @@ class InstalledLayoutIT {
       assertThat(daemon.isAlive()).as(Files.readString(dir.resolve("run.err"))).isTrue();
       assertThat(graph.replies()).as(Files.readString(dir.resolve("run.err"))).hasSize(2);
       assertThat(graph.requests()).anyMatch(r -> r.path().endsWith("/sendMail"));
+      // node_exporter reads the metrics as another user (README, "Running as a service"), so
+      // they are readable by all whatever the umask.
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(metrics)))
+          .isEqualTo("rw-r--r--");
     } finally {
       daemon.destroy();
       assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
