@@ -355,6 +355,13 @@ public final class ConfigLoader {
     }
     String stateText = top.text("state-dir", null);
     Path stateDir = stateText != null ? files.resolve(stateText) : defaultStateDir();
+    if (root) {
+      // As run and the store refuse it (StateDir.prepare), so validate says so first.
+      String[] unsafe = org.mailassure.state.StateDir.everyUserCanWrite(stateDir);
+      if (unsafe != null) {
+        top.problem("state-dir", "'" + stateDir + "' " + unsafe[0], unsafe[1]);
+      }
+    }
     StateSettings state = StateReader.read(top.section("state", StateReader.KEYS), files);
 
     GraphSettings graph = GraphReader.read(top.section("graph", GRAPH), files);

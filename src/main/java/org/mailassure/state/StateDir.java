@@ -7,9 +7,9 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 
 /**
- * The state directory as mailassure writes in it, often as root: created when missing, refused when
- * every user may write in it (another user could plant a symbolic link where mailassure is about to
- * write, or replace the store), and a file in it is never reached through a link.
+ * The state directory as mailassure writes in it, often as root: created when missing, refused to
+ * root when every user may write in it (another user could plant a symbolic link where mailassure
+ * is about to write, or replace the store), and a file in it is never reached through a link.
  */
 public final class StateDir {
   private StateDir() {}
@@ -50,28 +50,38 @@ public final class StateDir {
    */
   static void prepare(Path dir, boolean asRoot) throws IOException {
     Files.createDirectories(dir);
-    if (!asRoot) {
-      return;
+    if (asRoot) {
+      String[] unsafe = everyUserCanWrite(dir);
+      if (unsafe != null) {
+        throw new UnsafeException("state-dir " + dir + " " + unsafe[0], unsafe[1]);
+      }
     }
+  }
+
+  /**
+   * Why root should not use {@code dir} as its state directory, and the fix; null when it may (or
+   * when it does not exist yet: it is then created for its user alone to write).
+   */
+  public static String[] everyUserCanWrite(Path dir) {
     PosixFileAttributes a;
     try {
       a = Files.readAttributes(dir, PosixFileAttributes.class);
-    } catch (UnsupportedOperationException e) {
-      return; // not a POSIX file system: no mode to judge
+    } catch (IOException | UnsupportedOperationException e) {
+      return null; // missing, or not a POSIX file system: no mode to judge
     }
-    if (a.permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
-      throw new UnsafeException(
-          "state-dir "
-              + dir
-              + " is writable by every user (mode "
-              + mode(a)
-              + ") and mailassure runs as root: another user could replace the state store or"
-              + " put a link where mailassure writes",
-          "run chmod o-w "
-              + dir
-              + ", or set state-dir to a directory only mailassure's user can write (a missing"
-              + " one is created so)");
+    if (!a.permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
+      return null;
     }
+    return new String[] {
+      "is writable by every user (mode "
+          + mode(a)
+          + ") and mailassure runs as root: another user could replace the state store or put a"
+          + " link where mailassure writes",
+      "run chmod o-w "
+          + org.mailassure.text.Shell.arg(dir)
+          + ", or set state-dir to a directory only mailassure's user can write (a missing one is"
+          + " created so)"
+    };
   }
 
   /**

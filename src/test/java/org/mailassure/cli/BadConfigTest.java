@@ -246,35 +246,22 @@ class BadConfigTest {
         .doesNotContain("root");
   }
 
-  @org.junit.jupiter.api.Test
-  void aConfigInLatin1NamesTheByteItsOffsetAndLineAndSaysToSaveItAsUtf8() throws Exception {
+  /**
+   * In any locale: Java's Formatter writes %d in the default locale's digits (CLDR's for ar-EG are
+   * U+0660 to U+0669), and an admin's LANG must not turn the offset into digits that no editor's
+   * "go to" reads.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"en-GB", "ar-EG"})
+  void aConfigInLatin1NamesTheByteItsOffsetAndLineInAsciiDigitsAndSaysToSaveItAsUtf8(String locale)
+      throws Exception {
     Path file = dir.resolve("latin1.yaml");
     Files.write(
         file,
         (SMTP + GOOD_DOMAIN + "# caf\u00e9\n")
             .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-
-    CliRun run = CliRun.of(dir, "validate", "-c", file.toString());
-
-    assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
-    int offset = (SMTP + GOOD_DOMAIN + "# caf").length();
-    assertThat(run.err())
-        .contains("is not UTF-8: the byte 0xE9 at offset " + offset + " (line 7)")
-        .contains("save the file as UTF-8")
-        .doesNotContain("Exception");
-  }
-
-  @org.junit.jupiter.api.Test
-  void underAnArabicLocaleTheOffsetAndLineOfABadByteAreStillInAsciiDigits() throws Exception {
-    // Java's Formatter writes %d in the default locale's digits (CLDR's for ar-EG are U+0660 to
-    // U+0669); an admin's LANG must not turn the offset into digits no editor's "go to" reads.
-    Path file = dir.resolve("latin1-ar.yaml");
-    Files.write(
-        file,
-        (SMTP + GOOD_DOMAIN + "# caf\u00e9\n")
-            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     java.util.Locale before = java.util.Locale.getDefault();
-    java.util.Locale.setDefault(java.util.Locale.forLanguageTag("ar-EG"));
+    java.util.Locale.setDefault(java.util.Locale.forLanguageTag(locale));
     CliRun run;
     try {
       run = CliRun.of(dir, "validate", "-c", file.toString());
@@ -284,7 +271,10 @@ class BadConfigTest {
 
     assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
     int offset = (SMTP + GOOD_DOMAIN + "# caf").length();
-    assertThat(run.err()).contains("the byte 0xE9 at offset " + offset + " (line 7)");
+    assertThat(run.err())
+        .contains("is not UTF-8: the byte 0xE9 at offset " + offset + " (line 7)")
+        .contains("save the file as UTF-8")
+        .doesNotContain("Exception");
   }
 
   @org.junit.jupiter.api.Test

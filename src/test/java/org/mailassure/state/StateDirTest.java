@@ -82,6 +82,11 @@ class StateDirTest {
     try (var files = Files.list(state)) {
       assertThat(files).isEmpty();
     }
+    // And validate (the config as root reads it) says so first, at the key.
+    assertThatThrownBy(() -> new org.mailassure.config.ConfigLoader(Map.of(), true).load(config))
+        .isInstanceOf(org.mailassure.config.ConfigException.class)
+        .hasMessageContaining("state-dir: '" + state + "' is writable by every user (mode 0777)")
+        .hasMessageContaining("chmod o-w " + state);
   }
 
   @Test
