@@ -217,9 +217,7 @@ public final class StateStore implements AutoCloseable {
     if (nl >= 0) {
       said = said.substring(0, nl);
     }
-    if (said.length() > 300) {
-      said = said.substring(0, 300) + "…";
-    }
+    said = org.mailassure.text.Words.cut(said, 300);
     return new StoreException(
         "the state store " + description + " " + what + ": " + Secrets.redact(said),
         kind == Kind.SQLITE ? sqliteFix(e.getErrorCode()) : null);
