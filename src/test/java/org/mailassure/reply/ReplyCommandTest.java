@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -184,7 +185,7 @@ class ReplyCommandTest {
             t,
             ASSESSMENT,
             List.of("other@d1.example.gov.uk"),
-            List.of(MAILBOX.toUpperCase()),
+            List.of(MAILBOX.toUpperCase(Locale.ROOT)),
             null,
             "cc");
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -58,12 +59,14 @@ class TwoAgentsPostgresTest {
     StringBuilder domains = new StringBuilder();
     Instant now = Instant.now();
     for (int i = 1; i <= 3; i++) {
-      String mailbox = "m@d%d.example.gov.uk".formatted(i);
-      domains.append("  - name: d%d.example.gov.uk\n    mailbox: %s\n".formatted(i, mailbox));
+      String mailbox = String.format(Locale.ROOT, "m@d%d.example.gov.uk", i);
+      domains.append(
+          String.format(
+              Locale.ROOT, "  - name: d%d.example.gov.uk\n    mailbox: %s\n", i, mailbox));
       for (int m = 0; m < 8; m++) {
         graph.deliver(
             mailbox,
-            "<%d.%d@assessment>".formatted(i, m),
+            String.format(Locale.ROOT, "<%d.%d@assessment>", i, m),
             now.minus(Duration.ofMinutes(20 - m)),
             ASSESSMENT,
             List.of(mailbox),

@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -63,7 +64,9 @@ class DaemonStoreTest {
     }
     return Fixtures.config(
         dir,
-        """
+        String.format(
+            Locale.ROOT,
+            """
         state-dir: state
         probe:
           schedule: "0 6 * * *"
@@ -73,8 +76,9 @@ class DaemonStoreTest {
           retry: { attempts: 3, backoff: 10m, max-backoff: 1h }
           smtp: { host: 127.0.0.1, port: %d, auth: none, trust-store: ca.pem }
         domains:
-        %s"""
-            .formatted(relay.port(), list));
+        %s""",
+            relay.port(),
+            list));
   }
 
   private static JournalEntry sent(String domain, Instant slot) {

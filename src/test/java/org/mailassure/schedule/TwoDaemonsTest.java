@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -67,11 +68,17 @@ class TwoDaemonsTest {
     StringBuilder domains = new StringBuilder();
     for (int i = 1; i <= 4; i++) {
       domains.append(
-          "  - name: d%d.example.gov.uk\n    mailbox: m@d%d.example.gov.uk\n".formatted(i, i));
+          String.format(
+              Locale.ROOT,
+              "  - name: d%d.example.gov.uk\n    mailbox: m@d%d.example.gov.uk\n",
+              i,
+              i));
     }
     return Fixtures.config(
         home,
-        """
+        String.format(
+            Locale.ROOT,
+            """
         state-dir: state
         state:
           url: %s
@@ -85,8 +92,11 @@ class TwoDaemonsTest {
           retry: { attempts: 1, backoff: 1m, max-backoff: 5m }
           smtp: { host: 127.0.0.1, port: %d, auth: none, trust-store: ca.pem }
         domains:
-        %s"""
-            .formatted(db.url(), db.role(), relay.port(), domains));
+        %s""",
+            db.url(),
+            db.role(),
+            relay.port(),
+            domains));
   }
 
   /** Lockstep simulated time for several daemons. */
@@ -307,7 +317,11 @@ class TwoDaemonsTest {
     for (int h = 0; h < 24; h++) {
       for (int i = 1; i <= 4; i++) {
         expected.add(
-            "Message-ID: <mailassure.20261129T%02d0000Z@d%d.example.gov.uk>".formatted(h, i));
+            String.format(
+                Locale.ROOT,
+                "Message-ID: <mailassure.20261129T%02d0000Z@d%d.example.gov.uk>",
+                h,
+                i));
       }
     }
     String why = "seed " + seed + ", killed at " + killAt + ", back at " + backAt;

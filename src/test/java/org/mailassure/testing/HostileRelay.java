@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -158,7 +159,7 @@ public final class HostileRelay implements AutoCloseable {
     expect(in, "EHLO");
     write(out, "250 hostile.loopback");
     for (String line; (line = in.readLine()) != null; ) {
-      String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line;
+      String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase(Locale.ROOT) : line;
       if (verb.equals("MAIL") && how == Misbehaviour.EOF_AFTER_MAIL_FROM) {
         s.close();
         return;
@@ -184,7 +185,7 @@ public final class HostileRelay implements AutoCloseable {
 
   private static void expect(BufferedReader in, String verb) throws IOException {
     String line = in.readLine();
-    if (line == null || !line.toUpperCase().startsWith(verb)) {
+    if (line == null || !line.toUpperCase(Locale.ROOT).startsWith(verb)) {
       throw new IOException("expected " + verb + ", got " + line);
     }
   }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -207,7 +208,7 @@ public final class LoopbackGraph implements AutoCloseable {
 
   private Map<String, ObjectNode> inbox(String mailbox) {
     return inboxes.computeIfAbsent(
-        mailbox.toLowerCase(), k -> Collections.synchronizedMap(new LinkedHashMap<>()));
+        mailbox.toLowerCase(Locale.ROOT), k -> Collections.synchronizedMap(new LinkedHashMap<>()));
   }
 
   /** Queues replies, answered before anything else; then requests are served normally. */
@@ -258,7 +259,7 @@ public final class LoopbackGraph implements AutoCloseable {
 
   /** The rules stored for a mailbox, in creation order. */
   public List<JsonNode> rules(String mailbox) {
-    return List.copyOf(rules.getOrDefault(mailbox.toLowerCase(), Map.of()).values());
+    return List.copyOf(rules.getOrDefault(mailbox.toLowerCase(Locale.ROOT), Map.of()).values());
   }
 
   /** Stores a rule as if someone had made it by hand; returns its id. */
@@ -282,7 +283,7 @@ public final class LoopbackGraph implements AutoCloseable {
 
   private Map<String, ObjectNode> store(String mailbox) {
     return rules.computeIfAbsent(
-        mailbox.toLowerCase(), k -> Collections.synchronizedMap(new LinkedHashMap<>()));
+        mailbox.toLowerCase(Locale.ROOT), k -> Collections.synchronizedMap(new LinkedHashMap<>()));
   }
 
   private void handle(HttpExchange ex) throws IOException {
@@ -359,7 +360,7 @@ public final class LoopbackGraph implements AutoCloseable {
         return Reply.error(
             404, "ErrorItemNotFound", "The specified object was not found in the store.", Map.of());
       }
-      replies.add(new SentReply(mailbox.toLowerCase(), id, JSON.readTree(r.body())));
+      replies.add(new SentReply(mailbox.toLowerCase(Locale.ROOT), id, JSON.readTree(r.body())));
       return Reply.accepted();
     }
     Matcher m = RULES.matcher(r.path());
