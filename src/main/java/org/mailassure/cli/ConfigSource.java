@@ -45,11 +45,16 @@ final class ConfigSource {
 
   /** The selected domains; an unknown --domain is a usage error. */
   static List<DomainSettings> select(Config config, ConfigOptions options) throws UsageError {
-    requireKnown(
-        options.domains,
-        config.domains().stream().map(DomainSettings::name).toList(),
-        config.source().toString());
+    requireKnown(options.domains, names(config.domains()), config.source().toString());
     return config.select(options.domains);
+  }
+
+  private static List<String> names(List<DomainSettings> domains) {
+    List<String> names = new java.util.ArrayList<>(domains.size());
+    for (DomainSettings d : domains) {
+      names.add(d.name());
+    }
+    return names;
   }
 
   /**

@@ -8,10 +8,18 @@ public interface Signals {
   /** Calls {@code action} (on a signal-dispatch thread) whenever the named signal arrives. */
   void on(String name, Runnable action);
 
-  /** The real process's signals. */
+  /**
+   * The real process's signals. (A class, not a lambda: every command makes one, and the first
+   * lambda of a run costs milliseconds of start-up.)
+   */
   @SuppressWarnings("sunapi")
   static Signals process() {
-    return (name, action) -> sun.misc.Signal.handle(new sun.misc.Signal(name), s -> action.run());
+    return new Signals() {
+      @Override
+      public void on(String name, Runnable action) {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), s -> action.run());
+      }
+    };
   }
 
   /**

@@ -2,10 +2,11 @@ package org.mailassure.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.mailassure.config.Config;
 import org.mailassure.config.DkimKey;
 import org.mailassure.config.DomainSettings;
@@ -46,11 +47,10 @@ final class ValidateCommand implements Callable<Integer> {
     Config config = ConfigSource.load(ctx, options, serviceAccount());
     List<DomainSettings> domains = ConfigSource.select(config, options);
     // The slot the daemon would send next, daylight-saving changes included.
-    ZonedDateTime next =
+    Optional<Instant> slot =
         new Schedule(config.probe().schedule(), config.probe().timeZone())
-            .next(ctx.clock().instant())
-            .map(t -> t.atZone(config.probe().timeZone()))
-            .orElse(null);
+            .next(ctx.clock().instant());
+    ZonedDateTime next = slot.isPresent() ? slot.get().atZone(config.probe().timeZone()) : null;
     if (options.json) {
       json(config, domains, next);
     } else {
@@ -73,7 +73,8 @@ final class ValidateCommand implements Callable<Integer> {
     } catch (java.io.IOException | UnsupportedOperationException e) {
       return null;
     }
-    return ServiceAccount.installed().filter(a -> a.uid() != self).orElse(null);
+    Optional<ServiceAccount> account = ServiceAccount.installed();
+    return account.isPresent() && account.get().uid() != self ? account.get() : null;
   }
 
   private void table(Config config, List<DomainSettings> domains, ZonedDateTime next) {
@@ -94,9 +95,7 @@ final class ValidateCommand implements Callable<Integer> {
           d.sender(),
           d.rule() ? "yes" : "no",
           d.probe() ? "yes" : "no",
-          d.dkim().isEmpty()
-              ? "-"
-              : d.dkim().stream().map(ValidateCommand::describe).collect(Collectors.joining(", ")),
+          d.dkim().isEmpty() ? "-" : describe(d.dkim()),
           String.join(", ", d.selectors()));
     }
     t.print(out);
@@ -140,16 +139,14 @@ final class ValidateCommand implements Callable<Integer> {
             + ", retention "
             + Durations.format(config.state().retention()));
     out.println("answer: " + answer(config));
-    if (config.rule().replies()
-        && config.graph() == null
-        && domains.stream().anyMatch(d -> d.rule() && d.mailbox() != null)) {
+    if (config.rule().replies() && config.graph() == null && anyHasARule(domains)) {
       out.println(
           "note: rule.action is reply but there is no graph section, so nothing answers the"
               + " assessment service; add graph:, or set rule: false where probes are the"
               + " evidence.");
     }
     if (!config.rule().name().toLowerCase(java.util.Locale.ROOT).contains("mailassure")
-        && domains.stream().anyMatch(d -> d.rule() && d.mailbox() != null)) {
+        && anyHasARule(domains)) {
       // Rules are found by their display name alone (SPEC): a name the mailbox's owner might
       // also use makes their rule mailassure's, to update or delete.
       out.println(
@@ -187,8 +184,27 @@ final class ValidateCommand implements Callable<Integer> {
         : "SQLite " + config.stateDir().resolve(org.mailassure.state.Stores.SQLITE_FILE);
   }
 
-  private static String describe(DkimKey k) {
-    return k.selector() + " (" + k.algorithm().tagValue() + ")";
+  /**
+   * The domain's signing keys, e.g. {@code mailassure1 (rsa-sha256), mailassure2 (ed25519-sha256)}.
+   */
+  private static String describe(List<DkimKey> keys) {
+    StringBuilder b = new StringBuilder();
+    for (DkimKey k : keys) {
+      if (b.length() > 0) {
+        b.append(", ");
+      }
+      b.append(k.selector()).append(" (").append(k.algorithm().tagValue()).append(')');
+    }
+    return b.toString();
+  }
+
+  private static boolean anyHasARule(List<DomainSettings> domains) {
+    for (DomainSettings d : domains) {
+      if (d.rule() && d.mailbox() != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void json(Config config, List<DomainSettings> domains, ZonedDateTime next)

@@ -5,7 +5,7 @@ package org.mailassure.config;
  * Online host (used for the SMTP XOAUTH2 token scope). Hosts from Microsoft's "National cloud
  * deployments" page for Graph.
  */
-public enum Cloud {
+public enum Cloud implements ConfigNamed {
   GLOBAL(
       "global",
       "https://login.microsoftonline.com/",
@@ -39,6 +39,7 @@ public enum Cloud {
     this.exchangeHost = exchangeHost;
   }
 
+  @Override
   public String configName() {
     return configName;
   }

@@ -1,8 +1,11 @@
 package org.mailassure.config;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The whole mailassure configuration, loaded once by {@link ConfigLoader}, with defaults applied
@@ -43,7 +46,13 @@ public record Config(
     if (!rule.replies() || graph == null) {
       return List.of();
     }
-    return domains.stream().filter(d -> d.rule() && d.mailbox() != null).toList();
+    List<DomainSettings> out = new ArrayList<>();
+    for (DomainSettings d : domains) {
+      if (d.rule() && d.mailbox() != null) {
+        out.add(d);
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** This config with another retry policy for probes (for {@code send} run by a person). */
@@ -81,23 +90,31 @@ public record Config(
    * so a command run by hand that needs one fails.
    */
   public List<Path> serviceOnlyFiles() {
-    List<Path> files = new java.util.ArrayList<>();
+    // Loops, not streams: validate calls this on every run, and a stream's first use costs
+    // milliseconds of start-up (README, Benchmarks).
+    Set<Path> files = new LinkedHashSet<>();
     if (graph != null && graph.auth() != null) {
       var a = graph.auth();
-      java.util.stream.Stream.of(a.clientSecretFile(), a.certificateFile(), a.tokenFile())
-          .forEach(files::add);
+      addCredential(files, a.clientSecretFile());
+      addCredential(files, a.certificateFile());
+      addCredential(files, a.tokenFile());
     }
     if (state != null) {
-      files.add(state.passwordFile());
+      addCredential(files, state.passwordFile());
     }
     for (DomainSettings d : domains) {
-      files.add(d.smtp() == null ? null : d.smtp().passwordFile());
-      d.dkim().forEach(k -> files.add(k.privateKeyFile()));
+      addCredential(files, d.smtp() == null ? null : d.smtp().passwordFile());
+      for (DkimKey k : d.dkim()) {
+        addCredential(files, k.privateKeyFile());
+      }
     }
-    return files.stream()
-        .filter(f -> f != null && FileChecks.isCredentialPath(f))
-        .distinct()
-        .toList();
+    return List.copyOf(files);
+  }
+
+  private static void addCredential(Set<Path> files, Path f) {
+    if (f != null && FileChecks.isCredentialPath(f)) {
+      files.add(f);
+    }
   }
 
   /** The domains whose names are given, in config order; all of them when none is given. */
@@ -105,8 +122,15 @@ public record Config(
     if (names == null || names.isEmpty()) {
       return domains;
     }
-    return domains.stream()
-        .filter(d -> names.stream().anyMatch(n -> n.equalsIgnoreCase(d.name())))
-        .toList();
+    List<DomainSettings> out = new ArrayList<>();
+    for (DomainSettings d : domains) {
+      for (String n : names) {
+        if (n.equalsIgnoreCase(d.name())) {
+          out.add(d);
+          break;
+        }
+      }
+    }
+    return List.copyOf(out);
   }
 }

@@ -420,11 +420,7 @@ public final class ConfigLoader {
     TransportKind transport =
         p == null
             ? TransportKind.GRAPH
-            : p.choice(
-                "transport",
-                TransportKind.GRAPH,
-                TransportKind.values(),
-                TransportKind::configName);
+            : p.choice("transport", TransportKind.GRAPH, TransportKind.values());
     String subject =
         p == null
             ? ProbeSettings.DEFAULT_SUBJECT
@@ -483,9 +479,7 @@ public final class ConfigLoader {
     if (r == null) {
       return d;
     }
-    RuleSettings.Action action =
-        r.choice(
-            "action", d.action(), RuleSettings.Action.values(), RuleSettings.Action::configName);
+    RuleSettings.Action action = r.choice("action", d.action(), RuleSettings.Action.values());
     Duration poll = r.duration("poll", d.poll());
     if (poll.compareTo(RuleSettings.MIN_POLL) < 0) {
       r.problem(
@@ -659,7 +653,12 @@ public final class ConfigLoader {
     if (graph != null) {
       return;
     }
-    boolean probes = domains.stream().anyMatch(DomainSettings::probe);
+    boolean probes = false;
+    boolean xoauth2 = false;
+    for (DomainSettings d : domains) {
+      probes |= d.probe();
+      xoauth2 |= d.probe() && d.smtp().auth() == SmtpAuthKind.XOAUTH2;
+    }
     if (probes && probe.transport() == TransportKind.GRAPH) {
       Location at =
           probeSection != null && probeSection.has("transport")
@@ -671,8 +670,7 @@ public final class ConfigLoader {
               "graph",
               "probe.transport is graph but there is no 'graph' section",
               "add 'graph:' with tenant-id and auth, or set probe.transport: smtp");
-    } else if (probes
-        && domains.stream().anyMatch(d -> d.probe() && d.smtp().auth() == SmtpAuthKind.XOAUTH2)) {
+    } else if (xoauth2) {
       top.problems()
           .add(
               top.location(),

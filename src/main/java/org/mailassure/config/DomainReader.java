@@ -117,7 +117,9 @@ final class DomainReader {
       selectors.add("selector1");
       selectors.add("selector2");
     }
-    keys.forEach(k -> selectors.add(k.selector()));
+    for (DkimKey k : keys) {
+      selectors.add(k.selector());
+    }
     Section override = d.section("smtp", SmtpReader.KEYS);
     SmtpSettings effective = override == null ? smtp : new SmtpReader(files).read(override, smtp);
     return new DomainSettings(
@@ -167,8 +169,7 @@ final class DomainReader {
             "use DNS labels such as mailassure1");
         continue;
       }
-      String sel = selector;
-      if (keys.stream().anyMatch(x -> x.selector().equals(sel))) {
+      if (hasSelector(keys, selector)) {
         k.problem(
             "selector",
             "the selector " + selector + " is used twice in this domain",
@@ -192,8 +193,12 @@ final class DomainReader {
         keys.add(key);
       }
     }
-    boolean hasEd = keys.stream().anyMatch(k -> k.algorithm() == DkimAlgorithm.ED25519_SHA256);
-    boolean hasRsa = keys.stream().anyMatch(k -> k.algorithm() == DkimAlgorithm.RSA_SHA256);
+    boolean hasEd = false;
+    boolean hasRsa = false;
+    for (DkimKey k : keys) {
+      hasEd |= k.algorithm() == DkimAlgorithm.ED25519_SHA256;
+      hasRsa |= k.algorithm() == DkimAlgorithm.RSA_SHA256;
+    }
     if (hasEd && !hasRsa) {
       d.problem(
           "dkim",
@@ -201,6 +206,15 @@ final class DomainReader {
           "add an RSA key (2048 bits or more): many receivers ignore ed25519-sha256 signatures (RFC 8463)");
     }
     return keys;
+  }
+
+  private static boolean hasSelector(List<DkimKey> keys, String selector) {
+    for (DkimKey k : keys) {
+      if (k.selector().equals(selector)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static DkimKey loadKey(Section k, String selector, Path file) {

@@ -18,7 +18,7 @@ public record GraphAuth(
     Path tokenFile) {
 
   /** The credential kinds of SPEC.md, with their names in the config. */
-  public enum AuthType {
+  public enum AuthType implements ConfigNamed {
     DEFAULT("default"),
     CLIENT_SECRET("client-secret"),
     CLIENT_CERTIFICATE("client-certificate"),
@@ -32,6 +32,7 @@ public record GraphAuth(
       this.configName = configName;
     }
 
+    @Override
     public String configName() {
       return configName;
     }

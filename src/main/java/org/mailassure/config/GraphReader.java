@@ -20,7 +20,7 @@ final class GraphReader {
     if (g == null) {
       return null;
     }
-    Cloud cloud = g.choice("cloud", Cloud.GLOBAL, Cloud.values(), Cloud::configName);
+    Cloud cloud = g.choice("cloud", Cloud.GLOBAL, Cloud.values());
     URI baseUrl = null;
     String base = g.text("base-url", null);
     if (base != null) {
@@ -75,7 +75,7 @@ final class GraphReader {
   }
 
   private static GraphAuth readAuth(Section a, FileChecks files) {
-    AuthType type = a.choice("type", AuthType.DEFAULT, AuthType.values(), AuthType::configName);
+    AuthType type = a.choice("type", AuthType.DEFAULT, AuthType.values());
     String clientId = a.text("client-id", null);
     if (clientId != null && !GUID.matcher(clientId).matches()) {
       a.problem(

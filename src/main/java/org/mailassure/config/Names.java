@@ -29,7 +29,13 @@ public final class Names {
         return false;
       }
     }
-    return !labels[labels.length - 1].chars().allMatch(Character::isDigit);
+    String last = labels[labels.length - 1];
+    for (int i = 0; i < last.length(); i++) {
+      if (!Character.isDigit(last.charAt(i))) {
+        return true;
+      }
+    }
+    return false; // a top-level domain is never all digits (RFC 3696 section 2)
   }
 
   /**

@@ -23,7 +23,7 @@ public record ProbeSettings(
   public static final String DEFAULT_SUBJECT = "Email security probe from {domain} at {time}";
 
   /** The ways a probe can leave. */
-  public enum TransportKind {
+  public enum TransportKind implements ConfigNamed {
     GRAPH("graph"),
     SMTP("smtp");
 
@@ -33,6 +33,7 @@ public record ProbeSettings(
       this.configName = configName;
     }
 
+    @Override
     public String configName() {
       return configName;
     }

@@ -28,12 +28,13 @@ public record RuleSettings(
           + " mail from {domain} leaves over TLS and is DKIM-signed.";
 
   /** How the assessment service is answered. */
-  public enum Action {
+  public enum Action implements ConfigNamed {
     /** The daemon lists each mailbox through Graph and replies to each assessment message. */
     REPLY,
     /** An inbox rule forwards each assessment message back to the assessment address. */
     FORWARD;
 
+    @Override
     public String configName() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }

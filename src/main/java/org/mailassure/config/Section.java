@@ -38,8 +38,14 @@ final class Section {
     this.problems = problems;
     this.path = path;
     this.mapping = mapping;
-    List<Entry> unknown =
-        mapping.entries().values().stream().filter(e -> !known.contains(e.key())).toList();
+    // A loop, not a stream: every section of every domain comes here, and the first stream or
+    // lambda of a run costs milliseconds of start-up (README, Benchmarks).
+    List<Entry> unknown = new ArrayList<>();
+    for (Entry e : mapping.entries().values()) {
+      if (!known.contains(e.key())) {
+        unknown.add(e);
+      }
+    }
     foreign = path.isEmpty() && unknown.size() >= 2 && unknown.size() == mapping.entries().size();
     if (foreign) {
       // Not one key of the file is a config key: another file was named, most likely.
@@ -293,20 +299,19 @@ final class Section {
   }
 
   /** An enum value by its config name. */
-  <E extends Enum<E>> E choice(
-      String key, E fallback, E[] values, java.util.function.Function<E, String> name) {
+  <E extends Enum<E> & ConfigNamed> E choice(String key, E fallback, E[] values) {
     String t = text(key, null);
     if (t == null) {
       return fallback;
     }
     for (E v : values) {
-      if (name.apply(v).equalsIgnoreCase(t)) {
+      if (v.configName().equalsIgnoreCase(t)) {
         return v;
       }
     }
     List<String> names = new ArrayList<>();
     for (E v : values) {
-      names.add(name.apply(v));
+      names.add(v.configName());
     }
     problem(
         key,

@@ -63,12 +63,11 @@ final class SmtpReader {
     Security security =
         securityText == null
             ? base.security()
-            : s.choice("security", base.security(), Security.values(), Security::configName);
+            : s.choice("security", base.security(), Security.values());
     int defaultPort = security != base.security() ? security.defaultPort() : base.port();
     int port = s.integer("port", defaultPort, 1, 65535);
     TlsVersion minTls = readMinTls(s, base.minTlsVersion());
-    SmtpAuthKind auth =
-        s.choice("auth", base.auth(), SmtpAuthKind.values(), SmtpAuthKind::configName);
+    SmtpAuthKind auth = s.choice("auth", base.auth(), SmtpAuthKind.values());
     String username = s.text("username", base.username());
     Path password =
         s.has("password-file") ? files.optionalSecret(s, "password-file") : base.passwordFile();

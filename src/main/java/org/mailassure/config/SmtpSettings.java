@@ -20,7 +20,7 @@ public record SmtpSettings(
     Path trustStore) {
 
   /** How TLS starts. */
-  public enum Security {
+  public enum Security implements ConfigNamed {
     STARTTLS("starttls", 587),
     IMPLICIT_TLS("implicit-tls", 465);
 
@@ -32,6 +32,7 @@ public record SmtpSettings(
       this.defaultPort = defaultPort;
     }
 
+    @Override
     public String configName() {
       return configName;
     }
@@ -42,7 +43,7 @@ public record SmtpSettings(
   }
 
   /** How the relay is authenticated to. */
-  public enum SmtpAuthKind {
+  public enum SmtpAuthKind implements ConfigNamed {
     XOAUTH2("xoauth2"),
     PASSWORD("password"),
     NONE("none");
@@ -53,6 +54,7 @@ public record SmtpSettings(
       this.configName = configName;
     }
 
+    @Override
     public String configName() {
       return configName;
     }

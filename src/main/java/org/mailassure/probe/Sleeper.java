@@ -7,6 +7,15 @@ import java.time.Duration;
 public interface Sleeper {
   void sleep(Duration duration) throws InterruptedException;
 
-  /** The real thing. */
-  Sleeper SYSTEM = d -> Thread.sleep(d.toMillis());
+  /**
+   * The real thing. (A class, not a lambda: every command makes one, and the first lambda of a run
+   * costs milliseconds of start-up.)
+   */
+  Sleeper SYSTEM =
+      new Sleeper() {
+        @Override
+        public void sleep(Duration duration) throws InterruptedException {
+          Thread.sleep(duration.toMillis());
+        }
+      };
 }
