@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Reads PEM certificate files (RFC 7468), such as a private relay CA for {@code trust-store}. */
@@ -19,12 +21,11 @@ public final class PemCertificates {
   public static List<X509Certificate> read(Path file) throws IOException, GeneralSecurityException {
     // Buffered: the JDK's parser reads a PEM file a byte at a time, a system call each unbuffered.
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-      List<X509Certificate> certs;
+      List<X509Certificate> certs = new ArrayList<>();
       try {
-        certs =
-            CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
-                .map(X509Certificate.class::cast)
-                .toList();
+        for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+          certs.add((X509Certificate) c);
+        }
       } catch (java.security.cert.CertificateException e) {
         // The JDK's words name its own classes ("... java.io.IOException: Incomplete data").
         throw new GeneralSecurityException(
@@ -33,7 +34,7 @@ public final class PemCertificates {
       if (certs.isEmpty()) {
         throw new GeneralSecurityException("no certificate found");
       }
-      return certs;
+      return List.copyOf(certs);
     }
   }
 
