@@ -289,6 +289,45 @@ class InstalledLayoutIT {
     assertThat(dir.resolve("cache")).doesNotExist();
   }
 
+  /**
+   * validate is the command scripts and package checks start most often, so its start-up is kept
+   * short (README, Benchmarks): mailassure's code on its path spins no lambda, each of which cost
+   * about a millisecond there (a class made at run time), and starts no stream.
+   */
+  @Test
+  void validateSpinsNoLambdaOfMailassuresOwn() throws Exception {
+    Run keygen =
+        mailassure(
+            "dkim",
+            "keygen",
+            "--domain",
+            "example.gov.uk",
+            "--selector",
+            "s1",
+            "--out",
+            dir.toString());
+    assertThat(keygen.exitCode()).as(keygen.err()).isZero();
+    Files.writeString(
+        dir.resolve("smtp.yaml"),
+        """
+        probe: { transport: smtp, smtp: { host: 127.0.0.1, auth: none } }
+        domains:
+          - name: example.gov.uk
+            mailbox: secureemailreply@example.gov.uk
+            dkim: [{ selector: s1, private-key-file: example.gov.uk-s1.pem }]
+        """);
+    for (Path file : List.of(config, dir.resolve("smtp.yaml"))) {
+      Run validate = mailassure("validate", "-c", file.toString());
+      assertThat(validate.exitCode()).as(validate.err()).isZero();
+      List<String> spun;
+      try (Stream<String> lines = Files.lines(dir.resolve("classes.log"))) {
+        spun =
+            lines.filter(l -> l.contains(" org.mailassure.") && l.contains("$$Lambda$")).toList();
+      }
+      assertThat(spun).as(file.getFileName().toString()).isEmpty();
+    }
+  }
+
   @Test
   void theLayoutCarriesOneHttpClientAndNoNativeLibrariesForOtherSystems() throws IOException {
     List<String> names;
