@@ -654,10 +654,8 @@ public final class ConfigLoader {
       return;
     }
     boolean probes = false;
-    boolean xoauth2 = false;
     for (DomainSettings d : domains) {
       probes |= d.probe();
-      xoauth2 |= d.probe() && d.smtp().auth() == SmtpAuthKind.XOAUTH2;
     }
     if (probes && probe.transport() == TransportKind.GRAPH) {
       Location at =
@@ -670,7 +668,7 @@ public final class ConfigLoader {
               "graph",
               "probe.transport is graph but there is no 'graph' section",
               "add 'graph:' with tenant-id and auth, or set probe.transport: smtp");
-    } else if (xoauth2) {
+    } else if (probes && probesWithXoauth2(domains)) {
       top.problems()
           .add(
               top.location(),
@@ -678,6 +676,15 @@ public final class ConfigLoader {
               "SMTP auth xoauth2 takes its token from graph.auth, but there is no 'graph' section",
               "add 'graph:' with tenant-id and auth, or set probe.smtp.auth to password or none");
     }
+  }
+
+  private static boolean probesWithXoauth2(List<DomainSettings> domains) {
+    for (DomainSettings d : domains) {
+      if (d.probe() && d.smtp().auth() == SmtpAuthKind.XOAUTH2) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean hasUserInfo(String url) {
