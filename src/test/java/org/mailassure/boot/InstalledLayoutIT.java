@@ -292,7 +292,7 @@ class InstalledLayoutIT {
   /**
    * validate is the command scripts and package checks start most often, so its start-up is kept
    * short (README, Benchmarks): mailassure's code on its path spins no lambda, each of which cost
-   * about a millisecond there (a class made at run time), and starts no stream.
+   * about a millisecond there (a class the JVM makes at run time).
    */
   @Test
   void validateSpinsNoLambdaOfMailassuresOwn() throws Exception {
