@@ -21,6 +21,32 @@ public final class PemKeys {
 
   private PemKeys() {}
 
+  /**
+   * Starts the JDK's security providers, X.509 parser and RSA key factory on a thread of its own,
+   * for a caller about to read keys or certificates: their first use costs tens of milliseconds of
+   * class loading and initialisation, which then overlap whatever the caller does first (reading
+   * the rest of a config) on another core. Nothing is kept, and nothing is reported: what fails
+   * here fails again where it is really used, and is reported there.
+   */
+  public static void prepareInBackground() {
+    Thread t =
+        new Thread(
+            new Runnable() {
+              @Override
+              public void run() {
+                try {
+                  KeyFactory.getInstance("RSA");
+                  java.security.cert.CertificateFactory.getInstance("X.509");
+                } catch (GeneralSecurityException e) {
+                  // reported by the real use
+                }
+              }
+            },
+            "mailassure-crypto-start");
+    t.setDaemon(true);
+    t.start();
+  }
+
   /** A key read from PEM and the DKIM algorithm it signs with. */
   public record LoadedKey(PrivateKey key, DkimAlgorithm algorithm, int bits) {}
 
