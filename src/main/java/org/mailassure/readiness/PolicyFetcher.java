@@ -215,7 +215,7 @@ public final class PolicyFetcher {
       AtomicBoolean expired,
       long deadline)
       throws IOException {
-    IOException last = new java.net.ConnectException("no address to connect to");
+    IOException last = null;
     for (int i = 0; i < addresses.size(); i++) {
       Socket s = new Socket();
       current.set(s);
@@ -235,7 +235,8 @@ public final class PolicyFetcher {
         last = e;
       }
     }
-    throw last;
+    // Made only when needed: an exception fills in its stack trace, on every fetch otherwise.
+    throw last != null ? last : new java.net.ConnectException("no address to connect to");
   }
 
   private static void closeQuietly(Socket s) {
