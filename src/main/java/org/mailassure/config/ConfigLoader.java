@@ -48,10 +48,17 @@ public final class ConfigLoader {
   static final Set<String> RETRY = Set.of("attempts", "backoff", "max-backoff");
   static final Set<String> READINESS = Set.of("dns-servers", "timeout", "dmarc-rua", "tls-rpt-rua");
   static final Set<String> CONNECTOR = Set.of("name", "domains", "secure-domain-list");
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
-  private static final Pattern DNS_SERVER =
-      Pattern.compile(
-          "(\\d{1,3}(?:\\.\\d{1,3}){3}|\\[[0-9A-Fa-f:.]+]|[0-9A-Fa-f:]+:[0-9A-Fa-f:.]*)(?::(\\d{1,5}))?");
+
+  /**
+   * Compiled on first use, when a config names DNS servers: a config without them compiles no
+   * regular expression at all, the first of which costs milliseconds of start-up (README,
+   * Benchmarks).
+   */
+  private static final class DnsServer {
+    static final Pattern PATTERN =
+        Pattern.compile(
+            "(\\d{1,3}(?:\\.\\d{1,3}){3}|\\[[0-9A-Fa-f:.]+]|[0-9A-Fa-f:]+:[0-9A-Fa-f:.]*)(?::(\\d{1,5}))?");
+  }
 
   private final Map<String, String> environment;
   private final boolean root;
@@ -448,7 +455,7 @@ public final class ConfigLoader {
   private static CronExpression parseCron(Section p, String text) {
     String fix =
         "write five fields: minute hour day-of-month month day-of-week, e.g. \"0 6 * * *\" for 06:00 daily";
-    if (text.trim().split("\\s+").length != 5) {
+    if (CronExpression.fields(text.trim()).length != 5) {
       if (p != null) {
         p.problem("schedule", "'" + text + "' does not have five fields", fix);
       }
@@ -467,15 +474,31 @@ public final class ConfigLoader {
     }
   }
 
+  /**
+   * The names between braces, as the expression <code>\{([^}]*)}</code> finds them from left to
+   * right: from a "{" to the next "}", which may hold other "{"s.
+   */
+  static List<String> placeholders(String text) {
+    List<String> names = new ArrayList<>();
+    int open = text.indexOf('{');
+    while (open >= 0) {
+      int close = text.indexOf('}', open + 1);
+      if (close < 0) {
+        break;
+      }
+      names.add(text.substring(open + 1, close));
+      open = text.indexOf('{', close + 1);
+    }
+    return names;
+  }
+
   private static void checkSubject(Section p, String subject) {
     if (subject.indexOf('\r') >= 0 || subject.indexOf('\n') >= 0) {
       p.problem("subject", "must be a single line", "remove the line breaks");
     }
-    Matcher m = PLACEHOLDER.matcher(subject);
-    while (m.find()) {
-      if (!m.group(1).equals("domain") && !m.group(1).equals("time")) {
-        p.problem(
-            "subject", "unknown placeholder {" + m.group(1) + "}", "use {domain} and {time} only");
+    for (String name : placeholders(subject)) {
+      if (!name.equals("domain") && !name.equals("time")) {
+        p.problem("subject", "unknown placeholder {" + name + "}", "use {domain} and {time} only");
       }
     }
   }
@@ -500,10 +523,9 @@ public final class ConfigLoader {
     } else if (text.length() > 4000) {
       r.problem("reply-text", "is longer than 4000 characters", "keep the reply short");
     }
-    Matcher m = PLACEHOLDER.matcher(text);
-    while (m.find()) {
-      if (!m.group(1).equals("domain")) {
-        r.problem("reply-text", "unknown placeholder {" + m.group(1) + "}", "use {domain} only");
+    for (String name : placeholders(text)) {
+      if (!name.equals("domain")) {
+        r.problem("reply-text", "unknown placeholder {" + name + "}", "use {domain} only");
       }
     }
     int cap = r.integer("max-replies-per-day", d.maxRepliesPerDay(), 1, 1000);
@@ -540,7 +562,7 @@ public final class ConfigLoader {
     }
     List<String> servers = r.texts("dns-servers");
     for (String s : servers) {
-      Matcher m = DNS_SERVER.matcher(s);
+      Matcher m = DnsServer.PATTERN.matcher(s);
       if (!m.matches() || (m.group(2) != null && Integer.parseInt(m.group(2)) > 65535)) {
         r.problem(
             "dns-servers",

@@ -4,17 +4,53 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.regex.Pattern;
 import org.mailassure.config.GraphAuth.AuthType;
 
-/** Reads the {@code graph} section: tenant, cloud, endpoint override and credential. */
+/**
+ * Reads the {@code graph} section: tenant, cloud, endpoint override and credential. Its checks go
+ * character by character rather than through regular expressions, as {@link Names}' do, for the
+ * same reason (start-up).
+ */
 final class GraphReader {
-  static final Pattern GUID =
-      Pattern.compile(
-          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-
   private GraphReader() {}
+
+  /**
+   * {@code [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}}: a GUID as
+   * Entra ID writes tenant and client IDs.
+   */
+  static boolean isGuid(String text) {
+    if (text.length() != 36) {
+      return false;
+    }
+    for (int i = 0; i < 36; i++) {
+      char c = text.charAt(i);
+      boolean ok =
+          i == 8 || i == 13 || i == 18 || i == 23
+              ? c == '-'
+              : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code [A-Za-z_][A-Za-z0-9_]*}: a name the environment can hold for any shell. */
+  static boolean isEnvName(String text) {
+    if (text.isEmpty() || (text.charAt(0) >= '0' && text.charAt(0) <= '9')) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '_')) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   static GraphSettings read(Section g, FileChecks files) {
     if (g == null) {
@@ -32,7 +68,7 @@ final class GraphReader {
             ? new GraphAuth(AuthType.DEFAULT, null, null, null, null, null)
             : readAuth(a, files);
     String tenant = g.text("tenant-id", null);
-    if (tenant != null && !GUID.matcher(tenant).matches() && !Names.isDomainName(tenant)) {
+    if (tenant != null && !isGuid(tenant) && !Names.isDomainName(tenant)) {
       g.problem(
           "tenant-id",
           "'" + tenant + "' is neither a tenant GUID nor a domain name",
@@ -77,7 +113,7 @@ final class GraphReader {
   private static GraphAuth readAuth(Section a, FileChecks files) {
     AuthType type = a.choice("type", AuthType.DEFAULT, AuthType.values());
     String clientId = a.text("client-id", null);
-    if (clientId != null && !GUID.matcher(clientId).matches()) {
+    if (clientId != null && !isGuid(clientId)) {
       a.problem(
           "client-id",
           "'" + clientId + "' is not a GUID",
@@ -94,7 +130,7 @@ final class GraphReader {
     Path certificate = files.optionalSecret(a, "certificate-file");
     String tokenEnv = a.text("token-env", null);
     Path tokenFile = files.optionalSecret(a, "token-file");
-    if (tokenEnv != null && !ENV_NAME.matcher(tokenEnv).matches()) {
+    if (tokenEnv != null && !isEnvName(tokenEnv)) {
       a.problem(
           "token-env",
           "'" + tokenEnv + "' is not an environment variable name",

@@ -42,9 +42,7 @@ final class SmtpReader {
 
   SmtpSettings read(Section s, SmtpSettings base) {
     String host = s.text("host", base.host()).toLowerCase(Locale.ROOT);
-    if (!Names.isDomainName(host)
-        && !host.equals("localhost")
-        && !host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+    if (!Names.isDomainName(host) && !host.equals("localhost") && !Names.isDottedQuad(host)) {
       s.problem(
           "host",
           "'" + host + "' is not a host name",

@@ -23,9 +23,15 @@ public final class Secrets {
   /** Shorter values are not secrets worth hiding and would mask ordinary words. */
   private static final int MIN_LENGTH = 8;
 
-  private static final Pattern JWT =
-      Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*");
-  private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[^\\s\"',;]+");
+  /**
+   * Compiled on first use, when a text could hold a token: most output never does, and the first
+   * regular expression of a run costs milliseconds of start-up (README, Benchmarks).
+   */
+  private static final class Patterns {
+    static final Pattern JWT =
+        Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*");
+    static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[^\\s\"',;]+");
+  }
 
   private static final List<String> KNOWN = new CopyOnWriteArrayList<>();
 
@@ -66,12 +72,12 @@ public final class Secrets {
     // The patterns only where they could match: every line of output passes here, and most hold
     // neither a token's "eyJ" nor the word bearer.
     if (out.contains("eyJ")) {
-      out = JWT.matcher(out).replaceAll(MASK);
+      out = Patterns.JWT.matcher(out).replaceAll(MASK);
     }
-    return mayHoldBearer(out) ? BEARER.matcher(out).replaceAll("$1" + MASK) : out;
+    return mayHoldBearer(out) ? Patterns.BEARER.matcher(out).replaceAll("$1" + MASK) : out;
   }
 
-  /** Whether the text holds "bearer" in any case, as {@link #BEARER} would need. */
+  /** Whether the text holds "bearer" in any case, as {@link Patterns#BEARER} would need. */
   private static boolean mayHoldBearer(String text) {
     for (int i = 0; i + 6 <= text.length(); i++) {
       char c = text.charAt(i);

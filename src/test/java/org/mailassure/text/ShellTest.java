@@ -37,4 +37,23 @@ class ShellTest {
   void anOrdinaryPathIsWrittenPlainly(String path) {
     assertThat(Shell.arg(path)).isEqualTo(path);
   }
+
+  @org.junit.jupiter.api.Test
+  void aPlainArgumentIsWhatThePlainExpressionMatches() {
+    // Checked by hand in Shell (no regular expression on validate's path); held to the expression.
+    java.util.regex.Pattern plain = java.util.regex.Pattern.compile("[A-Za-z0-9_./@%+=:,-]+");
+    long seed = new java.util.Random().nextLong();
+    java.util.Random random = new java.util.Random(seed);
+    String alphabet = "aZ09_./@%+=:,- '\"$*~é\n";
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder b = new StringBuilder();
+      for (int n = random.nextInt(8); n > 0; n--) {
+        b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String t = b.toString();
+      assertThat(Shell.isPlain(t))
+          .as("'%s' (seed %d)", t, seed)
+          .isEqualTo(plain.matcher(t).matches());
+    }
+  }
 }
