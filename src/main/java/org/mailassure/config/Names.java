@@ -8,7 +8,7 @@ import java.util.Locale;
  *
  * <p>Checked character by character, not with regular expressions: every domain of a config comes
  * here, and the first regular expression of a run costs milliseconds of start-up (README,
- * Benchmarks). {@code NamesTest} holds each check to the expression it stands for.
+ * Benchmarks). {@code HandWrittenSyntaxTest} holds each check to the expression it stands for.
  */
 public final class Names {
   private Names() {}
