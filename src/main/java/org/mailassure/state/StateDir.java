@@ -3,8 +3,6 @@ package org.mailassure.state;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 
 /**
  * The state directory as mailassure writes in it, often as root: created when missing, refused to
@@ -63,18 +61,18 @@ public final class StateDir {
    * when it does not exist yet: it is then created for its user alone to write).
    */
   public static String[] everyUserCanWrite(Path dir) {
-    PosixFileAttributes a;
+    int mode;
     try {
-      a = Files.readAttributes(dir, PosixFileAttributes.class);
-    } catch (IOException | UnsupportedOperationException e) {
+      mode = ((Number) Files.getAttribute(dir, "unix:mode")).intValue() & 07777;
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
       return null; // missing, or not a POSIX file system: no mode to judge
     }
-    if (!a.permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
+    if ((mode & 0002) == 0) {
       return null;
     }
     return new String[] {
       "is writable by every user (mode "
-          + mode(a)
+          + String.format(java.util.Locale.ROOT, "%04o", mode)
           + ") and mailassure runs as root: another user could replace the state store or put a"
           + " link where mailassure writes",
       "run chmod o-w "
@@ -96,13 +94,5 @@ public final class StateDir {
               + " would make it write to another file)",
           "remove the link (rm " + file + ") and see who put it there");
     }
-  }
-
-  private static String mode(PosixFileAttributes a) {
-    int m = 0;
-    for (PosixFilePermission p : a.permissions()) {
-      m |= 1 << (8 - p.ordinal());
-    }
-    return String.format(java.util.Locale.ROOT, "%04o", m);
   }
 }
