@@ -133,7 +133,7 @@ public final class ConfigLoader {
     String text = readText(file);
     if (text.contains("private-key-file") || text.contains("trust-store")) {
       // The JDK's cryptography starts on another core while the domains before the first key
-      // are read: `validate` of 200 domains with RSA keys 9% faster (README, Benchmarks).
+      // are read: `validate` of 200 domains with RSA keys 4 to 9% faster (README, Benchmarks).
       org.mailassure.keys.PemKeys.prepareInBackground();
     }
     return parse(text, file);
