@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -33,6 +34,12 @@ import org.mailassure.keys.TlsFault;
  * trust anchors are injected so tests can serve a policy on loopback. Thread-safe.
  */
 public final class PolicyFetcher {
+  // Compiled once: an answer's status line and framing are checked on every fetch.
+  private static final Pattern HTTP_VERSION = Pattern.compile("HTTP/1\\.[01]");
+  private static final Pattern STATUS_CODE = Pattern.compile("[1-5][0-9][0-9]");
+  private static final Pattern CONTENT_LENGTH = Pattern.compile("[0-9]{1,9}");
+  private static final Pattern CHUNK_SIZE = Pattern.compile("[0-9A-Fa-f]{1,6}");
+
   static final int MAX_BYTES = 64 * 1024;
 
   /** Closes the sockets of fetches that pass their deadline; one daemon thread for all. */
@@ -289,8 +296,8 @@ public final class PolicyFetcher {
       head = text.substring(0, split).split("\r\n", -1);
       String[] statusLine = head[0].split(" ", 3);
       if (statusLine.length < 2
-          || !statusLine[0].matches("HTTP/1\\.[01]")
-          || !statusLine[1].matches("[1-5][0-9][0-9]")) {
+          || !HTTP_VERSION.matcher(statusLine[0]).matches()
+          || !STATUS_CODE.matcher(statusLine[1]).matches()) {
         throw new Malformed("the status line is '" + printable(head[0]) + "'");
       }
       status = Integer.parseInt(statusLine[1]);
@@ -326,7 +333,7 @@ public final class PolicyFetcher {
         case "content-encoding" ->
             contentCodings = contentCodings == null ? value : contentCodings + "," + value;
         case "content-length" -> {
-          if (!value.matches("[0-9]{1,9}")) {
+          if (!CONTENT_LENGTH.matcher(value).matches()) {
             throw new Malformed("Content-Length is '" + printable(value) + "'");
           }
           // RFC 9112 section 6.3: an invalid Content-Length makes the framing invalid, and the
@@ -467,7 +474,7 @@ public final class PolicyFetcher {
         throw new Malformed("the chunked body ends inside a chunk's size line");
       }
       String sizeText = body.substring(at, eol).split(";", 2)[0].strip();
-      if (!sizeText.matches("[0-9A-Fa-f]{1,6}")) {
+      if (!CHUNK_SIZE.matcher(sizeText).matches()) {
         throw new Malformed("a chunk's size is '" + printable(sizeText) + "'");
       }
       int size = Integer.parseInt(sizeText, 16);

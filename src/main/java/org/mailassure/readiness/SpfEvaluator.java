@@ -74,6 +74,9 @@ final class SpfEvaluator {
           "(0|[1-9]\\d{0,2})\\.(0|[1-9]\\d{0,2})\\.(0|[1-9]\\d{0,2})\\.(0|[1-9]\\d{0,2})"
               + "(?:/(0|[1-9]\\d?))?");
 
+  private static final Pattern SPACES = Pattern.compile(" +");
+  private static final Pattern TOP_LABEL = Pattern.compile("(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?");
+  private static final Pattern DIGITS = Pattern.compile("[0-9]+");
   private static final Pattern MODIFIER = Pattern.compile("([A-Za-z][A-Za-z0-9_.-]*)=(.*)");
   private static final Pattern MECHANISM = Pattern.compile("([A-Za-z][A-Za-z0-9_.-]*)(.*)");
 
@@ -183,7 +186,7 @@ final class SpfEvaluator {
     if (record == null) {
       return new Outcome(Result.NONE, null, "no v=spf1 record at " + domain);
     }
-    String[] terms = record.strip().split(" +");
+    String[] terms = SPACES.split(record.strip());
     String redirect = null;
     String exp = null;
     boolean hasAll = false;
@@ -590,8 +593,8 @@ final class SpfEvaluator {
     String[] labels = name.split("\\.");
     String top = labels[labels.length - 1];
     if (labels.length < 2 && !spec.contains("%")
-        || !top.matches("(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?")
-        || top.matches("[0-9]+")) {
+        || !TOP_LABEL.matcher(top).matches()
+        || DIGITS.matcher(top).matches()) {
       throw syntax(domain, term);
     }
   }

@@ -118,7 +118,12 @@ public final class DnsClient {
    * of any name are never held up by it.
    */
   public CompletableFuture<DnsAnswer> ask(String name, int type) {
-    String key = name.toLowerCase(Locale.ROOT).replaceAll("\\.$", "") + "/" + Type.string(type);
+    String lower = name.toLowerCase(Locale.ROOT);
+    // The name with or without its final dot is one question; no expression is compiled for it.
+    if (lower.endsWith(".")) {
+      lower = lower.substring(0, lower.length() - 1);
+    }
+    String key = lower + "/" + Type.string(type);
     CompletableFuture<DnsAnswer> known = asked.get(key);
     if (known != null) {
       return known;
