@@ -8,6 +8,7 @@
 # during the measured run is shown beside mailassure's: both share the machine's cores.
 #   sudo bench/run-check.sh            (needs Java 17 and Maven; root for port 443)
 #   KEYS=ec N=300 bench/run-check.sh   (ECDSA certificates; fewer domains)
+#   RUNS=5 bench/run-check.sh          (measured runs after the warm-up, 3 by default; medians last)
 #   MAILASSURE_JAVA_OPTS=...           (more JVM options for the measured mailassure process)
 #   HARNESS_OPTS=...                   (JVM options for the servers' JVM, e.g. to profile it)
 set -euo pipefail
@@ -30,10 +31,10 @@ echo "policy hosts' certificates: $KEYS (KEYS=rsa|ec)"
 echo "checks: mx spf dmarc dkim mta-sts tls-rpt (smtp-tls, rule and probe need no DNS and are skipped)"
 echo
 echo "(cpu s: mailassure's process; servers cpu s: the loopback DNS and HTTPS servers' JVM, same cores)"
-printf '%8s %8s %8s %15s %10s %20s %9s %5s %s\n' domains "wall s" "cpu s" "servers cpu s" questions "most asks of one q" policies exit target
+printf '%-7s %8s %8s %8s %15s %10s %20s %9s %9s %s\n' run domains "wall s" "cpu s" "servers cpu s" questions "most asks of one q" policies exit target
 java ${HARNESS_OPTS:-} $SQLITE_OPTS -cp "$LIB:$OUT/classes" CheckBench "$N" "$DELAY_MS" "$OUT" "$KEYS" 2>"$OUT/check-bench.err" |
-  while IFS=$'\t' read -r n s c sc q most fetched rc; do
-    printf '%8s %8s %8s %15s %10s %20s %9s %5s %s\n' "$n" "$s" "$c" "$sc" "$q" "$most" "$fetched" "$rc" \
+  while IFS=$'\t' read -r run n s c sc q most fetched rc; do
+    printf '%-7s %8s %8s %8s %15s %10s %20s %9s %9s %s\n' "$run" "$n" "$s" "$c" "$sc" "$q" "$most" "$fetched" "$rc" \
       "wall < 10 s, cpu <= 5 s, 1 ask, $n policies, exit 0"
   done || {
   echo "run-check.sh: the benchmark harness failed; the end of $OUT/check-bench.err:" >&2

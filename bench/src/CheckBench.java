@@ -7,13 +7,15 @@ import org.mailassure.testing.LoopbackDns;
 
 /**
  * Runs `mailassure check` over N domains against a loopback DNS server that answers every question
- * after a delay. Each domain is a Microsoft 365 domain with MX, SPF (including Outlook's), DMARC
- * (with an external rua needing authorisation), two DKIM CNAMEs into onmicrosoft.com with 2048-bit
- * keys, MTA-STS (its policy served over HTTPS by {@link PolicyServer} on 127.0.0.1:443, trusted
- * through the launcher's MAILASSURE_JAVA_OPTS) and TLS-RPT records. Prints: domains, wall and CPU
- * seconds of the mailassure process, CPU seconds of the loopback servers (this JVM) over the same
- * time, questions the DNS server received, the most times one (name, type) was asked, policies
- * fetched over HTTPS, and the exit code (0: every check passed).
+ * after a delay, RUNS (3) times after the warm-up, each run a row, then their medians. Each domain
+ * is a Microsoft 365 domain with MX, SPF (including Outlook's), DMARC (with an external rua needing
+ * authorisation), two DKIM CNAMEs into onmicrosoft.com with 2048-bit keys, MTA-STS (its policy
+ * served over HTTPS by {@link PolicyServer} on 127.0.0.1:443, trusted through the launcher's
+ * MAILASSURE_JAVA_OPTS) and TLS-RPT records. Prints: domains, wall and CPU seconds of the
+ * mailassure process, CPU seconds of the loopback servers (this JVM) over the same time, questions
+ * the DNS server received, the most times one (name, type) was asked, policies fetched over HTTPS,
+ * and the exit code (0: every check passed); the medians' row gives the wall, CPU and servers' CPU
+ * medians and whether every run exited 0.
  */
 public final class CheckBench {
   private static final String TRUST_PASSWORD = "bench-trust";
@@ -145,25 +147,51 @@ public final class CheckBench {
       dns.delay(delay);
       Path trust = https.trustStore(out.resolve("bench-trust.p12"), TRUST_PASSWORD.toCharArray());
       warmUp(dns, https, config, trust);
-      java.lang.management.OperatingSystemMXBean os =
-          java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-      long serversBefore = ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
-      Timed t = check(config, trust, System.getenv().getOrDefault("MAILASSURE_JAVA_OPTS", ""));
-      // The loopback servers' CPU over the same time (this JVM: the DNS and HTTPS servers, their
-      // TLS signatures), which shares the machine's cores with mailassure.
-      double servers =
-          (((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() - serversBefore)
-              / 1e9;
+      // The machine's speed drifts from minute to minute (a shared VM): RUNS measured runs, each
+      // a row, and their medians.
+      int runs = Integer.parseInt(System.getenv().getOrDefault("RUNS", "3"));
+      double[] walls = new double[runs];
+      double[] cpus = new double[runs];
+      double[] serverCpus = new double[runs];
+      boolean allGood = true;
+      for (int r = 0; r < runs; r++) {
+        dns.resetCounts();
+        https.served.set(0);
+        java.lang.management.OperatingSystemMXBean os =
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long serversBefore = ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+        Timed t = check(config, trust, System.getenv().getOrDefault("MAILASSURE_JAVA_OPTS", ""));
+        // The loopback servers' CPU over the same time (this JVM: the DNS and HTTPS servers, their
+        // TLS signatures), which shares the machine's cores with mailassure.
+        double servers =
+            (((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() - serversBefore)
+                / 1e9;
+        walls[r] = t.wallSeconds();
+        cpus[r] = t.cpuSeconds();
+        serverCpus[r] = servers;
+        allGood &= t.exitCode() == 0;
+        System.out.printf(
+            "run %d\t%d\t%.2f\t%.2f\t%.2f\t%d\t%d\t%d\t%d%n",
+            r + 1,
+            n,
+            t.wallSeconds(),
+            t.cpuSeconds(),
+            servers,
+            dns.questions(),
+            dns.mostAskedQuestion(),
+            https.served.get(),
+            t.exitCode());
+      }
       System.out.printf(
-          "%d\t%.2f\t%.2f\t%.2f\t%d\t%d\t%d\t%d%n",
-          n,
-          t.wallSeconds(),
-          t.cpuSeconds(),
-          servers,
-          dns.questions(),
-          dns.mostAskedQuestion(),
-          https.served.get(),
-          t.exitCode());
+          "median\t%d\t%.2f\t%.2f\t%.2f\t-\t-\t-\t%s%n",
+          n, median(walls), median(cpus), median(serverCpus), allGood ? "all 0" : "not all 0");
     }
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    int m = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
   }
 }
