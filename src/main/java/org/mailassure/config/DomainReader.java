@@ -1,7 +1,6 @@
 package org.mailassure.config;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -219,8 +218,7 @@ final class DomainReader {
 
   private static DkimKey loadKey(Section k, String selector, Path file) {
     try {
-      PemKeys.LoadedKey loaded =
-          PemKeys.readPrivateKey(java.nio.file.Files.readString(file, StandardCharsets.US_ASCII));
+      PemKeys.LoadedKey loaded = PemKeys.readPrivateKey(FileChecks.readAscii(file));
       if (loaded.algorithm() == DkimAlgorithm.RSA_SHA256 && loaded.bits() < MIN_RSA_BITS) {
         k.problem(
             "private-key-file",
