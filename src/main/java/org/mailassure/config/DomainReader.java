@@ -218,7 +218,9 @@ final class DomainReader {
 
   private static DkimKey loadKey(Section k, String selector, Path file) {
     try {
-      PemKeys.LoadedKey loaded = PemKeys.readPrivateKey(FileChecks.readAscii(file));
+      PemKeys.LoadedKey loaded =
+          PemKeys.readPrivateKey(
+              org.mailassure.text.SmallFiles.readAscii(file, (int) FileChecks.MAX_FILE_BYTES));
       if (loaded.algorithm() == DkimAlgorithm.RSA_SHA256 && loaded.bits() < MIN_RSA_BITS) {
         k.problem(
             "private-key-file",

@@ -63,32 +63,6 @@ public final class FileChecks {
   /** Keys, certificates, secrets and trust stores are small; a larger file is refused unread. */
   static final long MAX_FILE_BYTES = 1L << 20;
 
-  /**
-   * The text of a file {@link #existing} has accepted, which must be US-ASCII (a PEM key), at most
-   * {@link #MAX_FILE_BYTES} of it. Read through {@code java.io} rather than {@code
-   * Files.readString}: in a JVM that has just started, NIO's file channel costs about 0.06 ms more
-   * a file (200 key files read in 15 ms against 4, medians of five fresh JVMs with the launcher's
-   * options), and a config can name a key for each of hundreds of domains. A file that cannot be
-   * opened is read again through NIO, whose exception says why (permission denied, no such file).
-   *
-   * @throws java.nio.charset.CharacterCodingException for a byte outside US-ASCII, as {@code
-   *     Files.readString(file, US_ASCII)} would
-   */
-  static String readAscii(Path file) throws java.io.IOException {
-    byte[] bytes;
-    try (java.io.FileInputStream in = new java.io.FileInputStream(file.toFile())) {
-      bytes = in.readNBytes((int) MAX_FILE_BYTES);
-    } catch (java.io.FileNotFoundException e) {
-      return java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII);
-    }
-    // The decoder replaces a byte outside US-ASCII with U+FFFD, which no US-ASCII byte decodes to.
-    String text = new String(bytes, java.nio.charset.StandardCharsets.US_ASCII);
-    if (text.indexOf('\uFFFD') >= 0) {
-      throw new java.nio.charset.MalformedInputException(1);
-    }
-    return text;
-  }
-
   /** The group that may read secret files besides their owner: the installed service's. */
   static final String SERVICE_GROUP = ServiceAccount.NAME;
 

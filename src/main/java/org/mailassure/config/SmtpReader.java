@@ -117,14 +117,15 @@ final class SmtpReader {
             others[1]);
         return;
       }
-      String pem = java.nio.file.Files.readString(trust, java.nio.charset.StandardCharsets.UTF_8);
+      String pem = org.mailassure.text.SmallFiles.readUtf8(trust, (int) FileChecks.MAX_FILE_BYTES);
       if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
         s.problem(
             "trust-store",
             "the file " + trust + " holds no PEM certificate",
             "give a PEM file with the relay's CA certificate ('-----BEGIN CERTIFICATE-----')");
       } else {
-        org.mailassure.keys.PemCertificates.read(trust);
+        org.mailassure.keys.PemCertificates.parse(
+            pem.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }
     } catch (java.nio.charset.CharacterCodingException e) {
       s.problem(

@@ -1,9 +1,8 @@
 package org.mailassure.keys;
 
-import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -17,25 +16,31 @@ import java.util.List;
 public final class PemCertificates {
   private PemCertificates() {}
 
+  /** A trust store or certificate file is at most this; the config's checks refuse larger ones. */
+  private static final int MAX_BYTES = 1 << 20;
+
   /** Every certificate in a PEM file; at least one, or an exception. */
   public static List<X509Certificate> read(Path file) throws IOException, GeneralSecurityException {
-    // Buffered: the JDK's parser reads a PEM file a byte at a time, a system call each unbuffered.
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-      List<X509Certificate> certs = new ArrayList<>();
-      try {
-        for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-          certs.add((X509Certificate) c);
-        }
-      } catch (java.security.cert.CertificateException e) {
-        // The JDK's words name its own classes ("... java.io.IOException: Incomplete data").
-        throw new GeneralSecurityException(
-            "a certificate in it does not parse (damaged, cut short, or not X.509)");
+    return parse(org.mailassure.text.SmallFiles.read(file, MAX_BYTES));
+  }
+
+  /** Every certificate in a PEM file's bytes; at least one, or an exception. */
+  public static List<X509Certificate> parse(byte[] pem) throws GeneralSecurityException {
+    InputStream in = new ByteArrayInputStream(pem);
+    List<X509Certificate> certs = new ArrayList<>();
+    try {
+      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        certs.add((X509Certificate) c);
       }
-      if (certs.isEmpty()) {
-        throw new GeneralSecurityException("no certificate found");
-      }
-      return List.copyOf(certs);
+    } catch (java.security.cert.CertificateException e) {
+      // The JDK's words name its own classes ("... java.io.IOException: Incomplete data").
+      throw new GeneralSecurityException(
+          "a certificate in it does not parse (damaged, cut short, or not X.509)");
     }
+    if (certs.isEmpty()) {
+      throw new GeneralSecurityException("no certificate found");
+    }
+    return List.copyOf(certs);
   }
 
   /** A trust store holding exactly the certificates of a PEM file. */
