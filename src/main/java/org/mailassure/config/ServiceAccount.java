@@ -35,12 +35,12 @@ public record ServiceAccount(String name, long uid, Set<Long> gids) {
   /** The account from the passwd and group files, if it exists. */
   public static Optional<ServiceAccount> lookup(String name, Path passwd, Path group) {
     try {
-      for (String line : Files.readAllLines(passwd)) {
+      for (String line : lines(passwd)) {
         String[] f = line.split(":", -1);
         if (f.length >= 4 && f[0].equals(name)) {
           Set<Long> gids = new HashSet<>();
           gids.add(Long.parseLong(f[3]));
-          for (String g : Files.readAllLines(group)) {
+          for (String g : lines(group)) {
             String[] gf = g.split(":", -1);
             if (gf.length >= 4 && List.of(gf[3].split(",")).contains(name)) {
               gids.add(Long.parseLong(gf[2]));
@@ -53,6 +53,31 @@ public record ServiceAccount(String name, long uid, Set<Long> gids) {
       return Optional.empty();
     }
     return Optional.empty();
+  }
+
+  /** The largest passwd or group file read; a larger one is read this far. */
+  private static final int MAX_BYTES = 64 << 20;
+
+  /**
+   * A passwd or group file's lines. Fields are compared as bytes would be: a GECOS field in another
+   * encoding does not hide the account (names and ids are ASCII).
+   */
+  private static List<String> lines(Path file) throws IOException {
+    String text =
+        new String(
+            org.mailassure.text.SmallFiles.read(file, MAX_BYTES),
+            java.nio.charset.StandardCharsets.UTF_8);
+    List<String> lines = new java.util.ArrayList<>();
+    int at = 0;
+    while (at < text.length()) {
+      int end = text.indexOf('\n', at);
+      if (end < 0) {
+        end = text.length();
+      }
+      lines.add(text.substring(at, end));
+      at = end + 1;
+    }
+    return lines;
   }
 
   /** The installed service's account on this machine, if mailassure is installed as a service. */

@@ -125,4 +125,20 @@ class ServiceAccountTest {
         .contains(new ServiceAccount("mailassure", 998, Set.of(997L, 110L)));
     assertThat(ServiceAccount.lookup("nobody", passwd, group)).isEmpty();
   }
+
+  @Test
+  void anotherUsersNameWrittenInLatin1DoesNotHideTheAccount() throws IOException {
+    // passwd(5) gives the GECOS field no encoding; an old entry in ISO 8859-1 is not UTF-8.
+    Path passwd = dir.resolve("passwd");
+    Files.write(
+        passwd,
+        ("root:x:0:0:root:/root:/bin/bash\n"
+                + "jose:x:1000:1000:Jos\u00e9 Garc\u00eda:/home/jose:/bin/bash\n"
+                + "mailassure:x:998:997::/var/lib/mailassure:/usr/sbin/nologin\n")
+            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    Path group = Files.writeString(dir.resolve("group"), "mailassure:x:997:\n");
+
+    assertThat(ServiceAccount.lookup("mailassure", passwd, group))
+        .contains(new ServiceAccount("mailassure", 998, Set.of(997L)));
+  }
 }
