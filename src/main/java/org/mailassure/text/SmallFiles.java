@@ -3,6 +3,7 @@ package org.mailassure.text;
 import java.io.FileInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.MalformedInputException;
@@ -31,8 +32,9 @@ public final class SmallFiles {
       return in.readNBytes(max);
     } catch (FileNotFoundException e) {
       // java.io's one exception for every reason: let NIO name it, or read the file if it is there.
-      byte[] bytes = Files.readAllBytes(file);
-      return bytes.length > max ? java.util.Arrays.copyOf(bytes, max) : bytes;
+      try (InputStream in = Files.newInputStream(file)) {
+        return in.readNBytes(max);
+      }
     }
   }
 
