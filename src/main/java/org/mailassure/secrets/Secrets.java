@@ -51,12 +51,25 @@ public final class Secrets {
   /**
    * A secret file's text (a password, client secret or token file), without the whitespace around
    * it, remembered; strictly UTF-8, so that a binary file is reported, not read as a garbled
-   * secret.
+   * secret; at most {@link #MAX_FILE_BYTES}, so that a file replaced after the config was checked
+   * (a link to a device, a log) is refused rather than read whole.
    */
   public static String readFile(java.nio.file.Path file) throws java.io.IOException {
+    byte[] bytes = org.mailassure.text.SmallFiles.read(file, MAX_FILE_BYTES + 1);
+    if (bytes.length > MAX_FILE_BYTES) {
+      throw new java.io.IOException(
+          "it is over " + (MAX_FILE_BYTES >> 20) + " MiB: not a password, secret or token");
+    }
     return remember(
-        java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).strip());
+        java.nio.charset.StandardCharsets.UTF_8
+            .newDecoder()
+            .decode(java.nio.ByteBuffer.wrap(bytes))
+            .toString()
+            .strip());
   }
+
+  /** The largest secret file read (a token is a few KiB; the config's checks allow 1 MiB). */
+  public static final int MAX_FILE_BYTES = 1 << 20;
 
   /** The text with every known secret, token-shaped string and bearer credential masked. */
   public static String redact(String text) {

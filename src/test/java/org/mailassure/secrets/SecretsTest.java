@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,21 @@ class SecretsTest {
             e ->
                 assertThat(org.mailassure.text.Words.whyUnreadable(e))
                     .isEqualTo("it is not UTF-8 text: a binary file?"));
+  }
+
+  @Test
+  void aSecretFileOverOneMebibyteIsRefusedUnreadNotTruncated(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("secret");
+    Files.write(file, "x".repeat(Secrets.MAX_FILE_BYTES + 1).getBytes(StandardCharsets.US_ASCII));
+
+    assertThatThrownBy(() -> Secrets.readFile(file))
+        .isInstanceOfSatisfying(
+            IOException.class,
+            e ->
+                assertThat(org.mailassure.text.Words.whyUnreadable(e))
+                    .isEqualTo("it is over 1 MiB: not a password, secret or token"));
+    Files.write(file, "x".repeat(Secrets.MAX_FILE_BYTES).getBytes(StandardCharsets.US_ASCII));
+    assertThat(Secrets.readFile(file)).hasSize(Secrets.MAX_FILE_BYTES);
   }
 
   @Test
