@@ -2,7 +2,6 @@ package org.mailassure.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -97,12 +96,12 @@ final class ConnectorsCommand implements Callable<Integer> {
                   + " has no connectors; add a connectors: list (see config/mailassure.example.yaml)"
               : "--connector " + only + ": no such connector in " + config.source());
     }
-    Map<String, Path> currentFiles = currentFiles(connectors);
+    Map<String, List<String>> current = currentDomains(connectors);
     SecureDomainList lists = new SecureDomainList(java.time.Duration.ofSeconds(30));
     List<Result> results = new ArrayList<>();
     for (ConnectorSettings c : connectors) {
       results.add(
-          one(c, lists, currentFiles.get(c.name()), config.source().toAbsolutePath().getParent()));
+          one(c, lists, current.get(c.name()), config.source().toAbsolutePath().getParent()));
     }
     if (options.json) {
       json(results);
@@ -117,7 +116,12 @@ final class ConnectorsCommand implements Callable<Integer> {
         : ExitCode.FAILED;
   }
 
-  private Map<String, Path> currentFiles(List<ConnectorSettings> connectors)
+  /**
+   * The domains each {@code --current} file lists, read before anything is planned: a file that
+   * cannot be read, is not UTF-8 text (a binary file given by mistake) or is larger than any
+   * secure-domain list is a usage error, with nothing printed.
+   */
+  private Map<String, List<String>> currentDomains(List<ConnectorSettings> connectors)
       throws ConfigSource.UsageError {
     Map<String, Path> out = new HashMap<>();
     for (String c : current) {
@@ -135,15 +139,26 @@ final class ConnectorsCommand implements Callable<Integer> {
                 + " connectors; say which with --current \"NAME=FILE\" or choose one with --connector");
       }
     }
+    Map<String, List<String>> domains = new HashMap<>();
     for (var e : out.entrySet()) {
-      if (!Files.isReadable(e.getValue())) {
-        throw new ConfigSource.UsageError("--current " + e.getValue() + ": cannot be read");
+      String text;
+      try {
+        text = org.mailassure.text.SmallFiles.readUtf8(e.getValue(), SecureDomainList.MAX_BYTES);
+      } catch (IOException why) {
+        throw new ConfigSource.UsageError(
+            "--current "
+                + e.getValue()
+                + ": cannot be read ("
+                + org.mailassure.text.Words.whyUnreadable(why)
+                + "); give a text file of the connector's current RecipientDomains, one per line or"
+                + " comma-separated");
       }
+      domains.put(e.getKey(), SecureDomainList.parse(text));
     }
-    return out;
+    return domains;
   }
 
-  private Result one(ConnectorSettings c, SecureDomainList lists, Path currentFile, Path base)
+  private Result one(ConnectorSettings c, SecureDomainList lists, List<String> now, Path base)
       throws IOException {
     List<String> entries = new ArrayList<>(c.domains());
     if (c.secureDomainList() != null) {
@@ -186,8 +201,7 @@ final class ConnectorsCommand implements Callable<Integer> {
     }
     ConnectorPlan plan = ConnectorPlan.of(c.name(), entries);
     ConnectorPlan.Change change = null;
-    if (currentFile != null) {
-      List<String> now = SecureDomainList.parse(Files.readString(currentFile));
+    if (now != null) {
       change = plan.against(now);
       if (!now.isEmpty()
           && !force

@@ -243,15 +243,17 @@ public final class ConfigLoader {
                 + (MAX_CONFIG_BYTES >> 20)
                 + " MiB, so this is not one: name the right file");
       }
-      byte[] bytes = org.mailassure.text.SmallFiles.read(file, (int) MAX_CONFIG_BYTES + 1);
-      if (bytes.length > MAX_CONFIG_BYTES) {
+      byte[] bytes;
+      try {
+        bytes = org.mailassure.text.SmallFiles.read(file, (int) MAX_CONFIG_BYTES);
+      } catch (org.mailassure.text.SmallFiles.TooLarge e) {
         throw new ConfigException(
             "config file "
                 + file
                 + " grew past "
                 + (MAX_CONFIG_BYTES >> 20)
-                + " MiB while it was"
-                + " read; name the right file, or wait until whatever writes it has finished");
+                + " MiB while it was read; name the right file, or wait until whatever writes it"
+                + " has finished");
       }
       text = decode(file, bytes);
     } catch (NoSuchFileException e) {

@@ -7,7 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +26,7 @@ import org.mailassure.text.Words;
  */
 public final class SecureDomainList {
   /** The gov.uk export is tens of kilobytes; a list over this is not one and is not read. */
-  static final int MAX_BYTES = 16 << 20;
+  public static final int MAX_BYTES = 16 << 20;
 
   private final HttpClient http;
   private final Duration timeout;
@@ -56,15 +55,14 @@ public final class SecureDomainList {
     } else {
       Path p = base == null ? Path.of(source) : base.resolve(source);
       try {
-        if (Files.size(p) > MAX_BYTES) {
-          throw new UnavailableException(
-              "the secure-domain list "
-                  + p
-                  + " is longer than "
-                  + (MAX_BYTES >> 20)
-                  + " MiB; not read");
-        }
-        text = Files.readString(p, StandardCharsets.UTF_8);
+        text = org.mailassure.text.SmallFiles.readUtf8(p, MAX_BYTES);
+      } catch (org.mailassure.text.SmallFiles.TooLarge e) {
+        throw new UnavailableException(
+            "the secure-domain list "
+                + p
+                + " is longer than "
+                + (MAX_BYTES >> 20)
+                + " MiB; not read");
       } catch (IOException e) {
         throw new UnavailableException(
             "cannot read the secure-domain list " + p + ": " + Words.whyUnreadable(e));

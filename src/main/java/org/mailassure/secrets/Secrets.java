@@ -55,17 +55,7 @@ public final class Secrets {
    * (a link to a device, a log) is refused rather than read whole.
    */
   public static String readFile(java.nio.file.Path file) throws java.io.IOException {
-    byte[] bytes = org.mailassure.text.SmallFiles.read(file, MAX_FILE_BYTES + 1);
-    if (bytes.length > MAX_FILE_BYTES) {
-      throw new java.io.IOException(
-          "it is over " + (MAX_FILE_BYTES >> 20) + " MiB: not a password, secret or token");
-    }
-    return remember(
-        java.nio.charset.StandardCharsets.UTF_8
-            .newDecoder()
-            .decode(java.nio.ByteBuffer.wrap(bytes))
-            .toString()
-            .strip());
+    return remember(org.mailassure.text.SmallFiles.readUtf8(file, MAX_FILE_BYTES).strip());
   }
 
   /** The largest secret file read (a token is a few KiB; the config's checks allow 1 MiB). */

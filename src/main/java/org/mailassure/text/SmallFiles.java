@@ -23,19 +23,39 @@ import java.nio.file.Path;
 public final class SmallFiles {
   private SmallFiles() {}
 
+  /** A file longer than the reader allows, refused rather than cut short. */
+  public static final class TooLarge extends IOException {
+    TooLarge(int max) {
+      super(
+          "it is over "
+              + (max >= 1 << 20 && max % (1 << 20) == 0
+                  ? (max >> 20) + " MiB"
+                  : max >= 1 << 10 && max % (1 << 10) == 0
+                      ? (max >> 10) + " KiB"
+                      : max + " bytes"));
+    }
+  }
+
   /**
-   * At most {@code max} bytes of the file (the callers check its size first, and say so when it is
-   * larger; a file that grows meanwhile is cut there).
+   * The whole file, which must be at most {@code max} bytes (many callers check its size first;
+   * this holds for a file that grows meanwhile, a pipe, or a device).
+   *
+   * @throws TooLarge when it is longer, without reading more than one byte past {@code max}
    */
   public static byte[] read(Path file, int max) throws IOException {
+    byte[] bytes;
     try (FileInputStream in = new FileInputStream(file.toFile())) {
-      return in.readNBytes(max);
+      bytes = in.readNBytes(max + 1);
     } catch (FileNotFoundException e) {
       // java.io's one exception for every reason: let NIO name it, or read the file if it is there.
       try (InputStream in = Files.newInputStream(file)) {
-        return in.readNBytes(max);
+        bytes = in.readNBytes(max + 1);
       }
     }
+    if (bytes.length > max) {
+      throw new TooLarge(max);
+    }
+    return bytes;
   }
 
   /**

@@ -264,4 +264,22 @@ class ConnectorsTest {
         .contains("- beta.gov.uk")
         .contains("@{Remove='beta.gov.uk','delta.gov.uk','gamma.gov.uk'}");
   }
+
+  @Test
+  void aCurrentListThatIsNotTextOrNotThereIsAUsageErrorNamingTheFile() throws Exception {
+    served.put("/small", new String[] {"200", "alpha.gov.uk\n"});
+    Files.write(dir.resolve("current.bin"), new byte[] {0x7f, 'E', 'L', 'F', (byte) 0xfe, 0});
+    Path c = config("/small");
+
+    CliRun binary = CliRun.of(dir, "connectors", "-c", c.toString(), "--current", "current.bin");
+    assertThat(binary.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(binary.err())
+        .contains("--current " + dir.resolve("current.bin") + ": cannot be read (it is not UTF-8")
+        .doesNotContain("Exception", "bug");
+    assertThat(binary.out()).isEmpty();
+
+    CliRun missing = CliRun.of(dir, "connectors", "-c", c.toString(), "--current", "absent.txt");
+    assertThat(missing.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(missing.err()).contains("absent.txt: cannot be read (it does not exist)");
+  }
 }

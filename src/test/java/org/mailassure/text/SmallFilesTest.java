@@ -83,18 +83,34 @@ class SmallFilesTest {
   }
 
   @Test
-  void readsTheBytesTheJdkReadsUpToTheBoundGiven() throws Exception {
+  void readsTheBytesTheJdkReadsOrRefusesAFileOverTheBoundGiven() throws Exception {
     Path file = dir.resolve("file.bin");
+    int refused = 0;
     for (int i = 0; i < 200; i++) {
       byte[] bytes = new byte[random.nextInt(20_000)];
       random.nextBytes(bytes);
       Files.write(file, bytes);
-      int max = random.nextInt(25_000);
+      int max =
+          random.nextBoolean() ? bytes.length + random.nextInt(2) - 1 : random.nextInt(25_000);
       byte[] all = Files.readAllBytes(file);
-      assertThat(SmallFiles.read(file, max))
-          .as("seed %d, case %d", seed, i)
-          .isEqualTo(java.util.Arrays.copyOf(all, Math.min(all.length, max)));
+      if (all.length > max) {
+        refused++;
+        assertThatThrownBy(() -> SmallFiles.read(file, max))
+            .as("seed %d, case %d", seed, i)
+            .isInstanceOf(SmallFiles.TooLarge.class);
+      } else {
+        assertThat(SmallFiles.read(file, max)).as("seed %d, case %d", seed, i).isEqualTo(all);
+      }
     }
+    assertThat(refused).isGreaterThan(20);
+  }
+
+  @Test
+  void aFileOverTheBoundIsNamedInUnitsAPersonReads() throws Exception {
+    Path file = Files.write(dir.resolve("big"), new byte[(1 << 20) + 1]);
+    assertThatThrownBy(() -> SmallFiles.read(file, 1 << 20)).hasMessage("it is over 1 MiB");
+    assertThatThrownBy(() -> SmallFiles.read(file, 64 << 10)).hasMessage("it is over 64 KiB");
+    assertThatThrownBy(() -> SmallFiles.read(file, 1000)).hasMessage("it is over 1000 bytes");
   }
 
   @Test
