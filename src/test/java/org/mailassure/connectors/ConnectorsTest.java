@@ -282,4 +282,16 @@ class ConnectorsTest {
     assertThat(missing.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(missing.err()).contains("absent.txt: cannot be read (it does not exist)");
   }
+
+  @Test
+  void aLocalListOverSixteenMebibytesIsNotReadAndASmallOneIs() throws Exception {
+    SecureDomainList lists = new SecureDomainList(java.time.Duration.ofSeconds(5));
+    Path big = dir.resolve("big.txt");
+    Files.write(big, new byte[SecureDomainList.MAX_BYTES + 1]);
+    assertThatThrownBy(() -> lists.fetch("big.txt", dir))
+        .hasMessage("the secure-domain list " + big + " is longer than 16 MiB; not read");
+
+    Files.writeString(dir.resolve("small.txt"), "alpha.gov.uk,beta.gov.uk\n");
+    assertThat(lists.fetch("small.txt", dir)).containsExactly("alpha.gov.uk", "beta.gov.uk");
+  }
 }
