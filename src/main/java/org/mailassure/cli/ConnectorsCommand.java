@@ -93,7 +93,9 @@ final class ConnectorsCommand implements Callable<Integer> {
       throw new ConfigSource.UsageError(
           config.connectors().isEmpty()
               ? config.source()
-                  + " has no connectors; add a connectors: list (see config/mailassure.example.yaml)"
+                  + " has no connectors; add a connectors: list (see "
+                  + org.mailassure.config.ExampleConfig.path()
+                  + ")"
               : "--connector " + only + ": no such connector in " + config.source());
     }
     Map<String, List<String>> current = currentDomains(connectors);

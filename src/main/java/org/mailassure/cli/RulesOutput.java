@@ -83,7 +83,9 @@ final class RulesOutput {
       throw new ConfigSource.UsageError(
           config.source()
               + ": inbox rules are managed through Microsoft Graph, but "
-              + "there is no 'graph' section; add graph: with tenant-id and auth (see config/mailassure.example.yaml)");
+              + "there is no 'graph' section; add graph: with tenant-id and auth (see "
+              + org.mailassure.config.ExampleConfig.path()
+              + ")");
     }
     Libraries.require(Libraries.Group.GRAPH, "Microsoft Graph");
     var client = GraphClients.create(config.graph(), Credentials.of(config.graph(), ctx.env()));

@@ -261,7 +261,8 @@ public final class ConfigLoader {
           "config file "
               + file
               + " does not exist; create it from "
-              + "config/mailassure.example.yaml or name another with -c FILE");
+              + ExampleConfig.path()
+              + " or name another with -c FILE");
     } catch (IOException e) {
       throw new ConfigException(
           "config file "
@@ -352,7 +353,7 @@ public final class ConfigLoader {
             new Location(1, 1),
             "",
             "the file is empty",
-            "start from config/mailassure.example.yaml; at least 'domains' is needed");
+            "start from " + ExampleConfig.path() + "; at least 'domains' is needed");
       }
       throw new ConfigException(problems.list());
     }

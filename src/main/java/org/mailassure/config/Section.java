@@ -85,8 +85,9 @@ final class Section {
         path,
         "expected a mapping of keys, found " + node.kind(),
         path.isEmpty()
-            ? "a config is keys such as 'probe:' and 'domains:' (see"
-                + " config/mailassure.example.yaml); is this the config file?"
+            ? "a config is keys such as 'probe:' and 'domains:' (see "
+                + ExampleConfig.path()
+                + "); is this the config file?"
             : "write the keys of '" + path + "' indented below it");
     return null;
   }

@@ -68,6 +68,9 @@ class DebianPackageIT {
             "-rw-r--r-- root/root +\\d+ .* \\./lib/systemd/system/mailassure\\.service\n")
         .containsPattern("-rw-r--r-- root/root +\\d+ .* \\./etc/mailassure/mailassure\\.yaml\n")
         .contains("./usr/share/doc/mailassure/copyright", "./usr/share/man/man1/mailassure.1.gz")
+        .containsPattern(
+            "-rw-r--r-- root/root +\\d+ .* \\./usr/share/doc/mailassure/examples/mailassure\\.example\\.yaml\n")
+        .contains("./usr/share/doc/mailassure/examples/mailassure.schema.json")
         .contains(
             "./usr/share/man/man1/mailassure-check.1.gz",
             "./usr/share/man/man1/mailassure-dkim-keygen.1.gz",
@@ -136,6 +139,13 @@ class DebianPackageIT {
           .isEqualTo("root:mailassure 640");
       assertThat(Path.of("/etc/systemd/system/multi-user.target.wants/mailassure.service"))
           .doesNotExist();
+      // The admin's /etc copy is theirs to edit; messages send them to the package's example.
+      Result absent = run("/usr/bin/mailassure", "validate", "-c", "/etc/mailassure/absent.yaml");
+      assertThat(absent.code()).isEqualTo(2);
+      assertThat(absent.out())
+          .contains(
+              "create it from /usr/share/doc/mailassure/examples/mailassure.example.yaml or name"
+                  + " another");
 
       // An admin, as root, makes a DKIM key beside the config, in /etc/mailassure, whose group is
       // the service's: the key is that group's to read, and the config is valid at once.

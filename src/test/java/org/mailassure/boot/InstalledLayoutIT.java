@@ -338,6 +338,18 @@ class InstalledLayoutIT {
   }
 
   @Test
+  void messagesSendTheAdminToTheLayoutsOwnExampleConfig() throws Exception {
+    Run absent = mailassure("validate", "-c", dir.resolve("absent.yaml").toString());
+    assertThat(absent.exitCode()).isEqualTo(2);
+    assertThat(absent.err())
+        .contains(
+            "create it from "
+                + Installed.home().toRealPath().resolve("etc/mailassure.example.yaml")
+                + " or name another");
+    assertThat(Installed.home().resolve("etc/mailassure.example.yaml")).isRegularFile();
+  }
+
+  @Test
   void theLayoutCarriesOneHttpClientAndNoNativeLibrariesForOtherSystems() throws IOException {
     List<String> names;
     try (Stream<Path> jars = Files.walk(Installed.home().resolve("lib"))) {
