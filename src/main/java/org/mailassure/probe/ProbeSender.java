@@ -233,7 +233,11 @@ public final class ProbeSender {
               unrecorded);
         }
         LOG.info(
-            "{}: attempt {} failed ({}); retrying in {}", d.name(), attempt, f.getMessage(), wait);
+            "{}: attempt {} failed ({}); retrying in {}",
+            d.name(),
+            attempt,
+            f.getMessage(),
+            org.mailassure.config.Durations.format(wait));
         try {
           sleeper.sleep(wait);
         } catch (InterruptedException e) {
