@@ -33,6 +33,12 @@ final class ConfigSource {
   static Config load(Context ctx, ConfigOptions options, ServiceAccount service) throws UsageError {
     var file =
         ConfigLocator.locate(options.config, ctx.env(), ctx.workingDir(), ctx.systemConfig());
+    if (options.config == null
+        && ctx.env().getOrDefault("MAILASSURE_CONFIG", "").isBlank()
+        && !java.nio.file.Files.exists(ctx.workingDir().resolve(file))) {
+      throw new UsageError(
+          ConfigLocator.noneFound(ctx.env(), ctx.workingDir(), ctx.systemConfig()));
+    }
     boolean theServicesOwn = file.toAbsolutePath().normalize().equals(ctx.systemConfig());
     try {
       return new ConfigLoader(ctx.env(), ctx.root(), theServicesOwn ? service : null).load(file);

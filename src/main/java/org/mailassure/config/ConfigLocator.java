@@ -40,4 +40,25 @@ public final class ConfigLocator {
     }
     return Files.exists(systemConfig) ? systemConfig : Path.of("mailassure.yaml");
   }
+
+  /**
+   * What to say when no file was named and none is found where {@link #locate} looks: every place
+   * looked, and where to start from.
+   */
+  public static String noneFound(Map<String, String> env, Path workingDir, Path systemConfig) {
+    StringBuilder looked = new StringBuilder();
+    looked.append(workingDir.resolve("mailassure.yaml"));
+    String configurationDirectory = env.get("CONFIGURATION_DIRECTORY");
+    if (configurationDirectory != null && !configurationDirectory.isBlank()) {
+      looked.append(", ").append(Path.of(configurationDirectory.split(":")[0], "mailassure.yaml"));
+    }
+    looked.append(" and ").append(systemConfig);
+    return "no config file: none was named with -c FILE or $MAILASSURE_CONFIG, and there is none at "
+        + looked
+        + "; create "
+        + systemConfig
+        + " (or one of the others) from "
+        + ExampleConfig.path()
+        + ", or name one with -c FILE";
+  }
 }

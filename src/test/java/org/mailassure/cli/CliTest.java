@@ -229,6 +229,27 @@ class CliTest {
   }
 
   @Test
+  void noConfigAnywhereIsAUsageErrorNamingEveryPlaceLooked() {
+    Path work = dir.resolve("empty");
+    CliRun run =
+        CliRun.of(
+            work,
+            Map.of("CONFIGURATION_DIRECTORY", "/etc/mailassure-from-systemd"),
+            CLOCK,
+            new RecordingSleeper(),
+            "status");
+    assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err())
+        .contains("no config file: none was named with -c FILE or $MAILASSURE_CONFIG")
+        .contains(
+            work.resolve("mailassure.yaml")
+                + ", /etc/mailassure-from-systemd/mailassure.yaml and "
+                + work.resolve("no-system-config/mailassure.yaml"))
+        .contains("mailassure.example.yaml")
+        .endsWith(", or name one with -c FILE\n");
+  }
+
+  @Test
   void anUnknownDomainIsAUsageErrorAndNothingIsSent() throws Exception {
     relay = LoopbackRelay.starttls();
     CliRun run = run("send", "-c", config(relay.port()).toString(), "--domain", "nope.gov.uk");
