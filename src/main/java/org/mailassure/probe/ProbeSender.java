@@ -187,6 +187,24 @@ public final class ProbeSender {
                 && !askedTooMuch
                 && attempt < retry.attempts()
                 && (deadline == null || !clock.instant().plus(wait).isAfter(deadline));
+        boolean outOfTime =
+            f.retryable()
+                && !askedTooMuch
+                && attempt < retry.attempts()
+                && deadline != null
+                && clock.instant().plus(wait).isAfter(deadline);
+        if (outOfTime) {
+          // Said, so that "failed after 5 attempts" with attempts: 100 explains itself.
+          f =
+              new SendFailure(
+                  f.kind(),
+                  f.getMessage()
+                      + "; not tried again, as the next try ("
+                      + org.mailassure.graph.GraphErrors.words(wait)
+                      + " away) would fall in the last minute before the next slot",
+                  null,
+                  f);
+        }
         if (f.retryable() && askedTooMuch) {
           f =
               new SendFailure(

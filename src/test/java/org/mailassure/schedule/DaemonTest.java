@@ -315,6 +315,10 @@ class DaemonTest {
             Outcome.FAILED);
     assertThat(first.get(first.size() - 1).sentAt())
         .isBefore(Instant.parse("2026-11-30T06:00:00Z"));
+    assertThat(first.get(first.size() - 1).error())
+        .endsWith(
+            "; not tried again, as the next try (4 h away) would fall in the last minute before"
+                + " the next slot");
     assertThat(relay.received()).hasSize(1);
     assertThat(lines(c)).last().isEqualTo("2026-11-30T06:00:00Z sent");
   }
