@@ -53,15 +53,21 @@ public final class Metrics {
         b,
         "mailassure_probe_last_success_timestamp_seconds",
         "gauge",
-        "Unix time the relay or Graph last accepted a probe from the domain.");
+        "Unix time the relay or Graph last accepted a probe from the domain; 0 before its first.");
+    // 0, not absent, before a domain's first success: "time() - this > 26*3600" then also fires
+    // for a domain that has never been proven (whose probes have failed since it was added),
+    // where an absent series would never fire.
     for (String d : domains) {
-      state
-          .get(d)
-          .map(JournalState.DomainState::lastSuccess)
-          .ifPresent(
-              t ->
-                  sample(
-                      b, "mailassure_probe_last_success_timestamp_seconds", d, null, seconds(t)));
+      Instant success = null;
+      if (state.get(d).isPresent()) {
+        success = state.get(d).get().lastSuccess();
+      }
+      sample(
+          b,
+          "mailassure_probe_last_success_timestamp_seconds",
+          d,
+          null,
+          success == null ? "0" : seconds(success));
     }
     family(
         b,

@@ -342,6 +342,23 @@ class DaemonTest {
   }
 
   @Test
+  void aDomainNeverProvenShowsItsLastSuccessAsZeroSoThatTheStalenessAlertFires() throws Exception {
+    relay.close();
+    relay =
+        LoopbackRelay.builder(LoopbackRelay.Mode.STARTTLS)
+            .port(port)
+            .tls(Fixtures.LOOPBACK.serverContext())
+            .replies(i -> new RejectException(550, "5.7.1 denied"))
+            .build()
+            .start();
+    Config c = daily();
+    run(c, "2026-11-29T06:00:00Z", "2026-11-29T07:00:00Z");
+    assertThat(Files.readString(c.stateDir().resolve("mailassure.prom")))
+        .contains("mailassure_probe_last_success_timestamp_seconds{domain=\"example.gov.uk\"} 0\n")
+        .contains("mailassure_probe_failures_total{domain=\"example.gov.uk\"} 1\n");
+  }
+
+  @Test
   void aDaemonLimitedToSomeDomainsProbesOnlyThose() throws Exception {
     Config c =
         Fixtures.config(
