@@ -149,9 +149,13 @@ public final class Metrics {
           b,
           "mailassure_reply_last_look_timestamp_seconds",
           "gauge",
-          "Unix time the reply agent last looked at the domain's mailbox without error.",
+          "Unix time the reply agent last looked at the domain's mailbox without error; 0 before"
+              + " its first.",
           mailboxes,
-          m -> m.lastLook() == null ? null : seconds(m.lastLook()));
+          // 0 before the first look that worked, as for probes: a mailbox whose looks have failed
+          // from the start (a missing Graph permission) trips a staleness alert too. The last
+          // reply stays absent until there is one: no message to answer is no fault.
+          m -> m.lastLook() == null ? "0" : seconds(m.lastLook()));
       mailboxFamily(
           b,
           "mailassure_reply_last_success_timestamp_seconds",
