@@ -58,16 +58,9 @@ public final class Metrics {
     // for a domain that has never been proven (whose probes have failed since it was added),
     // where an absent series would never fire.
     for (String d : domains) {
-      Instant success = null;
-      if (state.get(d).isPresent()) {
-        success = state.get(d).get().lastSuccess();
-      }
-      sample(
-          b,
-          "mailassure_probe_last_success_timestamp_seconds",
-          d,
-          null,
-          success == null ? "0" : seconds(success));
+      String success =
+          state.get(d).map(JournalState.DomainState::lastSuccess).map(Metrics::seconds).orElse("0");
+      sample(b, "mailassure_probe_last_success_timestamp_seconds", d, null, success);
     }
     family(
         b,

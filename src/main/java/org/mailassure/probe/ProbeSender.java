@@ -182,18 +182,10 @@ public final class ProbeSender {
         Duration wait = f.retryAfter().orElse(retry.delayAfter(attempt));
         // A server's Retry-After is obeyed up to max-backoff; a longer ask ends the slot's tries.
         boolean askedTooMuch = wait.compareTo(retry.maxBackoff()) > 0;
-        boolean again =
-            f.retryable()
-                && !askedTooMuch
-                && attempt < retry.attempts()
-                && (deadline == null || !clock.instant().plus(wait).isAfter(deadline));
-        boolean outOfTime =
-            f.retryable()
-                && !askedTooMuch
-                && attempt < retry.attempts()
-                && deadline != null
-                && clock.instant().plus(wait).isAfter(deadline);
-        if (outOfTime) {
+        boolean mayTryAgain = f.retryable() && !askedTooMuch && attempt < retry.attempts();
+        boolean fitsInSlot = deadline == null || !clock.instant().plus(wait).isAfter(deadline);
+        boolean again = mayTryAgain && fitsInSlot;
+        if (mayTryAgain && !fitsInSlot) {
           // Said, so that "failed after 5 attempts" with attempts: 100 explains itself.
           f =
               new SendFailure(
