@@ -208,7 +208,10 @@ public final class StateStore implements AutoCloseable {
     }
     String said = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
     Throwable cause = e.getCause();
-    if (cause != null && cause.getMessage() != null && !said.contains(cause.getMessage())) {
+    String unreachable = kind == Kind.POSTGRESQL ? unreachable(e) : null;
+    if (unreachable != null) {
+      said = unreachable;
+    } else if (cause != null && cause.getMessage() != null && !said.contains(cause.getMessage())) {
       // The driver's own words are often generic ("Error opening connection"); the cause names
       // the file or library that was missing.
       said = said + ": " + cause.getMessage().strip();
@@ -221,6 +224,33 @@ public final class StateStore implements AutoCloseable {
     return new StoreException(
         "the state store " + description + " " + what + ": " + Secrets.redact(said),
         kind == Kind.SQLITE ? sqliteFix(e.getErrorCode()) : null);
+  }
+
+  /**
+   * The words for a PostgreSQL server that could not be reached at all (SQLSTATE class 08, with the
+   * network's own exception as the cause), in place of the driver's ("Connection to HOST:PORT
+   * refused. Check that the hostname and port are correct and that the postmaster is accepting
+   * TCP/IP connections.: Connection refused"); null for any other failure.
+   */
+  private static String unreachable(SQLException e) {
+    String state = e.getSQLState();
+    if (state == null || !state.startsWith("08")) {
+      return null;
+    }
+    Throwable cause = e.getCause();
+    if (cause instanceof java.net.UnknownHostException) {
+      return "no connection to the server: its host name does not resolve";
+    }
+    if (cause instanceof java.net.SocketTimeoutException) {
+      return "no connection to the server: it did not answer in time";
+    }
+    if (cause instanceof java.net.ConnectException
+        || cause instanceof java.net.NoRouteToHostException) {
+      return "no connection to the server ("
+          + (cause.getMessage() == null ? "refused" : cause.getMessage().strip())
+          + ")";
+    }
+    return null;
   }
 
   /**

@@ -46,4 +46,33 @@ class PostgresStoreTest extends StoreContract {
       s.execute(sql);
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void aServerThatCannotBeReachedIsSaidInPlainWordsNotTheDriversOwn() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    StateSettings nowhere =
+        new StateSettings(
+            "jdbc:postgresql://127.0.0.1:" + closed + "/mailassure",
+            "postgresql://127.0.0.1:" + closed + "/mailassure",
+            db.role(),
+            settings.passwordFile(),
+            Duration.ofDays(400));
+    StateStore store =
+        new StateStore(
+            StateStore.Kind.POSTGRESQL,
+            () -> Stores.postgres(nowhere),
+            "postgresql://127.0.0.1:" + closed + "/mailassure",
+            "test",
+            false);
+    org.assertj.core.api.Assertions.assertThatThrownBy(store::migrate)
+        .isInstanceOf(StoreException.class)
+        .hasMessage(
+            "the state store postgresql://127.0.0.1:"
+                + closed
+                + "/mailassure cannot be opened: no connection to the server (Connection refused)");
+  }
 }
