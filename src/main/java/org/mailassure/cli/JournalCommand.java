@@ -80,7 +80,7 @@ final class JournalCommand implements Callable<Integer> {
           from,
           e -> {
             if (domains.isEmpty() || domains.contains(e.domain())) {
-              ctx.out().println(options.json ? json(e) : line(e, width));
+              ctx.out().println(options.json ? json(e) : line(e, width, config.probe().timeZone()));
             }
           });
     } catch (StoreException e) {
@@ -99,14 +99,14 @@ final class JournalCommand implements Callable<Integer> {
     }
   }
 
-  private static String line(JournalEntry e, int width) {
+  /** A table line, its times in probe.time-zone as every table gives them (JSON keeps offsets). */
+  private static String line(JournalEntry e, int width, java.time.ZoneId zone) {
     StringBuilder b = new StringBuilder(160);
-    b.append(org.mailassure.text.Times.minutes(e.slot().toInstant(), e.slot().getOffset()))
-        .append("  ");
+    b.append(org.mailassure.text.Times.minutes(e.slot().toInstant(), zone)).append("  ");
     pad(b, e.domain(), width);
     pad(b, e.outcome().journalName(), 8);
     pad(b, "#" + e.attempt(), 3);
-    b.append(org.mailassure.text.Times.seconds(e.sentAt(), e.slot().getOffset())).append("  ");
+    b.append(org.mailassure.text.Times.seconds(e.sentAt(), zone)).append("  ");
     pad(b, e.tlsProtocol() == null ? "-" : e.tlsProtocol(), 7);
     pad(b, e.dkim() == null ? "-" : e.dkim(), 8);
     b.append(e.messageId() == null ? "-" : e.messageId());

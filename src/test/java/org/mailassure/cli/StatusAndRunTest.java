@@ -175,6 +175,18 @@ class StatusAndRunTest {
   }
 
   @Test
+  void journalsTableGivesTimesInTheConfigsZoneAsEveryTableDoes() throws Exception {
+    // Europe/London (the default) is on summer time in July: 06:00 UTC is 07:00 BST.
+    journal("a.gov.uk", "2026-07-01T06:00:00Z", Outcome.SENT, null);
+    CliRun r = run("journal", "-c", config.toString());
+    assertThat(r.out().lines())
+        .singleElement()
+        .asString()
+        .startsWith("2026-07-01 07:00 BST  a.gov.uk")
+        .contains("2026-07-01 07:00:03 BST");
+  }
+
+  @Test
   void journalRefusesASinceThatIsNotATime() {
     CliRun r = run("journal", "--since", "yesterday-ish", "-c", config.toString());
     assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
