@@ -185,30 +185,23 @@ public final class ProbeSender {
         boolean mayTryAgain = f.retryable() && !askedTooMuch && attempt < retry.attempts();
         boolean fitsInSlot = deadline == null || !clock.instant().plus(wait).isAfter(deadline);
         boolean again = mayTryAgain && fitsInSlot;
+        String why = null;
         if (mayTryAgain && !fitsInSlot) {
           // Said, so that "failed after 5 attempts" with attempts: 100 explains itself.
-          f =
-              new SendFailure(
-                  f.kind(),
-                  f.getMessage()
-                      + "; not tried again, as the next try ("
-                      + org.mailassure.graph.GraphErrors.words(wait)
-                      + " away) would fall in the last minute before the next slot",
-                  null,
-                  f);
+          why =
+              "not tried again, as the next try ("
+                  + org.mailassure.graph.GraphErrors.words(wait)
+                  + " away) would fall in the last minute before the next slot";
+        } else if (f.retryable() && askedTooMuch) {
+          why =
+              "the server asked to wait "
+                  + org.mailassure.graph.GraphErrors.words(wait)
+                  + " (Retry-After), longer than probe.retry.max-backoff ("
+                  + org.mailassure.graph.GraphErrors.words(retry.maxBackoff())
+                  + "), so this slot is not tried again";
         }
-        if (f.retryable() && askedTooMuch) {
-          f =
-              new SendFailure(
-                  f.kind(),
-                  f.getMessage()
-                      + "; the server asked to wait "
-                      + org.mailassure.graph.GraphErrors.words(wait)
-                      + " (Retry-After), longer than probe.retry.max-backoff ("
-                      + org.mailassure.graph.GraphErrors.words(retry.maxBackoff())
-                      + "), so this slot is not tried again",
-                  null,
-                  f);
+        if (why != null) {
+          f = new SendFailure(f.kind(), f.getMessage() + "; " + why, null, f);
         }
         String unrecorded =
             record(
