@@ -220,7 +220,7 @@ final class DomainReader {
     try {
       PemKeys.LoadedKey loaded =
           PemKeys.readPrivateKey(
-              org.mailassure.text.SmallFiles.readAscii(file, (int) FileChecks.MAX_FILE_BYTES));
+              org.mailassure.text.SmallFiles.readAscii(file, FileChecks.MAX_FILE_BYTES));
       if (loaded.algorithm() == DkimAlgorithm.RSA_SHA256 && loaded.bits() < MIN_RSA_BITS) {
         k.problem(
             "private-key-file",

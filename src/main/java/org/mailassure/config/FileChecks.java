@@ -61,7 +61,7 @@ public final class FileChecks {
   }
 
   /** Keys, certificates, secrets and trust stores are small; a larger file is refused unread. */
-  static final long MAX_FILE_BYTES = 1L << 20;
+  static final int MAX_FILE_BYTES = org.mailassure.text.SmallFiles.MAX_KEY_OR_SECRET_BYTES;
 
   /** The group that may read secret files besides their owner: the installed service's. */
   static final String SERVICE_GROUP = ServiceAccount.NAME;

@@ -117,7 +117,7 @@ final class SmtpReader {
             others[1]);
         return;
       }
-      String pem = org.mailassure.text.SmallFiles.readUtf8(trust, (int) FileChecks.MAX_FILE_BYTES);
+      String pem = org.mailassure.text.SmallFiles.readUtf8(trust, FileChecks.MAX_FILE_BYTES);
       if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
         s.problem(
             "trust-store",

@@ -16,12 +16,11 @@ import java.util.List;
 public final class PemCertificates {
   private PemCertificates() {}
 
-  /** A trust store or certificate file is at most this; the config's checks refuse larger ones. */
-  private static final int MAX_BYTES = 1 << 20;
-
   /** Every certificate in a PEM file; at least one, or an exception. */
   public static List<X509Certificate> read(Path file) throws IOException, GeneralSecurityException {
-    return parse(org.mailassure.text.SmallFiles.read(file, MAX_BYTES));
+    return parse(
+        org.mailassure.text.SmallFiles.read(
+            file, org.mailassure.text.SmallFiles.MAX_KEY_OR_SECRET_BYTES));
   }
 
   /** Every certificate in a PEM file's bytes; at least one, or an exception. */

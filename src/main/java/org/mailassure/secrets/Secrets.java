@@ -51,15 +51,16 @@ public final class Secrets {
   /**
    * A secret file's text (a password, client secret or token file), without the whitespace around
    * it, remembered; strictly UTF-8, so that a binary file is reported, not read as a garbled
-   * secret; at most {@link #MAX_FILE_BYTES}, so that a file replaced after the config was checked
-   * (a link to a device, a log) is refused rather than read whole.
+   * secret; at most {@link org.mailassure.text.SmallFiles#MAX_KEY_OR_SECRET_BYTES}, so that a file
+   * replaced after the config was checked (a link to a device, a log) is refused rather than read
+   * whole.
    */
   public static String readFile(java.nio.file.Path file) throws java.io.IOException {
-    return remember(org.mailassure.text.SmallFiles.readUtf8(file, MAX_FILE_BYTES).strip());
+    return remember(
+        org.mailassure.text.SmallFiles.readUtf8(
+                file, org.mailassure.text.SmallFiles.MAX_KEY_OR_SECRET_BYTES)
+            .strip());
   }
-
-  /** The largest secret file read (a token is a few KiB; the config's checks allow 1 MiB). */
-  public static final int MAX_FILE_BYTES = 1 << 20;
 
   /** The text with every known secret, token-shaped string and bearer credential masked. */
   public static String redact(String text) {

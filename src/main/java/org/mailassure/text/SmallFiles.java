@@ -23,6 +23,12 @@ import java.nio.file.Path;
 public final class SmallFiles {
   private SmallFiles() {}
 
+  /**
+   * Keys, certificates, trust stores and secrets are small: the config's checks refuse a larger
+   * file unread, and every later reading of one is held to the same bound.
+   */
+  public static final int MAX_KEY_OR_SECRET_BYTES = 1 << 20;
+
   /** A file longer than the reader allows, refused rather than cut short. */
   public static final class TooLarge extends IOException {
     TooLarge(int max) {

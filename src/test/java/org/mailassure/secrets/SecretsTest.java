@@ -79,7 +79,11 @@ class SecretsTest {
   @Test
   void aSecretFileOverOneMebibyteIsRefusedUnreadNotTruncated(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("secret");
-    Files.write(file, "x".repeat(Secrets.MAX_FILE_BYTES + 1).getBytes(StandardCharsets.US_ASCII));
+    Files.write(
+        file,
+        "x"
+            .repeat(org.mailassure.text.SmallFiles.MAX_KEY_OR_SECRET_BYTES + 1)
+            .getBytes(StandardCharsets.US_ASCII));
 
     assertThatThrownBy(() -> Secrets.readFile(file))
         .isInstanceOfSatisfying(
@@ -87,8 +91,13 @@ class SecretsTest {
             e ->
                 assertThat(org.mailassure.text.Words.whyUnreadable(e))
                     .isEqualTo("it is over 1 MiB"));
-    Files.write(file, "x".repeat(Secrets.MAX_FILE_BYTES).getBytes(StandardCharsets.US_ASCII));
-    assertThat(Secrets.readFile(file)).hasSize(Secrets.MAX_FILE_BYTES);
+    Files.write(
+        file,
+        "x"
+            .repeat(org.mailassure.text.SmallFiles.MAX_KEY_OR_SECRET_BYTES)
+            .getBytes(StandardCharsets.US_ASCII));
+    assertThat(Secrets.readFile(file))
+        .hasSize(org.mailassure.text.SmallFiles.MAX_KEY_OR_SECRET_BYTES);
   }
 
   @Test
