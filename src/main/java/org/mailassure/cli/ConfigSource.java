@@ -33,9 +33,7 @@ final class ConfigSource {
   static Config load(Context ctx, ConfigOptions options, ServiceAccount service) throws UsageError {
     var file =
         ConfigLocator.locate(options.config, ctx.env(), ctx.workingDir(), ctx.systemConfig());
-    if (options.config == null
-        && ctx.env().getOrDefault("MAILASSURE_CONFIG", "").isBlank()
-        && !java.nio.file.Files.exists(ctx.workingDir().resolve(file))) {
+    if (ConfigLocator.noneFound(options.config, ctx.env(), ctx.workingDir(), file)) {
       throw new UsageError(
           ConfigLocator.noneFound(ctx.env(), ctx.workingDir(), ctx.systemConfig()));
     }

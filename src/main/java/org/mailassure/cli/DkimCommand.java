@@ -294,13 +294,11 @@ final class DkimCommand implements Runnable {
      */
     private ConfigOutline outline() throws ConfigSource.UsageError {
       Path file = ConfigLocator.locate(config, ctx.env(), ctx.workingDir(), ctx.systemConfig());
-      boolean asked = config != null || !ctx.env().getOrDefault("MAILASSURE_CONFIG", "").isBlank();
-      Path resolved = ctx.workingDir().resolve(file);
-      if (!asked && !Files.exists(resolved)) {
+      if (ConfigLocator.noneFound(config, ctx.env(), ctx.workingDir(), file)) {
         return null;
       }
       try {
-        return new ConfigLoader(ctx.env(), ctx.root()).outline(resolved);
+        return new ConfigLoader(ctx.env(), ctx.root()).outline(ctx.workingDir().resolve(file));
       } catch (ConfigException e) {
         throw new ConfigSource.UsageError(e.getMessage() + "; nothing was written");
       }

@@ -42,6 +42,18 @@ public final class ConfigLocator {
   }
 
   /**
+   * Whether {@link #locate} found nothing: no file was named ({@code -c} or {@code
+   * $MAILASSURE_CONFIG}) and {@code located}, its answer, does not exist.
+   */
+  public static boolean noneFound(
+      Path explicit, Map<String, String> env, Path workingDir, Path located) {
+    String fromEnv = env.get("MAILASSURE_CONFIG");
+    return explicit == null
+        && (fromEnv == null || fromEnv.isBlank())
+        && !Files.exists(workingDir.resolve(located));
+  }
+
+  /**
    * What to say when no file was named and none is found where {@link #locate} looks: every place
    * looked, and where to start from.
    */
